@@ -1,0 +1,38 @@
+// Bundles the CLI, the language server and the extension with esbuild.
+// The CLI targets Node 18 because Debian's Node in dev containers is 18.
+import { build } from 'esbuild';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const bundles = [
+  { entry: 'cli/src/main.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
+  { entry: 'language-server/src/server/main.ts', out: 'dist/server.js' },
+  { entry: 'extension/src/main.ts', out: 'dist/extension.js', external: ['vscode'] },
+];
+
+mkdirSync(join(root, 'dist'), { recursive: true });
+await Promise.all(
+  bundles
+    .filter((bundle) => existsSync(join(root, bundle.entry)))
+    .map((bundle) =>
+      build({
+        entryPoints: [join(root, bundle.entry)],
+        outfile: join(root, bundle.out),
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        target: 'node18',
+        sourcemap: production ? false : 'linked',
+        minify: production,
+        external: bundle.external ?? [],
+        banner: bundle.banner ? { js: bundle.banner } : undefined,
+        logLevel: 'warning',
+        ...(watch ? {} : {}),
+      }),
+    ),
+);
