@@ -1,0 +1,22 @@
+/**
+ * MCP supervision: start, watch, restart and stop MCP servers. Pure Node, shared by the extension and the CLI.
+ */
+export { Supervisor, UNTRUSTED_REASON, type AddServerOptions } from './supervisor';
+export { ServerSupervisor } from './serverSupervisor';
+export { RestartPolicy, formatMs, type RestartDecision, type ExitKind } from './backoff';
+export { LogRing, MAX_LINE_CHARS } from './logRing';
+export { createRedactor, REDACTED, type RedactFn } from './redact';
+export { RUN_MARKER_VAR, isAlive, processesOfRun } from './processTree';
+export { DEFAULT_TUNING } from './types';
+export type {
+  ServerState,
+  ServerStatus,
+  ServerMetrics,
+  ServerCatalog,
+  LogLine,
+  LogSource,
+  StateChangeEvent,
+  ListChangeEvent,
+  SupervisorEvents,
+  SupervisorTuning,
+} from './types';
