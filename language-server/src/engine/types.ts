@@ -120,6 +120,10 @@ export interface EffectiveNode {
   children?: Map<string, EffectiveNode>;
   /** For union arrays: where each item came from (same order as `value`). */
   itemOrigins?: Origin[];
+  /** For maps and union arrays: later layers that merged into this value (the `origin` introduced it). */
+  contributors?: Origin[];
+  /** The key was deleted by `origin` (a `$delete` directive); it has no effective value. */
+  deleted?: boolean;
 }
 
 /** An MCP server as the effective configuration defines it (references unresolved). */
@@ -174,8 +178,8 @@ export interface LayerStack {
 /** The merged result. */
 export interface EffectiveEnvironment {
   stack: LayerStack;
-  /** Plain merged value: `{ settings, mcpServers }` with secret references unresolved. */
-  value: { settings: Record<string, unknown>; mcpServers: Record<string, unknown> };
+  /** Plain merged value with secret references unresolved. `outputs` says which Claude Code files `apply` writes. */
+  value: { settings: Record<string, unknown>; mcpServers: Record<string, unknown>; outputs: Record<string, unknown> };
   /** Root of the provenance tree (`path: []`). */
   tree: EffectiveNode;
   servers: ServerDefinition[];

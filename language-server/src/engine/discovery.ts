@@ -1,0 +1,140 @@
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { nodeRealFs } from './fs';
+import { ZERO_RANGE } from './lineIndex';
+import { parseLayer } from './parse';
+import { environmentLayers } from './envLayer';
+import { resolveSource, type LayerSource } from './sources';
+import type { Diagnostic, FileReader, LayerKind, LayerStack, MapNode, ParsedLayer, Range, SourceNode } from './types';
+
+/** How to find the stack. Everything defaults to the real machine; tests and the language server override. */
+export interface DiscoverOptions {
+  /** Reads files; the language server passes one that prefers open editor buffers. */
+  reader?: FileReader;
+  /** Environment for `CLAUDE_ENV_*` layer variables and `XDG_CONFIG_HOME` (default: process.env). */
+  env?: Record<string, string | undefined>;
+  /** Folder of the user layer (default: `$XDG_CONFIG_HOME/claude-env` or `~/.config/claude-env`). */
+  userConfigDir?: string;
+  /** Team selection that replaces the project's `teams` list (e.g. the dev container's `team` option). */
+  teams?: string[];
+}
+
+const LAYER_EXTENSIONS = ['.yaml', '.yml', '.json'];
+
+/** `$XDG_CONFIG_HOME/claude-env`, falling back to `~/.config/claude-env`. */
+export function userConfigDir(env: Record<string, string | undefined> = process.env): string {
+  const xdg = env.XDG_CONFIG_HOME;
+  return join(xdg && xdg.trim() !== '' ? xdg : join(env.HOME || homedir(), '.config'), 'claude-env');
+}
+
+/** Path of the project layer of a workspace (whichever of project.yaml/.yml/.json exists, else project.yaml). */
+export function projectLayerPath(workspace: string, reader: FileReader = nodeRealFs): string {
+  return findLayerFile(join(resolve(workspace), '.claude-env', 'project'), reader)?.path ?? join(resolve(workspace), '.claude-env', 'project.yaml');
+}
+
+/**
+ * Finds and parses every layer of a workspace, lowest priority first: base, teams, project, user, local, then
+ * environment variables. Problems finding a layer become diagnostics at the line that names it.
+ */
+export function discoverStack(workspace: string, options: DiscoverOptions = {}): LayerStack {
+  const reader = options.reader ?? nodeRealFs;
+  const env = options.env ?? process.env;
+  const root = resolve(workspace);
+  const stack: LayerStack = { workspace: root, layers: [], diagnostics: [] };
+  const load = (path: string, kind: LayerKind, label: string, text: string) => parseLayer(path, text, kind, label);
+
+  const projectFile = findLayerFile(join(root, '.claude-env', 'project'), reader, stack.diagnostics);
+  let project: ParsedLayer | undefined;
+  if (projectFile) {
+    project = load(projectFile.path, 'project', 'project', projectFile.text);
+  } else {
+    stack.diagnostics.push({
+      file: join(root, '.claude-env', 'project.yaml'), range: ZERO_RANGE, severity: 'error', code: 'stack.noProject',
+      message: `No project layer in ${root}: run 'claude-env init' to create .claude-env/project.yaml.`,
+    });
+  }
+
+  const orgLayers = project ? loadOrgLayers(project, options, reader, stack.diagnostics, load) : [];
+  stack.layers.push(...orgLayers);
+  if (project) stack.layers.push(project);
+
+  const user = findLayerFile(join(options.userConfigDir ?? userConfigDir(env), 'user'), reader, stack.diagnostics);
+  if (user) stack.layers.push(load(user.path, 'user', 'user', user.text));
+  const local = findLayerFile(join(root, '.claude-env', 'local'), reader, stack.diagnostics);
+  if (local) stack.layers.push(load(local.path, 'local', 'local', local.text));
+  stack.layers.push(...environmentLayers(env, stack.layers));
+  return stack;
+}
+
+function loadOrgLayers(
+  project: ParsedLayer,
+  options: DiscoverOptions,
+  reader: FileReader,
+  diagnostics: Diagnostic[],
+  load: (path: string, kind: LayerKind, label: string, text: string) => ParsedLayer,
+): ParsedLayer[] {
+  const sourceEntry = project.root?.entries.find((e) => e.key === 'source');
+  const teamsEntry = project.root?.entries.find((e) => e.key === 'teams');
+  const teamNodes = teamNodesOf(teamsEntry?.value, options.teams, teamsEntry?.keyRange);
+  if (!sourceEntry) {
+    if (teamNodes.length > 0) {
+      diagnostics.push(stackError(project.file, teamsEntry!.keyRange, 'stack.noSource', "Teams are listed but there is no 'source' to find them in."));
+    }
+    return [];
+  }
+  const source = resolveSource(project, sourceEntry, diagnostics);
+  if (!source) return [];
+  const layers: ParsedLayer[] = [];
+  const base = findLayerFile(join(source.dir, 'base'), reader, diagnostics);
+  if (base) layers.push(load(base.path, 'base', 'base', base.text));
+  else diagnostics.push(stackError(project.file, source.range, 'stack.baseMissing', `The source ${source.describe} has no base.yaml.`));
+
+  for (const team of teamNodes) {
+    const file = findLayerFile(join(source.dir, 'teams', team.name), reader, diagnostics);
+    if (file) {
+      layers.push(load(file.path, 'team', `team ${team.name}`, file.text));
+    } else {
+      diagnostics.push(stackError(project.file, team.range, 'stack.teamMissing', `Team '${team.name}' has no file teams/${team.name}.yaml in ${source.describe}.`));
+    }
+  }
+  const seen = new Set([project.file]);
+  for (const layer of layers) {
+    if (seen.has(layer.file)) {
+      diagnostics.push(stackError(project.file, source.range, 'stack.sourceCycle', `The source points back at this project: ${layer.file} is already in the stack.`));
+      return layers.filter((l) => l.file !== project.file);
+    }
+    seen.add(layer.file);
+  }
+  return layers;
+}
+
+function teamNodesOf(node: SourceNode | undefined, override: string[] | undefined, fallback: Range | undefined): { name: string; range: Range }[] {
+  if (override) return override.map((name) => ({ name, range: fallback ?? ZERO_RANGE }));
+  if (node?.type !== 'array') return [];
+  return node.items.flatMap((item) =>
+    item.type === 'scalar' && typeof item.value === 'string' && /^[A-Za-z0-9._-]+$/.test(item.value) ? [{ name: item.value, range: item.range }] : [],
+  );
+}
+
+function stackError(file: string, range: Range, code: string, message: string): Diagnostic {
+  return { file, range, severity: 'error', code, message };
+}
+
+/** The first of `<stem>.yaml`, `<stem>.yml`, `<stem>.json` that exists; read failures become diagnostics. */
+function findLayerFile(stem: string, reader: FileReader, diagnostics?: Diagnostic[]): { path: string; text: string } | undefined {
+  for (const extension of LAYER_EXTENSIONS) {
+    const path = stem + extension;
+    try {
+      const text = reader.read(path);
+      if (text !== undefined) return { path, text };
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const reason = code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+      diagnostics?.push(stackError(path, ZERO_RANGE, 'stack.unreadable', `Cannot read this layer file: ${reason}.`));
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+export type { LayerSource, MapNode };

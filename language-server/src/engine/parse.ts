@@ -1,0 +1,181 @@
+import { parseDocument, isAlias, isMap, isScalar, isSeq, type Document, type Node as YamlNode } from 'yaml';
+import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { LineIndex, ZERO_RANGE } from './lineIndex';
+import { validateLayerSchema } from './schema';
+import type { Diagnostic, LayerKind, MapEntry, ParsedLayer, Range, SourceNode } from './types';
+
+/** Layer files larger than this are refused: a config file that big is a mistake, and parsing it would stall the editor. */
+export const MAX_LAYER_BYTES = 5 * 1024 * 1024;
+/** Nodes that YAML aliases may expand to before the file is treated as an alias bomb. */
+const ALIAS_EXPANSION_BUDGET = 10_000;
+
+/**
+ * Parses one layer file (YAML or JSON, chosen by extension) into a ranged tree and validates it against the
+ * layer schema. Never throws on bad input: every problem becomes a diagnostic at the right range.
+ */
+export function parseLayer(file: string, rawText: string, kind: LayerKind, label: string): ParsedLayer {
+  const format: 'yaml' | 'json' = /\.json$/i.test(file) ? 'json' : 'yaml';
+  // Editors hide a byte-order mark and so do we: positions are counted after it.
+  const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
+  const layer: ParsedLayer = { kind, label, file, format, text, root: undefined, diagnostics: [] };
+  const report = (range: Range, code: string, message: string, severity: Diagnostic['severity'] = 'error') =>
+    layer.diagnostics.push({ file, range, severity, code, message });
+
+  if (text.length > MAX_LAYER_BYTES) {
+    report(ZERO_RANGE, 'syntax.tooLarge', `This file is ${(text.length / 1048576).toFixed(1)} MB; layer files are limited to ${MAX_LAYER_BYTES / 1048576} MB.`);
+    return layer;
+  }
+  if (text.slice(0, 8192).includes('\u0000')) {
+    report(ZERO_RANGE, 'syntax.binary', 'This is not a text file: layer files are YAML or JSON.');
+    return layer;
+  }
+  const lines = new LineIndex(text);
+  const root = format === 'json' ? parseJson(text, lines, report) : parseYaml(text, lines, report);
+  if (root === undefined) return layer;
+  if (root.type !== 'map') {
+    report(root.range, 'schema.type', 'A layer file must be a map of keys such as `settings` and `mcpServers`.');
+    return layer;
+  }
+  layer.root = root;
+  layer.diagnostics.push(...validateLayerSchema(file, root));
+  return layer;
+}
+
+type Reporter = (range: Range, code: string, message: string, severity?: Diagnostic['severity']) => void;
+
+function parseYaml(text: string, lines: LineIndex, report: Reporter): SourceNode | undefined {
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, strict: true, keepSourceTokens: false });
+  } catch (error) {
+    report(ZERO_RANGE, 'syntax.invalid', `The YAML parser failed: ${(error as Error).message}`);
+    return undefined;
+  }
+  for (const error of doc.errors) {
+    report(lines.rangeOf(error.pos[0], error.pos[1]), 'syntax.invalid', firstLine(error.message));
+  }
+  if (doc.errors.length > 0 || doc.contents === null) return undefined;
+  let aliasBudget = ALIAS_EXPANSION_BUDGET;
+  let aliasBombReported = false;
+
+  const build = (node: YamlNode | null | undefined, fallback: Range, viaAlias: boolean): SourceNode => {
+    if (viaAlias && --aliasBudget < 0) {
+      if (!aliasBombReported) {
+        aliasBombReported = true;
+        report(fallback, 'syntax.aliasLimit', `YAML aliases expand to more than ${ALIAS_EXPANSION_BUDGET} nodes; expansion stopped here.`);
+      }
+      return { type: 'scalar', value: null, range: fallback };
+    }
+    if (node === null || node === undefined) return { type: 'scalar', value: null, range: fallback };
+    const range = node.range ? lines.rangeOf(node.range[0], node.range[1]) : fallback;
+    if (isAlias(node)) {
+      const target = node.resolve(doc);
+      if (!target) {
+        report(range, 'syntax.invalid', `Unknown alias *${node.source}.`);
+        return { type: 'scalar', value: null, range };
+      }
+      const expanded = build(target as YamlNode, range, true);
+      return { ...expanded, range };
+    }
+    if (isScalar(node)) {
+      const value = node.value;
+      if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+        return { type: 'scalar', value, range };
+      }
+      return { type: 'scalar', value: String(value), range };
+    }
+    if (isSeq(node)) {
+      return { type: 'array', items: node.items.map((item) => build(item as YamlNode, range, viaAlias)), range };
+    }
+    if (isMap(node)) {
+      const entries: MapEntry[] = [];
+      for (const pair of node.items) {
+        const keyNode = pair.key as YamlNode | null;
+        const keyRange = keyNode?.range ? lines.rangeOf(keyNode.range[0], keyNode.range[1]) : range;
+        if (!isScalar(keyNode)) {
+          report(keyRange, 'syntax.complexKey', 'Keys must be plain strings.');
+          continue;
+        }
+        const key = String(keyNode.value);
+        const valueFallback: Range = { start: keyRange.end, end: keyRange.end };
+        const value = build(pair.value as YamlNode | null, valueFallback, viaAlias);
+        if (key === '<<') {
+          mergeKeyEntries(entries, value, keyRange, report);
+          continue;
+        }
+        entries.push({ key, keyRange, value });
+      }
+      return { type: 'map', entries: checkDuplicates(entries, report), range };
+    }
+    return { type: 'scalar', value: null, range };
+  };
+  return build(doc.contents as YamlNode, ZERO_RANGE, false);
+}
+
+/** YAML merge keys (`<<: *defaults`): entries of the merged maps that the map does not set itself. */
+function mergeKeyEntries(entries: MapEntry[], value: SourceNode, keyRange: Range, report: Reporter): void {
+  const sources = value.type === 'array' ? value.items : [value];
+  for (const source of sources) {
+    if (source.type !== 'map') {
+      report(keyRange, 'syntax.invalid', 'A merge key (<<) takes a map or a list of maps.');
+      continue;
+    }
+    for (const entry of source.entries) if (!entries.some((e) => e.key === entry.key)) entries.push(entry);
+  }
+}
+
+function checkDuplicates(entries: MapEntry[], report: Reporter): MapEntry[] {
+  if (entries.length < 2) return entries;
+  const seen = new Map<string, MapEntry>();
+  const unique: MapEntry[] = [];
+  for (const entry of entries) {
+    const first = seen.get(entry.key);
+    if (first) {
+      report(entry.keyRange, 'syntax.duplicateKey', `Duplicate key '${entry.key}' (first defined on line ${first.keyRange.start.line + 1}); the later value is ignored.`);
+      continue;
+    }
+    seen.set(entry.key, entry);
+    unique.push(entry);
+  }
+  return unique;
+}
+
+function parseJson(text: string, lines: LineIndex, report: Reporter): SourceNode | undefined {
+  if (text.trim() === '') return undefined;
+  const errors: ParseError[] = [];
+  const tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
+  for (const error of errors) {
+    report(lines.rangeOf(error.offset, error.offset + error.length), 'syntax.invalid', describeJsonError(printParseErrorCode(error.error)));
+  }
+  if (errors.length > 0 || !tree) return undefined;
+  const build = (node: JsonNode): SourceNode => {
+    const range = lines.rangeOf(node.offset, node.offset + node.length);
+    switch (node.type) {
+      case 'object': {
+        const entries: MapEntry[] = [];
+        for (const property of node.children ?? []) {
+          const [keyNode, valueNode] = property.children ?? [];
+          if (!keyNode) continue;
+          const keyRange = lines.rangeOf(keyNode.offset, keyNode.offset + keyNode.length);
+          const value = valueNode ? build(valueNode) : { type: 'scalar' as const, value: null, range: keyRange };
+          entries.push({ key: String(keyNode.value), keyRange, value });
+        }
+        return { type: 'map', entries: checkDuplicates(entries, report), range };
+      }
+      case 'array':
+        return { type: 'array', items: (node.children ?? []).map(build), range };
+      default:
+        return { type: 'scalar', value: node.value as string | number | boolean | null, range };
+    }
+  };
+  return build(tree);
+}
+
+function describeJsonError(code: string): string {
+  const readable = code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return `Invalid JSON: ${readable}.`;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+}

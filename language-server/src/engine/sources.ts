@@ -1,0 +1,46 @@
+import { existsSync, statSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import type { Diagnostic, MapEntry, ParsedLayer, Range } from './types';
+
+/**
+ * Where the organisation's base and team layers live. Today a local folder; a git repository pinned to a
+ * commit will resolve to a checked-out folder in a cache, so everything after resolution sees only `dir`.
+ */
+export interface LayerSource {
+  kind: 'folder';
+  /** Absolute folder holding base.yaml and teams/. */
+  dir: string;
+  /** Range in the project layer that names the source (for diagnostics). */
+  range: Range;
+  /** For messages: how the person wrote it. */
+  describe: string;
+}
+
+export function resolveSource(project: ParsedLayer, entry: MapEntry, diagnostics: Diagnostic[]): LayerSource | undefined {
+  const error = (range: Range, code: string, message: string) =>
+    diagnostics.push({ file: project.file, range, severity: 'error', code, message });
+  const spec = entry.value;
+  if (spec.type !== 'map') return undefined; // the schema reports the shape
+  const field = (name: string) => spec.entries.find((e) => e.key === name);
+  const git = field('git');
+  if (git) {
+    error(git.keyRange, 'stack.gitSourceUnsupported', "Git sources are not supported yet: check the repository out and name its folder with 'path'.");
+    return undefined;
+  }
+  const pathEntry = field('path');
+  if (!pathEntry || pathEntry.value.type !== 'scalar' || typeof pathEntry.value.value !== 'string') return undefined;
+  const written = pathEntry.value.value;
+  const range = pathEntry.value.range;
+  const projectDir = dirname(project.file);
+  const dir = resolve(projectDir, written);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    error(range, 'stack.sourceMissing', `The source folder '${written}' does not exist (looked for ${dir}).`);
+    return undefined;
+  }
+  const workspace = dirname(projectDir);
+  if (dir === projectDir || dir === workspace) {
+    error(range, 'stack.sourceCycle', `The source '${written}' points at this project itself; name the organisation's folder instead.`);
+    return undefined;
+  }
+  return { kind: 'folder', dir, range, describe: `'${relative(workspace, dir) || written}'` };
+}
