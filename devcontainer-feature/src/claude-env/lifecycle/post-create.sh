@@ -1,0 +1,39 @@
+#!/bin/sh
+# postCreateCommand: writes Claude Code's files from the layers in the workspace folder, as the remote user.
+# It always exits 0: a broken layer must not stop the container from being created, only be reported clearly.
+INSTALL_DIR=/usr/local/share/claude-env
+CLAUDE_ENV_APPLY_ON_CREATE=true
+CLAUDE_ENV_TEAM=''
+# shellcheck source=/dev/null
+[ -f "${INSTALL_DIR}/options.env" ] && . "${INSTALL_DIR}/options.env"
+
+say() {
+    echo "claude-env: $*"
+}
+
+if [ "${CLAUDE_ENV_APPLY_ON_CREATE}" != true ]; then
+    say "applyOnCreate is off; run 'claude-env apply' in the workspace to write Claude Code's files."
+    exit 0
+fi
+if [ ! -f .claude-env/project.yaml ] && [ ! -f .claude-env/project.json ]; then
+    say "no .claude-env/project.yaml in $(pwd); nothing to apply."
+    exit 0
+fi
+
+set -- apply
+if [ -n "${CLAUDE_ENV_TEAM}" ]; then
+    set -- "$@" --team "${CLAUDE_ENV_TEAM}"
+fi
+say "applying the layers in $(pwd)${CLAUDE_ENV_TEAM:+ with team ${CLAUDE_ENV_TEAM}}"
+status=0
+claude-env "$@" || status=$?
+case "${status}" in
+    0) say "applied: Claude Code's files in $(pwd) are up to date." ;;
+    1) say "applied with findings (exit 1); run 'claude-env validate' to see them." ;;
+    3) say "files edited by hand were left untouched (exit 3, drift); run 'claude-env apply --help' to choose what to keep." ;;
+    4) say "the workspace could not be loaded (exit 4); fix the layer files and run 'claude-env apply'." ;;
+    127) say "the claude-env command was not found; reinstall the feature." ;;
+    *) say "apply failed (exit ${status}); run 'claude-env apply --debug' for details." ;;
+esac
+say "the container starts either way."
+exit 0

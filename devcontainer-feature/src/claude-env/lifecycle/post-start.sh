@@ -1,0 +1,41 @@
+#!/bin/sh
+# postStartCommand: starts each MCP server of the workspace once, reports whether it is healthy, and stops it.
+# It always exits 0 and gives up after a time limit, so a slow or broken server never holds the container up.
+INSTALL_DIR=/usr/local/share/claude-env
+CLAUDE_ENV_CHECK_SERVERS=true
+CLAUDE_ENV_TEAM=''
+# A cold `npx` download of several servers can take minutes; beyond this the check is not worth waiting for.
+CHECK_TIMEOUT="${CLAUDE_ENV_CHECK_TIMEOUT:-300}"
+# shellcheck source=/dev/null
+[ -f "${INSTALL_DIR}/options.env" ] && . "${INSTALL_DIR}/options.env"
+
+say() {
+    echo "claude-env: $*"
+}
+
+if [ "${CLAUDE_ENV_CHECK_SERVERS}" != true ]; then
+    say "checkServers is off; run 'claude-env mcp check' to check the MCP servers."
+    exit 0
+fi
+if [ ! -f .claude-env/project.yaml ] && [ ! -f .claude-env/project.json ]; then
+    say "no .claude-env/project.yaml in $(pwd); no servers to check."
+    exit 0
+fi
+
+set -- mcp check
+if [ -n "${CLAUDE_ENV_TEAM}" ]; then
+    set -- "$@" --team "${CLAUDE_ENV_TEAM}"
+fi
+say "checking the MCP servers of $(pwd) (at most ${CHECK_TIMEOUT}s)"
+status=0
+timeout "${CHECK_TIMEOUT}" claude-env "$@" || status=$?
+case "${status}" in
+    0) say "all required MCP servers are healthy." ;;
+    1) say "some MCP servers are not healthy (exit 1); see above, and run 'claude-env mcp check' again once fixed." ;;
+    4) say "the workspace could not be loaded (exit 4); fix the layer files and run 'claude-env mcp check'." ;;
+    124) say "the check took longer than ${CHECK_TIMEOUT}s and was stopped; run 'claude-env mcp check' to retry." ;;
+    127) say "the claude-env command was not found; reinstall the feature." ;;
+    *) say "the check failed (exit ${status}); run 'claude-env mcp check --debug' for details." ;;
+esac
+say "the container starts either way."
+exit 0
