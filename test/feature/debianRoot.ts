@@ -1,0 +1,126 @@
+/**
+ * A real Debian root to install the dev container feature into, driven with chroot instead of a Docker engine.
+ * The roots are built once by scripts/debian-root.sh and cached as tarballs under .cache/debian-root/.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const REPO_ROOT = join(__dirname, '..', '..');
+
+/** PATH of the official Debian images, which the container's environment starts from. */
+export const IMAGE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+export type RootVariant = 'minbase' | 'node';
+
+export interface RunResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+  /** stdout and stderr together, for assertion messages. */
+  output: string;
+  seconds: number;
+}
+
+export interface RunOptions {
+  /** Run as this user (via runuser inside the root) instead of root. */
+  user?: string;
+  /** Working folder inside the root. */
+  cwd?: string;
+  /** The full environment (nothing leaks in from the host). */
+  env?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+/** Returns the cached tarball of a root, building it first when missing (needs root and Debian's mirror). */
+export function rootTarball(variant: RootVariant): string {
+  const built = spawnSync(join(REPO_ROOT, 'scripts', 'debian-root.sh'), [variant], { encoding: 'utf8', timeout: 15 * 60_000 });
+  if (built.status !== 0) throw new Error(`scripts/debian-root.sh ${variant} failed:\n${built.stderr}`);
+  return built.stdout.trim();
+}
+
+/** One unpacked root. Call `dispose` in an `after` hook; every `run` unmounts what it mounted itself. */
+export class DebianRoot {
+  private constructor(readonly dir: string) {}
+
+  static unpack(variant: RootVariant): DebianRoot {
+    const tarball = rootTarball(variant);
+    const dir = mkdtempSync(join(tmpdir(), `claude-env-${variant}-`));
+    // mkdtemp makes the folder 0700, which would lock every non-root user out of the root's `/`.
+    chmodSync(dir, 0o755);
+    const unpacked = spawnSync('tar', ['-C', dir, '-xf', tarball], { encoding: 'utf8' });
+    if (unpacked.status !== 0) throw new Error(`unpacking ${tarball} failed: ${unpacked.stderr}`);
+    copyFileSync('/etc/resolv.conf', join(dir, 'etc', 'resolv.conf'));
+    return new DebianRoot(dir);
+  }
+
+  /** Absolute host path of a path inside the root. */
+  path(inside: string): string {
+    return join(this.dir, inside);
+  }
+
+  /** Runs a shell script inside the root with /proc mounted, as root or as `options.user`. */
+  run(script: string, options: RunOptions = {}): RunResult {
+    const env = options.env ?? { PATH: IMAGE_PATH, HOME: '/root' };
+    const envArgs = Object.entries(env).map(([name, value]) => `${name}=${value}`);
+    const inner = options.cwd ? `cd '${options.cwd}' && ${script}` : script;
+    const command = options.user
+      ? ['runuser', '-u', options.user, '--', '/usr/bin/env', '-i', ...envArgs, '/bin/sh', '-c', inner]
+      : ['/usr/bin/env', '-i', ...envArgs, '/bin/sh', '-c', inner];
+    this.mountProc();
+    const started = process.hrtime.bigint();
+    try {
+      const result = spawnSync('chroot', [this.dir, ...command], {
+        encoding: 'utf8',
+        timeout: options.timeoutMs ?? 10 * 60_000,
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const stdout = result.stdout ?? '';
+      const stderr = result.stderr ?? '';
+      return { status: result.status ?? -1, stdout, stderr, output: `${stdout}${stderr}`, seconds };
+    } finally {
+      this.unmountProc();
+    }
+  }
+
+  /** Ids of the processes still running inside this root (none should outlive a lifecycle command). */
+  processes(): number[] {
+    return readdirSync('/proc')
+      .filter((name) => /^\d+$/.test(name))
+      .filter((pid) => {
+        try {
+          return readlinkSync(`/proc/${pid}/root`) === this.dir;
+        } catch {
+          return false; // gone meanwhile, or not ours to inspect
+        }
+      })
+      .map(Number);
+  }
+
+  /** Stops what still runs inside the root, unmounts what is mounted and deletes the root. */
+  dispose(): void {
+    for (const pid of this.processes()) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already exited
+      }
+    }
+    this.unmountProc();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private mountProc(): void {
+    const mounted = spawnSync('mount', ['-t', 'proc', 'proc', this.path('proc')], { encoding: 'utf8' });
+    if (mounted.status !== 0) throw new Error(`mounting /proc in ${this.dir} failed: ${mounted.stderr}`);
+  }
+
+  private unmountProc(): void {
+    if (spawnSync('mountpoint', ['-q', this.path('proc')]).status === 0) {
+      // Lazy, because a server that outlived its check may still hold /proc open for a moment.
+      spawnSync('umount', ['-l', this.path('proc')]);
+    }
+  }
+}

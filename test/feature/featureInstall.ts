@@ -1,0 +1,123 @@
+/**
+ * Installs the packaged feature into a Debian root the way the devcontainer CLI does in its generated
+ * Dockerfile, and runs its lifecycle commands the way the CLI runs them after creating the container.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type DebianRoot, IMAGE_PATH, REPO_ROOT, type RunResult } from './debianRoot';
+
+export const FEATURE_DIR = join(REPO_ROOT, 'devcontainer-feature', 'src', 'claude-env');
+
+interface FeatureOption {
+  type: 'boolean' | 'string';
+  default: boolean | string;
+}
+
+export interface FeatureMetadata {
+  id: string;
+  version: string;
+  options: Record<string, FeatureOption>;
+  containerEnv: Record<string, string>;
+  postCreateCommand: string;
+  postStartCommand: string;
+  [key: string]: unknown;
+}
+
+export function featureMetadata(): FeatureMetadata {
+  return JSON.parse(readFileSync(join(FEATURE_DIR, 'devcontainer-feature.json'), 'utf8')) as FeatureMetadata;
+}
+
+/** The variable an option arrives in, by the devcontainer CLI's rule: `checkServers` becomes `CHECKSERVERS`. */
+export function optionVariable(id: string): string {
+  return id.replace(/[^\w_]/g, '_').replace(/^[\d_]+/g, '_').toUpperCase();
+}
+
+let packaged: string | undefined;
+
+/** Builds the publishable archive once per test run with `npm run package:feature`'s script. */
+export function packagedFeature(): string {
+  if (packaged) return packaged;
+  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'feature-package.mjs')], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    timeout: 5 * 60_000,
+  });
+  if (result.status !== 0) throw new Error(`scripts/feature-package.mjs failed:\n${result.stderr}`);
+  packaged = join(REPO_ROOT, result.stdout.trim().split('\n').pop()!);
+  return packaged;
+}
+
+export interface InstallOptions {
+  /** Option values as a devcontainer.json would give them; omitted ones get their default, as the CLI does. */
+  options?: Record<string, string | boolean>;
+  remoteUser?: string;
+  containerUser?: string;
+}
+
+const FEATURES_DIR = '/tmp/dev-container-features';
+
+/**
+ * Unpacks the archive to a temporary folder, writes the two env files and runs install.sh through the same
+ * `set -a` sourcing as the CLI's devcontainer-features-install.sh, then deletes the folder as the CLI does.
+ */
+export function installFeature(root: DebianRoot, archive: string, install: InstallOptions = {}): RunResult {
+  const metadata = featureMetadata();
+  const remoteUser = install.remoteUser ?? 'root';
+  const containerUser = install.containerUser ?? 'root';
+  const folder = `${FEATURES_DIR}/${metadata.id}_0`;
+  mkdirSync(root.path(folder), { recursive: true });
+  const unpacked = spawnSync('tar', ['-C', root.path(folder), '-xf', archive], { encoding: 'utf8' });
+  if (unpacked.status !== 0) throw new Error(`unpacking ${archive} failed: ${unpacked.stderr}`);
+
+  const optionLines = Object.entries(metadata.options).map(([id, option]) => {
+    const value = install.options?.[id] ?? option.default;
+    // Deliberately unescaped, exactly like the CLI: install.sh has to cope with whatever the user typed.
+    return `${optionVariable(id)}="${String(value)}"`;
+  });
+  for (const id of Object.keys(install.options ?? {})) {
+    if (!(id in metadata.options)) throw new Error(`test asks for option '${id}', which the feature does not declare`);
+  }
+  writeFileSync(root.path(`${folder}/devcontainer-features.env`), `${optionLines.join('\n')}\n`);
+  writeFileSync(root.path(`${FEATURES_DIR}/devcontainer-features.builtin.env`), `_CONTAINER_USER=${containerUser}\n_REMOTE_USER=${remoteUser}\n`);
+  // The CLI appends the homes with the same getent lookup in a RUN step; empty when the user does not exist yet.
+  const homes = [
+    `echo "_CONTAINER_USER_HOME=$(getent passwd ${containerUser} | cut -d: -f6)" >> ${FEATURES_DIR}/devcontainer-features.builtin.env`,
+    `echo "_REMOTE_USER_HOME=$(getent passwd ${remoteUser} | cut -d: -f6)" >> ${FEATURES_DIR}/devcontainer-features.builtin.env`,
+  ].join(' && ');
+  const script = [
+    homes,
+    `chmod -R 0755 ${folder}`,
+    `cd ${folder}`,
+    'set -e',
+    'set -a',
+    '. ../devcontainer-features.builtin.env',
+    '. ./devcontainer-features.env',
+    'set +a',
+    './install.sh',
+  ].join('\n');
+  try {
+    return root.run(script, { env: { PATH: IMAGE_PATH, HOME: '/root' } });
+  } finally {
+    root.run(`rm -rf ${FEATURES_DIR}`);
+  }
+}
+
+/** The container's environment for a user: the image's, with the feature's `containerEnv` applied on top. */
+export function containerEnv(user: string, home: string): Record<string, string> {
+  const env: Record<string, string> = { PATH: IMAGE_PATH, HOME: home, USER: user };
+  for (const [name, value] of Object.entries(featureMetadata().containerEnv)) {
+    env[name] = value.replace(/\$\{(\w+)\}/g, (_, ref: string) => env[ref] ?? '');
+  }
+  return env;
+}
+
+/** Runs one of the feature's lifecycle commands as the remote user in the workspace folder. */
+export function runLifecycle(
+  root: DebianRoot,
+  hook: 'postCreateCommand' | 'postStartCommand',
+  user: { name: string; home: string },
+  workspace: string,
+): RunResult {
+  return root.run(featureMetadata()[hook], { user: user.name, cwd: workspace, env: containerEnv(user.name, user.home) });
+}
