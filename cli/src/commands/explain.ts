@@ -1,0 +1,125 @@
+import { explainPath, type EffectiveEnvironment, type EffectiveNode, type Origin } from '../../../language-server/src/engine';
+import { flag, type CommandContext, type CommandSpec } from '../command';
+import { CliError } from '../errors';
+import { ExitCode } from '../exitCodes';
+import { location } from '../format/diagnostics';
+import { formatScalar, inlineArray, originToJson } from '../format/origin';
+import { closeMatches } from '../format/suggest';
+import { allPaths, renderSubtree } from '../format/tree';
+import { loadWorkspace } from '../workspace';
+
+function valueText(value: unknown): string {
+  if (Array.isArray(value)) return inlineArray(value) ?? JSON.stringify(value);
+  if (value !== null && typeof value === 'object') return JSON.stringify(value);
+  return formatScalar(value);
+}
+
+/** `path = value`, or `path =` and one item per line when the list is too long for one. */
+function headline(wanted: string, value: unknown, bold: (text: string) => string): string[] {
+  if (Array.isArray(value) && inlineArray(value) === undefined) {
+    return [`${bold(wanted)} =`, ...value.map((item) => `  - ${typeof item === 'object' && item !== null ? JSON.stringify(item) : formatScalar(item)}`)];
+  }
+  return [`${bold(wanted)} = ${valueText(value)}`];
+}
+
+/** Suggestions for a path that does not exist: typos first, then what the deepest existing prefix holds. */
+function suggestionsFor(environment: EffectiveEnvironment, wanted: string): string[] {
+  const paths = allPaths(environment);
+  // A prefix of what was asked for exists already; suggesting it back would not help.
+  const close = closeMatches(wanted, paths.filter((path) => !wanted.startsWith(`${path}.`)));
+  if (close.length > 0) return close;
+  const segments = wanted.split('.');
+  for (let length = segments.length - 1; length > 0; length--) {
+    const prefix = segments.slice(0, length).join('.');
+    const under = paths.filter((path) => path.startsWith(`${prefix}.`) && !path.slice(prefix.length + 1).includes('.'));
+    if (under.length > 0) return under.slice(0, 8);
+  }
+  return ['settings', 'mcpServers', 'outputs'].filter((path) => paths.includes(path));
+}
+
+function writesOf(node: EffectiveNode): Origin[] {
+  return [node.origin, ...node.overridden];
+}
+
+function explainText(context: CommandContext, wanted: string, node: EffectiveNode): string {
+  const { cwd, io } = context;
+  const colour = io.outColour;
+  const lines: string[] = [];
+  if (node.deleted) {
+    lines.push(`${colour.bold(wanted)} is deleted by ${node.origin.label} at ${location(cwd, node.origin.file, node.origin.keyRange)}`);
+  } else if (node.children) {
+    lines.push(renderSubtree(node.path[node.path.length - 1] ?? wanted, node, { cwd, explain: true, colour }).trimEnd());
+  } else {
+    lines.push(...headline(wanted, node.value, colour.bold));
+  }
+  lines.push('', node.children ? 'Set by (winner first):' : 'Written by (winner first):');
+  const rows: [string, string, string, string][] = writesOf(node).map((origin, index) => [
+    index === 0 ? colour.green('✔') : ' ',
+    origin.label,
+    location(cwd, origin.file, origin.keyRange),
+    node.children ? '' : valueText(origin.value),
+  ]);
+  for (const contributor of node.contributors ?? []) {
+    rows.push([' ', contributor.label, location(cwd, contributor.file, contributor.keyRange), '(merged into it)']);
+  }
+  const labelWidth = Math.max(...rows.map((row) => row[1].length));
+  const placeWidth = Math.max(...rows.map((row) => row[2].length));
+  for (const [mark, label, place, shown] of rows) {
+    lines.push(`  ${mark} ${label.padEnd(labelWidth)}  ${place.padEnd(placeWidth)}  ${shown}`.trimEnd());
+  }
+  if (node.itemOrigins && Array.isArray(node.value) && (node.contributors ?? []).length > 0) {
+    lines.push('', 'Items (unioned across layers):');
+    const items = (node.value as unknown[]).map((item) => valueText(item));
+    const width = Math.max(...items.map((item) => item.length));
+    node.itemOrigins.forEach((origin, index) => {
+      lines.push(`  - ${(items[index] ?? '').padEnd(width)}  ${colour.dim(`← ${origin.label} ${location(cwd, origin.file, origin.keyRange)}`)}`);
+    });
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export const explainCommand: CommandSpec = {
+  name: 'explain',
+  summary: 'show the winning value of one key and every layer that set it',
+  usage: 'explain <dotted.path> [--json]',
+  description: [
+    'Prints the effective value at a dotted path (e.g. `settings.model`, `settings.permissions.deny`, `mcpServers.context7.args`) and every layer that wrote it, winner first, each with file:line:col. Keys that contain dots (server names) are matched as a whole.',
+    'A path that does not exist is an error that lists the closest existing paths.',
+  ],
+  options: {
+    json: { type: 'boolean', description: 'print JSON: path, value, winner, overridden, contributors, items' },
+  },
+  positionals: { min: 1, max: 1, name: 'a dotted path such as settings.model' },
+  exitCodes: [
+    [ExitCode.ok, 'explained'],
+    [ExitCode.findings, 'no such path (close matches listed)'],
+    [ExitCode.usage, 'missing path or bad option'],
+    [ExitCode.notLoaded, 'no project layer, or the folder does not exist'],
+  ],
+  async run(context) {
+    const { cwd, io } = context;
+    const wanted = (context.positionals[0] ?? '').trim();
+    const environment = loadWorkspace(cwd, io);
+    const node = wanted === '' ? undefined : explainPath(environment, wanted);
+    if (!node || node.path.length === 0) {
+      const suggestions = suggestionsFor(environment, wanted);
+      throw new CliError(`no value at \`${wanted}\` in the effective environment`, ExitCode.findings, suggestions.length > 0 ? [`did you mean: ${suggestions.join(', ')}`] : []);
+    }
+    if (flag(context, 'json')) {
+      const report: Record<string, unknown> = {
+        path: wanted,
+        keys: node.path,
+        deleted: node.deleted === true,
+        value: node.deleted ? undefined : node.value,
+        winner: originToJson(node.origin, cwd),
+        overridden: node.overridden.map((origin) => originToJson(origin, cwd)),
+        contributors: (node.contributors ?? []).map((origin) => originToJson(origin, cwd)),
+      };
+      if (node.itemOrigins) report.items = node.itemOrigins.map((origin, index) => ({ value: (node.value as unknown[])[index], origin: originToJson(origin, cwd) }));
+      io.out(`${JSON.stringify(report, null, 2)}\n`);
+      return ExitCode.ok;
+    }
+    io.out(explainText(context, wanted, node));
+    return ExitCode.ok;
+  },
+};

@@ -1,0 +1,50 @@
+import type { CommandSpec, OptionSpec } from './command';
+import { GLOBAL_OPTIONS } from './globalOptions';
+
+const PROGRAM = 'claude-env';
+
+function optionLine(name: string, spec: OptionSpec): [string, string] {
+  const short = spec.short ? `-${spec.short}, ` : '    ';
+  const value = spec.type === 'string' ? ` ${spec.valueName ?? 'VALUE'}` : '';
+  return [`${short}--${name}${value}`, spec.description];
+}
+
+function table(rows: [string, string][], indent = '  '): string[] {
+  const width = Math.max(0, ...rows.map(([left]) => left.length));
+  return rows.map(([left, right]) => `${indent}${left.padEnd(width)}  ${right}`.trimEnd());
+}
+
+/** The text of `claude-env --help`. */
+export function programHelp(commands: CommandSpec[], version: string): string {
+  const lines = [
+    `${PROGRAM} ${version} — one layered environment for Claude Code and MCP servers`,
+    '',
+    `Usage: ${PROGRAM} <command> [options] [--cwd DIR]`,
+    '',
+    'Commands:',
+    ...table(commands.map((command) => [command.name, command.summary])),
+    '',
+    'Global options:',
+    ...table(Object.entries(GLOBAL_OPTIONS).map(([name, spec]) => optionLine(name, spec))),
+    '',
+    `Run \`${PROGRAM} <command> --help\` for a command's options and exit codes.`,
+    'Exit codes: 0 ok, 1 findings, 2 usage, 3 drift refused, 4 workspace not loaded, 70 internal error.',
+    'Documentation: docs/cli.md',
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** The text of `claude-env <command> --help`. */
+export function commandHelp(command: CommandSpec, parent?: CommandSpec): string {
+  const name = parent ? `${parent.name} ${command.name}` : command.name;
+  const lines = [`Usage: ${PROGRAM} ${parent ? `${parent.name} ` : ''}${command.usage}`, '', ...command.description.flatMap((p) => [p, ''])];
+  if (command.subcommands) {
+    lines.push('Commands:', ...table(command.subcommands.map((sub) => [`${command.name} ${sub.name}`, sub.summary])), '');
+  }
+  const own = Object.entries(command.options);
+  if (own.length > 0) lines.push('Options:', ...table(own.map(([n, spec]) => optionLine(n, spec))), '');
+  lines.push('Global options:', ...table(Object.entries(GLOBAL_OPTIONS).map(([n, spec]) => optionLine(n, spec))), '');
+  lines.push('Exit codes:', ...table(command.exitCodes.map(([code, meaning]) => [String(code), meaning])));
+  if (command.subcommands) lines.push('', `Run \`${PROGRAM} ${name} <command> --help\` for each command.`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,44 @@
+import { version } from '../../package.json';
+import { runCli } from './cli';
+import type { CliIo } from './command';
+import { COMMANDS } from './commands';
+import { CliError, UsageError } from './errors';
+import { ExitCode } from './exitCodes';
+import { colourWanted, createPalette } from './format/colour';
+
+// The entry only wires the process to `runCli`: streams, colour decisions, and the one place errors become exit codes.
+const io: CliIo = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  env: process.env,
+  outColour: createPalette(colourWanted(process.stdout.isTTY === true, process.env)),
+  errColour: createPalette(colourWanted(process.stderr.isTTY === true, process.env)),
+};
+const argv = process.argv.slice(2);
+const debug = argv.includes('--debug');
+
+runCli(argv, io, { commands: COMMANDS, version, processCwd: process.cwd() }).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof CliError) {
+      io.err(`claude-env: ${io.errColour.red('error')}: ${error.message}\n`);
+      for (const line of error.details) io.err(`  ${line}\n`);
+      if (error instanceof UsageError) io.err(`Run \`claude-env ${error.command ? `${error.command} ` : ''}--help\` for usage.\n`);
+      if (debug && error.stack) io.err(`${error.stack}\n`);
+      process.exitCode = error.exitCode;
+      return;
+    }
+    // Anything else is a bug: say so plainly, and keep the trace for those who ask for it.
+    const message = error instanceof Error ? error.message : String(error);
+    io.err(`claude-env: internal error: ${message}\n`);
+    io.err(debug && error instanceof Error && error.stack ? `${error.stack}\n` : 'Rerun with --debug for the stack trace.\n');
+    process.exitCode = ExitCode.internal;
+  },
+);
+
+// A closed pipe (`claude-env show | head`) is not an error worth a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+});

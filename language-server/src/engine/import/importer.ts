@@ -1,0 +1,185 @@
+import { isDeepStrictEqual } from 'node:util';
+import { basename, dirname } from 'node:path';
+import type { Node as JsonNode } from 'jsonc-parser';
+import type { Diagnostic } from '../types';
+import { importDiagnostic, nodeRange, nodeValue, parseJsonc, propertiesOf, type JsoncDocument } from './jsonc';
+import { escapeLiteral, fromClaudeSyntax, fromVscodeSyntax, mapStrings, vscodeOnlyVariables } from './references';
+
+/** The kinds of file `import` understands. */
+export type ImportKind = 'mcpJson' | 'claudeSettings' | 'claudeLocalSettings' | 'vscodeMcpJson';
+
+export interface ImportSource {
+  /** Absolute path (used in diagnostics and to guess the kind). */
+  file: string;
+  text: string;
+  /** Overrides the guess from the file name. */
+  kind?: ImportKind;
+}
+
+/** A layer built from existing files, as a plain value ready to be written as YAML. */
+export interface ImportedLayer {
+  version: 1;
+  settings?: Record<string, unknown>;
+  mcpServers?: Record<string, unknown>;
+  outputs?: { claudeSettings?: 'shared'; vscodeMcpJson?: boolean };
+}
+
+export interface ImportedFile {
+  file: string;
+  kind: ImportKind;
+  settings: string[];
+  servers: string[];
+}
+
+export interface ImportResult {
+  layer: ImportedLayer;
+  files: ImportedFile[];
+  /** Syntax errors, wrong shapes, conflicts between files, variables that cannot be carried over. */
+  diagnostics: Diagnostic[];
+}
+
+export interface ImportOptions {
+  /**
+   * Whether the layer also says which files `apply` writes, so that apply reproduces the imported files
+   * (only meaningful for the project layer).
+   */
+  setOutputs: boolean;
+}
+
+/** Guesses what a file is from its name, then from its content. */
+export function guessImportKind(file: string, root: JsonNode | undefined): ImportKind {
+  const name = basename(file);
+  if (name === '.mcp.json') return 'mcpJson';
+  if (name === 'settings.local.json') return 'claudeLocalSettings';
+  if (name === 'settings.json' && basename(dirname(file)) === '.claude') return 'claudeSettings';
+  if (name === 'mcp.json' && basename(dirname(file)) === '.vscode') return 'vscodeMcpJson';
+  const keys = root ? propertiesOf(root).map((property) => property.key) : [];
+  if (keys.includes('servers')) return 'vscodeMcpJson';
+  if (keys.includes('mcpServers')) return 'mcpJson';
+  return 'claudeSettings';
+}
+
+/**
+ * Turns Claude Code's and VS Code's own files into one layer. Nothing is dropped: every settings key and every
+ * server field is carried over, variables become claude-env references. When two files disagree on a key the
+ * later file wins (the order Claude Code applies its scopes in) and the disagreement is reported.
+ */
+export function importFiles(sources: ImportSource[], options: ImportOptions): ImportResult {
+  const settings: Record<string, unknown> = {};
+  const servers: Record<string, unknown> = {};
+  const writtenBy = new Map<string, string>();
+  const diagnostics: Diagnostic[] = [];
+  const files: ImportedFile[] = [];
+
+  for (const source of sources) {
+    const doc = parseJsonc(source.file, source.text);
+    diagnostics.push(...doc.diagnostics);
+    if (doc.diagnostics.some((d) => d.severity === 'error')) continue;
+    const kind = source.kind ?? guessImportKind(source.file, doc.root);
+    const imported: ImportedFile = { file: source.file, kind, settings: [], servers: [] };
+    files.push(imported);
+    if (!doc.root) continue; // an empty file holds nothing to import
+    if (doc.root.type !== 'object') {
+      diagnostics.push(importDiagnostic(doc.file, nodeRange(doc, doc.root), 'error', 'import.shape', 'expected a JSON object'));
+      continue;
+    }
+    const put = (section: Record<string, unknown>, prefix: string, key: string, value: unknown, keyNode: JsonNode): void => {
+      const path = `${prefix}.${key}`;
+      const earlier = writtenBy.get(path);
+      if (earlier !== undefined && !isDeepStrictEqual(section[key], value)) {
+        diagnostics.push(
+          importDiagnostic(doc.file, nodeRange(doc, keyNode), 'warning', 'import.conflict', `${path} is also set differently in ${earlier}; this file's value is used`),
+        );
+      }
+      section[key] = value;
+      writtenBy.set(path, basename(doc.file));
+    };
+
+    if (kind === 'claudeSettings' || kind === 'claudeLocalSettings') {
+      for (const { key, keyNode, valueNode } of propertiesOf(doc.root)) {
+        if (key === '$schema') continue; // describes the JSON file, not a setting
+        put(settings, 'settings', key, mapStrings(nodeValue(valueNode), escapeLiteral), keyNode);
+        imported.settings.push(key);
+      }
+      continue;
+    }
+
+    const sectionName = kind === 'vscodeMcpJson' ? 'servers' : 'mcpServers';
+    for (const { key, keyNode, valueNode } of propertiesOf(doc.root)) {
+      if (key === sectionName) {
+        if (valueNode.type !== 'object') {
+          diagnostics.push(importDiagnostic(doc.file, nodeRange(doc, valueNode), 'error', 'import.shape', `"${key}" must be an object of servers by name`));
+          continue;
+        }
+        for (const server of propertiesOf(valueNode)) {
+          const entry = importServer(doc, kind, server.key, server.valueNode, diagnostics);
+          if (entry === undefined) continue;
+          put(servers, 'mcpServers', server.key, entry, server.keyNode);
+          imported.servers.push(server.key);
+        }
+      } else if (kind === 'vscodeMcpJson' && key === 'inputs') {
+        // Inputs are VS Code's prompts for keys; in claude-env those keys are `${secret:id}` references.
+        continue;
+      } else {
+        diagnostics.push(
+          importDiagnostic(doc.file, nodeRange(doc, keyNode), 'warning', 'import.unknownKey', `"${key}" is not part of ${basename(doc.file)}'s format and is not imported`),
+        );
+      }
+    }
+  }
+
+  const layer: ImportedLayer = { version: 1 };
+  if (Object.keys(settings).length > 0) layer.settings = settings;
+  if (Object.keys(servers).length > 0) layer.mcpServers = servers;
+  if (options.setOutputs) {
+    const outputs = outputsFor(files.map((f) => f.kind));
+    if (outputs) layer.outputs = outputs;
+  }
+  return { layer, files, diagnostics };
+}
+
+function importServer(
+  doc: JsoncDocument,
+  kind: ImportKind,
+  name: string,
+  node: JsonNode,
+  diagnostics: Diagnostic[],
+): unknown {
+  if (node.type !== 'object') {
+    diagnostics.push(importDiagnostic(doc.file, nodeRange(doc, node), 'error', 'import.shape', `server "${name}" must be an object`));
+    return undefined;
+  }
+  if (!/^[A-Za-z0-9._-]+$/.test(name)) {
+    diagnostics.push(
+      importDiagnostic(doc.file, nodeRange(doc, node), 'warning', 'import.serverName', `server name "${name}" has characters a layer does not allow (letters, digits, ".", "_", "-")`),
+    );
+  }
+  const value = nodeValue(node);
+  if (kind !== 'vscodeMcpJson') return mapStrings(value, fromClaudeSyntax);
+  for (const text of collectStrings(value)) {
+    for (const variable of vscodeOnlyVariables(text)) {
+      diagnostics.push(
+        importDiagnostic(doc.file, nodeRange(doc, node), 'warning', 'import.vscodeVariable', `server "${name}" uses ${variable}, which only VS Code expands; Claude Code will see it literally`),
+      );
+    }
+  }
+  return mapStrings(value, fromVscodeSyntax);
+}
+
+function collectStrings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(collectStrings);
+  if (value !== null && typeof value === 'object') return Object.values(value).flatMap(collectStrings);
+  return [];
+}
+
+/**
+ * Chooses the outputs so that `apply` writes back the same files that were imported. Settings imported from
+ * the shared `.claude/settings.json` go back there; `settings.local.json` is already the default target.
+ */
+function outputsFor(kinds: ImportKind[]): ImportedLayer['outputs'] {
+  const outputs: NonNullable<ImportedLayer['outputs']> = {};
+  if (kinds.includes('claudeSettings')) outputs.claudeSettings = 'shared';
+  if (kinds.includes('vscodeMcpJson')) outputs.vscodeMcpJson = true;
+  return Object.keys(outputs).length > 0 ? outputs : undefined;
+}
