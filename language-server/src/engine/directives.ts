@@ -36,7 +36,7 @@ function plain(node: SourceNode): unknown {
       const result: Record<string, unknown> = {};
       for (const entry of node.entries) {
         const value = plain(entry.value);
-        if (value !== DELETED) result[entry.key] = value;
+        if (value !== DELETED) setOwn(result, entry.key, value);
       }
       return result;
     }
@@ -52,8 +52,14 @@ export function literalValue(node: SourceNode): unknown {
       return node.items.map(literalValue);
     case 'map': {
       const result: Record<string, unknown> = {};
-      for (const entry of node.entries) result[entry.key] = literalValue(entry.value);
+      for (const entry of node.entries) setOwn(result, entry.key, literalValue(entry.value));
       return result;
     }
   }
+}
+
+/** Sets a key as an own property, so a layer's `__proto__` key is data and never a prototype. */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }

@@ -1,4 +1,4 @@
-import { isDirective, literalValue } from './directives';
+import { isDirective, literalValue, setOwn } from './directives';
 import { discoverStack, type DiscoverOptions } from './discovery';
 import { describeOrigin } from './describe';
 import { collectLocks, lockedAncestor, locksBelow, type Lock, applyServerPolicy, restoreDenyRules, reportMisplacedSections, type WriteRecord } from './policy';
@@ -94,7 +94,7 @@ class StackMerger {
     if (directive === '$delete') {
       if (!existing) this.warn(keyRange, 'directive.nothingToDelete', `Nothing to delete: no lower layer sets '${path.join('.')}'.`);
       this.writes.push({ path, layerIndex: this.layerIndex, origin });
-      children.set(key, { path, value: undefined, origin, overridden: chain(existing), deleted: true });
+      children.set(key, { path, value: undefined, origin, overridden: chain(children.get(key)), deleted: true });
       return;
     }
     const content = directive === '$replace' ? (node as { entries: { value: SourceNode }[] }).entries[0].value : node;
@@ -110,7 +110,8 @@ class StackMerger {
       }
     }
     if (existing) this.writes.push({ path, layerIndex: this.layerIndex, origin });
-    children.set(key, this.build(path, content, { ...origin, value: content.type === 'map' ? undefined : literalValue(content) }, chain(existing)));
+    // The chain includes a deletion, so a key deleted and set again shows both.
+    children.set(key, this.build(path, content, { ...origin, value: content.type === 'map' ? undefined : literalValue(content) }, chain(children.get(key))));
   }
 
   /** A fresh effective node for a value nothing below it merges with. */
@@ -224,7 +225,7 @@ function changes(existing: EffectiveNode, node: SourceNode, path: string[]): boo
 export function materialize(node: EffectiveNode): unknown {
   if (!node.children) return node.value;
   const result: Record<string, unknown> = {};
-  for (const [key, child] of node.children) if (!child.deleted) result[key] = materialize(child);
+  for (const [key, child] of node.children) if (!child.deleted) setOwn(result, key, materialize(child));
   return result;
 }
 

@@ -89,6 +89,7 @@ function parseYaml(text: string, lines: LineIndex, report: Reporter): SourceNode
     }
     if (isMap(node)) {
       const entries: MapEntry[] = [];
+      const merged: MapEntry[] = [];
       for (const pair of node.items) {
         const keyNode = pair.key as YamlNode | null;
         const keyRange = keyNode?.range ? lines.rangeOf(keyNode.range[0], keyNode.range[1]) : range;
@@ -100,12 +101,15 @@ function parseYaml(text: string, lines: LineIndex, report: Reporter): SourceNode
         const valueFallback: Range = { start: keyRange.end, end: keyRange.end };
         const value = build(pair.value as YamlNode | null, valueFallback, viaAlias);
         if (key === '<<') {
-          mergeKeyEntries(entries, value, keyRange, report);
+          mergeKeyEntries(merged, value, keyRange, report);
           continue;
         }
         entries.push({ key, keyRange, value });
       }
-      return { type: 'map', entries: checkDuplicates(entries, report), range };
+      const own = checkDuplicates(entries, report);
+      // Keys the map sets itself win over merged ones, wherever the `<<` stands.
+      for (const entry of merged) if (!own.some((e) => e.key === entry.key)) own.push(entry);
+      return { type: 'map', entries: own, range };
     }
     return { type: 'scalar', value: null, range };
   };

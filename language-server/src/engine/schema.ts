@@ -21,6 +21,8 @@ export interface SchemaNode {
   'x-merge'?: 'union' | 'replace';
   /** `warn`: keys outside `properties` are kept but reported, so new Claude Code keys never break a team. */
   'x-unknown'?: 'warn';
+  /** What a valid value looks like, for the message when a `oneOf` fails. */
+  'x-expected'?: string;
 }
 
 export const LAYER_SCHEMA = layerSchema as unknown as SchemaNode & { definitions: Record<string, SchemaNode> };
@@ -176,7 +178,11 @@ function diagnosticFor(file: string, root: MapNode, error: ErrorObject): Diagnos
     case 'const':
       return at(valueRange, 'schema.const', `${where} must be ${JSON.stringify(params.allowedValue)}.`);
     case 'oneOf':
-      return at(valueRange, 'schema.invalid', `Invalid ${where}: ${(error.parentSchema as SchemaNode | undefined)?.description ?? 'no alternative of the schema matches'}`);
+    {
+      const schema = error.parentSchema as SchemaNode | undefined;
+      const expected = schema?.['x-expected'] ? `expected ${schema['x-expected']}.` : (schema?.description ?? 'no alternative of the schema matches.');
+      return at(valueRange, 'schema.invalid', `Invalid ${where}: ${expected}`);
+    }
     case 'pattern':
       return at(valueRange, 'schema.format', `${where} has an unexpected format${describeFor(error)}.`);
     default:
