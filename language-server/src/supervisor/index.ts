@@ -5,7 +5,6 @@ export { Supervisor, UNTRUSTED_REASON, type AddServerOptions } from './superviso
 export { ServerSupervisor } from './serverSupervisor';
 export { RestartPolicy, formatMs, type RestartDecision, type ExitKind } from './backoff';
 export { LogRing, MAX_LINE_CHARS } from './logRing';
-export { createRedactor, REDACTED, type RedactFn } from './redact';
 export { RUN_MARKER_VAR, isAlive, processesOfRun } from './processTree';
 export { DEFAULT_TUNING } from './types';
 export type {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { RUN_MARKER_VAR, killRunNow, terminateRun } from './processTree';
+import { RUN_MARKER_VAR, killRunNow, terminateRun, type Termination } from './processTree';
 
 /** How a server process ended. */
 export interface ProcessExit {
@@ -62,7 +62,7 @@ export class ProcessTransport implements Transport {
   private stdoutBytes = 0;
   private stderrFragment = '';
   private exitInfo: ProcessExit | undefined;
-  private closing: Promise<void> | undefined;
+  private closing: Promise<Termination | undefined> | undefined;
   /** Resolves when the process has exited and its pipes are drained (or 200 ms after exit, whichever first). */
   readonly exited: Promise<ProcessExit>;
   private resolveExited!: (exit: ProcessExit) => void;
@@ -135,13 +135,18 @@ export class ProcessTransport implements Transport {
   }
 
   /** Closes stdin, then SIGTERM, then SIGKILL, for the whole tree. Idempotent. */
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await this.terminate();
+  }
+
+  /** Like `close`, and says which processes needed a signal. */
+  terminate(): Promise<Termination | undefined> {
     this.closing ??= this.shutDown();
     return this.closing;
   }
 
   /** Ends what is left of the run after the server itself exited (a crash can leave children behind). */
-  async reapLeftovers(): Promise<number[]> {
+  async reapLeftovers(): Promise<Termination> {
     return terminateRun(undefined, this.child?.pid, this.marker, this.graceMs);
   }
 
@@ -150,16 +155,17 @@ export class ProcessTransport implements Transport {
     killRunNow(this.child?.pid, this.child?.pid, this.marker);
   }
 
-  private async shutDown(): Promise<void> {
+  private async shutDown(): Promise<Termination | undefined> {
     const child = this.child;
-    if (!child || child.pid === undefined) return;
+    if (!child || child.pid === undefined) return undefined;
     if (!this.exitInfo) {
       // Well-behaved stdio servers exit when their input ends; give them that chance before any signal.
       child.stdin?.end();
       await Promise.race([this.exited, new Promise((resolve) => setTimeout(resolve, this.graceMs).unref())]);
     }
-    await terminateRun(this.exitInfo ? undefined : child.pid, child.pid, this.marker, this.graceMs);
+    const termination = await terminateRun(this.exitInfo ? undefined : child.pid, child.pid, this.marker, this.graceMs);
     if (!this.exitInfo) await this.exited;
+    return termination;
   }
 
   private readStdout(chunk: Buffer): void {

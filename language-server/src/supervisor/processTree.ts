@@ -136,25 +136,30 @@ async function waitGone(pids: number[], ms: number): Promise<boolean> {
   }
 }
 
-/**
- * Ends every process of a run: SIGTERM, then SIGKILL after `graceMs` for what is left. Returns the pids that
- * needed SIGKILL (for the log).
- */
+/** What `terminateRun` had to do. */
+export interface Termination {
+  /** Processes that were alive and got SIGTERM. */
+  signalled: number[];
+  /** Those that outlived the grace period and got SIGKILL. */
+  killed: number[];
+}
+
+/** Ends every process of a run: SIGTERM, then SIGKILL after `graceMs` for what is left. */
 export async function terminateRun(
   rootPid: number | undefined,
   pgid: number | undefined,
   markerValue: string,
   graceMs: number,
-): Promise<number[]> {
-  const targets = processesOfRun(rootPid, pgid, markerValue);
-  if (targets.length === 0) return [];
-  signal(targets, pgid, 'SIGTERM');
-  if (await waitGone(targets, graceMs)) return [];
+): Promise<Termination> {
+  const signalled = processesOfRun(rootPid, pgid, markerValue);
+  if (signalled.length === 0) return { signalled, killed: [] };
+  signal(signalled, pgid, 'SIGTERM');
+  if (await waitGone(signalled, graceMs)) return { signalled, killed: [] };
   // Look again: a process may have forked while handling SIGTERM.
-  const stubborn = processesOfRun(rootPid, pgid, markerValue);
-  signal(stubborn, pgid, 'SIGKILL');
-  await waitGone(stubborn, 1_000);
-  return stubborn;
+  const killed = processesOfRun(rootPid, pgid, markerValue);
+  signal(killed, pgid, 'SIGKILL');
+  await waitGone(killed, 1_000);
+  return { signalled, killed };
 }
 
 /** Synchronous last resort for when the host process is exiting: SIGKILL everything of the run now. */

@@ -7,7 +7,7 @@ import { PermanentStartError, createClient, openConnection, preflight, type Conn
 import { LogRing } from './logRing';
 import { PingMonitor } from './pingMonitor';
 import type { ProcessExit } from './processTransport';
-import { createRedactor, type RedactFn } from './redact';
+import { Redactor } from '../engine/secrets';
 import type {
   LogLine,
   LogSource,
@@ -52,7 +52,7 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
   private wantRunning = false;
   private readonly policy: RestartPolicy;
   private readonly logRing: LogRing;
-  private readonly redact: RedactFn;
+  private readonly redactor: Redactor;
   private restarts = 0;
   private handshakeMs: number | undefined;
   private catalog: ServerCatalog = emptyCatalog();
@@ -67,7 +67,7 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
     super();
     this.policy = new RestartPolicy(server.supervision, tuning);
     this.logRing = new LogRing(tuning.logBytes);
-    this.redact = createRedactor(server.secretValues);
+    this.redactor = new Redactor(server.secretValues);
     if (blockedReason) {
       this.currentState = 'blocked';
       this.currentReason = blockedReason;
@@ -282,11 +282,11 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
     const process = run.connection.process;
     try {
       if (process) {
-        if (process.exit) {
-          const killed = await process.reapLeftovers();
-          if (killed.length) this.log('supervisor', `killed ${killed.length} leftover process(es): ${killed.join(', ')}`);
-        } else {
-          await process.close();
+        const termination = process.exit ? await process.reapLeftovers() : await process.terminate();
+        if (termination?.signalled.length) {
+          const { signalled, killed } = termination;
+          const forced = killed.length ? `, ${killed.length} needed SIGKILL (${killed.join(', ')})` : '';
+          this.log('supervisor', `ended ${signalled.length} process(es) with SIGTERM (${signalled.join(', ')})${forced}`);
         }
       }
       await run.client.close();
@@ -317,6 +317,10 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
     this.currentState = state;
     this.currentReason = redacted;
     this.emit('state', { name: this.name, state, previous, reason: redacted, time: Date.now() });
+  }
+
+  private redact(text: string): string {
+    return this.redactor.redact(text);
   }
 
   private log(source: LogSource, text: string, level?: string): void {
