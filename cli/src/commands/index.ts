@@ -1,4 +1,6 @@
 import type { CommandSpec } from '../command';
+import { applyCommand } from './apply';
+import { diffCommand } from './diff';
 import { explainCommand } from './explain';
 import { importCommand } from './import';
 import { initCommand } from './init';
@@ -6,4 +8,4 @@ import { showCommand } from './show';
 import { validateCommand } from './validate';
 
 /** Every command of `claude-env`, in the order `--help` lists them. */
-export const COMMANDS: CommandSpec[] = [validateCommand, showCommand, explainCommand, initCommand, importCommand];
+export const COMMANDS: CommandSpec[] = [validateCommand, showCommand, explainCommand, diffCommand, applyCommand, initCommand, importCommand];

@@ -1,0 +1,47 @@
+import { planApply, renderOutputs, BACKUP_FOLDER, type ApplyPlan, type PlanEntry } from '../../language-server/src/engine/outputs';
+import type { Diagnostic, EffectiveEnvironment } from '../../language-server/src/engine';
+import type { CliIo } from './command';
+import { formatDiagnostic, sortDiagnostics } from './format/diagnostics';
+import type { Palette } from './format/colour';
+
+/** Errors that make the effective environment untrustworthy (schema, policy, stack); secrets are not among them. */
+export function blockingErrors(environment: EffectiveEnvironment): Diagnostic[] {
+  return environment.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
+}
+
+/** Prints the errors that block `apply` (and `diff`) and says so. */
+export function reportBlocked(errors: Diagnostic[], cwd: string, io: CliIo, command: string): void {
+  for (const diagnostic of sortDiagnostics(errors)) io.err(formatDiagnostic(diagnostic, cwd, io.errColour));
+  io.err(`${command} blocked: ${errors.length} error${errors.length === 1 ? '' : 's'} in the stack (see \`claude-env validate\`); nothing written\n`);
+}
+
+/** What `apply` would do, computed from the current files and `.claude-env/state.json`. */
+export async function planFor(environment: EffectiveEnvironment): Promise<ApplyPlan> {
+  return planApply(environment.stack.workspace, renderOutputs(environment));
+}
+
+/** Where a forced apply would copy a hand-edited target (the outputs module adds the UTC time when it does). */
+export function backupHint(entry: PlanEntry): string {
+  return `${BACKUP_FOLDER}/${entry.path.replace(/[\\/]/g, '_')}.<UTC time>`;
+}
+
+/** One word per plan action, as `diff` and `apply --dry-run` print them. */
+export function describeAction(entry: PlanEntry, colour: Palette): string {
+  switch (entry.action) {
+    case 'create':
+      return colour.green('create');
+    case 'update':
+      return colour.yellow('update');
+    case 'unchanged':
+      return colour.dim('unchanged');
+    case 'drifted':
+      return colour.red('drifted');
+  }
+}
+
+/** `.mcp.json was edited since claude-env last wrote it; backup would go to …`, one line per drifted target. */
+export function driftLines(plan: ApplyPlan): string[] {
+  return plan.entries
+    .filter((entry) => entry.action === 'drifted')
+    .map((entry) => `${entry.path} ${entry.reason ?? 'was edited by hand'}; --force replaces it after copying it to ${backupHint(entry)}`);
+}
