@@ -1,0 +1,113 @@
+/**
+ * The facade over the server's features: owns the open buffers, the workspaces and the diagnostics scheduler,
+ * and hands each request to the unit that answers it. Handlers in main.ts look nothing up themselves.
+ */
+import type {
+  CodeActionParams,
+  CodeLensParams,
+  CompletionParams,
+  Connection,
+  DefinitionParams,
+  DocumentSymbolParams,
+  HoverParams,
+} from 'vscode-languageserver/node';
+import { defaultSecretProvider } from '../engine/secrets';
+import type { ExplainParams, WorkspaceParams } from '../protocol';
+import { codeActions } from './codeActions';
+import { codeLens } from './codeLens';
+import { completion } from './completion';
+import { effectiveEnvironment, explain, layerStack, workspaces } from './customRequests';
+import { definition } from './definition';
+import { DiagnosticsService } from './diagnostics';
+import { documentSymbols } from './documentSymbols';
+import { OpenDocuments, uriToPath } from './documents';
+import type { FeatureContext } from './featureContext';
+import { hover } from './hover';
+import { defaultRules } from './rules';
+import { WorkspaceRegistry } from './workspaces';
+
+export interface LanguageServiceOptions {
+  connection: Connection;
+  /** Quiet period after a keystroke before validating. */
+  diagnosticsDelayMs: number;
+}
+
+export function createLanguageService(options: LanguageServiceOptions) {
+  const documents = new OpenDocuments();
+  const registry = new WorkspaceRegistry({ reader: documents.reader(), rules: defaultRules(), secrets: defaultSecretProvider() });
+  const diagnostics = new DiagnosticsService({
+    connection: options.connection,
+    documents,
+    registry,
+    delayMs: options.diagnosticsDelayMs,
+  });
+  const context: FeatureContext = { documents, registry, flushPending: () => diagnostics.flush() };
+
+  /** Runs a feature, turning a failure into a logged empty answer rather than an error popup. */
+  const guarded = async <T>(name: string, fallback: T, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (error) {
+      options.connection.console.error(`${name} failed: ${(error as Error).stack ?? String(error)}`);
+      return fallback;
+    }
+  };
+
+  return {
+    documents,
+    registry,
+    diagnostics,
+
+    /** Registers the workspaces found under the editor's folders and validates them. */
+    async addFolders(folderUris: readonly string[]): Promise<void> {
+      const roots = folderUris.map(uriToPath).filter((path): path is string => path !== undefined);
+      registry.scan(roots);
+      const stackFiles: string[] = [];
+      for (const model of registry.all()) {
+        await guarded('Loading a workspace', undefined, async () => {
+          await model.ready();
+          stackFiles.push(...model.files());
+        });
+      }
+      await diagnostics.validateNow(stackFiles);
+    },
+
+    opened(uri: string, languageId: string, version: number, text: string): Promise<void> {
+      const document = documents.open(uri, languageId, version, text);
+      const path = uriToPath(uri);
+      return document && path ? diagnostics.validateNow([path]) : Promise.resolve();
+    },
+
+    changed(uri: string, version: number, changes: Parameters<OpenDocuments['change']>[2]): void {
+      const document = documents.change(uri, version, changes);
+      const path = uriToPath(uri);
+      if (document && path) diagnostics.schedule([path]);
+    },
+
+    /** Closing a buffer drops unsaved text: the file on disk becomes the truth again. */
+    closed(uri: string): Promise<void> {
+      const path = documents.close(uri);
+      return path ? diagnostics.validateNow([path]) : Promise.resolve();
+    },
+
+    /** Files created, changed or deleted on disk (only those not open in an editor matter). */
+    filesChanged(uris: readonly string[]): Promise<void> {
+      const paths = uris.map(uriToPath).filter((path): path is string => path !== undefined && !documents.isOpen(path));
+      return paths.length > 0 ? diagnostics.validateNow(paths) : Promise.resolve();
+    },
+
+    hover: (params: HoverParams) => guarded('Hover', null, () => hover(context, params)),
+    completion: (params: CompletionParams) => guarded('Completion', { isIncomplete: false, items: [] }, () => completion(context, params)),
+    definition: (params: DefinitionParams) => guarded('Definition', null, () => definition(context, params)),
+    codeLens: (params: CodeLensParams) => guarded('Code lens', [], () => codeLens(context, params)),
+    documentSymbols: (params: DocumentSymbolParams) => guarded('Document symbols', [], () => documentSymbols(context, params)),
+    codeActions: (params: CodeActionParams) => guarded('Code actions', [], () => codeActions(context, params)),
+    effectiveEnvironment: (params: WorkspaceParams) => guarded('Effective environment', null, () => effectiveEnvironment(context, params)),
+    explain: (params: ExplainParams) => guarded('Explain', null, () => explain(context, params)),
+    layerStack: (params: WorkspaceParams) => guarded('Layer stack', null, () => layerStack(context, params)),
+    workspaces: () => guarded('Workspaces', { workspaces: [] }, () => workspaces(context)),
+  };
+}
+
+/** The facade's type, for code that is handed a service rather than creating one. */
+export type LanguageService = ReturnType<typeof createLanguageService>;

@@ -1,0 +1,139 @@
+/**
+ * One claude-env workspace as the server sees it: its layer stack, the merged environment with provenance,
+ * and every diagnostic of the stack grouped by file.
+ *
+ * Re-running discovery on each keystroke would re-read and re-parse every layer, so a change to a file already
+ * in the stack only re-parses that file (cached per text) and re-merges. Discovery runs again only when the
+ * change can alter the stack's shape: the project file (it names `source` and `teams`) or a file that is not in
+ * the stack yet (a `local.yaml` being created).
+ */
+import type { Diagnostic, EffectiveEnvironment, FileReader, LayerStack, ParsedLayer } from '../engine';
+import { discoverStack, mergeStack, parseLayer } from '../engine';
+import { checkSecrets, type SecretProvider } from '../engine/secrets';
+import { runWorkspaceRules, type WorkspaceRule } from './rules';
+
+/** What a model needs from the server: a reader that prefers open buffers, the rules, the secret source. */
+export interface WorkspaceModelDeps {
+  reader: FileReader;
+  rules: readonly WorkspaceRule[];
+  /** Where `${secret:…}` references are looked up to report unresolved ones (values are never kept). */
+  secrets: SecretProvider;
+}
+
+/** A parsed layer remembered with the exact text it came from. */
+interface CachedParse {
+  text: string;
+  layer: ParsedLayer;
+}
+
+export class WorkspaceModel {
+  private stack: LayerStack | undefined;
+  private current: EffectiveEnvironment | undefined;
+  private byFile = new Map<string, Diagnostic[]>();
+  private readonly parses = new Map<string, CachedParse>();
+  /** Refreshes run one after the other: secret checks are asynchronous and must not interleave. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly folder: string,
+    private readonly deps: WorkspaceModelDeps,
+  ) {}
+
+  /** The merged environment once computed (see {@link ready}). */
+  get env(): EffectiveEnvironment {
+    if (!this.current) throw new Error(`The environment of ${this.folder} is not computed yet.`);
+    return this.current;
+  }
+
+  /** The merged environment, computing it first if nothing has yet and waiting for refreshes under way. */
+  async ready(): Promise<EffectiveEnvironment> {
+    if (!this.current) await this.refresh(undefined);
+    await this.queue;
+    return this.env;
+  }
+
+  /** Layer files of the stack (absolute paths, `env:` excluded). */
+  files(): string[] {
+    return (this.current?.stack.layers ?? []).map((layer) => layer.file).filter((file) => !file.startsWith('env:'));
+  }
+
+  includes(file: string): boolean {
+    return (this.current?.stack.layers ?? []).some((layer) => layer.file === file);
+  }
+
+  layerOf(file: string): ParsedLayer | undefined {
+    return this.current?.stack.layers.find((layer) => layer.file === file);
+  }
+
+  /** Diagnostics of one file in this workspace's context (empty until computed). */
+  diagnosticsFor(file: string): Diagnostic[] {
+    return this.byFile.get(file) ?? [];
+  }
+
+  /** Every diagnostic of the stack, the server's rules included. */
+  allDiagnostics(): Diagnostic[] {
+    return [...this.byFile.values()].flat();
+  }
+
+  /** Every file that has diagnostics or belongs to the stack. */
+  reportedFiles(): string[] {
+    return [...new Set([...this.files(), ...this.byFile.keys()])].filter((file) => !file.startsWith('env:'));
+  }
+
+  /**
+   * Recomputes after `changed` files changed (undefined: everything may have changed). Returns the files whose
+   * diagnostics must be published again: the old stack's and the new stack's files, since a lock in one file
+   * produces errors in another.
+   */
+  refresh(changed: ReadonlySet<string> | undefined): Promise<string[]> {
+    const run = this.queue.then(() => this.recompute(changed));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async recompute(changed: ReadonlySet<string> | undefined): Promise<string[]> {
+    const before = this.reportedFiles();
+    if (!this.stack || !changed || this.needsDiscovery(changed)) {
+      this.stack = discoverStack(this.folder, { reader: this.deps.reader });
+      for (const layer of this.stack.layers) this.parses.set(layer.file, { text: layer.text, layer });
+    } else {
+      this.stack = { ...this.stack, layers: this.stack.layers.map((layer) => this.reparse(layer, changed)) };
+    }
+    const env = mergeStack(this.stack);
+    const secretFindings = await checkSecrets(env, { workspace: this.folder, secrets: this.deps.secrets });
+    this.current = env;
+    this.byFile = groupByFile([...env.diagnostics, ...secretFindings, ...runWorkspaceRules(this.deps.rules, env)]);
+    return [...new Set([...before, ...this.reportedFiles()])];
+  }
+
+  private needsDiscovery(changed: ReadonlySet<string>): boolean {
+    const layers = this.stack?.layers ?? [];
+    for (const file of changed) {
+      const layer = layers.find((candidate) => candidate.file === file);
+      if (!layer || layer.kind === 'project') return true;
+      // A file that vanished (deleted on disk, buffer closed without a file) changes the stack too.
+      if (this.deps.reader.read(file) === undefined) return true;
+    }
+    return false;
+  }
+
+  private reparse(layer: ParsedLayer, changed: ReadonlySet<string>): ParsedLayer {
+    if (!changed.has(layer.file)) return layer;
+    const text = this.deps.reader.read(layer.file) ?? '';
+    const cached = this.parses.get(layer.file);
+    if (cached && cached.text === text) return cached.layer;
+    const parsed = parseLayer(layer.file, text, layer.kind, layer.label);
+    this.parses.set(layer.file, { text, layer: parsed });
+    return parsed;
+  }
+}
+
+function groupByFile(diagnostics: readonly Diagnostic[]): Map<string, Diagnostic[]> {
+  const byFile = new Map<string, Diagnostic[]>();
+  for (const diagnostic of diagnostics) {
+    const list = byFile.get(diagnostic.file);
+    if (list) list.push(diagnostic);
+    else byFile.set(diagnostic.file, [diagnostic]);
+  }
+  return byFile;
+}
