@@ -1,0 +1,28 @@
+/** Outputs: Claude Code's and VS Code's own files rendered from the effective environment, applied safely. */
+export {
+  renderOutputs,
+  outputSelection,
+  DEFAULT_OUTPUTS,
+  CLAUDE_SHARED_SETTINGS,
+  CLAUDE_LOCAL_SETTINGS,
+  MCP_JSON,
+  VSCODE_MCP_JSON,
+  type RenderedOutput,
+  type RenderOptions,
+  type OutputSelection,
+} from './render';
+export {
+  planApply,
+  applyPlan,
+  diffOutputs,
+  BACKUP_FOLDER,
+  type ApplyPlan,
+  type PlanEntry,
+  type PlanAction,
+  type ApplyOptions,
+  type ApplyResult,
+  type AppliedTarget,
+} from './apply';
+export { writeFileAtomic, TEMP_SUFFIX } from './atomic';
+export { readState, writeState, statePath, sha256, STATE_FOLDER, type ApplyState, type TargetRecord } from './state';
+export { claudeVariableOf, variableNameOf, toClaudeCodeSyntax, toVsCodeSyntax } from './convert';
