@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { ResolvedServer } from '../engine/types';
 import { RestartPolicy, formatMs, type ExitKind } from './backoff';
 import { createCatalogWatch, emptyCatalog } from './catalog';
@@ -193,7 +194,8 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
     connection.process && (connection.process.onexit = (exit) => void this.endRun(run, { kind: 'exit', exit }));
     client.onclose = () => {
       // For stdio the process exit carries the better reason; for URLs the closed connection is all we get.
-      if (!connection.process) void this.endRun(run, { kind: 'closed' });
+      // During the handshake the failed connect() carries the better reason (refused, 404, TLS).
+      if (!connection.process && run.connectedAt !== undefined) void this.endRun(run, { kind: 'closed' });
     };
     client.onerror = (error) => this.log('supervisor', `transport error: ${error.message}`);
     client.fallbackNotificationHandler = async () => undefined;
@@ -222,7 +224,7 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
     } catch (error) {
       clearTimeout(timer);
       if (run.ended) return run.settled;
-      const permanent = error instanceof PermanentStartError || isSpawnFailure(error);
+      const permanent = error instanceof PermanentStartError || isSpawnFailure(error) || isRefusal(error);
       // A server that died during the handshake makes connect() fail with "Connection closed"; its exit code
       // and last stderr line say far more, so wait briefly for them.
       const exit = permanent ? undefined : connection.process && (connection.process.exit ?? (await raceExit(connection, 250)));
@@ -340,6 +342,16 @@ function raceExit(connection: Connection, ms: number): Promise<ProcessExit | und
 function isSpawnFailure(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   return code === 'ENOENT' || code === 'EACCES';
+}
+
+/**
+ * The server answered the handshake with an error of its own (a missing or rejected API key, typically): it is
+ * up and says no, so retrying with the same configuration cannot help.
+ */
+function isRefusal(error: unknown): boolean {
+  return (
+    error instanceof McpError && error.code !== ErrorCode.RequestTimeout && error.code !== ErrorCode.ConnectionClosed
+  );
 }
 
 function truncate(text: string, max: number): string {
