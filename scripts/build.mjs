@@ -30,6 +30,8 @@ await Promise.all(
         sourcemap: production ? false : 'linked',
         minify: production,
         external: bundle.external ?? [],
+        // jsonc-parser's UMD entry hides its requires from the bundler; its ESM entry bundles cleanly.
+        mainFields: ['module', 'main'],
         banner: bundle.banner ? { js: bundle.banner } : undefined,
         logLevel: 'warning',
         ...(watch ? {} : {}),
