@@ -3,7 +3,7 @@
  * The roots are built once by scripts/debian-root.sh and cached as tarballs under .cache/debian-root/.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -31,6 +31,8 @@ export interface RunOptions {
   /** The full environment (nothing leaks in from the host). */
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** Run in a network namespace of its own, with no way out: proves a step needs no network. */
+  offline?: boolean;
 }
 
 /** Returns the cached tarball of a root, building it first when missing (needs root and Debian's mirror). */
@@ -40,19 +42,46 @@ export function rootTarball(variant: RootVariant): string {
   return built.stdout.trim();
 }
 
-/** One unpacked root. Call `dispose` in an `after` hook; every `run` unmounts what it mounted itself. */
-export class DebianRoot {
-  private constructor(readonly dir: string) {}
+/**
+ * The cached root unpacked once beside its tarball. It is only ever the read-only lower layer of an overlay,
+ * because unpacking and deleting a few hundred megabytes for every test costs more than the tests themselves.
+ */
+function unpackedRoot(variant: RootVariant): string {
+  const tarball = rootTarball(variant);
+  const unpacked = tarball.replace(/\.tar$/, '.root');
+  if (existsSync(unpacked)) return unpacked;
+  const partial = `${unpacked}.partial`;
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(partial);
+  const result = spawnSync('tar', ['-C', partial, '--numeric-owner', '-xf', tarball], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`unpacking ${tarball} failed: ${result.stderr}`);
+  renameSync(partial, unpacked);
+  return unpacked;
+}
 
-  static unpack(variant: RootVariant): DebianRoot {
-    const tarball = rootTarball(variant);
-    const dir = mkdtempSync(join(tmpdir(), `claude-env-${variant}-`));
-    // mkdtemp makes the folder 0700, which would lock every non-root user out of the root's `/`.
-    chmodSync(dir, 0o755);
-    const unpacked = spawnSync('tar', ['-C', dir, '-xf', tarball], { encoding: 'utf8' });
-    if (unpacked.status !== 0) throw new Error(`unpacking ${tarball} failed: ${unpacked.stderr}`);
+/**
+ * One disposable root: an overlay whose writes land in a scratch folder. Call `dispose` in an `after` hook;
+ * every `run` unmounts the /proc it mounted itself.
+ */
+export class DebianRoot {
+  private constructor(
+    readonly dir: string,
+    private readonly scratch: string,
+  ) {}
+
+  static create(variant: RootVariant): DebianRoot {
+    const lower = unpackedRoot(variant);
+    const scratch = mkdtempSync(join(tmpdir(), `claude-env-${variant}-`));
+    for (const folder of ['upper', 'work', 'root']) mkdirSync(join(scratch, folder));
+    const dir = join(scratch, 'root');
+    const layers = `lowerdir=${lower},upperdir=${join(scratch, 'upper')},workdir=${join(scratch, 'work')}`;
+    const mounted = spawnSync('mount', ['-t', 'overlay', 'overlay', '-o', layers, dir], { encoding: 'utf8' });
+    if (mounted.status !== 0) {
+      rmSync(scratch, { recursive: true, force: true });
+      throw new Error(`mounting an overlay of ${lower} failed: ${mounted.stderr}`);
+    }
     copyFileSync('/etc/resolv.conf', join(dir, 'etc', 'resolv.conf'));
-    return new DebianRoot(dir);
+    return new DebianRoot(dir, scratch);
   }
 
   /** Absolute host path of a path inside the root. */
@@ -71,7 +100,9 @@ export class DebianRoot {
     this.mountProc();
     const started = process.hrtime.bigint();
     try {
-      const result = spawnSync('chroot', [this.dir, ...command], {
+      const chroot = ['chroot', this.dir, ...command];
+      const [program, ...args] = options.offline ? ['unshare', '--net', ...chroot] : chroot;
+      const result = spawnSync(program!, args, {
         encoding: 'utf8',
         timeout: options.timeoutMs ?? 10 * 60_000,
         maxBuffer: 64 * 1024 * 1024,
@@ -109,7 +140,11 @@ export class DebianRoot {
       }
     }
     this.unmountProc();
-    rmSync(this.dir, { recursive: true, force: true });
+    if (spawnSync('umount', [this.dir]).status !== 0) {
+      // Killed processes can hold the overlay for a moment; detach it so the scratch folder can go now.
+      spawnSync('umount', ['-l', this.dir]);
+    }
+    rmSync(this.scratch, { recursive: true, force: true });
   }
 
   private mountProc(): void {

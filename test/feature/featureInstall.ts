@@ -53,6 +53,8 @@ export interface InstallOptions {
   options?: Record<string, string | boolean>;
   remoteUser?: string;
   containerUser?: string;
+  /** Install with no network at all, as in an air-gapped build (Node must already be in the image). */
+  offline?: boolean;
 }
 
 const FEATURES_DIR = '/tmp/dev-container-features';
@@ -97,7 +99,7 @@ export function installFeature(root: DebianRoot, archive: string, install: Insta
     './install.sh',
   ].join('\n');
   try {
-    return root.run(script, { env: { PATH: IMAGE_PATH, HOME: '/root' } });
+    return root.run(script, { env: { PATH: IMAGE_PATH, HOME: '/root' }, offline: install.offline });
   } finally {
     root.run(`rm -rf ${FEATURES_DIR}`);
   }
