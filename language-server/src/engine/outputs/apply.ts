@@ -138,7 +138,8 @@ export async function applyPlan(plan: ApplyPlan, options: ApplyOptions = {}): Pr
       recordWritten();
     } catch (error) {
       result.outcome = 'failed';
-      result.message = (error as Error).message;
+      const message = (error as Error).message;
+      result.message = message.startsWith('Could not write') ? message : `Could not write ${entry.path}: ${message}`;
     }
   }
   if (stateChanged && !dryRun) await writeState(plan.workspace, state);

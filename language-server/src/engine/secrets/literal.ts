@@ -59,6 +59,8 @@ export function credentialReason(token: string, hinted = false): string | undefi
   if (!/[0-9]/.test(token) || !/[A-Za-z]/.test(token)) return undefined;
   // Versions, file names and domain names are dotted words, not keys.
   if (/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(token) && !/[A-Za-z0-9]{20,}/.test(token)) return undefined;
+  // Commit hashes and checksums are hex; only a key-like name makes a hex string suspicious.
+  if (!hinted && /^[0-9a-f]+$/i.test(token)) return undefined;
   const minLength = hinted ? 16 : 32;
   const minEntropy = hinted ? 3.0 : 3.5;
   if (token.length >= minLength && shannonEntropy(token) >= minEntropy) return 'high-entropy token';
