@@ -3,6 +3,7 @@ import { checkSecrets, defaultSecretProvider, type ResolveContext } from '../../
 import type { CliIo } from './command';
 import { CliError } from './errors';
 import { ExitCode } from './exitCodes';
+import { formatDiagnostic } from './format/diagnostics';
 
 /** Stack findings that mean there is nothing to show, diff or apply (as opposed to a stack with errors in it). */
 const FATAL_STACK_CODES = new Set(['stack.noProject']);
@@ -14,7 +15,13 @@ const FATAL_STACK_CODES = new Set(['stack.noProject']);
 export function loadWorkspace(cwd: string, io: CliIo): EffectiveEnvironment {
   const environment = loadEnvironment(cwd, { env: io.env });
   const fatal = environment.stack.diagnostics.find((diagnostic) => FATAL_STACK_CODES.has(diagnostic.code));
-  if (fatal) throw new CliError(fatal.message.replace(/\.$/, ''), ExitCode.notLoaded);
+  if (fatal) {
+    // Whatever else went wrong finding the stack (an unreadable file) is usually the reason: show it too.
+    const causes = environment.stack.diagnostics
+      .filter((diagnostic) => diagnostic !== fatal)
+      .map((diagnostic) => formatDiagnostic(diagnostic, cwd, io.errColour).trimEnd());
+    throw new CliError(fatal.message.replace(/\.$/, ''), ExitCode.notLoaded, causes);
+  }
   return environment;
 }
 

@@ -1,0 +1,88 @@
+import { strict as assert } from 'node:assert';
+import { join } from 'node:path';
+import { REPO, readText, runCli, tempFolder, workspaceWith } from './helpers';
+
+const COMMANDS = ['validate', 'show', 'explain', 'diff', 'apply', 'init', 'import'];
+
+describe('claude-env command line', () => {
+  it('prints the package version with --version', () => {
+    const version = (JSON.parse(readText(join(REPO, 'package.json'))) as { version: string }).version;
+    const run = runCli(['--version'], { cwd: tempFolder() });
+    assert.equal(run.code, 0);
+    assert.equal(run.stdout, `${version}\n`);
+  });
+
+  it('lists every command and the exit codes in --help', () => {
+    const run = runCli(['--help'], { cwd: tempFolder() });
+    assert.equal(run.code, 0);
+    for (const command of COMMANDS) assert.match(run.stdout, new RegExp(`^  ${command} `, 'm'));
+    assert.match(run.stdout, /0 ok, 1 findings, 2 usage, 3 drift refused, 4 workspace not loaded/);
+  });
+
+  for (const command of COMMANDS) {
+    it(`prints usage, options and exit codes for \`${command} --help\` without touching the folder`, () => {
+      const cwd = tempFolder();
+      const run = runCli([command, '--help'], { cwd });
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stdout, new RegExp(`^Usage: claude-env ${command}`));
+      assert.match(run.stdout, /^Exit codes:$/m);
+      assert.match(run.stdout, /--cwd DIR/);
+      assert.equal(run.stderr, '');
+    });
+  }
+
+  it('prints the help on stderr and exits 2 without a command', () => {
+    const run = runCli([], { cwd: tempFolder() });
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /^claude-env \S+ —/);
+  });
+
+  it('exits 2 on an unknown command and suggests the close one', () => {
+    const run = runCli(['valdate'], { cwd: tempFolder() });
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /unknown command `valdate` \(did you mean `validate`\?\)/);
+    assert.doesNotMatch(run.stderr, /at .*\.js:\d+/);
+  });
+
+  it('exits 2 on an unknown option and points at the command help', () => {
+    const run = runCli(['show', '--colour'], { cwd: tempFolder() });
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /unknown option '--colour'/);
+    assert.match(run.stderr, /Run `claude-env show --help` for usage\./);
+  });
+
+  it('exits 2 when explain has no path or validate gets an extra argument', () => {
+    assert.equal(runCli(['explain'], { cwd: tempFolder() }).code, 2);
+    const extra = runCli(['validate', 'surplus'], { cwd: tempFolder() });
+    assert.equal(extra.code, 2);
+    assert.match(extra.stderr, /unexpected argument: surplus/);
+  });
+
+  it('exits 4 with a clear message when --cwd does not exist', () => {
+    const run = runCli(['show', '--cwd', 'no/such/folder'], { cwd: tempFolder() });
+    assert.equal(run.code, 4);
+    assert.equal(run.stderr, 'claude-env: error: cannot work in no/such/folder: it does not exist\n');
+  });
+
+  it('accepts --cwd before the command', () => {
+    const workspace = workspaceWith({ '.claude-env/project.yaml': 'version: 1\nsettings:\n  model: opus\n' });
+    const run = runCli(['--cwd', workspace, 'show'], { cwd: tempFolder() });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /model: opus/);
+  });
+
+  it('exits 4 and says how to start when the folder has no project layer', () => {
+    const run = runCli(['validate'], { cwd: tempFolder() });
+    assert.equal(run.code, 4);
+    assert.match(run.stderr, /No project layer in .*: run 'claude-env init'/);
+  });
+
+  it('explains an unreadable project layer instead of crashing', () => {
+    // A folder where the file should be fails to read even for root, unlike chmod.
+    const workspace = workspaceWith({ '.claude-env/project.yaml/keep': '' });
+    const run = runCli(['show'], { cwd: workspace });
+    assert.equal(run.code, 4);
+    assert.match(run.stderr, /\.claude-env\/project\.yaml:1:1: error stack\.unreadable: Cannot read this layer file: it is a folder\./);
+    assert.doesNotMatch(run.stderr, /\n\s+at /);
+  });
+});

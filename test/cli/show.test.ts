@@ -1,0 +1,57 @@
+import { strict as assert } from 'node:assert';
+import { copyExample, runCli, workspaceWith } from './helpers';
+
+describe('claude-env show', () => {
+  it('prints the effective environment as a tree, secret references as written', () => {
+    const run = runCli(['show'], { cwd: copyExample() });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^settings:\n  model: claude-sonnet-4-5\n/);
+    assert.match(run.stdout, /^    args: \[-y, "@upstash\/context7-mcp"\]$/m);
+    assert.match(run.stdout, /^      API_KEY: \$\{secret:magic-api-key\}$/m);
+    assert.doesNotMatch(run.stdout, /\u001b\[/, 'no colour when stdout is not a terminal');
+  });
+
+  it('names the layer, file and line of every value with --explain, and what it overrode', () => {
+    const run = runCli(['show', '--explain'], { cwd: copyExample() });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(
+      run.stdout,
+      /^  model: claude-sonnet-4-5 +← local \.claude-env\/local\.yaml:4 \(overrides team web \.\.\/org\/teams\/web\.yaml:5, base \.\.\/org\/base\.yaml:5\)$/m,
+    );
+    // Unioned permission lists: each rule with the file that added it.
+    assert.match(run.stdout, /^      - Bash\(npm publish:\*\) +← team web \.\.\/org\/teams\/web\.yaml:11$/m);
+    assert.match(run.stdout, /^      - Edit\(src\/\*\*\) +← project \.claude-env\/project\.yaml:11$/m);
+  });
+
+  it('prints the merged value and per-path provenance as JSON', () => {
+    const run = runCli(['show', '--json', '--explain'], { cwd: copyExample() });
+    assert.equal(run.code, 0, run.stderr);
+    const report = JSON.parse(run.stdout) as {
+      value: { settings: { model: string }; mcpServers: Record<string, unknown> };
+      provenance: Record<string, { origin: { file: string; line: number }; overridden: unknown[] }>;
+    };
+    assert.equal(report.value.settings.model, 'claude-sonnet-4-5');
+    assert.deepEqual(Object.keys(report.value.mcpServers), ['context7', 'sequential-thinking', 'playwright', 'magic', 'everything']);
+    assert.equal(report.provenance['settings.model']?.origin.file, '.claude-env/local.yaml');
+    assert.equal(report.provenance['settings.model']?.origin.line, 4);
+    assert.equal(report.provenance['settings.model']?.overridden.length, 2);
+  });
+
+  it('shows a stack with errors anyway, diagnostics on stderr, exit 0', () => {
+    const workspace = workspaceWith({ '.claude-env/project.yaml': 'version: 1\nsettings:\n  model: 42\n  includeCoAuthoredBy: false\n' });
+    const run = runCli(['show'], { cwd: workspace });
+    assert.equal(run.code, 0);
+    assert.match(run.stdout, /includeCoAuthoredBy: false/);
+    assert.match(run.stderr, /^\.claude-env\/project\.yaml:3:10: error schema\.type: /m);
+  });
+
+  it('marks a server refused by policy', () => {
+    const workspace = workspaceWith({
+      'org/base.yaml': 'version: 1\npolicy:\n  servers:\n    denied: ["*-unvetted"]\n',
+      'repo/.claude-env/project.yaml': 'version: 1\nsource:\n  path: ../../org\nmcpServers:\n  tool-unvetted:\n    command: npx\n',
+    });
+    const run = runCli(['show', '--cwd', 'repo'], { cwd: workspace });
+    assert.equal(run.code, 0);
+    assert.match(run.stdout, /^  tool-unvetted: +# blocked: /m);
+  });
+});
