@@ -8,6 +8,7 @@ import {
   Redactor,
   SecretsFileProvider,
   checkSecrets,
+  claudeCodeVariables,
   resolveServer,
 } from '../../language-server/src/engine/secrets';
 import { exampleWorkspace, type ExampleWorkspace } from '../fixtures/outputs/workspace';
@@ -66,7 +67,12 @@ describe('resolved secrets never reach written files', () => {
     assert.equal(magic.server?.env.API_KEY, CANARY.environment);
     const everything = await resolveServer(env.servers.find((server) => server.name === 'everything')!, ctx);
     assert.equal(everything.server?.args[2], `--token=${CANARY.fileReference}`);
-    assert.deepEqual(everything.server?.env, { FROM_ENV: CANARY.variable, SHARED: CANARY.secretsFile });
+    assert.deepEqual(everything.server?.env, {
+      FROM_ENV: CANARY.variable,
+      SHARED: CANARY.secretsFile,
+      FILE_KEYS_TOKEN_TXT: CANARY.fileReference,
+      SHARED_TOKEN: CANARY.secretsFile,
+    });
 
     const diagnostics = await checkSecrets(env, ctx);
     const outputs = renderOutputs(env);
@@ -108,5 +114,46 @@ describe('resolved secrets never reach written files', () => {
     const redactor = new Redactor(magic.secretValues);
     const line = `spawn npx with API_KEY=${CANARY.environment} {"key":"${CANARY.environment}"}`;
     assert.equal(redactor.redact(line), 'spawn npx with API_KEY=*** {"key":"***"}');
+  });
+});
+
+describe('claudeCodeVariables', () => {
+  let example: ExampleWorkspace;
+  afterEach(() => example.dispose());
+
+  it('gives the variables that .mcp.json and the settings name for secrets and files, skipping refused servers', async () => {
+    example = exampleWorkspace({
+      '.claude-env/local.yaml': [
+        'version: 1',
+        'settings:',
+        '  env:',
+        '    GH: ${file:~/.gh-token}',
+        'mcpServers:',
+        '  scraper-unvetted:',
+        '    command: npx',
+        '    env:',
+        '      KEY: ${secret:never-needed}',
+        '',
+      ].join('\n'),
+    });
+    writeFileSync(join(example.root, 'user', '.gh-token'), 'gh-123\n');
+    const { variables, problems } = await claudeCodeVariables(example.load(), {
+      workspace: example.workspace,
+      secrets: new EnvironmentSecretProvider({ CLAUDE_ENV_SECRET_MAGIC_API_KEY: 'mk-1' }),
+      home: join(example.root, 'user'),
+    });
+    assert.deepEqual(variables, { FILE_GH_TOKEN: 'gh-123', MAGIC_API_KEY: 'mk-1' });
+    assert.deepEqual(problems, []);
+  });
+
+  it('names what it could not resolve', async () => {
+    example = exampleWorkspace();
+    const { variables, problems } = await claudeCodeVariables(example.load(), {
+      workspace: example.workspace,
+      secrets: new EnvironmentSecretProvider({}),
+    });
+    assert.deepEqual(variables, {});
+    assert.equal(problems.length, 1);
+    assert.match(problems[0], /\$\{secret:magic-api-key\}.*CLAUDE_ENV_SECRET_MAGIC_API_KEY/);
   });
 });

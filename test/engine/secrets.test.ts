@@ -211,13 +211,23 @@ describe('resolving references', () => {
     assert.deepEqual(errors, []);
     assert.ok(resolved);
     assert.deepEqual(resolved.args, ['--region', 'eu']);
-    assert.deepEqual(resolved.env, { API_KEY: 'mk-42' });
+    // Also under the name `.mcp.json` uses, so the server sees what Claude Code would give it.
+    assert.deepEqual(resolved.env, { API_KEY: 'mk-42', MAGIC_API_KEY: 'mk-42' });
     assert.deepEqual(resolved.headers, { 'X-Region': 'eu' });
     assert.equal(resolved.cwd, workspace);
     assert.deepEqual(resolved.secretValues.sort(), ['eu', 'mk-42']);
 
     const sub = await resolveServer(server({ cwd: 'tools/${env:REGION}' }), ctx);
     assert.equal(sub.server?.cwd, join(workspace, 'tools', 'eu'));
+  });
+
+  it('exports file references under their variable too, but never over a variable the server sets itself', async () => {
+    writeFileSync(join(workspace, 'gh.txt'), 'gh-value\n');
+    const outcome = await resolveServer(
+      server({ args: ['--token', '${file:gh.txt}'], env: { MAGIC_API_KEY: 'mine', K: '${secret:magic-api-key}' } }),
+      { workspace, secrets: fixedSecrets({ 'magic-api-key': 'from-secret' }) },
+    );
+    assert.deepEqual(outcome.server?.env, { MAGIC_API_KEY: 'mine', K: 'from-secret', FILE_GH_TXT: 'gh-value' });
   });
 
   it('refuses a server with a required reference missing and names the reference and how to set it', async () => {

@@ -34,5 +34,7 @@ export {
   type ServerResolution,
 } from './resolve';
 export { checkSecrets } from './check';
+export { variableNameOf, claudeVariableOf } from './variables';
+export { claudeCodeVariables, type ClaudeCodeVariables } from './claudeVariables';
 export { findLiteralSecrets, credentialReason, shannonEntropy, suggestSecretName, type LiteralSecret } from './literal';
 export { Redactor, REDACTION, MIN_REDACTED_LENGTH } from './redact';

@@ -41,7 +41,7 @@ export class EnvironmentSecretProvider implements SecretProvider {
 }
 
 /** `$XDG_CONFIG_HOME/claude-env/secrets.env`, default `~/.config/claude-env/secrets.env`. */
-export function defaultSecretsFile(environment: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
+export function defaultSecretsFile(environment: NodeJS.ProcessEnv = process.env, home: string = environment.HOME || homedir()): string {
   const configHome = environment.XDG_CONFIG_HOME && environment.XDG_CONFIG_HOME.trim() ? environment.XDG_CONFIG_HOME : join(home, '.config');
   return join(configHome, 'claude-env', 'secrets.env');
 }
@@ -171,7 +171,7 @@ export class ChainSecretProvider implements SecretProvider {
 }
 
 /** The CLI and container default: `CLAUDE_ENV_SECRET_*` variables first, then the secrets file. */
-export function defaultSecretProvider(environment: NodeJS.ProcessEnv = process.env, home: string = homedir()): ChainSecretProvider {
+export function defaultSecretProvider(environment: NodeJS.ProcessEnv = process.env, home: string = environment.HOME || homedir()): ChainSecretProvider {
   return new ChainSecretProvider([
     new EnvironmentSecretProvider(environment),
     new SecretsFileProvider(defaultSecretsFile(environment, home)),

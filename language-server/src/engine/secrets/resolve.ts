@@ -4,6 +4,7 @@ import { isAbsolute, resolve as resolvePath } from 'node:path';
 import type { ResolvedServer, ServerDefinition } from '../types';
 import type { SecretProvider } from './providers';
 import { scanReferences, splitReferences, type MalformedReference, type ValueReference } from './references';
+import { claudeVariableOf } from './variables';
 
 /** What resolution needs from the outside world. Nothing here is global so tests and the server can vary it. */
 export interface ResolveContext {
@@ -13,7 +14,7 @@ export interface ResolveContext {
   secrets: SecretProvider;
   /** Source of `${env:…}` values; the process environment when omitted. */
   environment?: NodeJS.ProcessEnv;
-  /** Home folder for `~/`; the current user's when omitted. */
+  /** Home folder for `~/`; `HOME` of `environment`, else the current user's, when omitted. */
   home?: string;
 }
 
@@ -35,6 +36,8 @@ export interface StringResolution {
   problems: ReferenceProblem[];
   /** Values that came from secrets, files or the environment (never defaults written in the file). */
   secretValues: string[];
+  /** Each reference that resolved, with its value. */
+  resolved: Array<{ reference: ValueReference; value: string }>;
 }
 
 /** The outcome of `resolveServer`. */
@@ -53,6 +56,7 @@ export interface ServerResolution {
 export async function resolveString(text: string, ctx: ResolveContext): Promise<StringResolution> {
   const problems: ReferenceProblem[] = scanReferences(text).malformed.map(malformedProblem);
   const secretValues: string[] = [];
+  const resolved: StringResolution['resolved'] = [];
   let value = '';
   for (const part of splitReferences(text)) {
     if (part.kind === 'text') {
@@ -65,9 +69,10 @@ export async function resolveString(text: string, ctx: ResolveContext): Promise<
       continue;
     }
     if (outcome.secret) secretValues.push(outcome.value);
+    resolved.push({ reference: part.reference, value: outcome.value });
     value += outcome.value;
   }
-  return problems.length > 0 ? { problems, secretValues } : { value, problems, secretValues };
+  return problems.length > 0 ? { problems, secretValues, resolved } : { value, problems, secretValues, resolved };
 }
 
 /**
@@ -117,21 +122,29 @@ export async function resolveReference(
 }
 
 /** Absolute path of a `${file:…}` reference: `~/` is the home folder, relative paths start at the workspace. */
-export function filePathOf(path: string, ctx: Pick<ResolveContext, 'workspace' | 'home'>): string {
+export function filePathOf(path: string, ctx: Pick<ResolveContext, 'workspace' | 'home' | 'environment'>): string {
   const trimmed = path.trim();
-  if (trimmed === '~' || trimmed.startsWith('~/')) return resolvePath(ctx.home ?? homedir(), trimmed.slice(2));
+  if (trimmed === '~' || trimmed.startsWith('~/')) return resolvePath(homeOf(ctx), trimmed.slice(2));
   return isAbsolute(trimmed) ? trimmed : resolvePath(ctx.workspace, trimmed);
 }
 
 /**
  * Resolves a server's command, args, env, headers, url and cwd in memory. `cwd` becomes absolute (the
- * workspace by default). The result is for spawning only: never write it to disk or a log.
+ * workspace by default). Each secret or file the server uses is also set in `env` under the variable that
+ * `.mcp.json` names for it (`${secret:magic-api-key}` → `MAGIC_API_KEY`) unless the server sets that name
+ * itself. The result is for spawning only: never write it to disk or a log.
  */
 export async function resolveServer(def: ServerDefinition, ctx: ResolveContext): Promise<ServerResolution> {
   const problems: ServerResolution['problems'] = [];
   const secretValues: string[] = [];
+  // `${secret:x}` / `${file:p}` also go into the variable `.mcp.json` names (`X`, `FILE_P`), so that a server
+  // started by claude-env sees the same environment as one Claude Code starts from the written file.
+  const exported = new Map<string, string>();
   const resolveField = async (text: string, field: Array<string | number>): Promise<string> => {
     const outcome = await resolveString(text, ctx);
+    for (const { reference, value } of outcome.resolved) {
+      if (reference.kind !== 'env' && !exported.has(claudeVariableOf(reference))) exported.set(claudeVariableOf(reference), value);
+    }
     secretValues.push(...outcome.secretValues);
     for (const problem of outcome.problems) problems.push({ ...problem, field });
     return outcome.value ?? '';
@@ -150,6 +163,8 @@ export async function resolveServer(def: ServerDefinition, ctx: ResolveContext):
   const url = def.url === undefined ? undefined : await resolveField(def.url, ['url']);
   const cwdText = def.cwd === undefined ? undefined : await resolveField(def.cwd, ['cwd']);
   const cwd = cwdText ? filePathOf(cwdText, ctx) : resolvePath(ctx.workspace);
+
+  for (const [name, value] of exported) if (!(name in env)) env[name] = value;
 
   const errors = problems.map((problem) => `${def.name}: ${problem.field.join('.')}: ${problem.message}`);
   const unique = [...new Set(secretValues)];
@@ -171,4 +186,8 @@ export async function resolveServer(def: ServerDefinition, ctx: ResolveContext):
 
 function malformedProblem(malformed: MalformedReference): ReferenceProblem {
   return { kind: 'malformed', raw: malformed.raw, message: `\`${malformed.raw}\` ${malformed.reason}.` };
+}
+
+function homeOf(ctx: Pick<ResolveContext, 'home' | 'environment'>): string {
+  return ctx.home ?? ((ctx.environment ?? process.env).HOME || homedir());
 }
