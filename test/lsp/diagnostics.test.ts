@@ -1,0 +1,141 @@
+import { strict as assert } from 'node:assert';
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-protocol/node';
+import { withCarets, yaml } from './support/carets';
+import { BASE, LOCAL, startOnOrg, TEAM, type ServerFixture } from './support/orgFixture';
+
+const withCode = (code: string) => (diagnostics: Diagnostic[]) => diagnostics.some((diagnostic) => diagnostic.code === code);
+
+describe('LSP diagnostics', function () {
+  this.timeout(20_000);
+  let fixture: ServerFixture;
+
+  afterEach(async () => {
+    await fixture?.dispose();
+  });
+
+  it("reports a locked key overridden in the local buffer at the override's line, with the base lock as related information, and clears it when fixed", async () => {
+    fixture = await startOnOrg({
+      [BASE]: yaml`
+        version: 1
+        settings:
+          permissions:
+            defaultMode: default
+        policy:
+          locked:
+            - |settings.permissions.defaultMode|
+      `,
+    });
+    const { client, tree } = fixture;
+    const local = tree.uri(LOCAL);
+    await client.open(local, tree.text(LOCAL));
+    await client.waitForDiagnostics(local, (diagnostics) => !withCode('policy.lockedKey')(diagnostics));
+
+    const edited = yaml`
+      version: 1
+      settings:
+        permissions:
+          |defaultMode|: plan
+    `;
+    const { text, carets } = withCarets(edited);
+    await client.change(local, text);
+    const diagnostics = await client.waitForDiagnostics(local, withCode('policy.lockedKey'));
+    const lock = diagnostics.find((diagnostic) => diagnostic.code === 'policy.lockedKey')!;
+    assert.equal(lock.severity, DiagnosticSeverity.Error);
+    assert.deepEqual(lock.range, { start: carets[0], end: carets[1] });
+    assert.equal(lock.relatedInformation?.length, 1);
+    const related = lock.relatedInformation![0];
+    assert.equal(related.location.uri, tree.uri(BASE));
+    const [lockStart, lockEnd] = tree.carets(BASE);
+    assert.deepEqual(related.location.range, { start: lockStart, end: lockEnd });
+
+    await client.change(local, tree.text(LOCAL));
+    await client.waitForDiagnostics(local, (found) => !withCode('policy.lockedKey')(found));
+  });
+
+  it('publishes errors in unopened local and team files when a lock is added to the base buffer, and clears them when it is removed', async () => {
+    fixture = await startOnOrg();
+    const { client, tree } = fixture;
+    const base = tree.uri(BASE);
+    await client.open(base, tree.text(BASE));
+    await client.waitForDiagnostics(base, () => true);
+
+    await client.change(base, tree.text(BASE).replace('    - settings.cleanupPeriodDays', '    - settings.cleanupPeriodDays\n    - settings.model'));
+    for (const file of [LOCAL, TEAM]) {
+      const diagnostics = await client.waitForDiagnostics(tree.uri(file), withCode('policy.lockedKey'));
+      const lock = diagnostics.find((diagnostic) => diagnostic.code === 'policy.lockedKey')!;
+      assert.equal(lock.range.start.line, tree.text(file).split('\n').findIndex((line) => line.includes('model:')));
+      assert.equal(lock.relatedInformation?.[0].location.uri, base);
+    }
+
+    await client.change(base, tree.text(BASE));
+    await client.waitForDiagnostics(tree.uri(LOCAL), (diagnostics) => !withCode('policy.lockedKey')(diagnostics));
+  });
+
+  it('reports a syntax error at its line and a schema error at the offending value', async () => {
+    fixture = await startOnOrg();
+    const { client, tree } = fixture;
+    const local = tree.uri(LOCAL);
+    await client.open(local, tree.text(LOCAL));
+    const { text, carets } = withCarets(yaml`
+      version: 1
+      settings:
+        cleanupPeriodDays: |"soon"|
+    `);
+    await client.change(local, text);
+    const diagnostics = await client.waitForDiagnostics(local, withCode('schema.type'));
+    const typeError = diagnostics.find((diagnostic) => diagnostic.code === 'schema.type')!;
+    assert.deepEqual(typeError.range, { start: carets[0], end: carets[1] });
+
+    await client.change(local, 'version: 1\nsettings:\n  model: [unclosed\n');
+    const syntax = await client.waitForDiagnostics(local, withCode('syntax.invalid'));
+    assert.ok(syntax.every((diagnostic) => diagnostic.source === 'claude-env'));
+  });
+
+  it('warns when a stdio server command is not on PATH, at the command value', async () => {
+    fixture = await startOnOrg();
+    const { client, tree } = fixture;
+    const local = tree.uri(LOCAL);
+    await client.open(local, tree.text(LOCAL));
+    const { text, carets } = withCarets(yaml`
+      version: 1
+      mcpServers:
+        context7:
+          command: |claude-env-no-such-binary|
+    `);
+    await client.change(local, text);
+    const diagnostics = await client.waitForDiagnostics(local, withCode('server.commandNotFound'));
+    const missing = diagnostics.find((diagnostic) => diagnostic.code === 'server.commandNotFound')!;
+    assert.equal(missing.severity, DiagnosticSeverity.Warning);
+    assert.deepEqual(missing.range, { start: carets[0], end: carets[1] });
+  });
+
+  it('warns about a literal API key with a quick fix that replaces it by a secret reference', async () => {
+    fixture = await startOnOrg();
+    const { client, tree } = fixture;
+    const local = tree.uri(LOCAL);
+    await client.open(local, tree.text(LOCAL));
+    const { text, carets } = withCarets(yaml`
+      version: 1
+      mcpServers:
+        context7:
+          env:
+            CONTEXT7_API_KEY: |sk-ant-api03-Zq8xV2mN4pL7rT1wY6uB9cE3fH5jK0sD|
+    `);
+    await client.change(local, text);
+    const diagnostics = await client.waitForDiagnostics(local, withCode('secret.literal'));
+    const literal = diagnostics.find((diagnostic) => diagnostic.code === 'secret.literal')!;
+    assert.equal(literal.severity, DiagnosticSeverity.Warning);
+    assert.deepEqual(literal.range, { start: carets[0], end: carets[1] });
+
+    const actions = await client.request<{ title: string; edit: { changes: Record<string, { newText: string; range: unknown }[]> } }[]>(
+      'textDocument/codeAction',
+      { textDocument: { uri: local }, range: literal.range, context: { diagnostics: [literal] } },
+    );
+    const fix = actions.find((action) => action.title.includes('${secret:'));
+    assert.ok(fix, `no secret quick fix in ${JSON.stringify(actions)}`);
+    const [change] = fix.edit.changes[local];
+    assert.match(change.newText, /^"\$\{secret:[a-z0-9-]+\}"$/);
+    assert.deepEqual(change.range, literal.range);
+  });
+});
+
