@@ -100,6 +100,22 @@ describe('applying outputs', () => {
     assert.equal(state.targets['.mcp.json'], undefined);
   });
 
+  it('treats every existing file as drifted when the state file is corrupt, and says so', async () => {
+    await applyPlan(await planApply(example.workspace, outputs));
+    example.write('.mcp.json', '{"edited": true}\n');
+    example.write('.claude-env/state.json', '{ not json');
+    const plan = await planApply(example.workspace, outputs);
+    assert.match(plan.warnings[0], /state\.json is not valid JSON/);
+    // Files still identical to the output are unchanged; the edited one cannot be told from ours, so it is drift.
+    assert.deepEqual(plan.entries.map((entry) => entry.action), ['unchanged', 'drifted', 'unchanged']);
+    const result = await applyPlan(plan);
+    assert.equal(result.ok, false);
+    assert.equal(example.read('.mcp.json'), '{"edited": true}\n');
+    const { state, warning } = await readState(example.workspace);
+    assert.equal(warning, undefined, 'the state is rewritten from what is known to be ours');
+    assert.deepEqual(Object.keys(state.targets), ['.claude/settings.local.json', '.vscode/mcp.json']);
+  });
+
   it('with force, backs up the person’s version byte for byte and says where', async () => {
     await applyPlan(await planApply(example.workspace, outputs));
     // CRLF, no final newline and non-ASCII text: a backup must not normalise any of it.

@@ -116,6 +116,22 @@ describe('renderOutputs', () => {
     assert.deepEqual(mcp.mcpServers.everything, { type: 'sse', url: 'http://localhost:3001/sse' });
   });
 
+  it('passes server keys it does not know through to .mcp.json, but never supervision or cwd', () => {
+    example = exampleWorkspace({
+      '.claude-env/project.yaml': project(
+        'mcpServers:\n  memory:\n    command: npx\n    args: [-y, "@modelcontextprotocol/server-memory"]\n    cwd: data\n    timeout: 30000\n    supervision:\n      autoStart: true\n',
+      ),
+    });
+    const mcp = byPath(renderOutputs(example.load()))['.mcp.json'] as { mcpServers: Record<string, unknown> };
+    assert.deepEqual(mcp.mcpServers.memory, {
+      type: 'stdio',
+      command: 'npx',
+      args: ['-y', '@modelcontextprotocol/server-memory'],
+      env: {},
+      timeout: 30000,
+    });
+  });
+
   it('leaves servers refused by policy out of .mcp.json and .vscode/mcp.json', () => {
     example = exampleWorkspace({
       '.claude-env/project.yaml': project(
