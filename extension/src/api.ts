@@ -1,0 +1,27 @@
+/**
+ * The API `activate` returns (`vscode.extensions.getExtension('claude-env.claude-env').exports`). Other
+ * extensions and the in-editor test suite use it to wait for the server and read what the views show.
+ */
+import type * as vscode from 'vscode';
+import type { EffectiveEnvironmentResult, LayerStackResult, StackChangedParams } from '../../language-server/src/protocol';
+import type { EffectiveEntry } from './views/effective';
+
+export interface ClaudeEnvApi {
+  /** Resolves once the language server started (or failed to start: then `serverRunning()` is false). */
+  readonly serverStarted: Promise<void>;
+  serverRunning(): boolean;
+  /** Timings measured in the extension host, in milliseconds. */
+  readonly timings: { activateMs: number; serverStartMs?: number };
+  /** What the Layers view shows now (fetches it). */
+  layers(): Promise<LayerStackResult | null>;
+  /** The Effective Configuration view's rows: top level, or below `parent`. */
+  effectiveRows(parent?: EffectiveEntry): Promise<EffectiveEntry[]>;
+  /** How the Effective Configuration view renders a row (label, tooltip, click command). */
+  effectiveItem(row: EffectiveEntry): vscode.TreeItem;
+  /** Fires when the server recomputed a stack (`undefined`: the server started, stopped or views were refreshed). */
+  readonly onDidChangeStack: vscode.Event<StackChangedParams | undefined>;
+  /** The environment the Effective Configuration view last showed. */
+  lastEffectiveEnvironment(): EffectiveEnvironmentResult | null;
+  /** The status-bar item's text and tooltip. */
+  statusBar(): { text: string; tooltip: string | undefined; visible: boolean };
+}

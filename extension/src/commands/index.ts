@@ -1,0 +1,31 @@
+/**
+ * The command table: every `claudeEnv.*` command, what it needs, and its handler factory. package.json
+ * `contributes.commands` lists the same ids with their titles.
+ */
+import type { CommandSpec } from './registry';
+import { explainAtCursor, explainPath, showEffectiveConfiguration } from './effective';
+import { apply, importExisting, initialize } from './files';
+
+export const COMMAND_TABLE: Record<string, CommandSpec> = {
+  showEffectiveConfiguration: { needs: 'server', writes: false, create: showEffectiveConfiguration },
+  explainAtCursor: { needs: 'server', writes: false, create: explainAtCursor },
+  // The server's code lenses run this one with `[uri, dottedPath]` (protocol.ts `ClientCommands.explain`).
+  explain: { needs: 'server', writes: false, create: explainPath },
+  apply: { needs: 'nothing', writes: true, create: apply },
+  init: { needs: 'nothing', writes: true, create: initialize },
+  import: { needs: 'nothing', writes: true, create: importExisting },
+  // Validation only: the server reads files and never runs them, so restarting it is fine in Restricted Mode.
+  restartServer: {
+    needs: 'nothing',
+    writes: false,
+    create: (ctx) => async () => {
+      await ctx.restart();
+      return ctx.isReady();
+    },
+  },
+  refreshViews: {
+    needs: 'nothing',
+    writes: false,
+    create: (ctx) => async () => ctx.refreshViews(),
+  },
+};

@@ -1,0 +1,71 @@
+/**
+ * Entry of the Claude Env extension. It only wires: one context, the command table, the views, the status bar,
+ * then the language client. Everything with logic lives in the modules it imports.
+ */
+import * as vscode from 'vscode';
+import type { ClaudeEnvApi } from './api';
+import { COMMAND_TABLE } from './commands';
+import { registerCommands } from './commands/registry';
+import { Ctx } from './ctx';
+import { EFFECTIVE_SCHEME, EffectiveDocumentProvider } from './effectiveDocument';
+import { watchOrgLayerFiles } from './layerLanguage';
+import { affectsServerStart } from './settings';
+import { StackStatusBar } from './statusBar';
+import { EFFECTIVE_VIEW_ID, EffectiveTreeProvider } from './views/effective';
+import { LAYERS_VIEW_ID, LayersTreeProvider } from './views/layers';
+
+let ctx: Ctx | undefined;
+
+export function activate(extension: vscode.ExtensionContext): ClaudeEnvApi {
+  const started = performance.now();
+  const context = new Ctx(extension);
+  ctx = context;
+  const layers = new LayersTreeProvider(context);
+  const effective = new EffectiveTreeProvider(context);
+  const statusBar = new StackStatusBar(context);
+  extension.subscriptions.push(
+    context,
+    layers,
+    effective,
+    statusBar,
+    vscode.window.registerTreeDataProvider(LAYERS_VIEW_ID, layers),
+    vscode.window.registerTreeDataProvider(EFFECTIVE_VIEW_ID, effective),
+    vscode.workspace.registerTextDocumentContentProvider(EFFECTIVE_SCHEME, new EffectiveDocumentProvider(context)),
+    ...registerCommands(context, COMMAND_TABLE),
+    watchOrgLayerFiles(context),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (affectsServerStart(event)) void context.restart();
+    }),
+    // Trusting the folder enables the commands that write; views show the same data either way.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => context.refreshViews()),
+  );
+  const timings: { activateMs: number; serverStartMs?: number } = { activateMs: 0 };
+  const serverStarted = context.start().then(() => {
+    timings.serverStartMs = performance.now() - started;
+  });
+  void statusBar.refresh();
+  timings.activateMs = performance.now() - started;
+  return {
+    serverStarted,
+    serverRunning: () => context.isReady(),
+    timings,
+    layers: async () => {
+      await layers.getChildren();
+      return layers.lastStack;
+    },
+    effectiveRows: (parent) => effective.getChildren(parent),
+    effectiveItem: (row) => effective.getTreeItem(row),
+    onDidChangeStack: context.onDidChangeStack,
+    lastEffectiveEnvironment: () => effective.lastEnvironment,
+    statusBar: () => ({
+      text: statusBar.item.text,
+      tooltip: typeof statusBar.item.tooltip === 'string' ? statusBar.item.tooltip : undefined,
+      visible: statusBar.item.text !== '',
+    }),
+  };
+}
+
+export async function deactivate(): Promise<void> {
+  await ctx?.stop();
+  ctx = undefined;
+}

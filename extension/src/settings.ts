@@ -1,0 +1,37 @@
+/**
+ * The extension's settings, read per scope and mapped once into a typed object. Nothing else calls
+ * `getConfiguration`, so a setting's name and default live in exactly one place besides package.json.
+ */
+import * as vscode from 'vscode';
+
+/** Effective `claudeEnv.*` settings for one scope. */
+export interface ExtensionSettings {
+  /** Delay between the last keystroke and re-validation, in milliseconds. */
+  diagnosticsDelayMs: number;
+  /** Folder holding `user.yaml`; empty means `$XDG_CONFIG_HOME/claude-env` (or `~/.config/claude-env`). */
+  userConfigDir: string | undefined;
+  /** Show the stack's state in the status bar. */
+  statusBarEnabled: boolean;
+  /** What Apply does with a Claude Code file that was edited by hand since the last apply. */
+  applyOnDrift: 'ask' | 'keep';
+}
+
+/** Reads the settings that apply to `scope` (a folder or document), or the window's when omitted. */
+export function readSettings(scope?: vscode.ConfigurationScope): ExtensionSettings {
+  const config = vscode.workspace.getConfiguration('claudeEnv', scope);
+  const onDrift = config.get<string>('apply.onDrift', 'ask');
+  const userDir = config.get<string>('userConfigDir', '').trim();
+  return {
+    diagnosticsDelayMs: Math.max(0, config.get<number>('diagnosticsDelay', 50)),
+    userConfigDir: userDir === '' ? undefined : userDir,
+    statusBarEnabled: config.get<boolean>('statusBar.enabled', true),
+    applyOnDrift: onDrift === 'keep' ? 'keep' : 'ask',
+  };
+}
+
+/** True when a configuration change touches a setting the language server was started with. */
+export function affectsServerStart(event: vscode.ConfigurationChangeEvent): boolean {
+  return ['claudeEnv.diagnosticsDelay', 'claudeEnv.userConfigDir'].some((name) =>
+    event.affectsConfiguration(name),
+  );
+}
