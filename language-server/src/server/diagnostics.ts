@@ -77,6 +77,7 @@ export class DiagnosticsService {
   }
 
   private async validate(changed: string[]): Promise<void> {
+    await this.deps.registry.ready();
     const touched = new Set<string>(changed);
     const refreshed = new Map<WorkspaceModel, string[]>();
     for (const file of changed) {

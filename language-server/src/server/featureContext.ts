@@ -32,6 +32,7 @@ export async function layerDocument(context: FeatureContext, uri: string): Promi
   const file = uriToPath(uri);
   if (!document || !file) return undefined;
   await context.flushPending();
+  await context.registry.ready();
   for (const model of context.registry.modelsFor(file)) {
     await model.ready();
     const layer = model.layerOf(file);

@@ -19,6 +19,20 @@ export class WorkspaceRegistry {
     for (const root of roots) this.scanFolder(root, depth);
   }
 
+  /**
+   * Waits until every known workspace has computed its stack: which workspaces use a file is only known from
+   * their stacks, so a base file opened while the workspaces load would otherwise be checked on its own.
+   */
+  async ready(): Promise<void> {
+    for (const model of this.models.values()) {
+      try {
+        await model.ready();
+      } catch {
+        // Reported by the diagnostics run that failed; the other workspaces still count.
+      }
+    }
+  }
+
   all(): WorkspaceModel[] {
     return [...this.models.values()];
   }

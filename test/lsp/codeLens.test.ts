@@ -1,0 +1,26 @@
+import { strict as assert } from 'node:assert';
+import type { CodeLens } from 'vscode-languageserver-protocol/node';
+import { withCarets } from './support/carets';
+import { BASE, startOnOrg, type ServerFixture } from './support/orgFixture';
+
+describe('LSP code lens', function () {
+  this.timeout(20_000);
+  let fixture: ServerFixture;
+
+  afterEach(async () => {
+    await fixture?.dispose();
+  });
+
+  it('puts a lens on each overridden key naming the winning layer and the effective value, and none on kept keys', async () => {
+    fixture = await startOnOrg();
+    const { client, tree } = fixture;
+    const { text, carets } = withCarets(tree.text(BASE).replace('  model:', '  |model|:'));
+    await client.open(tree.uri(BASE), text);
+    const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: tree.uri(BASE) } });
+    assert.equal(lenses.length, 1, JSON.stringify(lenses));
+    assert.deepEqual(lenses[0].range, { start: carets[0], end: carets[1] });
+    assert.equal(lenses[0].command?.title, 'overridden in local layer → effective: claude-haiku-4-5');
+    assert.equal(lenses[0].command?.command, 'claudeEnv.explain');
+    assert.deepEqual(lenses[0].command?.arguments, [tree.uri(BASE), 'settings.model']);
+  });
+});

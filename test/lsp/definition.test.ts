@@ -1,0 +1,59 @@
+import { strict as assert } from 'node:assert';
+import type { Location } from 'vscode-languageserver-protocol/node';
+import { withCarets, yaml } from './support/carets';
+import { BASE, LOCAL, PROJECT, startOnOrg, TEAM, type ServerFixture } from './support/orgFixture';
+
+describe('LSP go to definition', function () {
+  this.timeout(20_000);
+  let fixture: ServerFixture;
+
+  afterEach(async () => {
+    await fixture?.dispose();
+  });
+
+  const definitionAt = (uri: string, position: { line: number; character: number }) =>
+    fixture.client.request<Location[] | null>('textDocument/definition', { textDocument: { uri }, position });
+
+  it('jumps from a key in a lower layer to the line of the layer that wins', async () => {
+    fixture = await startOnOrg({
+      [LOCAL]: yaml`
+        version: 1
+        settings:
+          |model|: claude-haiku-4-5
+      `,
+    });
+    const { client, tree } = fixture;
+    const { text, carets } = withCarets(tree.text(BASE).replace('model:', 'mo|del:'));
+    await client.open(tree.uri(BASE), text);
+    const locations = await definitionAt(tree.uri(BASE), carets[0]);
+    const [start, end] = tree.carets(LOCAL);
+    assert.deepEqual(locations, [{ uri: tree.uri(LOCAL), range: { start, end } }]);
+  });
+
+  it('jumps from the winning key to the values it overrides', async () => {
+    fixture = await startOnOrg({
+      [LOCAL]: yaml`
+        version: 1
+        settings:
+          mo|del: claude-haiku-4-5
+      `,
+    });
+    const { client, tree } = fixture;
+    await client.open(tree.uri(LOCAL), tree.text(LOCAL));
+    const locations = await definitionAt(tree.uri(LOCAL), tree.carets(LOCAL)[0]);
+    assert.deepEqual(locations?.map((location) => [location.uri, location.range.start.line]), [
+      [tree.uri(TEAM), 2],
+      [tree.uri(BASE), 2],
+    ]);
+  });
+
+  it("jumps from the project's teams entry to the team file and from source.path to the base", async () => {
+    fixture = await startOnOrg();
+    const { client, tree } = fixture;
+    const { text, carets } = withCarets(tree.text(PROJECT).replace('teams: [web]', 'teams: [w|eb]').replace('path: ../../org', 'path: ../..|/org'));
+    await client.open(tree.uri(PROJECT), text);
+    const start = { line: 0, character: 0 };
+    assert.deepEqual(await definitionAt(tree.uri(PROJECT), carets[1]), [{ uri: tree.uri(TEAM), range: { start, end: start } }]);
+    assert.deepEqual(await definitionAt(tree.uri(PROJECT), carets[0]), [{ uri: tree.uri(BASE), range: { start, end: start } }]);
+  });
+});

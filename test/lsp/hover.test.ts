@@ -1,0 +1,73 @@
+import { strict as assert } from 'node:assert';
+import type { Hover, MarkupContent } from 'vscode-languageserver-protocol/node';
+import { withCarets, yaml } from './support/carets';
+import { BASE, LOCAL, startOnOrg, TEAM, type ServerFixture } from './support/orgFixture';
+
+describe('LSP hover', function () {
+  this.timeout(20_000);
+  let fixture: ServerFixture;
+
+  afterEach(async () => {
+    await fixture?.dispose();
+  });
+
+  async function hoverAt(uri: string, position: { line: number; character: number }): Promise<string> {
+    const result = await fixture.client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position });
+    assert.ok(result, 'no hover');
+    return (result.contents as MarkupContent).value;
+  }
+
+  it('shows the effective value, the layer and file:line that set it, what it overrode and the schema description', async () => {
+    const marked = yaml`
+      version: 1
+      settings:
+        mo|del: claude-haiku-4-5
+    `;
+    fixture = await startOnOrg({ [LOCAL]: marked });
+    const { client, tree } = fixture;
+    await client.open(tree.uri(LOCAL), tree.text(LOCAL));
+    const text = await hoverAt(tree.uri(LOCAL), tree.carets(LOCAL)[0]);
+    assert.match(text, /\*\*`settings\.model`\*\*/);
+    assert.match(text, /The model Claude Code uses/);
+    assert.match(text, /Effective value: `claude-haiku-4-5`/);
+    assert.match(text, /Set by \*\*local\*\* at \[\.claude-env\/local\.yaml:3\]/);
+    assert.match(text, /Overrides `claude-opus-4-1` from \*\*team web\*\* at \[\.\.\/org\/teams\/web\.yaml:3\]/);
+    assert.match(text, /Overrides `claude-sonnet-4-5` from \*\*base\*\* at \[\.\.\/org\/base\.yaml:3\]/);
+  });
+
+  it('tells a lower layer that its value is overridden, and by whom', async () => {
+    fixture = await startOnOrg();
+    const { client, tree } = fixture;
+    const { text, carets } = withCarets(tree.text(TEAM).replace('model:', 'mod|el:'));
+    await client.open(tree.uri(TEAM), text);
+    const hover = await hoverAt(tree.uri(TEAM), carets[0]);
+    assert.match(hover, /Effective value: `claude-haiku-4-5`/);
+    assert.match(hover, /Set by \*\*local\*\*/);
+    assert.match(hover, /overridden/);
+  });
+
+  it('shows a secret as its reference, never a resolved value', async () => {
+    const marked = yaml`
+      version: 1
+      mcpServers:
+        context7:
+          env:
+            TOK|EN: \${secret:context7-token}
+    `;
+    fixture = await startOnOrg({ [LOCAL]: marked }, { CLAUDE_ENV_SECRET_CONTEXT7_TOKEN: 'resolved-value-must-not-leak' });
+    const { client, tree } = fixture;
+    await client.open(tree.uri(LOCAL), tree.text(LOCAL));
+    const text = await hoverAt(tree.uri(LOCAL), tree.carets(LOCAL)[0]);
+    assert.match(text, /\$\{secret:context7-token\}/);
+    assert.doesNotMatch(text, /resolved-value-must-not-leak/);
+  });
+
+  it('shows which layer contributed an item of a unioned permission list', async () => {
+    fixture = await startOnOrg();
+    const { client, tree } = fixture;
+    const { text, carets } = withCarets(tree.text(BASE).replace('- Read(./.env)', '- Read(|./.env)'));
+    await client.open(tree.uri(BASE), text);
+    const hover = await hoverAt(tree.uri(BASE), carets[0]);
+    assert.match(hover, /Item contributed by \*\*base\*\* at \[\.\.\/org\/base\.yaml:8\]/);
+  });
+});
