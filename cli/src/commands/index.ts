@@ -4,8 +4,9 @@ import { diffCommand } from './diff';
 import { explainCommand } from './explain';
 import { importCommand } from './import';
 import { initCommand } from './init';
+import { mcpCommand } from './mcp-command';
 import { showCommand } from './show';
 import { validateCommand } from './validate';
 
 /** Every command of `claude-env`, in the order `--help` lists them. */
-export const COMMANDS: CommandSpec[] = [validateCommand, showCommand, explainCommand, diffCommand, applyCommand, initCommand, importCommand];
+export const COMMANDS: CommandSpec[] = [validateCommand, showCommand, explainCommand, diffCommand, applyCommand, initCommand, importCommand, mcpCommand];
