@@ -29,9 +29,9 @@ status=0
 claude-env "$@" || status=$?
 case "${status}" in
     0) say "applied: Claude Code's files in $(pwd) are up to date." ;;
-    1) say "applied with findings (exit 1); run 'claude-env validate' to see them." ;;
-    3) say "files edited by hand were left untouched (exit 3, drift); run 'claude-env apply --help' to choose what to keep." ;;
-    4) say "the workspace could not be loaded (exit 4); fix the layer files and run 'claude-env apply'." ;;
+    1) say "nothing written: the layers have errors (exit 1, listed above); fix them and run 'claude-env apply'." ;;
+    3) say "nothing written: files edited by hand were left as they are (exit 3, listed above); 'claude-env apply --force' backs them up and replaces them." ;;
+    4) say "nothing written: the workspace could not be loaded (exit 4); fix the layer files and run 'claude-env apply'." ;;
     127) say "the claude-env command was not found; reinstall the feature." ;;
     *) say "apply failed (exit ${status}); run 'claude-env apply --debug' for details." ;;
 esac

@@ -1,0 +1,216 @@
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { DebianRoot, REPO_ROOT } from './debianRoot';
+import { installFeature, packagedFeature, runLifecycle } from './featureInstall';
+
+const DEV = { name: 'dev', home: '/home/dev' };
+/** Where the example sits in the container: the org folder beside the workspace, as project.yaml expects. */
+const WORKSPACE = '/workspaces/examples/workspace';
+/** Files a developer already had before the container was created; none of them is an output of apply. */
+const USER_FILES: Record<string, string> = {
+  'src/app.ts': 'export const shop = "storefront";\n',
+  '.claude/settings.json': '{\n  "statusLine": { "type": "command", "command": "echo mine" }\n}\n',
+  '.claude/commands/review.md': 'Review the staged change.\n',
+};
+
+/** Copies examples/workspace and examples/org under `parent`, at the same relative place, with the user's files. */
+function copyExample(parent: string): string {
+  cpSync(join(REPO_ROOT, 'examples', 'workspace'), join(parent, 'workspace'), { recursive: true });
+  cpSync(join(REPO_ROOT, 'examples', 'org'), join(parent, 'org'), { recursive: true });
+  for (const [file, text] of Object.entries(USER_FILES)) {
+    mkdirSync(join(parent, 'workspace', file, '..'), { recursive: true });
+    writeFileSync(join(parent, 'workspace', file), text);
+  }
+  return join(parent, 'workspace');
+}
+
+/** What the desktop CLI writes for the example: each output file `apply` reports, with its bytes. */
+function desktopApply(): Map<string, Buffer> {
+  const scratch = mkdtempSync(join(tmpdir(), 'claude-env-desktop-'));
+  try {
+    const workspace = copyExample(join(scratch, 'examples'));
+    const home = join(scratch, 'home');
+    mkdirSync(home);
+    // Only what a fresh account has: no user layer, no CLAUDE_ENV_* variables from whoever runs the tests.
+    const env = { PATH: process.env.PATH ?? '', HOME: home };
+    const applied = spawnSync(process.execPath, [join(REPO_ROOT, 'dist', 'cli.js'), 'apply', '--json'], { cwd: workspace, env, encoding: 'utf8' });
+    assert.equal(applied.status, 0, `desktop apply failed:\n${applied.stdout}${applied.stderr}`);
+    const report = JSON.parse(applied.stdout) as { targets: { path: string; outcome: string }[] };
+    const written = new Map<string, Buffer>();
+    for (const target of report.targets) {
+      assert.equal(target.outcome, 'written', target.path);
+      written.set(target.path, readFileSync(join(workspace, target.path)));
+    }
+    return written;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function ownerOf(root: DebianRoot, path: string): string {
+  return root.run(`stat -c %U:%G ${path}`).stdout.trim();
+}
+
+describe('dev container feature installed into a Debian bookworm root', function () {
+  this.timeout(10 * 60_000);
+  let archive: string;
+
+  before(function () {
+    this.timeout(20 * 60_000);
+    if (process.getuid?.() !== 0) throw new Error('the feature tests need root: they debootstrap, chroot and mount /proc');
+    archive = packagedFeature();
+  });
+
+  it('packs the CLI bundle, the installer and the lifecycle scripts into the publishable archive', () => {
+    const listed = spawnSync('tar', ['-tf', archive], { encoding: 'utf8' }).stdout.split('\n');
+    for (const file of ['devcontainer-feature.json', 'install.sh', 'bundle/cli.js', 'lifecycle/post-create.sh', 'lifecycle/post-start.sh', 'NOTES.md']) {
+      assert.ok(listed.includes(`./${file}`), `${file} is missing from ${relative(REPO_ROOT, archive)}: ${listed.join(' ')}`);
+    }
+  });
+
+  describe('with Node.js from Debian already in the image and a non-root remote user', () => {
+    let root: DebianRoot;
+    let firstInstall: ReturnType<typeof installFeature>;
+
+    before(function () {
+      this.timeout(20 * 60_000);
+      root = DebianRoot.create('node');
+      // What common-utils does for the remote user of an image.
+      const user = root.run(`useradd --create-home --shell /bin/bash --uid 1000 ${DEV.name}`);
+      assert.equal(user.status, 0, user.output);
+      firstInstall = installFeature(root, archive, { remoteUser: DEV.name, offline: true });
+    });
+
+    after(() => root?.dispose());
+
+    describe('first install', () => {
+      it('installs the CLI without any network and without touching apt', () => {
+        assert.equal(firstInstall.status, 0, firstInstall.output);
+        assert.match(firstInstall.stdout, /claude-env: .* installed with node v18\.\d+\.\d+ for user dev\./);
+        assert.deepEqual(readdirSync(root.path('var/lib/apt/lists')), [], 'apt-get update must not have run');
+        assert.ok(!existsSync(root.path('tmp/dev-container-features')), 'the temporary feature folder is removed');
+      });
+
+      it('gives the remote user a working claude-env on PATH that only root can change', () => {
+        const version = root.run('claude-env --version', { user: DEV.name, env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: DEV.home } });
+        assert.equal(version.status, 0, version.output);
+        assert.match(version.stdout.trim(), /\d+\.\d+\.\d+/);
+        for (const path of ['/usr/local/bin/claude-env', '/usr/local/share/claude-env/cli.js', '/usr/local/share/claude-env/options.env']) {
+          assert.equal(ownerOf(root, path), 'root:root', path);
+          const writable = root.run(`test -w ${path}`, { user: DEV.name, env: { PATH: '/usr/bin:/bin', HOME: DEV.home } });
+          assert.notEqual(writable.status, 0, `${path} must not be writable by ${DEV.name}`);
+        }
+      });
+    });
+
+    describe('lifecycle commands in a copy of the example workspace', () => {
+      let created: ReturnType<typeof runLifecycle>;
+
+      before(function () {
+        this.timeout(5 * 60_000);
+        copyExample(root.path('/workspaces/examples'));
+        assert.equal(root.run(`chown -R ${DEV.name}:${DEV.name} /workspaces`).status, 0);
+        created = runLifecycle(root, 'postCreateCommand', DEV, WORKSPACE);
+      });
+
+      it('writes, as the remote user, byte for byte what the desktop CLI writes for the same layers', () => {
+        assert.equal(created.status, 0, created.output);
+        assert.match(created.stdout, /claude-env: applied: Claude Code's files in \/workspaces\/examples\/workspace are up to date\./);
+        const expected = desktopApply();
+        assert.ok(expected.has('.mcp.json') && expected.has('.claude/settings.local.json') && expected.has('.vscode/mcp.json'), [...expected.keys()].join(', '));
+        for (const [file, bytes] of expected) {
+          const inContainer = root.path(join(WORKSPACE, file));
+          assert.ok(existsSync(inContainer), `${file} was not written in the container:\n${created.output}`);
+          assert.ok(readFileSync(inContainer).equals(bytes), `${file} differs from the desktop CLI's`);
+          assert.equal(ownerOf(root, join(WORKSPACE, file)), `${DEV.name}:${DEV.name}`, `${file} belongs to the remote user`);
+        }
+      });
+
+      it('keeps every file the user already had in the workspace', () => {
+        for (const [file, text] of Object.entries(USER_FILES)) {
+          assert.equal(readFileSync(root.path(join(WORKSPACE, file)), 'utf8'), text, file);
+        }
+      });
+
+      it('leaves a file edited by hand as it is when the container is created again, and says so', () => {
+        const edited = '{ "mcpServers": { "mine": { "command": "my-server" } } }\n';
+        writeFileSync(root.path(join(WORKSPACE, '.mcp.json')), edited);
+        const again = runLifecycle(root, 'postCreateCommand', DEV, WORKSPACE);
+        assert.equal(again.status, 0, again.output);
+        assert.match(again.stdout, /nothing written: files edited by hand were left as they are \(exit 3/);
+        assert.match(again.output, /\.mcp\.json/);
+        assert.equal(readFileSync(root.path(join(WORKSPACE, '.mcp.json')), 'utf8'), edited);
+      });
+
+      it('checks the servers when the container starts, reports the offline-capable ones healthy and leaves none running', function () {
+        this.timeout(6 * 60_000);
+        const started = runLifecycle(root, 'postStartCommand', DEV, WORKSPACE);
+        assert.equal(started.status, 0, started.output);
+        for (const server of ['everything', 'sequential-thinking', 'context7']) {
+          assert.match(started.stdout, new RegExp(`^\\s*${server}\\b.*\\b(running|healthy|ok)\\b`, 'mi'), `${server} in:\n${started.output}`);
+        }
+        assert.match(started.stdout, /claude-env: the container starts either way\./);
+        assert.deepEqual(root.processes(), [], 'no server may outlive the check');
+      });
+    });
+
+    describe('second install', () => {
+      it('installs again with other options, and the lifecycle commands follow the new ones', () => {
+        const again = installFeature(root, archive, {
+          remoteUser: DEV.name,
+          options: { applyOnCreate: false, checkServers: false, team: 'web' },
+          offline: true,
+        });
+        assert.equal(again.status, 0, again.output);
+        const created = runLifecycle(root, 'postCreateCommand', DEV, WORKSPACE);
+        assert.equal(created.status, 0, created.output);
+        assert.match(created.stdout, /applyOnCreate is off/);
+        const started = runLifecycle(root, 'postStartCommand', DEV, WORKSPACE);
+        assert.equal(started.status, 0, started.output);
+        assert.match(started.stdout, /checkServers is off/);
+      });
+    });
+
+    describe('option values', () => {
+      const badValues: [string, string, RegExp][] = [
+        ['applyOnCreate', 'yes', /option applyOnCreate is 'yes'; valid values: true, false/],
+        ['checkServers', 'True', /option checkServers is 'True'; valid values: true, false/],
+        ['installClaudeCode', '1', /option installClaudeCode is '1'; valid values: true, false/],
+        ['team', 'web;touch /tmp/owned', /option team is 'web;touch \/tmp\/owned'; valid values: empty, or team names/],
+        ['team', '../../etc/passwd', /option team is '..\/..\/etc\/passwd'; valid values: empty, or team names/],
+        ['team', 'web platform', /option team is 'web platform'; valid values: empty, or team names/],
+        ['team', 'web,,platform', /option team is 'web,,platform'; valid values: empty, or team names/],
+      ];
+      for (const [option, value, message] of badValues) {
+        it(`refuses ${option}=${value} with a message that lists the valid values`, () => {
+          const before = readFileSync(root.path('usr/local/share/claude-env/options.env'), 'utf8');
+          const refused = installFeature(root, archive, { remoteUser: DEV.name, options: { [option]: value }, offline: true });
+          assert.notEqual(refused.status, 0, refused.output);
+          assert.match(refused.stderr, message);
+          assert.ok(!existsSync(root.path('tmp/owned')), 'the value must never run as a command');
+          assert.equal(readFileSync(root.path('usr/local/share/claude-env/options.env'), 'utf8'), before, 'a refused install changes nothing');
+        });
+      }
+    });
+  });
+
+  describe('on a bare Debian bookworm without Node.js', () => {
+    let root: DebianRoot;
+    after(() => root?.dispose());
+
+    it('installs Node.js and npm from Debian, then the CLI, and leaves no package lists behind', function () {
+      this.timeout(10 * 60_000);
+      root = DebianRoot.create('minbase');
+      assert.notEqual(root.run('command -v node').status, 0, 'the bare root has no node');
+      const installed = installFeature(root, archive);
+      assert.equal(installed.status, 0, installed.output);
+      const tools = root.run('node --version && npx --version && claude-env --version');
+      assert.equal(tools.status, 0, tools.output);
+      assert.match(tools.stdout, /^v(1[89]|[2-9]\d)\./);
+      assert.deepEqual(readdirSync(root.path('var/lib/apt/lists')), [], 'apt lists are cleaned');
+    });
+  });
+});
