@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { DEFAULT_SUPERVISION, type ResolvedServer, type SupervisionOptions } from '../../language-server/src/engine/types';
-import type { ServerState, StateChangeEvent, Supervisor } from '../../language-server/src/supervisor';
+import { isAlive, type ServerState, type StateChangeEvent, type Supervisor } from '../../language-server/src/supervisor';
 
 export const ROOT = resolve(__dirname, '../..');
 export const FIXTURE_SERVER = join(ROOT, 'test/fixtures/mcp/fixture-server.cjs');
@@ -116,4 +116,17 @@ export function taggedProcesses(tag: string): number[] {
     }
   }
   return found;
+}
+
+/**
+ * Polls until none of `pids` is alive. Only for processes that are not our children (a dead host's server
+ * processes): no event reports their end, and SIGKILL takes effect asynchronously.
+ */
+export async function waitUntilGone(pids: number[], timeoutMs = 2_000): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const alive = pids.filter(isAlive);
+    if (alive.length === 0 || Date.now() > deadline) return alive;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Supervisor, isAlive, type LogLine } from '../../language-server/src/supervisor';
-import { ROOT, fixture, newTag, taggedProcesses, waitForState } from './helpers';
+import { ROOT, fixture, newTag, taggedProcesses, waitForState, waitUntilGone } from './helpers';
 
 /** Reads the pid file the `grandchild` fixture writes once its children are spawned. */
 function readPids(file: string): { server: number; child: number; escaped: number } {
@@ -156,7 +156,7 @@ void supervisor.add(fixture('forker', 'grandchild', ${JSON.stringify(tag)}, { en
     const code = await new Promise((resolve) => child.once('exit', resolve));
     assert.equal(code, 0);
     assert.equal(output.trim(), 'running');
-    const pids = readPids(pidFile);
-    for (const pid of Object.values(pids)) assert.equal(isAlive(pid), false, `pid ${pid} is gone`);
+    const pids = Object.values(readPids(pidFile));
+    assert.deepEqual(await waitUntilGone(pids), [], 'the exit hook killed the server, its child and the escaped grandchild');
   });
 });

@@ -134,14 +134,21 @@ export class ProcessTransport implements Transport {
     if (!stdin.write(line)) await new Promise<void>((resolve) => stdin.once('drain', resolve));
   }
 
-  /** Closes stdin, then SIGTERM, then SIGKILL, for the whole tree. Idempotent. */
+  /**
+   * Ends the server's input only. The SDK calls this on its own, e.g. when a handshake fails; whether and when
+   * signals follow is the supervisor's decision (`terminate`), which knows if the server is hung.
+   */
   async close(): Promise<void> {
-    await this.terminate();
+    this.child?.stdin?.end();
   }
 
-  /** Like `close`, and says which processes needed a signal. */
-  terminate(): Promise<Termination | undefined> {
-    this.closing ??= this.shutDown();
+  /**
+   * Stops the whole tree: closes stdin and waits `graceMs`, then SIGTERM, then SIGKILL. Idempotent; says which
+   * processes needed a signal. `unresponsive` skips the stdin grace: a server that hung or never finished its
+   * handshake is not reading its input.
+   */
+  terminate(unresponsive = false): Promise<Termination | undefined> {
+    this.closing ??= this.shutDown(unresponsive);
     return this.closing;
   }
 
@@ -155,10 +162,10 @@ export class ProcessTransport implements Transport {
     killRunNow(this.child?.pid, this.child?.pid, this.marker);
   }
 
-  private async shutDown(): Promise<Termination | undefined> {
+  private async shutDown(unresponsive: boolean): Promise<Termination | undefined> {
     const child = this.child;
     if (!child || child.pid === undefined) return undefined;
-    if (!this.exitInfo) {
+    if (!this.exitInfo && !unresponsive) {
       // Well-behaved stdio servers exit when their input ends; give them that chance before any signal.
       child.stdin?.end();
       await Promise.race([this.exited, new Promise((resolve) => setTimeout(resolve, this.graceMs).unref())]);

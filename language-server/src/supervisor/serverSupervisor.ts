@@ -208,7 +208,10 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
     const timeoutMs = this.server.supervision.startupTimeoutMs;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no MCP handshake within ${formatMs(timeoutMs)}`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new McpError(ErrorCode.RequestTimeout, 'startup timeout')),
+        timeoutMs,
+      );
     });
     try {
       await Promise.race([
@@ -227,8 +230,14 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
       const permanent = error instanceof PermanentStartError || isSpawnFailure(error) || isRefusal(error);
       // A server that died during the handshake makes connect() fail with "Connection closed"; its exit code
       // and last stderr line say far more, so wait briefly for them.
-      const exit = permanent ? undefined : connection.process && (connection.process.exit ?? (await raceExit(connection, 250)));
-      const detail = error instanceof Error ? error.message : String(error);
+      const timedOut = error instanceof McpError && error.code === ErrorCode.RequestTimeout;
+      const exit =
+        permanent || timedOut ? connection.process?.exit : connection.process && (connection.process.exit ?? (await raceExit(connection, 250)));
+      const detail = timedOut
+        ? `no MCP handshake within ${formatMs(timeoutMs)}`
+        : error instanceof Error
+          ? error.message
+          : String(error);
       const end: RunEnd = exit ? { kind: 'exit', exit } : { kind: 'startup', detail, permanent };
       await this.endRun(run, end);
       return run.settled;
@@ -255,7 +264,7 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
     const reason = this.describeEnd(end);
     this.log('supervisor', reason);
     // Leave nothing behind before deciding anything: a crashed server's children, a hung server itself.
-    await this.closeRun(run);
+    await this.closeRun(run, end.kind === 'hang' || end.kind === 'startup');
     const exitKind: ExitKind =
       end.kind === 'exit' && end.exit.code === 0 && run.connectedAt !== undefined ? 'clean' : 'failure';
     if (end.kind === 'startup' && end.permanent) {
@@ -280,11 +289,11 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
     run.settle();
   }
 
-  private async closeRun(run: Run): Promise<void> {
+  private async closeRun(run: Run, unresponsive = false): Promise<void> {
     const process = run.connection.process;
     try {
       if (process) {
-        const termination = process.exit ? await process.reapLeftovers() : await process.terminate();
+        const termination = process.exit ? await process.reapLeftovers() : await process.terminate(unresponsive);
         if (termination?.signalled.length) {
           const { signalled, killed } = termination;
           const forced = killed.length ? `, ${killed.length} needed SIGKILL (${killed.join(', ')})` : '';

@@ -1,0 +1,131 @@
+import { parseDuration } from '../../../language-server/src/engine/servers';
+import { flag, stringOption, type CommandContext, type CommandSpec } from '../command';
+import { UsageError } from '../errors';
+import { ExitCode } from '../exitCodes';
+import { loadWorkspace, secretContext } from '../workspace';
+import { mcpCheck, mcpList, mcpRun, resolveTargets, selectTargets, type McpTarget } from './mcp';
+
+async function targetsOf(context: CommandContext, command: string): Promise<McpTarget[]> {
+  const environment = loadWorkspace(context.cwd, context.io);
+  const targets = await resolveTargets(environment, secretContext(context.cwd, context.io));
+  return selectTargets(targets, context.positionals, command);
+}
+
+/**
+ * Turns SIGINT/SIGTERM into an abort for the duration of `work`, so that servers are stopped with their process
+ * trees instead of being orphaned. A second signal exits at once; the supervisor's exit hook still SIGKILLs
+ * every server process on the way out.
+ */
+async function withShutdownSignals(work: (signal: AbortSignal) => Promise<number>): Promise<number> {
+  const controller = new AbortController();
+  let received: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (received) process.exit(130);
+    received = signal;
+    controller.abort(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const code = await work(controller.signal);
+    // Interrupted `check`: the conventional 128 + signal number tells scripts it did not finish.
+    return received && code !== ExitCode.ok ? 128 + (received === 'SIGINT' ? 2 : 15) : code;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+const listCommand: CommandSpec = {
+  name: 'list',
+  summary: 'the effective MCP servers, where each is defined, and whether policy allows it',
+  usage: 'mcp list [name…] [--json]',
+  description: [
+    'Lists every MCP server of the effective environment with its command or URL, restart policy, the file and line that define it, and its policy state: `allowed`, `blocked` (with the rule that refuses it) or `unresolved` (a secret reference that cannot be resolved here). Starts nothing.',
+  ],
+  options: { json: { type: 'boolean', description: 'print one JSON object with every server' } },
+  positionals: { min: 0, max: Infinity, name: 'server names' },
+  exitCodes: [
+    [ExitCode.ok, 'listed'],
+    [ExitCode.usage, 'unknown server name or option'],
+    [ExitCode.notLoaded, 'no project layer, or the folder does not exist'],
+  ],
+  async run(context) {
+    return mcpList({ json: flag(context, 'json'), cwd: context.cwd }, await targetsOf(context, 'mcp list'), context.io);
+  },
+};
+
+const checkCommand: CommandSpec = {
+  name: 'check',
+  summary: 'start each server, complete the handshake, list its tools, ping it and stop it',
+  usage: 'mcp check [name…] [--json] [--timeout DURATION]',
+  description: [
+    'Starts each server (all, or those named), waits for the MCP handshake, lists its tools, pings it and stops it with every process it started. Prints one row per server: result, handshake time, tool count, ping latency, and the reason of a failure.',
+    'Exits 1 when a server marked `required: true` is not ok; other failures are reported but do not change the exit code. Blocked and unresolved servers are never started.',
+  ],
+  options: {
+    json: { type: 'boolean', description: 'print one JSON object: ok, and each server with its result and metrics' },
+    timeout: {
+      type: 'string',
+      valueName: 'DURATION',
+      description: 'startup timeout for every server (e.g. 20s, 500ms), instead of each server\'s startupTimeout',
+    },
+  },
+  positionals: { min: 0, max: Infinity, name: 'server names' },
+  exitCodes: [
+    [ExitCode.ok, 'every required server is ok'],
+    [ExitCode.findings, 'a required server failed'],
+    [ExitCode.usage, 'unknown server name, bad --timeout'],
+    [ExitCode.notLoaded, 'no project layer, or the folder does not exist'],
+  ],
+  async run(context) {
+    const rawTimeout = stringOption(context, 'timeout');
+    const timeoutMs = rawTimeout === undefined ? undefined : parseDuration(/^\d+$/.test(rawTimeout) ? Number(rawTimeout) : rawTimeout, NaN);
+    if (timeoutMs !== undefined && !(timeoutMs > 0)) {
+      throw new UsageError(`--timeout must be a duration such as 20s, 500ms or 2m, not \`${rawTimeout}\``, 'mcp check');
+    }
+    const targets = await targetsOf(context, 'mcp check');
+    return withShutdownSignals((signal) => mcpCheck({ json: flag(context, 'json'), timeoutMs }, targets, context.io, signal));
+  },
+};
+
+const runCommand: CommandSpec = {
+  name: 'run',
+  summary: 'supervise the servers in the foreground until SIGINT or SIGTERM (containers)',
+  usage: 'mcp run [name…] [--json] [--logs]',
+  description: [
+    'Starts every server that is allowed (or those named), restarts them by their restart policy, and prints each state change (starting, running, degraded, crashed, restarting, failed) with its reason. On SIGINT or SIGTERM it stops every server and everything they started, then exits.',
+    'Exits 1 when a required server ended `failed`, 0 otherwise.',
+  ],
+  options: {
+    json: { type: 'boolean', description: 'print one JSON object per line for each event' },
+    logs: { type: 'boolean', description: 'also print the servers\' stderr and log messages (secrets redacted)' },
+  },
+  positionals: { min: 0, max: Infinity, name: 'server names' },
+  exitCodes: [
+    [ExitCode.ok, 'stopped on a signal'],
+    [ExitCode.findings, 'a required server had failed, or nothing could be supervised'],
+    [ExitCode.usage, 'unknown server name or option'],
+    [ExitCode.notLoaded, 'no project layer, or the folder does not exist'],
+  ],
+  async run(context) {
+    const targets = await targetsOf(context, 'mcp run');
+    const options = { json: flag(context, 'json'), logs: flag(context, 'logs') };
+    return withShutdownSignals((signal) => mcpRun(options, targets, context.io, signal));
+  },
+};
+
+/** `claude-env mcp list|check|run`. */
+export const mcpCommand: CommandSpec = {
+  name: 'mcp',
+  summary: 'list, check and supervise the MCP servers of the environment',
+  usage: 'mcp <list|check|run> [name…]',
+  description: ['Works on the effective MCP servers: list them, check that they start and answer, or supervise them in the foreground.'],
+  options: {},
+  positionals: { min: 0, max: 0 },
+  subcommands: [listCommand, checkCommand, runCommand],
+  exitCodes: [],
+  async run() {
+    throw new UsageError('`mcp` needs a command: list, check, run', 'mcp');
+  },
+};

@@ -1,0 +1,158 @@
+import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../cli/src/cli';
+import type { CliIo } from '../../cli/src/command';
+import { COMMANDS } from '../../cli/src/commands';
+import { mcpCommand } from '../../cli/src/commands/mcp-command';
+import { createPalette } from '../../cli/src/format/colour';
+import { FIXTURE_SERVER, ROOT, TEST_TAG_VAR, newTag, taggedProcesses } from './helpers';
+
+const commands = COMMANDS.some((command) => command.name === 'mcp') ? COMMANDS : [...COMMANDS, mcpCommand];
+
+/** Runs one `claude-env` command line in this process and captures what it prints. */
+async function cli(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const palette = createPalette(false);
+  const io: CliIo = {
+    out: (text) => (out += text),
+    err: (text) => (err += text),
+    env: { ...process.env, ...env },
+    outColour: palette,
+    errColour: palette,
+  };
+  const code = await runCli(argv, io, { commands, version: 'test', processCwd: ROOT });
+  return { code, out, err };
+}
+
+/**
+ * A workspace with an org base that denies `*-unvetted`, and a project layer with one server per outcome. Every
+ * server carries the test tag so that the leftover scan finds its processes.
+ */
+function makeWorkspace(root: string, tag: string): string {
+  const node = JSON.stringify(process.execPath);
+  const fixture = JSON.stringify(FIXTURE_SERVER);
+  mkdirSync(join(root, 'org'), { recursive: true });
+  writeFileSync(join(root, 'org/base.yaml'), 'version: 1\npolicy:\n  servers:\n    denied: ["*-unvetted"]\n');
+  const workspace = join(root, 'repo');
+  mkdirSync(join(workspace, '.claude-env'), { recursive: true });
+  const server = (mode: string, extra = '') =>
+    `    command: ${node}\n    args: [${fixture}, ${mode}]\n    env:\n      ${TEST_TAG_VAR}: ${tag}\n${extra}`;
+  writeFileSync(
+    join(workspace, '.claude-env/project.yaml'),
+    [
+      'version: 1',
+      'source:',
+      '  path: ../../org',
+      'mcpServers:',
+      '  good:',
+      server('ok', '    supervision:\n      required: true\n'),
+      '  broken:',
+      server('exit-at-start', '    supervision:\n      required: true\n'),
+      '  slow:',
+      server('slow-start', '      START_DELAY_MS: "10000"\n'),
+      '  keyed:',
+      server('ok', '      API_KEY: ${secret:missing-key}\n'),
+      '  tool-unvetted:',
+      server('ok'),
+    ].join('\n'),
+  );
+  return workspace;
+}
+
+describe('claude-env mcp list, check and run', function () {
+  this.timeout(20_000);
+  const tag = newTag();
+  let scratch: string;
+  let workspace: string;
+
+  before(() => {
+    scratch = mkdtempSync(join(tmpdir(), 'claude-env-cli-mcp-'));
+    workspace = makeWorkspace(scratch, tag);
+  });
+
+  afterEach(() => assert.deepEqual(taggedProcesses(tag), [], 'no server process outlives a command'));
+
+  after(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it('lists each server with its policy state and the line that defines it, starting nothing', async () => {
+    const { code, out } = await cli(['mcp', 'list', '--json', '--cwd', workspace]);
+    assert.equal(code, 0);
+    const servers = JSON.parse(out).servers as Array<{ name: string; state: string; reason: string; definedAt: string }>;
+    const byName = Object.fromEntries(servers.map((server) => [server.name, server]));
+    assert.equal(byName.good.state, 'allowed');
+    assert.equal(byName.good.definedAt, '.claude-env/project.yaml:5');
+    assert.equal(byName['tool-unvetted'].state, 'blocked');
+    assert.match(byName['tool-unvetted'].reason, /unvetted/);
+    assert.equal(byName.keyed.state, 'unresolved');
+    assert.match(byName.keyed.reason, /missing-key/);
+    const table = await cli(['mcp', 'list', '--cwd', workspace]);
+    assert.match(table.out, /^NAME\s+TYPE\s+COMMAND \/ URL\s+POLICY/);
+    assert.match(table.out, /\ntool-unvetted\s+stdio\s+.*blocked/);
+  });
+
+  it('checks a healthy required server: handshake, tools, ping, exit 0', async () => {
+    const { code, out } = await cli(['mcp', 'check', 'good', '--cwd', workspace]);
+    assert.equal(code, 0, out);
+    assert.match(out, /^SERVER\s+RESULT\s+REQUIRED\s+HANDSHAKE\s+TOOLS\s+PING\s+REASON\n/);
+    assert.match(out, /\ngood\s+ok\s+yes\s+\d+ ms\s+2\s+\d+ ms\n/);
+    assert.match(out, /1 of 1 server ok\n$/);
+  });
+
+  it('exits 1 when a required server fails, and reports every server with its reason', async () => {
+    const { code, out } = await cli(['mcp', 'check', '--json', '--timeout', '2s', '--cwd', workspace]);
+    assert.equal(code, 1);
+    const report = JSON.parse(out);
+    assert.equal(report.ok, false);
+    const byName = Object.fromEntries(report.servers.map((server: { name: string }) => [server.name, server]));
+    assert.equal(byName.good.result, 'ok');
+    assert.deepEqual(byName.good.status.tools, ['echo', 'add']);
+    assert.equal(byName.broken.result, 'crashed');
+    assert.match(byName.broken.reason, /exited with code 3: error: missing configuration/);
+    assert.equal(byName.slow.result, 'crashed');
+    assert.match(byName.slow.reason, /no MCP handshake within 2 s/);
+    assert.equal(byName.keyed.result, 'unresolved');
+    assert.equal(byName['tool-unvetted'].result, 'blocked');
+  });
+
+  it('applies --timeout and refuses a malformed one', async () => {
+    const { out } = await cli(['mcp', 'check', 'slow', '--timeout', '300ms', '--cwd', workspace]);
+    assert.match(out, /slow\s+crashed\s+no\s+.*no MCP handshake within 300 ms/);
+    const bad = await cli(['mcp', 'check', '--timeout', 'soon', '--cwd', workspace]).catch((error: Error) => error);
+    assert.ok(bad instanceof Error && /--timeout must be a duration/.test(bad.message));
+  });
+
+  it('refuses an unknown server name with a suggestion', async () => {
+    const error = await cli(['mcp', 'check', 'gooood', '--cwd', workspace]).catch((failure: Error) => failure);
+    assert.ok(error instanceof Error);
+    assert.match(error.message, /no MCP server named `gooood` \(did you mean good\?\)/);
+  });
+
+  it('runs in the foreground, prints state changes, and stops every server on SIGTERM', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'test/fixtures/mcp/cli-host.ts'), 'mcp', 'run', 'good', '--cwd', workspace],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (chunk) => (err += chunk));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk) => {
+        out += chunk;
+        if (/good: running/.test(out)) resolve();
+      });
+      void exited.then((code) => reject(new Error(`mcp run exited early with ${code}: ${out}${err}`)));
+    });
+    assert.equal(taggedProcesses(tag).length, 1, 'the server runs while mcp run does');
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0, err);
+    assert.match(out, /good: starting - starting /);
+    assert.match(out, /good: running - ready in/);
+    assert.match(out, /good: stopped - stopped by request\nstopped 1 server\(s\)\n$/);
+  });
+});
