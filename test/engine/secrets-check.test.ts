@@ -165,6 +165,8 @@ describe('literal credential detection', () => {
     assert.equal(credentialReason('Zx8vQ2mN7pL4kR9tW3yB6cF1hJ5sD0gA'), 'high-entropy token');
     assert.equal(findLiteralSecrets('a8F3kQ9zX2mL7pW4', 'MY_SERVICE_TOKEN').length, 1);
     assert.equal(findLiteralSecrets('a8F3kQ9zX2mL7pW4', 'REGION').length, 0);
+    assert.equal(findLiteralSecrets('wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'AWS_SECRET_ACCESS_KEY').length, 1);
+    assert.equal(findLiteralSecrets('https://mcp.example.com/mcp?key=Zx8vQ2mN7pL4kR9tW3yB6cF1hJ5sD0gA', 'url').length, 1);
   });
 
   it('leaves ordinary values alone', () => {
@@ -172,6 +174,8 @@ describe('literal credential detection', () => {
       'claude-sonnet-4-5',
       '@modelcontextprotocol/server-sequential-thinking',
       '/usr/local/lib/node_modules/some-package/dist/index.js',
+      '/home/user/.nvm/versions/node/v20.11.0/bin/node',
+      'node_modules/.bin/x1y2z3-server/dist/main3.js',
       'https://mcp.example.com/v1/mcp',
       'sk-learn',
       'AKIA',

@@ -39,8 +39,9 @@ export function findLiteralSecrets(text: string, keyName = ''): LiteralSecret[] 
       offset = part.reference.end;
       continue;
     }
-    // Splitting on separators keeps `Bearer <token>`, `?key=<token>` and `user:<token>` apart.
-    const tokenPattern = /[^\s"'=&?,;:@/]+/g;
+    // Splitting on separators keeps `Bearer <token>`, `?key=<token>` and `user:<token>` apart. `/` separates
+    // only in URLs: elsewhere it belongs to base64 keys (AWS secret keys contain it).
+    const tokenPattern = keyName.toLowerCase() === 'url' ? /[^\s"'=&?,;:@/]+/g : /[^\s"'=&?,;:@]+/g;
     for (let match = tokenPattern.exec(part.text); match; match = tokenPattern.exec(part.text)) {
       const token = match[0];
       const reason = credentialReason(token, hinted);
@@ -57,6 +58,9 @@ export function credentialReason(token: string, hinted = false): string | undefi
   for (const { pattern, label } of KNOWN_PREFIXES) if (pattern.test(token)) return label;
   if (!/^[A-Za-z0-9+/=_.~-]+$/.test(token)) return undefined;
   if (!/[0-9]/.test(token) || !/[A-Za-z]/.test(token)) return undefined;
+  // Paths (`/opt/node/v20.11.0/bin`, `./dist/x-1.js`) contain `/` like base64 does, but also a leading
+  // `/`, `.` or `~`, or the `.`, `-`, `_` that standard base64 never has.
+  if (token.includes('/') && (/^[/.~]/.test(token) || /[._-]/.test(token))) return undefined;
   // Versions, file names and domain names are dotted words, not keys.
   if (/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(token) && !/[A-Za-z0-9]{20,}/.test(token)) return undefined;
   // Commit hashes and checksums are hex; only a key-like name makes a hex string suspicious.
