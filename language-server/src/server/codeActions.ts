@@ -4,9 +4,9 @@
  * from the diagnostic's range and `data` against the current buffer; nothing here trusts stale positions.
  */
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextEdit } from 'vscode-languageserver/node';
-import type { MapNode } from '../engine';
 import { locate } from '../engine';
 import { layerDocument, type FeatureContext, type LayerDocument } from './featureContext';
+import { mapStartingAt } from './paths';
 
 type Fixer = (target: LayerDocument, diagnostic: Diagnostic) => CodeAction | undefined;
 
@@ -55,10 +55,8 @@ function removeEntry(target: LayerDocument, diagnostic: Diagnostic): CodeAction 
 function addMissingProperty(target: LayerDocument, diagnostic: Diagnostic): CodeAction | undefined {
   const missing = (diagnostic.data as { missingProperty?: unknown } | undefined)?.missingProperty;
   if (typeof missing !== 'string') return undefined;
-  const located = locate(target.layer, diagnostic.range.start);
-  const map: MapNode | undefined =
-    located?.node.type === 'map' ? located.node : located?.entry?.value.type === 'map' ? located.entry.value : target.layer.root;
-  if (!map) return undefined;
+  if (!target.layer.root) return undefined;
+  const map = mapStartingAt(target.layer.root, diagnostic.range.start);
   const title = `Add the required property \`${missing}\``;
   if (target.layer.format === 'json') {
     const at = { line: map.range.start.line, character: map.range.start.character + 1 };

@@ -1,5 +1,5 @@
 /** Finding the effective node for a path written in one layer file. */
-import type { EffectiveNode, Origin, SourceNode } from '../engine';
+import type { EffectiveNode, MapNode, Origin, Position, SourceNode } from '../engine';
 
 /** The effective node at `path`, or for an array item the array plus the item's own origin. */
 export interface EffectiveMatch {
@@ -33,4 +33,35 @@ export function effectiveAt(tree: EffectiveNode, path: readonly string[], itemNo
 /** Splits `settings.permissions.allow` into segments; brackets are not used in our dotted paths. */
 export function splitDottedPath(dotted: string): string[] {
   return dotted.split('.').filter((segment) => segment.length > 0);
+}
+
+/**
+ * The map a diagnostic about a missing property points at. Its range starts where the map starts, which is
+ * also where its first key starts, so the innermost node there is the wrong answer: take the outermost map
+ * along the way that starts exactly at `start`, else the innermost map that contains it.
+ */
+export function mapStartingAt(root: MapNode, start: Position): MapNode {
+  let node: SourceNode = root;
+  let containing: MapNode = root;
+  for (;;) {
+    if (node.type === 'map') {
+      if (samePosition(node.range.start, start)) return node;
+      containing = node;
+    }
+    const children: SourceNode[] = node.type === 'map' ? node.entries.map((entry) => entry.value) : node.type === 'array' ? node.items : [];
+    const next = children.find((child) => contains(child, start));
+    if (!next) return containing;
+    node = next;
+  }
+}
+
+function samePosition(a: Position, b: Position): boolean {
+  return a.line === b.line && a.character === b.character;
+}
+
+function contains(node: SourceNode, position: Position): boolean {
+  const { start, end } = node.range;
+  if (position.line < start.line || position.line > end.line) return false;
+  if (position.line === start.line && position.character < start.character) return false;
+  return !(position.line === end.line && position.character > end.character);
 }

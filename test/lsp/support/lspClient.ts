@@ -65,6 +65,7 @@ export class LspClient {
   readonly notifications: { method: string; params: unknown }[] = [];
   private readonly versions = new Map<string, number>();
   private waiters: Waiter[] = [];
+  private notificationWaiters: { method: string; accept: (params: unknown) => boolean; resolve: (params: unknown) => void; timer: NodeJS.Timeout }[] = [];
   private stderr = '';
 
   private constructor(
@@ -84,8 +85,16 @@ export class LspClient {
         }
       }
     });
-    connection.onNotification((method: string, params: unknown) => {
+    connection.onUnhandledNotification((message) => {
+      const { method, params } = message;
       this.notifications.push({ method, params });
+      for (const waiter of [...this.notificationWaiters]) {
+        if (waiter.method === method && waiter.accept(params)) {
+          clearTimeout(waiter.timer);
+          this.notificationWaiters = this.notificationWaiters.filter((candidate) => candidate !== waiter);
+          waiter.resolve(params);
+        }
+      }
     });
     connection.onRequest('client/registerCapability', () => null);
     connection.onRequest('window/workDoneProgress/create', () => null);
@@ -166,13 +175,27 @@ export class LspClient {
     });
   }
 
+  /** Resolves with the first notification of `method` (already received or to come) that satisfies `accept`. */
+  waitForNotification<P>(method: string, accept: (params: P) => boolean, timeoutMs = 8000): Promise<P> {
+    const seen = this.notifications.find((notification) => notification.method === method && accept(notification.params as P));
+    if (seen) return Promise.resolve(seen.params as P);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.notificationWaiters = this.notificationWaiters.filter((waiter) => waiter.timer !== timer);
+        reject(new Error(`No matching ${method} within ${timeoutMs} ms\n${this.stderr}`));
+      }, timeoutMs);
+      this.notificationWaiters.push({ method, accept: (params) => accept(params as P), resolve: (params) => resolve(params as P), timer });
+    });
+  }
+
   request<R>(method: string, params: unknown): Promise<R> {
     return this.connection.sendRequest(method, params) as Promise<R>;
   }
 
   async stop(): Promise<void> {
-    for (const waiter of this.waiters) clearTimeout(waiter.timer);
+    for (const waiter of [...this.waiters, ...this.notificationWaiters]) clearTimeout(waiter.timer);
     this.waiters = [];
+    this.notificationWaiters = [];
     const exited = new Promise<void>((resolve) => {
       if (this.child.exitCode !== null) resolve();
       else this.child.once('exit', () => resolve());

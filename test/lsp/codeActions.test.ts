@@ -1,0 +1,77 @@
+import { strict as assert } from 'node:assert';
+import type { CodeAction, Diagnostic, DocumentSymbol } from 'vscode-languageserver-protocol/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { yaml } from './support/carets';
+import { BASE, LOCAL, startOnOrg, type ServerFixture } from './support/orgFixture';
+
+describe('LSP quick fixes and document symbols', function () {
+  this.timeout(20_000);
+  let fixture: ServerFixture;
+
+  afterEach(async () => {
+    await fixture?.dispose();
+  });
+
+  /** Asks for the fixes of the first diagnostic with `code`, applies the one offered and returns the new text. */
+  async function applyFix(uri: string, text: string, code: string): Promise<string> {
+    const { client } = fixture;
+    const diagnostics = await client.waitForDiagnostics(uri, (found) => found.some((diagnostic) => diagnostic.code === code));
+    const diagnostic = diagnostics.find((candidate) => candidate.code === code) as Diagnostic;
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: diagnostic.range,
+      context: { diagnostics: [diagnostic] },
+    });
+    assert.equal(actions.length, 1, JSON.stringify(actions));
+    const edits = actions[0].edit?.changes?.[uri] ?? [];
+    return TextDocument.applyEdits(TextDocument.create(uri, 'yaml', 1, text), edits);
+  }
+
+  it('removes the override of a locked key, after which the lock error is gone', async () => {
+    fixture = await startOnOrg();
+    const { client, tree } = fixture;
+    const uri = tree.uri(LOCAL);
+    const text = yaml`
+      version: 1
+      settings:
+        cleanupPeriodDays: 7
+        model: claude-haiku-4-5
+    `;
+    await client.open(uri, text);
+    const fixed = await applyFix(uri, text, 'policy.lockedKey');
+    assert.equal(fixed, 'version: 1\nsettings:\n  model: claude-haiku-4-5\n');
+    await client.change(uri, fixed);
+    await client.waitForDiagnostics(uri, (diagnostics) => diagnostics.length === 0);
+  });
+
+  it('adds a missing required property where the schema wants it', async () => {
+    fixture = await startOnOrg();
+    const { client, tree } = fixture;
+    const uri = tree.uri(LOCAL);
+    const text = yaml`
+      version: 1
+      settings:
+        hooks:
+          PreToolUse:
+            - matcher: Bash
+    `;
+    await client.open(uri, text);
+    const fixed = await applyFix(uri, text, 'schema.missingProperty');
+    assert.equal(fixed.split('\n').slice(4).join('\n'), '      - hooks: \n        matcher: Bash\n');
+  });
+
+  it('outlines a layer file with nested keys and value details', async () => {
+    fixture = await startOnOrg();
+    const { client, tree } = fixture;
+    await client.open(tree.uri(BASE), tree.text(BASE));
+    const symbols = await client.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri: tree.uri(BASE) } });
+    assert.deepEqual(symbols.map((symbol) => symbol.name), ['version', 'settings', 'mcpServers', 'policy']);
+    const settings = symbols[1];
+    assert.deepEqual(settings.children?.map((symbol) => [symbol.name, symbol.detail ?? '']), [
+      ['model', 'claude-sonnet-4-5'],
+      ['cleanupPeriodDays', '30'],
+      ['permissions', ''],
+    ]);
+    assert.deepEqual(settings.selectionRange, { start: { line: 1, character: 0 }, end: { line: 1, character: 8 } });
+  });
+});

@@ -1,0 +1,86 @@
+import { strict as assert } from 'node:assert';
+import {
+  EffectiveEnvironmentRequest,
+  ExplainRequest,
+  LayerStackRequest,
+  StackChangedNotification,
+  WorkspacesRequest,
+  type EffectiveEnvironmentResult,
+  type ExplainResult,
+  type LayerStackResult,
+  type StackChangedParams,
+  type WorkspacesResult,
+} from '../../language-server/src/protocol';
+import { yaml } from './support/carets';
+import { BASE, LOCAL, PROJECT, startOnOrg, TEAM, type ServerFixture } from './support/orgFixture';
+
+describe('claudeEnv/ custom requests', function () {
+  this.timeout(20_000);
+  let fixture: ServerFixture;
+
+  afterEach(async () => {
+    await fixture?.dispose();
+  });
+
+  it('returns the effective environment with JSON provenance, reflecting an unsaved buffer', async () => {
+    fixture = await startOnOrg();
+    const { client, tree } = fixture;
+    await client.open(tree.uri(LOCAL), yaml`
+      version: 1
+      settings:
+        model: claude-opus-4-1-unsaved
+    `);
+    const result = await client.request<EffectiveEnvironmentResult>(EffectiveEnvironmentRequest.method, { uri: tree.uri('repo') });
+    assert.equal(result.workspace, tree.path('repo'));
+    assert.equal(result.value.settings.model, 'claude-opus-4-1-unsaved');
+    const model = result.tree.children?.settings.children?.model;
+    assert.ok(model);
+    assert.equal(model.origin.kind, 'local');
+    assert.equal(model.origin.uri, tree.uri(LOCAL));
+    assert.deepEqual(model.overridden.map((origin) => origin.label), ['team web', 'base']);
+    assert.deepEqual(result.servers.map((server) => server.name), ['context7']);
+    assert.deepEqual(result.tree.children?.settings.children?.permissions.children?.allow.itemOrigins?.map((origin) => origin.kind), ['team', 'project']);
+  });
+
+  it('explains a dotted path with the file and line that set it', async () => {
+    fixture = await startOnOrg();
+    const { client, tree } = fixture;
+    const result = await client.request<ExplainResult>(ExplainRequest.method, { uri: tree.uri(PROJECT), path: 'settings.model' });
+    assert.equal(result.found, true);
+    assert.equal(result.node?.value, 'claude-haiku-4-5');
+    assert.equal(result.text.split('\n')[1], '  set by local at .claude-env/local.yaml:3');
+    const missing = await client.request<ExplainResult>(ExplainRequest.method, { uri: tree.uri(PROJECT), path: 'settings.nope' });
+    assert.equal(missing.found, false);
+  });
+
+  it('lists the layer stack with each file’s state and problem count', async () => {
+    fixture = await startOnOrg();
+    const { client, tree } = fixture;
+    await client.open(tree.uri(LOCAL), 'version: 1\nsettings:\n  cleanupPeriodDays: 7\n');
+    const result = await client.request<LayerStackResult>(LayerStackRequest.method, { uri: tree.uri(LOCAL) });
+    assert.deepEqual(
+      result.layers.map((layer) => [layer.kind, layer.file, layer.state, layer.openInEditor, layer.problems.errors]),
+      [
+        ['base', tree.path(BASE), 'ok', false, 0],
+        ['team', tree.path(TEAM), 'ok', false, 0],
+        ['project', tree.path(PROJECT), 'ok', false, 0],
+        ['local', tree.path(LOCAL), 'invalid', true, 1],
+      ],
+    );
+    assert.equal(result.problems.errors, 1);
+  });
+
+  it('lists the workspaces under the editor folders and notifies when a stack changes', async () => {
+    fixture = await startOnOrg();
+    const { client, tree } = fixture;
+    const list = await client.request<WorkspacesResult>(WorkspacesRequest.method, {});
+    assert.deepEqual(list.workspaces.map((workspace) => workspace.workspace), [tree.path('repo')]);
+
+    await client.open(tree.uri(LOCAL), tree.text(LOCAL));
+    await client.change(tree.uri(LOCAL), 'version: 1\nsettings:\n  cleanupPeriodDays: 7\n');
+    const last = await client.waitForNotification<StackChangedParams>(StackChangedNotification.method, (params) => params.problems.errors > 0);
+    assert.equal(last.workspace, tree.path('repo'));
+    assert.deepEqual(last.changedFiles, [tree.path(LOCAL)]);
+    assert.equal(last.problems.errors, 1);
+  });
+});
