@@ -30,6 +30,10 @@ settings:
     ANTHROPIC_API_KEY: sk-ant-api03-AbCdEfGhIjKlMnOpQrStUvWxYz012345
     LOG_DIR: /var/log/storefront
     BUILD_COMMIT: 3f786850e387550fdab836ed7e6dc881de23001b
+  permissions:
+    allow:
+      - Bash(npm run build)
+      - Bash(\${env:MISSING_TOOL})
 mcpServers:
   everything:
     command: npx
@@ -86,6 +90,14 @@ describe('checkSecrets', () => {
     assert.equal(arg.file, projectFile());
     assert.deepEqual(arg.range.start, positionOf(PROJECT, '"${env:MISSING_ARG}"'));
     assert.match(arg.message, /export MISSING_ARG/);
+  });
+
+  it('reports a reference in a unioned list at its own item', () => {
+    const [item] = find('secret.unresolved', (d) => d.message.includes('MISSING_TOOL'));
+    assert.ok(item);
+    assert.equal(item.file, projectFile());
+    assert.deepEqual(item.range.start, positionOf(PROJECT, 'Bash(${env:MISSING_TOOL})'));
+    assert.deepEqual(item.data?.path, ['settings', 'permissions', 'allow', 3]);
   });
 
   it('accepts references that resolve or have a default, and escaped literals', () => {

@@ -116,7 +116,8 @@ export class SecretsFileProvider implements SecretProvider {
         ),
       );
     }
-    const text = await this.readText();
+    // Unreadable content is already what `get` reports per secret; here it only means no syntax check.
+    const text = await this.readText().catch(() => undefined);
     for (const line of text === undefined ? [] : parseSecretsFile(text).badLines) {
       diagnostics.push(
         this.diagnostic(line, 'secret.fileSyntax', `Line ${line + 1} of ${this.path} is not \`name=value\` (nor a \`#\` comment) and is ignored.`, 'warning'),
