@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { copyExample, runCli } from './helpers';
+import { join } from 'node:path';
+import { copyExample, runCli, writeFile } from './helpers';
 
 describe('claude-env explain', () => {
   it('prints the winning value and every layer that set it, winner first, with file:line:col', () => {
@@ -53,5 +54,25 @@ describe('claude-env explain', () => {
     const run = runCli(['explain', 'mcpServers.nothing-like-this'], { cwd: copyExample() });
     assert.equal(run.code, 1);
     assert.match(run.stderr, /did you mean: mcpServers\.context7, mcpServers\.sequential-thinking, mcpServers\.playwright, mcpServers\.magic, mcpServers\.everything/);
+  });
+});
+
+describe('claude-env explain, deleted keys and list items', () => {
+  it('says which line deleted an inherited key', () => {
+    const workspace = copyExample();
+    writeFile(join(workspace, '.claude-env', 'local.yaml'), 'version: 1\nsettings:\n  includeCoAuthoredBy: { $delete: true }\n');
+    const run = runCli(['explain', 'settings.includeCoAuthoredBy'], { cwd: workspace });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^settings\.includeCoAuthoredBy is deleted by local at \.claude-env\/local\.yaml:3:3$/m);
+    assert.match(run.stdout, /✔ local +\.claude-env\/local\.yaml:3:3 +\$delete/);
+    assert.match(run.stdout, /base +\.\.\/org\/base\.yaml:6:3 +true/);
+    assert.doesNotMatch(runCli(['show'], { cwd: workspace }).stdout, /includeCoAuthoredBy/);
+  });
+
+  it('addresses one item of a unioned list by index', () => {
+    const run = runCli(['explain', 'settings.permissions.allow.2'], { cwd: copyExample() });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^settings\.permissions\.allow\.2 = Bash\(npm run build\)$/m);
+    assert.match(run.stdout, /✔ project +\.claude-env\/project\.yaml:10:9/);
   });
 });

@@ -55,3 +55,11 @@ describe('claude-env show', () => {
     assert.match(run.stdout, /^  tool-unvetted: +# blocked: /m);
   });
 });
+
+describe('claude-env show colours', () => {
+  it('colours only when asked for and never with NO_COLOR', () => {
+    const workspace = copyExample();
+    assert.match(runCli(['show', '--explain'], { cwd: workspace, env: { FORCE_COLOR: '1' } }).stdout, /\u001b\[2m← /);
+    assert.doesNotMatch(runCli(['show', '--explain'], { cwd: workspace, env: { FORCE_COLOR: '1', NO_COLOR: '1' } }).stdout, /\u001b\[/);
+  });
+});

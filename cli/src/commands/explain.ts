@@ -57,7 +57,7 @@ function explainText(context: CommandContext, wanted: string, node: EffectiveNod
     index === 0 ? colour.green('✔') : ' ',
     origin.label,
     location(cwd, origin.file, origin.keyRange),
-    node.children ? '' : valueText(origin.value),
+    node.children ? '' : index === 0 && node.deleted ? '$delete' : valueText(origin.value),
   ]);
   for (const contributor of node.contributors ?? []) {
     rows.push([' ', contributor.label, location(cwd, contributor.file, contributor.keyRange), '(merged into it)']);
