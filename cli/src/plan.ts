@@ -39,9 +39,17 @@ export function describeAction(entry: PlanEntry, colour: Palette): string {
   }
 }
 
+/**
+ * Targets that exist but could not be read (a folder in the way, no permission): the outputs module counts them as
+ * drift, but neither a backup nor --force can help, so they are reported as what they are.
+ */
+export function unreadableTargets(plan: ApplyPlan): PlanEntry[] {
+  return plan.entries.filter((entry) => entry.action === 'drifted' && entry.before === undefined);
+}
+
 /** `.mcp.json was edited since claude-env last wrote it; backup would go to …`, one line per drifted target. */
 export function driftLines(plan: ApplyPlan): string[] {
   return plan.entries
-    .filter((entry) => entry.action === 'drifted')
+    .filter((entry) => entry.action === 'drifted' && entry.before !== undefined)
     .map((entry) => `${entry.path} ${entry.reason ?? 'was edited by hand'}; --force replaces it after copying it to ${backupHint(entry)}`);
 }

@@ -113,4 +113,14 @@ describe('claude-env diff and apply', () => {
     assert.equal(applied.ok, true);
     assert.deepEqual(applied.targets.map((t) => t.outcome), ['written', 'written', 'written']);
   });
+
+  it('exits 4 with the reason when a target cannot be read, instead of offering --force', () => {
+    const workspace = copyExample();
+    writeFile(join(workspace, '.claude'), 'a file where the folder should be\n');
+    const run = runCli(['apply'], { cwd: workspace });
+    assert.equal(run.code, 4);
+    assert.match(run.stderr, /^claude-env: error: cannot apply: \.claude\/settings\.local\.json cannot be read: ENOTDIR/m);
+    assert.doesNotMatch(run.stderr, /--force/);
+    assert.equal(existsSync(join(workspace, '.mcp.json')), false);
+  });
 });

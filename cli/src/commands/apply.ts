@@ -4,7 +4,7 @@ import { flag, type CommandSpec } from '../command';
 import { CliError } from '../errors';
 import { ExitCode } from '../exitCodes';
 import { diagnosticToJson } from '../format/diagnostics';
-import { blockingErrors, describeAction, driftLines, planFor, reportBlocked } from '../plan';
+import { blockingErrors, describeAction, driftLines, planFor, reportBlocked, unreadableTargets } from '../plan';
 import { loadWorkspace } from '../workspace';
 
 function outcomeLine(target: AppliedTarget, cwd: string, dryRun: boolean): string {
@@ -44,7 +44,7 @@ export const applyCommand: CommandSpec = {
     [ExitCode.findings, 'errors in the stack blocked apply, or a file could not be written'],
     [ExitCode.usage, 'bad option'],
     [ExitCode.driftRefused, 'files were edited by hand; nothing written (rerun with --force)'],
-    [ExitCode.notLoaded, 'no project layer, or the folder does not exist'],
+    [ExitCode.notLoaded, 'no project layer, the folder does not exist, or a target cannot be read'],
   ],
   async run(context) {
     const { cwd, io } = context;
@@ -60,6 +60,10 @@ export const applyCommand: CommandSpec = {
     }
     const plan = await planFor(environment);
     for (const warning of plan.warnings) io.err(`warning: ${warning}\n`);
+    const unreadable = unreadableTargets(plan);
+    if (unreadable.length > 0) {
+      throw new CliError(`cannot apply: ${unreadable.map((entry) => `${entry.path} ${entry.reason ?? 'cannot be read'}`).join('; ')}`, ExitCode.notLoaded);
+    }
     const drift = driftLines(plan);
     // Writing the other files while one is refused would leave the outputs half old, half new: all or nothing.
     if (drift.length > 0 && !force) {
