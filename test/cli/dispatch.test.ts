@@ -85,4 +85,14 @@ describe('claude-env command line', () => {
     assert.match(run.stderr, /\.claude-env\/project\.yaml:1:1: error stack\.unreadable: Cannot read this layer file: it is a folder\./);
     assert.doesNotMatch(run.stderr, /\n\s+at /);
   });
+
+  it('routes `mcp` to its sub-commands and refuses a missing or unknown one', () => {
+    const help = runCli(['mcp', '--help'], { cwd: tempFolder() });
+    assert.equal(help.code, 0);
+    for (const sub of ['list', 'check', 'run']) assert.match(help.stdout, new RegExp(`^  mcp ${sub} `, 'm'));
+    assert.equal(runCli(['mcp'], { cwd: tempFolder() }).code, 2);
+    const unknown = runCli(['mcp', 'lst'], { cwd: tempFolder() });
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown command `mcp lst` \(did you mean `mcp list`\?\)/);
+  });
 });

@@ -40,8 +40,7 @@ export function isolatedEnv(home: string, extra: Record<string, string> = {}): N
 
 /** Runs `claude-env args…` in `cwd` with an isolated home and returns its exit code and output. */
 export function runCli(args: string[], options: { cwd: string; env?: Record<string, string>; home?: string }): CliRun {
-  const home = options.home ?? join(options.cwd, '..', 'home');
-  mkdirSync(home, { recursive: true });
+  const home = options.home ?? tempFolder('claude-env-home-');
   const result = spawnSync(process.execPath, [cliPath(), ...args], {
     cwd: options.cwd,
     env: isolatedEnv(home, options.env),

@@ -40,7 +40,7 @@ export function runImport(request: ImportRequest, io: CliIo): number {
   const named = request.files.length > 0;
   const paths = named ? request.files.map((file) => resolve(cwd, file)) : DEFAULT_FILES[request.to].map((file) => join(cwd, file)).filter((path) => existsSync(path));
   if (paths.length === 0) {
-    throw new CliError(`nothing to import: none of ${DEFAULT_FILES[request.to].join(', ')} exists in ${displayPath(process.cwd(), cwd)}`, ExitCode.findings);
+    throw new CliError(`nothing to import: none of ${DEFAULT_FILES[request.to].join(', ')} exists in ${cwd}`, ExitCode.findings);
   }
   const sources: ImportSource[] = paths.map((path) => ({ file: path, text: readTextFile(path, displayPath(cwd, path)) }));
   const result = importFiles(sources, { setOutputs: request.to === 'project' });
