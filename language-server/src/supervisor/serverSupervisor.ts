@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { ResolvedServer } from '../engine/types';
 import { RestartPolicy, formatMs, type ExitKind } from './backoff';
@@ -300,6 +301,11 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
           this.log('supervisor', `ended ${signalled.length} process(es) with SIGTERM (${signalled.join(', ')})${forced}`);
         }
       }
+      const transport = run.connection.transport;
+      if (!unresponsive && run.connectedAt !== undefined && transport instanceof StreamableHTTPClientTransport) {
+        // Tell a streamable HTTP server that the session is over, so that it frees it now rather than at its timeout.
+        await Promise.race([transport.terminateSession().catch(() => undefined), delay(1_000)]);
+      }
       await run.client.close();
     } catch (error) {
       this.log('supervisor', `while closing: ${error instanceof Error ? error.message : String(error)}`);
@@ -339,6 +345,10 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
     this.logRing.push(line);
     if (this.listenerCount('log') > 0) this.emit('log', this.name, line);
   }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 function raceExit(connection: Connection, ms: number): Promise<ProcessExit | undefined> {
