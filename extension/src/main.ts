@@ -9,6 +9,7 @@ import { registerCommands } from './commands/registry';
 import { Ctx } from './ctx';
 import { EFFECTIVE_SCHEME, EffectiveDocumentProvider } from './effectiveDocument';
 import { watchOrgLayerFiles } from './layerLanguage';
+import { registerMcpSupervision } from './mcp';
 import { affectsServerStart } from './settings';
 import { StackStatusBar } from './statusBar';
 import { EFFECTIVE_VIEW_ID, EffectiveTreeProvider } from './views/effective';
@@ -39,6 +40,7 @@ export function activate(extension: vscode.ExtensionContext): ClaudeEnvApi {
     // Trusting the folder enables the commands that write; views show the same data either way.
     vscode.workspace.onDidGrantWorkspaceTrust(() => context.refreshViews()),
   );
+  registerMcpSupervision(extension, context);
   const timings: { activateMs: number; serverStartMs?: number } = { activateMs: 0 };
   const serverStarted = context.start().then(() => {
     timings.serverStartMs = performance.now() - started;

@@ -1,0 +1,149 @@
+/**
+ * MCP supervision in the editor: wires the fleet (the supervisor running in the extension host), the MCP
+ * Servers view, per-server logs, the status-bar count, the commands, Workspace Trust, layer watching and the
+ * offer to VS Code's own MCP support. main.ts makes one call to {@link registerMcpSupervision}.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { Ctx } from '../ctx';
+import { registerMcpCommands } from './commands';
+import { McpFleet, type FleetEntry } from './fleet';
+import { ServerLogChannels } from './logs';
+import { offerServersToVSCode } from './offer';
+import { editorSecretProvider, SecretStorageProvider } from './secretStorage';
+import { readMcpSettings, userConfigDirSetting } from './settings';
+import { McpStatusBar } from './statusBar';
+import { MCP_VIEW_ID, McpServersTreeProvider, type McpTreeElement } from './tree';
+import { LayerWatcher } from './watch';
+
+/** One row as the view renders it, for tests and other extensions (`claudeEnv.mcp.supervision`). */
+export interface McpViewRow {
+  element: McpTreeElement;
+  label: string;
+  description: string;
+  tooltip: string;
+  contextValue: string;
+  icon: string;
+}
+
+/** What the hidden command `claudeEnv.mcp.supervision` returns inside the extension host. */
+export interface McpSupervisionApi {
+  /** Absolute folder whose servers are supervised; undefined when no folder has a project layer. */
+  readonly workspace: string | undefined;
+  /** Resolves when the first load (and the auto-start decisions) are done. */
+  readonly ready: Promise<void>;
+  /** Fires whenever a server's state, catalog or the list changes. */
+  readonly onDidChange: vscode.Event<void>;
+  entries(): FleetEntry[];
+  /** The view's rows: top level, or below `parent`. */
+  rows(parent?: McpTreeElement): McpViewRow[];
+  statusBar(): { text: string; tooltip: string; visible: boolean };
+  /** Servers whose log channel was opened (channels are created lazily). */
+  openedLogs(): string[];
+}
+
+/** The first folder of the window with a claude-env project layer. */
+function supervisedFolder(): string | undefined {
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    if (folder.uri.scheme !== 'file') continue;
+    const dir = join(folder.uri.fsPath, '.claude-env');
+    if (['project.yaml', 'project.yml', 'project.json'].some((name) => existsSync(join(dir, name)))) return folder.uri.fsPath;
+  }
+  return undefined;
+}
+
+export function registerMcpSupervision(extension: vscode.ExtensionContext, ctx: Ctx): McpSupervisionApi {
+  const output = ctx.output;
+  const secrets = new SecretStorageProvider(extension.secrets);
+  const chain = editorSecretProvider(secrets);
+  const workspace = supervisedFolder();
+  const changed = new vscode.EventEmitter<void>();
+  extension.subscriptions.push(changed);
+
+  if (!workspace) {
+    const empty: McpSupervisionApi = {
+      workspace,
+      ready: Promise.resolve(),
+      onDidChange: changed.event,
+      entries: () => [],
+      rows: () => [],
+      statusBar: () => ({ text: '', tooltip: '', visible: false }),
+      openedLogs: () => [],
+    };
+    extension.subscriptions.push(
+      ...registerMcpCommands({ secrets, output }),
+      // An empty provider, so the view shows its welcome text instead of "no data provider".
+      vscode.window.registerTreeDataProvider<McpTreeElement>(MCP_VIEW_ID, { getChildren: () => [], getTreeItem: () => new vscode.TreeItem('') }),
+      vscode.commands.registerCommand('claudeEnv.mcp.supervision', () => empty),
+    );
+    return empty;
+  }
+
+  const fleet = new McpFleet({
+    workspace,
+    secrets: chain,
+    userConfigDir: userConfigDirSetting,
+    // Servers handed to VS Code's MCP support are started by VS Code; starting them here too would run each twice.
+    autoStartEnabled: () => readMcpSettings().autoStart && !readMcpSettings().offerToVSCode,
+    log: (message) => output.info(`MCP: ${message}`),
+  });
+  fleet.on('changed', () => changed.fire());
+  const logs = new ServerLogChannels(fleet.supervisor);
+  const tree = new McpServersTreeProvider(fleet);
+  const statusBar = new McpStatusBar(fleet);
+  const watcher = new LayerWatcher(fleet);
+
+  fleet.supervisor.on('state', (event) => {
+    if (event.state !== 'crashed' && event.state !== 'failed') return;
+    output.warn(`MCP: ${event.name} ${event.state}: ${event.reason}`);
+    // A crash that will be retried is shown in the view; only the end of the road interrupts the person.
+    if (event.state !== 'failed') return;
+    void vscode.window.showErrorMessage(`Claude Env: MCP server "${event.name}" failed: ${event.reason}`, 'Show Log').then((choice) => {
+      if (choice) logs.show(event.name);
+    });
+  });
+
+  extension.subscriptions.push(
+    logs,
+    tree,
+    statusBar,
+    watcher,
+    vscode.window.createTreeView(MCP_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true }),
+    ...registerMcpCommands({ fleet, logs, secrets, output }),
+    offerServersToVSCode(fleet, chain),
+    secrets.onDidChange(() => watcher.schedule()),
+    // The language server sees a layer change too (also in org files we may not watch yet).
+    ctx.onDidChangeStack((params) => params && watcher.schedule()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void fleet.setTrusted(true)),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('claudeEnv.mcp.statusBar')) statusBar.refresh();
+      if (['claudeEnv.userConfigDir', 'claudeEnv.mcp.autoStart', 'claudeEnv.mcp.offerToVSCode'].some((name) => event.affectsConfiguration(name))) {
+        watcher.schedule();
+      }
+    }),
+    // Deactivation: stop every server with its process tree. Disposal cannot be awaited; the supervisor's exit
+    // hook SIGKILLs whatever is left if the extension host exits first.
+    { dispose: () => void fleet.dispose() },
+  );
+
+  const ready = fleet.setTrusted(vscode.workspace.isTrusted);
+  const render = (element: McpTreeElement): McpViewRow => {
+    const item = tree.getTreeItem(element);
+    const tooltip = item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : (item.tooltip ?? '');
+    const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+    const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : '';
+    return { element, label, description: String(item.description ?? ''), tooltip, contextValue: item.contextValue ?? '', icon };
+  };
+  const api: McpSupervisionApi = {
+    workspace,
+    ready,
+    onDidChange: changed.event,
+    entries: () => fleet.list(),
+    rows: (parent) => tree.getChildren(parent).map(render),
+    statusBar: () => ({ text: statusBar.item.text, tooltip: String(statusBar.item.tooltip ?? ''), visible: readMcpSettings().statusBar && fleet.list().length > 0 }),
+    openedLogs: () => logs.opened(),
+  };
+  extension.subscriptions.push(vscode.commands.registerCommand('claudeEnv.mcp.supervision', () => api));
+  return api;
+}
