@@ -125,6 +125,9 @@ describe('claude-env import', () => {
     const layer = parseYaml(readText(join(workspace, '.claude-env', 'local.yaml'))) as { settings: Record<string, unknown>; outputs?: unknown };
     assert.deepEqual(layer.settings, { model: 'opus', permissions: { allow: ['Bash(make:*)'] } });
     assert.equal(layer.outputs, undefined, 'where apply writes is the project\'s choice');
+    // The default output is settings.local.json itself: the round trip gives back the same JSON content.
+    assert.equal(runCli(['apply', '--force'], { cwd: workspace }).code, 0);
+    assert.deepEqual(JSON.parse(readText(join(workspace, '.claude/settings.local.json'))), { model: 'opus', permissions: { allow: ['Bash(make:*)'] } });
   });
 
   it('exits 1 when there is nothing to import, 2 for a bad --to, 4 for a missing file', () => {
