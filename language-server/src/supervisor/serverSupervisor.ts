@@ -34,6 +34,8 @@ interface Run {
   connectedAt?: number;
   pings?: PingMonitor;
   ended: boolean;
+  /** Set once the run's processes and connection are being shut down; settles when they are gone. */
+  closing?: Promise<void>;
   /** Settles when the start attempt has an outcome (running, or ended). */
   settled: Promise<void>;
   settle: () => void;
@@ -144,6 +146,9 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
       run.pings?.stop();
       await this.closeRun(run);
       run.settle();
+    } else if (run?.closing) {
+      // The run is already ending on its own (crash, hang): wait until its processes are gone too.
+      await run.closing;
     }
     if (this.currentState !== 'blocked' && this.currentState !== 'stopped') this.setState('stopped', reason);
   }
@@ -266,6 +271,11 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
     this.log('supervisor', reason);
     // Leave nothing behind before deciding anything: a crashed server's children, a hung server itself.
     await this.closeRun(run, end.kind === 'hang' || end.kind === 'startup');
+    if (!this.wantRunning || this.run !== run) {
+      // A stop (or a new start) arrived while we were cleaning up; it owns the state now.
+      run.settle();
+      return;
+    }
     const exitKind: ExitKind =
       end.kind === 'exit' && end.exit.code === 0 && run.connectedAt !== undefined ? 'clean' : 'failure';
     if (end.kind === 'startup' && end.permanent) {
@@ -290,7 +300,13 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
     run.settle();
   }
 
-  private async closeRun(run: Run, unresponsive = false): Promise<void> {
+  /** Shuts a run down once; later callers wait for the same shutdown. */
+  private closeRun(run: Run, unresponsive = false): Promise<void> {
+    run.closing ??= this.shutDownRun(run, unresponsive);
+    return run.closing;
+  }
+
+  private async shutDownRun(run: Run, unresponsive: boolean): Promise<void> {
     const process = run.connection.process;
     try {
       if (process) {
