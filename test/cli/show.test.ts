@@ -63,3 +63,14 @@ describe('claude-env show colours', () => {
     assert.doesNotMatch(runCli(['show', '--explain'], { cwd: workspace, env: { FORCE_COLOR: '1', NO_COLOR: '1' } }).stdout, /\u001b\[/);
   });
 });
+
+describe('claude-env and the environment layer', () => {
+  it('names the variable that set a value, and reports a bad one by its name', () => {
+    const workspace = copyExample();
+    const show = runCli(['show', '--explain'], { cwd: workspace, env: { CLAUDE_ENV_SETTINGS__MODEL: 'opus' } });
+    assert.match(show.stdout, /^  model: opus +← environment CLAUDE_ENV_SETTINGS__MODEL \(overrides local \.claude-env\/local\.yaml:4, /m);
+    const validate = runCli(['validate', '--no-secrets'], { cwd: workspace, env: { CLAUDE_ENV_SETTINGS__INCLUDECOAUTHOREDBY: 'maybe' } });
+    assert.equal(validate.code, 1);
+    assert.match(validate.stdout, /^env:CLAUDE_ENV_SETTINGS__INCLUDECOAUTHOREDBY: error schema\.type: /m);
+  });
+});
