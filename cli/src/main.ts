@@ -16,6 +16,11 @@ const io: CliIo = {
 };
 const argv = process.argv.slice(2);
 const debug = argv.includes('--debug');
+// A program that asked for JSON reads stdout only: give it the failure there too, not just the sentence on stderr.
+const json = argv.includes('--json');
+const reportJson = (exitCode: number, message: string, details: string[] = []): void => {
+  if (json) io.out(`${JSON.stringify({ ok: false, error: { exitCode, message, details } }, null, 2)}\n`);
+};
 
 runCli(argv, io, { commands: COMMANDS, version, processCwd: process.cwd() }).then(
   (code) => {
@@ -27,6 +32,7 @@ runCli(argv, io, { commands: COMMANDS, version, processCwd: process.cwd() }).the
       for (const line of error.details) io.err(`  ${line}\n`);
       if (error instanceof UsageError) io.err(`Run \`claude-env ${error.command ? `${error.command} ` : ''}--help\` for usage.\n`);
       if (debug && error.stack) io.err(`${error.stack}\n`);
+      reportJson(error.exitCode, error.message, error.details);
       process.exitCode = error.exitCode;
       return;
     }
@@ -34,6 +40,7 @@ runCli(argv, io, { commands: COMMANDS, version, processCwd: process.cwd() }).the
     const message = error instanceof Error ? error.message : String(error);
     io.err(`claude-env: internal error: ${message}\n`);
     io.err(debug && error instanceof Error && error.stack ? `${error.stack}\n` : 'Rerun with --debug for the stack trace.\n');
+    reportJson(ExitCode.internal, `internal error: ${message}`);
     process.exitCode = ExitCode.internal;
   },
 );

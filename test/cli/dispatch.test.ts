@@ -95,4 +95,13 @@ describe('claude-env command line', () => {
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /unknown command `mcp lst` \(did you mean `mcp list`\?\)/);
   });
+
+  it('reports a failure as JSON on stdout when --json was asked for', () => {
+    const run = runCli(['validate', '--json'], { cwd: tempFolder() });
+    assert.equal(run.code, 4);
+    const report = JSON.parse(run.stdout) as { ok: boolean; error: { exitCode: number; message: string } };
+    assert.equal(report.ok, false);
+    assert.equal(report.error.exitCode, 4);
+    assert.match(report.error.message, /No project layer/);
+  });
 });
