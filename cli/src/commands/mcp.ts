@@ -22,7 +22,10 @@ export async function resolveTargets(environment: EffectiveEnvironment, context:
   return Promise.all(
     environment.servers.map(async (definition) => {
       const resolution = await resolveServer(definition, context);
-      return { definition, server: resolution.server, problems: resolution.errors };
+      // The resolver names the server in each message; the commands print the name in its own column.
+      const prefix = `${definition.name}: `;
+      const problems = resolution.errors.map((error) => (error.startsWith(prefix) ? error.slice(prefix.length) : error));
+      return { definition, server: resolution.server, problems };
     }),
   );
 }

@@ -215,7 +215,7 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new McpError(ErrorCode.RequestTimeout, 'startup timeout')),
+        () => reject(new StartupTimeout()),
         timeoutMs,
       );
     });
@@ -223,7 +223,8 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
       await Promise.race([
         (async () => {
           await preflight(this.server);
-          await client.connect(connection.transport, { timeout: timeoutMs });
+          // Our deadline decides; the SDK's own timeout would be indistinguishable from a server's -32001 error.
+          await client.connect(connection.transport, { timeout: timeoutMs + 60_000 });
           this.handshakeMs = Date.now() - started;
           this.serverInfo = client.getServerVersion();
           await watch.refreshAll();
@@ -236,14 +237,16 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
       const permanent = error instanceof PermanentStartError || isSpawnFailure(error) || isRefusal(error);
       // A server that died during the handshake makes connect() fail with "Connection closed"; its exit code
       // and last stderr line say far more, so wait briefly for them.
-      const timedOut = error instanceof McpError && error.code === ErrorCode.RequestTimeout;
+      const timedOut = error instanceof StartupTimeout;
       const exit =
         permanent || timedOut ? connection.process?.exit : connection.process && (connection.process.exit ?? (await raceExit(connection, 250)));
       const detail = timedOut
         ? `no MCP handshake within ${formatMs(timeoutMs)}`
-        : error instanceof Error
-          ? error.message
-          : String(error);
+        : error instanceof McpError && isRefusal(error)
+          ? `the server refused the handshake (${error.code}): ${error.message.replace(/^MCP error -?\d+: /, '')}`
+          : error instanceof Error
+            ? error.message
+            : String(error);
       const end: RunEnd = exit ? { kind: 'exit', exit } : { kind: 'startup', detail, permanent };
       await this.endRun(run, end);
       return run.settled;
@@ -338,7 +341,7 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
       case 'hang':
         return `not answering pings (${end.detail})`;
       case 'startup':
-        return `${this.redact(end.detail)}${stderr}`;
+        return `${this.redact(end.detail)}${stderr ? `; stderr${stderr}` : ''}`;
     }
   }
 
@@ -384,10 +387,11 @@ function isSpawnFailure(error: unknown): boolean {
  * up and says no, so retrying with the same configuration cannot help.
  */
 function isRefusal(error: unknown): boolean {
-  return (
-    error instanceof McpError && error.code !== ErrorCode.RequestTimeout && error.code !== ErrorCode.ConnectionClosed
-  );
+  return error instanceof McpError && error.code !== ErrorCode.ConnectionClosed;
 }
+
+/** The startup deadline passed (spawn or connect, handshake and first listing). */
+class StartupTimeout extends Error {}
 
 function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
