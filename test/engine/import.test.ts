@@ -26,6 +26,14 @@ describe('engine import', () => {
     });
   });
 
+  it('points at the value that uses a VS Code-only variable', () => {
+    const text = '{"servers": {\n  "db": {"command": "x", "args": ["${workspaceFolder}/db"]}}}';
+    const result = importFiles([{ file: '/w/.vscode/mcp.json', text }], { setOutputs: false });
+    const warning = result.diagnostics.find((d) => d.code === 'import.vscodeVariable');
+    assert.deepEqual(warning?.range.start, { line: 1, character: 34 });
+    assert.deepEqual((result.layer.mcpServers?.db as { args: string[] }).args, ['$${workspaceFolder}/db']);
+  });
+
   it('guesses the kind from the name, then from the content', () => {
     assert.equal(guessImportKind('/w/.mcp.json', undefined), 'mcpJson');
     assert.equal(guessImportKind('/w/.claude/settings.json', undefined), 'claudeSettings');

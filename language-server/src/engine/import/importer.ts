@@ -112,7 +112,7 @@ export function importFiles(sources: ImportSource[], options: ImportOptions): Im
           continue;
         }
         for (const server of propertiesOf(valueNode)) {
-          const entry = importServer(doc, kind, server.key, server.valueNode, diagnostics);
+          const entry = importServer(doc, kind, server.key, server.keyNode, server.valueNode, diagnostics);
           if (entry === undefined) continue;
           put(servers, 'mcpServers', server.key, entry, server.keyNode);
           imported.servers.push(server.key);
@@ -142,6 +142,7 @@ function importServer(
   doc: JsoncDocument,
   kind: ImportKind,
   name: string,
+  keyNode: JsonNode,
   node: JsonNode,
   diagnostics: Diagnostic[],
 ): unknown {
@@ -151,26 +152,26 @@ function importServer(
   }
   if (!/^[A-Za-z0-9._-]+$/.test(name)) {
     diagnostics.push(
-      importDiagnostic(doc.file, nodeRange(doc, node), 'warning', 'import.serverName', `server name "${name}" has characters a layer does not allow (letters, digits, ".", "_", "-")`),
+      importDiagnostic(doc.file, nodeRange(doc, keyNode), 'warning', 'import.serverName', `server name "${name}" has characters a layer does not allow (letters, digits, ".", "_", "-")`),
     );
   }
   const value = nodeValue(node);
   if (kind !== 'vscodeMcpJson') return mapStrings(value, fromClaudeSyntax);
-  for (const text of collectStrings(value)) {
-    for (const variable of vscodeOnlyVariables(text)) {
+  for (const stringNode of stringNodes(node)) {
+    for (const variable of vscodeOnlyVariables(String(stringNode.value))) {
       diagnostics.push(
-        importDiagnostic(doc.file, nodeRange(doc, node), 'warning', 'import.vscodeVariable', `server "${name}" uses ${variable}, which only VS Code expands; Claude Code will see it literally`),
+        importDiagnostic(doc.file, nodeRange(doc, stringNode), 'warning', 'import.vscodeVariable', `server "${name}" uses ${variable}, which only VS Code expands; it is kept as text, and Claude Code will not expand it`),
       );
     }
   }
   return mapStrings(value, fromVscodeSyntax);
 }
 
-function collectStrings(value: unknown): string[] {
-  if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value.flatMap(collectStrings);
-  if (value !== null && typeof value === 'object') return Object.values(value).flatMap(collectStrings);
-  return [];
+/** The string values under a node (not the keys), so findings can point at the exact value. */
+function stringNodes(node: JsonNode): JsonNode[] {
+  if (node.type === 'string') return [node];
+  if (node.type === 'property') return node.children?.[1] ? stringNodes(node.children[1]) : [];
+  return (node.children ?? []).flatMap(stringNodes);
 }
 
 /**
