@@ -195,7 +195,8 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
     const run: Run = { connection, client, startedAt: started, ended: false, settled, settle };
     this.run = run;
     this.lastStderr = '';
-    this.setState('starting', this.server.type === 'stdio' ? `starting ${this.server.command}` : `connecting to ${this.server.url}`);
+    const commandLine = truncate([this.server.command, ...this.server.args].join(' '), 160);
+    this.setState('starting', this.server.type === 'stdio' ? `starting ${commandLine}` : `connecting to ${this.server.url}`);
 
     connection.process && (connection.process.onexit = (exit) => void this.endRun(run, { kind: 'exit', exit }));
     client.onclose = () => {
