@@ -34,6 +34,14 @@ describe('engine import', () => {
     assert.deepEqual((result.layer.mcpServers?.db as { args: string[] }).args, ['$${workspaceFolder}/db']);
   });
 
+  it('warns about a `$` glued to a variable, which a layer cannot express', () => {
+    const text = '{"mcpServers": {"s": {"command": "x", "args": ["cost: $${PRICE}"]}}}';
+    const result = importFiles([{ file: '/w/.mcp.json', text }], { setOutputs: false });
+    const warning = result.diagnostics.find((d) => d.code === 'import.dollarBeforeVariable');
+    assert.deepEqual(warning?.range.start, { line: 0, character: 47 });
+    assert.match(warning?.message ?? '', /`\${PRICE}`/);
+  });
+
   it('guesses the kind from the name, then from the content', () => {
     assert.equal(guessImportKind('/w/.mcp.json', undefined), 'mcpJson');
     assert.equal(guessImportKind('/w/.claude/settings.json', undefined), 'claudeSettings');

@@ -156,6 +156,15 @@ function importServer(
     );
   }
   const value = nodeValue(node);
+  const dollarBefore = kind === 'vscodeMcpJson' ? /\$\$\{(?:input|env):[^}]+\}/ : /\$\$\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}/;
+  for (const stringNode of stringNodes(node)) {
+    const found = dollarBefore.exec(String(stringNode.value));
+    if (!found) continue;
+    // claude-env reads `$${` as an escaped, literal `${`, so a `$` glued to a variable has no faithful form.
+    diagnostics.push(
+      importDiagnostic(doc.file, nodeRange(doc, stringNode), 'warning', 'import.dollarBeforeVariable', `server "${name}": the \`$\` right before \`${found[0].slice(1)}\` cannot be carried over (a layer reads \`$\${\` as a literal \`\${\`); the variable is kept as text. Move the \`$\` into the variable's value.`),
+    );
+  }
   if (kind !== 'vscodeMcpJson') return mapStrings(value, fromClaudeSyntax);
   for (const stringNode of stringNodes(node)) {
     for (const variable of vscodeOnlyVariables(String(stringNode.value))) {
