@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -8,7 +8,8 @@ export const REPO = join(__dirname, '..', '..');
 let builtCli: string | undefined;
 
 /**
- * The built CLI, as users run it. Built once per mocha run with the project's own build script;
+ * The built CLI, as users run it. Built once per mocha run with the project's own build script, then copied
+ * aside: other suites rebuild dist/ while this one runs, and a half-written bundle must not fail a test.
  * `CLAUDE_ENV_CLI` points the suite at an already built bundle instead (e.g. the one a package ships).
  */
 export function cliPath(): string {
@@ -16,10 +17,17 @@ export function cliPath(): string {
   const prebuilt = process.env.CLAUDE_ENV_CLI;
   if (prebuilt) {
     builtCli = prebuilt;
-  } else {
-    execFileSync(process.execPath, [join(REPO, 'scripts', 'build.mjs')], { cwd: REPO, stdio: 'pipe' });
-    builtCli = join(REPO, 'dist', 'cli.js');
+    return builtCli;
   }
+  const snapshot = join(tempFolder('claude-env-cli-bundle-'), 'cli.js');
+  for (let attempt = 1; ; attempt++) {
+    execFileSync(process.execPath, [join(REPO, 'scripts', 'build.mjs')], { cwd: REPO, stdio: 'pipe' });
+    copyFileSync(join(REPO, 'dist', 'cli.js'), snapshot);
+    const check = spawnSync(process.execPath, [snapshot, '--version'], { encoding: 'utf8' });
+    if (check.status === 0 && /^\d+\.\d+\.\d+/.test(check.stdout)) break;
+    if (attempt === 3) throw new Error(`the built CLI does not run: ${check.stderr}`);
+  }
+  builtCli = snapshot;
   return builtCli;
 }
 

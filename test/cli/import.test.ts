@@ -134,6 +134,10 @@ describe('claude-env import', () => {
     const workspace = workspaceWith({ 'README.md': '' });
     assert.equal(runCli(['import'], { cwd: workspace }).code, 1);
     assert.equal(runCli(['import', '--to', 'team'], { cwd: workspace }).code, 2);
+    writeFile(join(workspace, 'empty.json'), '{ /* nothing yet */ }');
+    const empty = runCli(['import', 'empty.json'], { cwd: workspace });
+    assert.equal(empty.code, 1);
+    assert.match(empty.stderr, /nothing to import: empty\.json holds no settings and no servers/);
     const missing = runCli(['import', 'nope.json'], { cwd: workspace });
     assert.equal(missing.code, 4);
     assert.match(missing.stderr, /cannot read nope\.json: it does not exist/);

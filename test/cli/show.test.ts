@@ -45,6 +45,12 @@ describe('claude-env show', () => {
     assert.match(run.stderr, /^\.claude-env\/project\.yaml:3:10: error schema\.type: /m);
   });
 
+  it('says an empty environment is empty', () => {
+    const run = runCli(['show'], { cwd: workspaceWith({ '.claude-env/project.yaml': '' }) });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout, 'settings: {}\nmcpServers: {}\n');
+  });
+
   it('marks a server refused by policy', () => {
     const workspace = workspaceWith({
       'org/base.yaml': 'version: 1\npolicy:\n  servers:\n    denied: ["*-unvetted"]\n',

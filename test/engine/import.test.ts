@@ -92,11 +92,14 @@ describe('engine import', () => {
     const result = importFiles(
       [
         { file: '/w/.claude/settings.json', text: '{"model": "x"}' },
-        { file: '/w/.vscode/mcp.json', text: '{"servers": {}}' },
+        { file: '/w/.vscode/mcp.json', text: '{"servers": {"m": {"command": "x"}}}' },
+        { file: '/w/empty/settings.json', text: '{}' },
       ],
       { setOutputs: true },
     );
     assert.deepEqual(result.layer.outputs, { claudeSettings: 'shared', vscodeMcpJson: true });
+    const nothing = importFiles([{ file: '/w/.claude/settings.json', text: '{}' }], { setOutputs: true });
+    assert.equal(nothing.layer.outputs, undefined, 'an empty file says nothing about outputs');
   });
 
   it('writes YAML that reads back to the same layer', () => {

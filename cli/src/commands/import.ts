@@ -50,6 +50,11 @@ export function runImport(request: ImportRequest, io: CliIo): number {
     return ExitCode.findings;
   }
   const shownSources = paths.map((path) => displayPath(cwd, path));
+  const servers = result.files.reduce((sum, file) => sum + file.servers.length, 0);
+  const settings = result.files.reduce((sum, file) => sum + file.settings.length, 0);
+  if (servers === 0 && settings === 0) {
+    throw new CliError(`nothing to import: ${shownSources.join(', ')} hold${paths.length === 1 ? 's' : ''} no settings and no servers`, ExitCode.findings);
+  }
   if (request.print) {
     io.out(layerToYaml(result.layer, [`Imported by claude-env from ${shownSources.join(', ')}.`]));
     return ExitCode.ok;
@@ -80,8 +85,6 @@ export function runImport(request: ImportRequest, io: CliIo): number {
   writeTextFile(target, shownTarget, text);
   ensureGitignore(cwd);
 
-  const servers = result.files.reduce((sum, file) => sum + file.servers.length, 0);
-  const settings = result.files.reduce((sum, file) => sum + file.settings.length, 0);
   io.err(`imported ${servers} server${servers === 1 ? '' : 's'} and ${settings} setting${settings === 1 ? '' : 's'} from ${shownSources.join(', ')} into ${shownTarget}\n`);
   for (const path of replaced) io.err(`  replaced ${path}\n`);
   io.err('next: `claude-env diff` shows what `claude-env apply` would write\n');

@@ -34,8 +34,9 @@ export function renderTree(environment: EffectiveEnvironment, options: TreeOptio
   const children = environment.tree.children ?? new Map<string, EffectiveNode>();
   for (const section of SECTIONS) {
     const node = children.get(section);
-    if (!live(node)) continue;
-    renderNode(section, node, 0, lines, options, blocked);
+    if (live(node)) renderNode(section, node, 0, lines, options, blocked);
+    // An empty environment still says so, rather than printing nothing.
+    else if (section !== 'outputs') lines.push({ text: `${section}: {}` });
   }
   return layout(lines, options.colour);
 }

@@ -132,7 +132,8 @@ export function importFiles(sources: ImportSource[], options: ImportOptions): Im
   if (Object.keys(settings).length > 0) layer.settings = settings;
   if (Object.keys(servers).length > 0) layer.mcpServers = servers;
   if (options.setOutputs) {
-    const outputs = outputsFor(files.map((f) => f.kind));
+    // Only files that contributed something decide where apply writes (an empty settings file says nothing).
+    const outputs = outputsFor(files.filter((f) => f.settings.length > 0 || f.servers.length > 0).map((f) => f.kind));
     if (outputs) layer.outputs = outputs;
   }
   return { layer, files, diagnostics };
