@@ -123,4 +123,13 @@ describe('claude-env diff and apply', () => {
     assert.doesNotMatch(run.stderr, /--force/);
     assert.equal(existsSync(join(workspace, '.mcp.json')), false);
   });
+
+  it('keeps its state and backups out of git even where init never ran', () => {
+    const workspace = workspaceWith({ '.claude-env/project.yaml': 'version: 1\nsettings:\n  model: opus\n', '.claude-env/.gitignore': 'notes.md\n' });
+    const run = runCli(['apply'], { cwd: workspace });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^updated \.claude-env\/\.gitignore/m);
+    assert.equal(readText(join(workspace, '.claude-env', '.gitignore')), 'notes.md\nlocal.yaml\nstate.json\nbackups/\n');
+    assert.doesNotMatch(runCli(['apply'], { cwd: workspace }).stdout, /gitignore/, 'said once');
+  });
 });

@@ -3,6 +3,7 @@ import { applyPlan, type AppliedTarget } from '../../../language-server/src/engi
 import { flag, type CommandSpec } from '../command';
 import { CliError } from '../errors';
 import { ExitCode } from '../exitCodes';
+import { ensureGitignore } from '../files';
 import { diagnosticToJson } from '../format/diagnostics';
 import { blockingErrors, describeAction, driftLines, planFor, reportBlocked, unreadableTargets } from '../plan';
 import { loadWorkspace } from '../workspace';
@@ -81,11 +82,15 @@ export const applyCommand: CommandSpec = {
       for (const entry of plan.entries) io.out(`${describeAction(entry, io.outColour)} ${entry.path}${entry.action === 'drifted' ? ' (would be backed up, then replaced)' : ''}\n`);
     }
     const result = await applyPlan(plan, { force, dryRun });
+    // Apply creates state.json and, when forced, backups of hand-edited files (which may hold secrets the
+    // user typed): make sure git ignores them even in repositories that never ran `init`.
+    const gitignoreChanged = !dryRun && ensureGitignore(cwd);
     if (json) {
       const targets = result.targets.map((target) => ({ ...target, backup: target.backup ? relative(cwd, target.backup) : undefined }));
       io.out(`${JSON.stringify({ ok: result.ok, dryRun, targets }, null, 2)}\n`);
     } else if (!dryRun) {
       for (const target of result.targets) io.out(`${outcomeLine(target, cwd, dryRun)}\n`);
+      if (gitignoreChanged) io.out('updated .claude-env/.gitignore (local.yaml, state.json, backups/ stay out of git)\n');
     } else {
       io.out('dry run: nothing written\n');
     }
