@@ -51,6 +51,18 @@ describe('claude-env show', () => {
     assert.equal(run.stdout, 'settings: {}\nmcpServers: {}\n');
   });
 
+  it('prints lists of objects (hooks) as nested YAML with one note for the list', () => {
+    const workspace = workspaceWith({
+      '.claude-env/project.yaml': 'version: 1\nsettings:\n  hooks:\n    PostToolUse:\n      - matcher: Edit|Write\n        hooks:\n          - { type: command, command: npx prettier --write, timeout: 30 }\n',
+    });
+    const run = runCli(['show', '--explain'], { cwd: workspace });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(
+      run.stdout,
+      /^    PostToolUse: +← project \.claude-env\/project\.yaml:4\n      - matcher: Edit\|Write\n        hooks:\n          - type: command\n            command: npx prettier --write\n            timeout: 30\n/m,
+    );
+  });
+
   it('marks a server refused by policy', () => {
     const workspace = workspaceWith({
       'org/base.yaml': 'version: 1\npolicy:\n  servers:\n    denied: ["*-unvetted"]\n',

@@ -54,3 +54,31 @@ export function inlineArray(value: unknown[]): string | undefined {
   const text = `[${value.map(formatScalar).join(', ')}]`;
   return text.length <= 80 ? text : undefined;
 }
+
+/**
+ * A plain JSON value as YAML-like lines (objects inside lists, `$replace`d maps), each line prefixed with
+ * `indent`. Short scalar lists stay on one line.
+ */
+export function plainLines(value: unknown, indent: string): string[] {
+  if (Array.isArray(value)) {
+    if (value.length === 0) return [`${indent}[]`];
+    return value.flatMap((item) => {
+      const nested = item !== null && typeof item === 'object' ? plainLines(item, `${indent}  `) : [`${indent}  ${formatScalar(item)}`];
+      const first = (nested[0] ?? '').slice(indent.length + 2);
+      return [`${indent}- ${first}`, ...nested.slice(1)];
+    });
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length === 0) return [`${indent}{}`];
+    return entries.flatMap(([key, item]) => {
+      const label = /^[A-Za-z0-9_.@/-]+$/.test(key) ? key : JSON.stringify(key);
+      if (item === null || typeof item !== 'object') return [`${indent}${label}: ${formatScalar(item)}`];
+      const inline = Array.isArray(item) ? inlineArray(item) : undefined;
+      if (inline !== undefined) return [`${indent}${label}: ${inline}`];
+      if (Object.keys(item).length === 0) return [`${indent}${label}: ${Array.isArray(item) ? '[]' : '{}'}`];
+      return [`${indent}${label}:`, ...plainLines(item, `${indent}  `)];
+    });
+  }
+  return [`${indent}${formatScalar(value)}`];
+}

@@ -1,6 +1,6 @@
 import type { EffectiveEnvironment, EffectiveNode } from '../../../language-server/src/engine/types';
 import type { Palette } from './colour';
-import { formatScalar, inlineArray, originToJson, provenanceNote } from './origin';
+import { formatScalar, inlineArray, originToJson, plainLines, provenanceNote } from './origin';
 
 export interface TreeOptions {
   cwd: string;
@@ -62,8 +62,9 @@ function renderNode(key: string, node: EffectiveNode, depth: number, lines: Line
     return;
   }
   if (node.value !== null && typeof node.value === 'object') {
-    // A map stored as one value (e.g. a `$replace`d map): print it as JSON on one line.
-    lines.push({ text: `${indent}${label}: ${JSON.stringify(node.value)}`, note });
+    // A map stored as one value (e.g. a `$replace`d map): one note for the whole of it.
+    lines.push({ text: `${indent}${label}:`, note });
+    for (const text of plainLines(node.value, `${indent}  `)) lines.push({ text });
     return;
   }
   lines.push({ text: `${indent}${label}: ${formatScalar(node.value)}`, note });
@@ -81,10 +82,9 @@ function renderArray(label: string, node: EffectiveNode, indent: string, lines: 
     lines.push({ text: `${indent}${label}:` });
     items.forEach((item, index) => {
       const origin = node.itemOrigins?.[index];
-      lines.push({
-        text: `${indent}  - ${typeof item === 'object' && item !== null ? JSON.stringify(item) : formatScalar(item)}`,
-        note: options.explain && origin ? provenanceNote(origin, [], options.cwd) : undefined,
-      });
+      const [first = '', ...rest] = plainLines([item], `${indent}  `);
+      lines.push({ text: first, note: options.explain && origin ? provenanceNote(origin, [], options.cwd) : undefined });
+      for (const text of rest) lines.push({ text });
     });
     return;
   }
@@ -94,9 +94,7 @@ function renderArray(label: string, node: EffectiveNode, indent: string, lines: 
     return;
   }
   lines.push({ text: `${indent}${label}:`, note });
-  for (const item of items) {
-    lines.push({ text: `${indent}  - ${typeof item === 'object' && item !== null ? JSON.stringify(item) : formatScalar(item)}` });
-  }
+  for (const text of plainLines(items, `${indent}  `)) lines.push({ text });
 }
 
 function formatKey(key: string): string {
