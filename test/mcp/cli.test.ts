@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { runCli } from '../../cli/src/cli';
 import type { CliIo } from '../../cli/src/command';
 import { COMMANDS } from '../../cli/src/commands';
+import { mcpRun, resolveTargets, selectTargets } from '../../cli/src/commands/mcp';
 import { mcpCommand } from '../../cli/src/commands/mcp-command';
+import { loadEnvironment } from '../../language-server/src/engine';
+import { defaultSecretProvider } from '../../language-server/src/engine/secrets';
 import { createPalette } from '../../cli/src/format/colour';
 import { FIXTURE_SERVER, ROOT, TEST_TAG_VAR, newTag, taggedProcesses } from './helpers';
 
@@ -129,6 +132,35 @@ describe('claude-env mcp list, check and run', function () {
     const error = await cli(['mcp', 'check', 'gooood', '--cwd', workspace]).catch((failure: Error) => failure);
     assert.ok(error instanceof Error);
     assert.match(error.message, /no MCP server named `gooood` \(did you mean good\?\)/);
+  });
+
+  it('prints JSON lines with --json and exits 1 when a required server ended failed', async () => {
+    const environment = loadEnvironment(workspace, { env: process.env });
+    const targets = selectTargets(
+      await resolveTargets(environment, { workspace, secrets: defaultSecretProvider(process.env), environment: process.env }),
+      ['good', 'broken'],
+      'mcp run',
+    );
+    let out = '';
+    const events: Array<Record<string, unknown>> = [];
+    const stop = new AbortController();
+    const palette = createPalette(false);
+    // mcpRun reports through its output only: each write is one event, so decide on each write.
+    const onOut = (text: string) => {
+      out += text;
+      events.push(JSON.parse(text));
+      const seen = (name: string, state: string) => events.some((event) => event.name === name && event.state === state);
+      if (!stop.signal.aborted && seen('broken', 'failed') && seen('good', 'running')) stop.abort();
+    };
+    const io: CliIo = { out: onOut, err: () => undefined, env: process.env, outColour: palette, errColour: palette };
+    const code = await mcpRun({ json: true, logs: false, tuning: { backoffBaseMs: 10, stopGraceMs: 300 } }, targets, io, stop.signal);
+    assert.equal(code, 1);
+    const states = events.filter((event) => event.event === 'state');
+    const broken = states.filter((event) => event.name === 'broken').map((event) => event.state);
+    assert.deepEqual(broken.slice(0, 4), ['starting', 'crashed', 'restarting', 'starting']);
+    assert.equal(broken[broken.length - 1], 'failed');
+    assert.ok(states.every((event) => typeof event.time === 'string' && typeof event.reason === 'string'));
+    assert.match(out.trimEnd().split('\n').pop()!, /"event":"stopped","servers":2/);
   });
 
   it('runs in the foreground, prints state changes, and stops every server on SIGTERM', async () => {

@@ -129,13 +129,22 @@ export async function mcpCheck(options: McpCheckOptions, targets: McpTarget[], i
   const onAbort = () => void supervisor.stopAll();
   abort?.addEventListener('abort', onAbort);
   try {
-    const results = await mapPool(targets, options.concurrency ?? 4, (target) => checkOne(supervisor, target, options));
+    const results = await mapPool(targets, options.concurrency ?? 4, (target) =>
+      abort?.aborted
+        ? Promise.resolve(interrupted(target))
+        : checkOne(supervisor, target, options),
+    );
     printCheck(results, options, io);
     return results.some((result) => result.required && !result.ok) ? ExitCode.findings : ExitCode.ok;
   } finally {
     abort?.removeEventListener('abort', onAbort);
     await supervisor.dispose();
   }
+}
+
+function interrupted(target: McpTarget): CheckResult {
+  const { name, supervision } = target.definition;
+  return { name, required: supervision.required, ok: false, result: 'skipped', reason: 'interrupted before its turn' };
 }
 
 async function checkOne(supervisor: Supervisor, target: McpTarget, options: McpCheckOptions): Promise<CheckResult> {

@@ -138,9 +138,12 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
   /** Stops the server and everything it started. Resolves when no process of it is left. */
   async stop(reason = 'stopped by request'): Promise<void> {
     this.wantRunning = false;
+    const pendingRestart = this.restartTimer !== undefined;
     clearTimeout(this.restartTimer);
     this.restartTimer = undefined;
     const run = this.run;
+    // A server that already crashed or failed keeps that state and its reason: there was nothing to stop.
+    const active = pendingRestart || (run !== undefined && (!run.ended || run.closing !== undefined) && ACTIVE.includes(this.currentState));
     if (run && !run.ended) {
       run.ended = true;
       run.pings?.stop();
@@ -150,7 +153,7 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
       // The run is already ending on its own (crash, hang): wait until its processes are gone too.
       await run.closing;
     }
-    if (this.currentState !== 'blocked' && this.currentState !== 'stopped') this.setState('stopped', reason);
+    if (active) this.setState('stopped', reason);
   }
 
   /** Stop, then start again; counts as a restart. */
