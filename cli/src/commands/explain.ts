@@ -3,7 +3,7 @@ import { flag, type CommandContext, type CommandSpec } from '../command';
 import { CliError } from '../errors';
 import { ExitCode } from '../exitCodes';
 import { location } from '../format/diagnostics';
-import { formatScalar, inlineArray, originToJson } from '../format/origin';
+import { formatScalar, inlineArray, originToJson, plainLines } from '../format/origin';
 import { closeMatches } from '../format/suggest';
 import { allPaths, renderSubtree } from '../format/tree';
 import { loadWorkspace } from '../workspace';
@@ -16,9 +16,8 @@ function valueText(value: unknown): string {
 
 /** `path = value`, or `path =` and one item per line when the list is too long for one. */
 function headline(wanted: string, value: unknown, bold: (text: string) => string): string[] {
-  if (Array.isArray(value) && inlineArray(value) === undefined) {
-    return [`${bold(wanted)} =`, ...value.map((item) => `  - ${typeof item === 'object' && item !== null ? JSON.stringify(item) : formatScalar(item)}`)];
-  }
+  const nested = value !== null && typeof value === 'object' && !(Array.isArray(value) && inlineArray(value) !== undefined);
+  if (nested) return [`${bold(wanted)} =`, ...plainLines(value, '  ')];
   return [`${bold(wanted)} = ${valueText(value)}`];
 }
 
