@@ -12,6 +12,10 @@ export const REPO_ROOT = join(__dirname, '..', '..');
 /** PATH of the official Debian images, which the container's environment starts from. */
 export const IMAGE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
+const HOST_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+/** Beside Debian's own bundle, which `update-ca-certificates` may rewrite. */
+const TRUSTED_BUNDLE = 'etc/ssl/certs/host-ca-certificates.crt';
+
 export type RootVariant = 'minbase' | 'node';
 
 export interface RunResult {
@@ -59,6 +63,33 @@ function unpackedRoot(variant: RootVariant): string {
   return unpacked;
 }
 
+/** Mounts, or undoes what was set up so far with `undo` and throws. */
+function mount(args: string[], undo: () => void): void {
+  const mounted = spawnSync('mount', args, { encoding: 'utf8' });
+  if (mounted.status !== 0) {
+    undo();
+    throw new Error(`mount ${args.join(' ')} failed: ${mounted.stderr}`);
+  }
+}
+
+function unmount(target: string): void {
+  if (spawnSync('umount', [target]).status !== 0) {
+    // Killed processes can hold a mount for a moment; detach it so the scratch folder can go now.
+    spawnSync('umount', ['-l', target]);
+  }
+}
+
+/**
+ * The machine's own network setup: where egress goes through a TLS-inspecting proxy, the npm registry is only
+ * reachable with the machine's trusted certificates, exactly as a dev container on this machine would need them.
+ */
+function trustHostCertificates(dir: string): Record<string, string> {
+  if (!existsSync(HOST_CA_BUNDLE)) return {};
+  mkdirSync(join(dir, 'etc', 'ssl', 'certs'), { recursive: true });
+  copyFileSync(HOST_CA_BUNDLE, join(dir, TRUSTED_BUNDLE));
+  return { NODE_EXTRA_CA_CERTS: `/${TRUSTED_BUNDLE}` };
+}
+
 /**
  * One disposable root: an overlay whose writes land in a scratch folder. Call `dispose` in an `after` hook;
  * every `run` unmounts the /proc it mounted itself.
@@ -67,21 +98,24 @@ export class DebianRoot {
   private constructor(
     readonly dir: string,
     private readonly scratch: string,
+    /** Added to every command's environment. */
+    private readonly networkEnv: Record<string, string>,
   ) {}
 
   static create(variant: RootVariant): DebianRoot {
     const lower = unpackedRoot(variant);
     const scratch = mkdtempSync(join(tmpdir(), `claude-env-${variant}-`));
+    // Writes go to memory: dpkg syncs every file it unpacks, which on a busy disk costs minutes.
+    mount(['-t', 'tmpfs', '-o', 'size=4g,mode=0755', 'tmpfs', scratch], () => rmSync(scratch, { recursive: true, force: true }));
     for (const folder of ['upper', 'work', 'root']) mkdirSync(join(scratch, folder));
     const dir = join(scratch, 'root');
     const layers = `lowerdir=${lower},upperdir=${join(scratch, 'upper')},workdir=${join(scratch, 'work')}`;
-    const mounted = spawnSync('mount', ['-t', 'overlay', 'overlay', '-o', layers, dir], { encoding: 'utf8' });
-    if (mounted.status !== 0) {
+    mount(['-t', 'overlay', 'overlay', '-o', layers, dir], () => {
+      unmount(scratch);
       rmSync(scratch, { recursive: true, force: true });
-      throw new Error(`mounting an overlay of ${lower} failed: ${mounted.stderr}`);
-    }
+    });
     copyFileSync('/etc/resolv.conf', join(dir, 'etc', 'resolv.conf'));
-    return new DebianRoot(dir, scratch);
+    return new DebianRoot(dir, scratch, trustHostCertificates(dir));
   }
 
   /** Absolute host path of a path inside the root. */
@@ -91,7 +125,7 @@ export class DebianRoot {
 
   /** Runs a shell script inside the root with /proc mounted, as root or as `options.user`. */
   run(script: string, options: RunOptions = {}): RunResult {
-    const env = options.env ?? { PATH: IMAGE_PATH, HOME: '/root' };
+    const env = { ...(options.env ?? { PATH: IMAGE_PATH, HOME: '/root' }), ...this.networkEnv };
     const envArgs = Object.entries(env).map(([name, value]) => `${name}=${value}`);
     const inner = options.cwd ? `cd '${options.cwd}' && ${script}` : script;
     const command = options.user
@@ -140,10 +174,8 @@ export class DebianRoot {
       }
     }
     this.unmountProc();
-    if (spawnSync('umount', [this.dir]).status !== 0) {
-      // Killed processes can hold the overlay for a moment; detach it so the scratch folder can go now.
-      spawnSync('umount', ['-l', this.dir]);
-    }
+    unmount(this.dir);
+    unmount(this.scratch);
     rmSync(this.scratch, { recursive: true, force: true });
   }
 

@@ -3,8 +3,8 @@
  * Dockerfile, and runs its lifecycle commands the way the CLI runs them after creating the container.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { type DebianRoot, IMAGE_PATH, REPO_ROOT, type RunResult } from './debianRoot';
 
 export const FEATURE_DIR = join(REPO_ROOT, 'devcontainer-feature', 'src', 'claude-env');
@@ -105,21 +105,62 @@ export function installFeature(root: DebianRoot, archive: string, install: Insta
   }
 }
 
-/** The container's environment for a user: the image's, with the feature's `containerEnv` applied on top. */
-export function containerEnv(user: string, home: string): Record<string, string> {
+/**
+ * The container's environment for a user: the image's, then each installed feature's `containerEnv` in install
+ * order (`others` before this feature, which installs after node and common-utils).
+ */
+export function containerEnv(user: string, home: string, others: Record<string, string>[] = []): Record<string, string> {
   const env: Record<string, string> = { PATH: IMAGE_PATH, HOME: home, USER: user };
-  for (const [name, value] of Object.entries(featureMetadata().containerEnv)) {
-    env[name] = value.replace(/\$\{(\w+)\}/g, (_, ref: string) => env[ref] ?? '');
+  for (const featureEnv of [...others, featureMetadata().containerEnv]) {
+    for (const [name, value] of Object.entries(featureEnv)) {
+      env[name] = value.replace(/\$\{(\w+)\}/g, (_, ref: string) => env[ref] ?? '');
+    }
   }
   return env;
+}
+
+export interface RemoteUser {
+  name: string;
+  home: string;
 }
 
 /** Runs one of the feature's lifecycle commands as the remote user in the workspace folder. */
 export function runLifecycle(
   root: DebianRoot,
   hook: 'postCreateCommand' | 'postStartCommand',
-  user: { name: string; home: string },
+  user: RemoteUser,
   workspace: string,
+  otherFeatureEnvs: Record<string, string>[] = [],
 ): RunResult {
-  return root.run(featureMetadata()[hook], { user: user.name, cwd: workspace, env: containerEnv(user.name, user.home) });
+  const env = containerEnv(user.name, user.home, otherFeatureEnvs);
+  return root.run(featureMetadata()[hook], { user: user.name, cwd: workspace, env });
+}
+
+/** The node feature's `containerEnv`: nvm's `current` link first on PATH. */
+export const NODE_FEATURE_ENV: Record<string, string> = {
+  NVM_DIR: '/usr/local/share/nvm',
+  NVM_SYMLINK_CURRENT: 'true',
+  PATH: '/usr/local/share/nvm/current/bin:${PATH}',
+};
+
+/**
+ * Puts the Node.js running these tests into the root where the node feature (ghcr.io/devcontainers/features/node)
+ * puts its nvm-managed Node: /usr/local/share/nvm/versions/node/vX with a `current` link. Only Debian's mirror is
+ * reachable here, so this stands in for the node feature's download. Returns the version.
+ */
+export function addNodeFeatureLayout(root: DebianRoot): string {
+  const node = realpathSync(process.execPath);
+  const npm = join(dirname(node), '..', 'lib', 'node_modules', 'npm');
+  if (!existsSync(join(npm, 'bin', 'npm-cli.js'))) throw new Error(`no npm beside ${node} (looked in ${npm})`);
+  const version = process.version;
+  const prefix = `/usr/local/share/nvm/versions/node/${version}`;
+  mkdirSync(root.path(`${prefix}/bin`), { recursive: true });
+  mkdirSync(root.path(`${prefix}/lib/node_modules`), { recursive: true });
+  copyFileSync(node, root.path(`${prefix}/bin/node`));
+  chmodSync(root.path(`${prefix}/bin/node`), 0o755);
+  cpSync(npm, root.path(`${prefix}/lib/node_modules/npm`), { recursive: true });
+  symlinkSync('../lib/node_modules/npm/bin/npm-cli.js', root.path(`${prefix}/bin/npm`));
+  symlinkSync('../lib/node_modules/npm/bin/npx-cli.js', root.path(`${prefix}/bin/npx`));
+  symlinkSync(prefix, root.path('/usr/local/share/nvm/current'));
+  return version;
 }

@@ -3,8 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { DebianRoot, REPO_ROOT } from './debianRoot';
-import { installFeature, packagedFeature, runLifecycle } from './featureInstall';
+import { DebianRoot, REPO_ROOT, type RunResult } from './debianRoot';
+import { addNodeFeatureLayout, installFeature, NODE_FEATURE_ENV, packagedFeature, runLifecycle } from './featureInstall';
 
 const DEV = { name: 'dev', home: '/home/dev' };
 /** Where the example sits in the container: the org folder beside the workspace, as project.yaml expects. */
@@ -54,6 +54,33 @@ function ownerOf(root: DebianRoot, path: string): string {
   return root.run(`stat -c %U:%G ${path}`).stdout.trim();
 }
 
+/** Copies the example into the root, owned by the remote user, and runs postCreateCommand there. */
+function createContainer(root: DebianRoot, otherFeatureEnvs: Record<string, string>[] = []): RunResult {
+  copyExample(root.path('/workspaces/examples'));
+  const owned = root.run(`chown -R ${DEV.name}:${DEV.name} /workspaces`);
+  assert.equal(owned.status, 0, owned.output);
+  return runLifecycle(root, 'postCreateCommand', DEV, WORKSPACE, otherFeatureEnvs);
+}
+
+/** Asserts that postCreateCommand wrote what the desktop CLI writes, byte for byte, owned by the remote user. */
+function assertSameAsDesktop(root: DebianRoot, created: RunResult): void {
+  assert.equal(created.status, 0, created.output);
+  assert.match(created.stdout, /claude-env: applied: Claude Code's files in \/workspaces\/examples\/workspace are up to date\./);
+  const expected = desktopApply();
+  assert.deepEqual([...expected.keys()].sort(), ['.claude/settings.local.json', '.mcp.json', '.vscode/mcp.json']);
+  for (const [file, bytes] of expected) {
+    const inContainer = root.path(join(WORKSPACE, file));
+    assert.ok(existsSync(inContainer), `${file} was not written in the container:\n${created.output}`);
+    assert.ok(readFileSync(inContainer).equals(bytes), `${file} differs from the desktop CLI's`);
+    assert.equal(ownerOf(root, join(WORKSPACE, file)), `${DEV.name}:${DEV.name}`, `${file} belongs to the remote user`);
+  }
+}
+
+/** Asserts that a server has a row of `mcp check` with the given result. */
+function assertServerResult(output: string, server: string, result: string): void {
+  assert.match(output, new RegExp(`^${server}\\s+${result}\\b`, 'm'), `${server} should be ${result}:\n${output}`);
+}
+
 describe('dev container feature installed into a Debian bookworm root', function () {
   this.timeout(10 * 60_000);
   let archive: string;
@@ -71,9 +98,9 @@ describe('dev container feature installed into a Debian bookworm root', function
     }
   });
 
-  describe('with Node.js from Debian already in the image and a non-root remote user', () => {
+  describe('with Node.js 18 from Debian already in the image and a non-root remote user', () => {
     let root: DebianRoot;
-    let firstInstall: ReturnType<typeof installFeature>;
+    let firstInstall: RunResult;
 
     before(function () {
       this.timeout(20 * 60_000);
@@ -107,26 +134,15 @@ describe('dev container feature installed into a Debian bookworm root', function
     });
 
     describe('lifecycle commands in a copy of the example workspace', () => {
-      let created: ReturnType<typeof runLifecycle>;
+      let created: RunResult;
 
       before(function () {
         this.timeout(5 * 60_000);
-        copyExample(root.path('/workspaces/examples'));
-        assert.equal(root.run(`chown -R ${DEV.name}:${DEV.name} /workspaces`).status, 0);
-        created = runLifecycle(root, 'postCreateCommand', DEV, WORKSPACE);
+        created = createContainer(root);
       });
 
       it('writes, as the remote user, byte for byte what the desktop CLI writes for the same layers', () => {
-        assert.equal(created.status, 0, created.output);
-        assert.match(created.stdout, /claude-env: applied: Claude Code's files in \/workspaces\/examples\/workspace are up to date\./);
-        const expected = desktopApply();
-        assert.ok(expected.has('.mcp.json') && expected.has('.claude/settings.local.json') && expected.has('.vscode/mcp.json'), [...expected.keys()].join(', '));
-        for (const [file, bytes] of expected) {
-          const inContainer = root.path(join(WORKSPACE, file));
-          assert.ok(existsSync(inContainer), `${file} was not written in the container:\n${created.output}`);
-          assert.ok(readFileSync(inContainer).equals(bytes), `${file} differs from the desktop CLI's`);
-          assert.equal(ownerOf(root, join(WORKSPACE, file)), `${DEV.name}:${DEV.name}`, `${file} belongs to the remote user`);
-        }
+        assertSameAsDesktop(root, created);
       });
 
       it('keeps every file the user already had in the workspace', () => {
@@ -145,13 +161,14 @@ describe('dev container feature installed into a Debian bookworm root', function
         assert.equal(readFileSync(root.path(join(WORKSPACE, '.mcp.json')), 'utf8'), edited);
       });
 
-      it('checks the servers when the container starts, reports the offline-capable ones healthy and leaves none running', function () {
+      it('checks the servers when the container starts, says which Node.js they ran on, and leaves none running', function () {
         this.timeout(6 * 60_000);
         const started = runLifecycle(root, 'postStartCommand', DEV, WORKSPACE);
         assert.equal(started.status, 0, started.output);
-        for (const server of ['everything', 'sequential-thinking', 'context7']) {
-          assert.match(started.stdout, new RegExp(`^\\s*${server}\\b.*\\b(running|healthy|ok)\\b`, 'mi'), `${server} in:\n${started.output}`);
-        }
+        assertServerResult(started.stdout, 'everything', 'ok');
+        assertServerResult(started.stdout, 'sequential-thinking', 'ok');
+        assert.match(started.stdout, /claude-env: all required MCP servers are healthy\./);
+        assert.match(started.stdout, /claude-env: note: this container runs Node\.js v18\.\d+\.\d+; servers that need Node\.js 20 or later/);
         assert.match(started.stdout, /claude-env: the container starts either way\./);
         assert.deepEqual(root.processes(), [], 'no server may outlive the check');
       });
@@ -194,6 +211,56 @@ describe('dev container feature installed into a Debian bookworm root', function
           assert.equal(readFileSync(root.path('usr/local/share/claude-env/options.env'), 'utf8'), before, 'a refused install changes nothing');
         });
       }
+    });
+  });
+
+  describe("after the node feature, with its Node.js in nvm's folder", () => {
+    let root: DebianRoot;
+    let nodeVersion: string;
+    let installed: RunResult;
+
+    before(function () {
+      this.timeout(20 * 60_000);
+      root = DebianRoot.create('minbase');
+      const user = root.run(`useradd --create-home --shell /bin/bash --uid 1000 ${DEV.name}`);
+      assert.equal(user.status, 0, user.output);
+      nodeVersion = addNodeFeatureLayout(root);
+      // The devcontainer CLI sets the node feature's PATH only after every feature is installed.
+      installed = installFeature(root, archive, { remoteUser: DEV.name, offline: true });
+    });
+
+    after(() => root?.dispose());
+
+    it("uses the node feature's Node.js although it is not on PATH yet, and installs nothing from Debian", () => {
+      assert.equal(installed.status, 0, installed.output);
+      assert.ok(installed.stdout.includes(`installed with node ${nodeVersion} for user dev.`), installed.output);
+      assert.ok(!existsSync(root.path('usr/bin/node')), 'Debian\'s nodejs must not be installed');
+      assert.deepEqual(readdirSync(root.path('var/lib/apt/lists')), []);
+    });
+
+    describe('lifecycle commands in a copy of the example workspace', () => {
+      let created: RunResult;
+
+      before(function () {
+        this.timeout(5 * 60_000);
+        created = createContainer(root, [NODE_FEATURE_ENV]);
+      });
+
+      it('writes byte for byte what the desktop CLI writes for the same layers', () => {
+        assertSameAsDesktop(root, created);
+      });
+
+      it('reports every offline-capable server of the example healthy when the container starts, and leaves none running', function () {
+        this.timeout(6 * 60_000);
+        const started = runLifecycle(root, 'postStartCommand', DEV, WORKSPACE, [NODE_FEATURE_ENV]);
+        assert.equal(started.status, 0, started.output);
+        for (const server of ['context7', 'sequential-thinking', 'playwright', 'everything']) assertServerResult(started.stdout, server, 'ok');
+        // Magic needs a key that this container does not have: reported, never started.
+        assertServerResult(started.stdout, 'magic', 'unresolved');
+        assert.doesNotMatch(started.stdout, /note: this container runs Node\.js/);
+        assert.match(started.stdout, /claude-env: all required MCP servers are healthy\./);
+        assert.deepEqual(root.processes(), [], 'no server may outlive the check');
+      });
     });
   });
 

@@ -108,6 +108,9 @@ ensure_node() {
             fail "$(os_release PRETTY_NAME) packages Node.js ${candidate:-not at all}, older than ${MIN_NODE_MAJOR}. Add ghcr.io/devcontainers/features/node before this feature."
         fi
         apt_install ca-certificates nodejs npm
+        if [ "${candidate}" -lt 20 ]; then
+            echo "claude-env: installed Node.js ${candidate} from $(os_release PRETTY_NAME); some MCP servers need Node.js 20 or later, which ghcr.io/devcontainers/features/node provides."
+        fi
         major=$(node_major)
         if [ -z "${major}" ] || [ "${major}" -lt "${MIN_NODE_MAJOR}" ]; then
             fail "the distribution's Node.js is ${major:-missing}, older than ${MIN_NODE_MAJOR}. Add ghcr.io/devcontainers/features/node before this feature."

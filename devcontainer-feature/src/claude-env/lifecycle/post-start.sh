@@ -4,7 +4,10 @@
 INSTALL_DIR=/usr/local/share/claude-env
 CLAUDE_ENV_CHECK_SERVERS=true
 CLAUDE_ENV_TEAM=''
-# A cold `npx` download of several servers can take minutes; beyond this the check is not worth waiting for.
+# In a new container every npx-launched server is downloaded on its first start, which can take longer than
+# the startupTimeout a layer sets for a warm start; the check allows each server this long instead.
+STARTUP_TIMEOUT="${CLAUDE_ENV_CHECK_STARTUP_TIMEOUT:-120s}"
+# Beyond this the whole check is not worth waiting for.
 CHECK_TIMEOUT="${CLAUDE_ENV_CHECK_TIMEOUT:-300}"
 # shellcheck source=/dev/null
 [ -f "${INSTALL_DIR}/options.env" ] && . "${INSTALL_DIR}/options.env"
@@ -22,7 +25,7 @@ if [ ! -f .claude-env/project.yaml ] && [ ! -f .claude-env/project.json ]; then
     exit 0
 fi
 
-set -- mcp check
+set -- mcp check --timeout "${STARTUP_TIMEOUT}"
 if [ -n "${CLAUDE_ENV_TEAM}" ]; then
     set -- "$@" --team "${CLAUDE_ENV_TEAM}"
 fi
@@ -37,5 +40,9 @@ case "${status}" in
     127) say "the claude-env command was not found; reinstall the feature." ;;
     *) say "the check failed (exit ${status}); run 'claude-env mcp check --debug' for details." ;;
 esac
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "${node_major}" -lt 20 ]; then
+    say "note: this container runs Node.js $(node --version 2>/dev/null); servers that need Node.js 20 or later (such as @upstash/context7-mcp) crash on it. Add ghcr.io/devcontainers/features/node for a newer one."
+fi
 say "the container starts either way."
 exit 0
