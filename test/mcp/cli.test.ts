@@ -187,4 +187,22 @@ describe('claude-env mcp list, check and run', function () {
     assert.match(out, /good: running - ready in/);
     assert.match(out, /good: stopped - stopped by request\nstopped 1 server\(s\)\n$/);
   });
+
+  it('stops the servers it started and exits 130 when a check is interrupted with SIGINT', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'test/fixtures/mcp/cli-host.ts'), 'mcp', 'check', 'slow', '--timeout', '60s', '--cwd', workspace],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // The check prints nothing until it is done; the server's process appearing is the only sign that it started.
+    const deadline = Date.now() + 10_000;
+    while (taggedProcesses(tag).length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+    assert.equal(taggedProcesses(tag).length, 1, 'the slow server was started');
+    child.kill('SIGINT');
+    assert.equal(await exited, 130);
+    assert.match(out, /slow\s+stopped\s+no\s+.*stopped by request/);
+  });
 });

@@ -16,7 +16,10 @@ async function targetsOf(context: CommandContext, command: string): Promise<McpT
  * trees instead of being orphaned. A second signal exits at once; the supervisor's exit hook still SIGKILLs
  * every server process on the way out.
  */
-async function withShutdownSignals(work: (signal: AbortSignal) => Promise<number>): Promise<number> {
+async function withShutdownSignals(
+  work: (signal: AbortSignal) => Promise<number>,
+  signalMeans: 'interrupted' | 'stop',
+): Promise<number> {
   const controller = new AbortController();
   let received: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -28,8 +31,9 @@ async function withShutdownSignals(work: (signal: AbortSignal) => Promise<number
   process.on('SIGTERM', onSignal);
   try {
     const code = await work(controller.signal);
-    // Interrupted `check`: the conventional 128 + signal number tells scripts it did not finish.
-    return received && code !== ExitCode.ok ? 128 + (received === 'SIGINT' ? 2 : 15) : code;
+    // For `check` a signal means it did not finish: the conventional 128 + signal number tells scripts so. For
+    // `run` a signal is the normal way to stop.
+    return received && signalMeans === 'interrupted' ? 128 + (received === 'SIGINT' ? 2 : 15) : code;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -77,6 +81,7 @@ const checkCommand: CommandSpec = {
     [ExitCode.findings, 'a required server failed'],
     [ExitCode.usage, 'unknown server name, bad --timeout'],
     [ExitCode.notLoaded, 'no project layer, or the folder does not exist'],
+    [130, 'interrupted (SIGINT; 143 for SIGTERM): the servers started so far were stopped'],
   ],
   async run(context) {
     const rawTimeout = stringOption(context, 'timeout');
@@ -85,7 +90,10 @@ const checkCommand: CommandSpec = {
       throw new UsageError(`--timeout must be a duration such as 20s, 500ms or 2m, not \`${rawTimeout}\``, 'mcp check');
     }
     const targets = await targetsOf(context, 'mcp check');
-    return withShutdownSignals((signal) => mcpCheck({ json: flag(context, 'json'), timeoutMs }, targets, context.io, signal));
+    return withShutdownSignals(
+      (signal) => mcpCheck({ json: flag(context, 'json'), timeoutMs }, targets, context.io, signal),
+      'interrupted',
+    );
   },
 };
 
@@ -111,7 +119,7 @@ const runCommand: CommandSpec = {
   async run(context) {
     const targets = await targetsOf(context, 'mcp run');
     const options = { json: flag(context, 'json'), logs: flag(context, 'logs') };
-    return withShutdownSignals((signal) => mcpRun(options, targets, context.io, signal));
+    return withShutdownSignals((signal) => mcpRun(options, targets, context.io, signal), 'stop');
   },
 };
 
