@@ -14,6 +14,24 @@ function table(rows: [string, string][], indent = '  '): string[] {
   return rows.map(([left, right]) => `${indent}${left.padEnd(width)}  ${right}`.trimEnd());
 }
 
+/** Help paragraphs are wrapped so they read well in an 80–100 column terminal and in `--help | less`. */
+const HELP_WIDTH = 100;
+
+function wrap(paragraph: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of paragraph.split(/\s+/)) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}
+
 /** The text of `claude-env --help`. */
 export function programHelp(commands: CommandSpec[], version: string): string {
   const lines = [
@@ -39,7 +57,7 @@ export function commandHelp(command: CommandSpec, parent?: CommandSpec): string 
   const name = parent ? `${parent.name} ${command.name}` : command.name;
   // A sub-command's usage may already start with its parent's name (`mcp list …`); don't say it twice.
   const prefix = parent && !command.usage.startsWith(`${parent.name} `) ? `${parent.name} ` : '';
-  const lines = [`Usage: ${PROGRAM} ${prefix}${command.usage}`, '', ...command.description.flatMap((p) => [p, ''])];
+  const lines = [`Usage: ${PROGRAM} ${prefix}${command.usage}`, '', ...command.description.flatMap((p) => [...wrap(p, HELP_WIDTH), ''])];
   if (command.subcommands) {
     lines.push('Commands:', ...table(command.subcommands.map((sub) => [`${command.name} ${sub.name}`, sub.summary])), '');
   }
