@@ -201,7 +201,7 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
     const commandLine = truncate([this.server.command, ...this.server.args].join(' '), 160);
     this.setState('starting', this.server.type === 'stdio' ? `starting ${commandLine}` : `connecting to ${this.server.url}`);
 
-    connection.process && (connection.process.onexit = (exit) => void this.endRun(run, { kind: 'exit', exit }));
+    if (connection.process) connection.process.onexit = (exit) => void this.endRun(run, { kind: 'exit', exit });
     client.onclose = () => {
       // For stdio the process exit carries the better reason; for URLs the closed connection is all we get.
       // During the handshake the failed connect() carries the better reason (refused, 404, TLS).
