@@ -64,6 +64,10 @@ describe('claude-env diff and apply', () => {
     assert.equal(readText(join(workspace, '.mcp.json')), '{ "mcpServers": { "mine": { "command": "my-server" } } }\n');
     assert.equal(readText(join(workspace, '.claude/settings.local.json')), settingsBefore, 'all or nothing: the other targets wait too');
 
+    const dryRun = runCli(['apply', '--dry-run'], { cwd: workspace });
+    assert.equal(dryRun.code, 3);
+    assert.match(dryRun.stdout, /^update \.claude\/settings\.local\.json\ndrifted \.mcp\.json \(edited by hand; apply needs --force\)$/m);
+
     const diff = runCli(['diff'], { cwd: workspace });
     assert.equal(diff.code, 1);
     assert.match(diff.stdout, /^drifted \.mcp\.json \(was edited since claude-env last wrote it; apply needs --force\)$/m);

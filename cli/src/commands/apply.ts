@@ -61,6 +61,11 @@ export const applyCommand: CommandSpec = {
     }
     const plan = await planFor(environment);
     for (const warning of plan.warnings) io.err(`warning: ${warning}\n`);
+    if (dryRun && !json) {
+      // The plan first, drift included, so a dry run shows everything even when it then reports drift.
+      const driftNote = force ? ' (would be backed up, then replaced)' : ' (edited by hand; apply needs --force)';
+      for (const entry of plan.entries) io.out(`${describeAction(entry, io.outColour)} ${entry.path}${entry.action === 'drifted' ? driftNote : ''}\n`);
+    }
     const unreadable = unreadableTargets(plan);
     if (unreadable.length > 0) {
       throw new CliError(`cannot apply: ${unreadable.map((entry) => `${entry.path} ${entry.reason ?? 'cannot be read'}`).join('; ')}`, ExitCode.notLoaded);
@@ -77,9 +82,6 @@ export const applyCommand: CommandSpec = {
         ...drift,
         'review with `claude-env diff`, then rerun `claude-env apply --force` to replace them',
       ]);
-    }
-    if (dryRun && !json) {
-      for (const entry of plan.entries) io.out(`${describeAction(entry, io.outColour)} ${entry.path}${entry.action === 'drifted' ? ' (would be backed up, then replaced)' : ''}\n`);
     }
     const result = await applyPlan(plan, { force, dryRun });
     // Apply creates state.json and, when forced, backups of hand-edited files (which may hold secrets the
