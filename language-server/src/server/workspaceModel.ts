@@ -8,8 +8,9 @@
  * the stack yet (a `local.yaml` being created).
  */
 import type { Diagnostic, EffectiveEnvironment, FileReader, LayerStack, ParsedLayer } from '../engine';
-import { discoverStack, mergeStack, parseLayer } from '../engine';
+import { discoverStack, mergeStack } from '../engine';
 import { checkSecrets, type SecretProvider } from '../engine/secrets';
+import { IncrementalLayerParser } from './incrementalParse';
 import { runWorkspaceRules, type WorkspaceRule } from './rules';
 
 /** What a model needs from the server: a reader that prefers open buffers, the rules, the secret source. */
@@ -31,6 +32,8 @@ export class WorkspaceModel {
   private current: EffectiveEnvironment | undefined;
   private byFile = new Map<string, Diagnostic[]>();
   private readonly parses = new Map<string, CachedParse>();
+  /** Per file: re-parses only the chunks an edit touched. */
+  private readonly parsers = new Map<string, IncrementalLayerParser>();
   /** Refreshes run one after the other: secret checks are asynchronous and must not interleave. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -122,7 +125,12 @@ export class WorkspaceModel {
     const text = this.deps.reader.read(layer.file) ?? '';
     const cached = this.parses.get(layer.file);
     if (cached && cached.text === text) return cached.layer;
-    const parsed = parseLayer(layer.file, text, layer.kind, layer.label);
+    let parser = this.parsers.get(layer.file);
+    if (!parser) {
+      parser = new IncrementalLayerParser();
+      this.parsers.set(layer.file, parser);
+    }
+    const parsed = parser.parse(layer.file, text, layer.kind, layer.label);
     this.parses.set(layer.file, { text, layer: parsed });
     return parsed;
   }
