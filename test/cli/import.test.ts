@@ -130,6 +130,22 @@ describe('claude-env import', () => {
     assert.deepEqual(JSON.parse(readText(join(workspace, '.claude/settings.local.json'))), { model: 'opus', permissions: { allow: ['Bash(make:*)'] } });
   });
 
+  it('imports the user-scope servers of ~/.claude.json into the user layer with --to user, ignoring Claude Code state', () => {
+    const home = tempFolder('claude-env-home-');
+    writeFile(
+      join(home, '.claude.json'),
+      JSON.stringify({ numStartups: 12, tipsHistory: { a: 1 }, projects: { '/x': { allowedTools: [] } }, mcpServers: { memory: { type: 'stdio', command: 'npx', args: ['-y', '@modelcontextprotocol/server-memory'], env: {} } } }),
+    );
+    const workspace = workspaceWith({ '.claude-env/project.yaml': 'version: 1\n' });
+    const run = runCli(['import', '--to', 'user'], { cwd: workspace, home });
+    assert.equal(run.code, 0, run.stderr);
+    assert.doesNotMatch(run.stderr, /warning/);
+    const userLayer = join(home, '.config', 'claude-env', 'user.yaml');
+    assert.deepEqual(Object.keys((parseYaml(readText(userLayer)) as { mcpServers: object }).mcpServers), ['memory']);
+    const show = runCli(['show', '--explain'], { cwd: workspace, home });
+    assert.match(show.stdout, /^    command: npx +← user \.\.\/.*claude-env\/user\.yaml:\d+$/m);
+  });
+
   it('exits 1 when there is nothing to import, 2 for a bad --to, 4 for a missing file', () => {
     const workspace = workspaceWith({ 'README.md': '' });
     assert.equal(runCli(['import'], { cwd: workspace }).code, 1);

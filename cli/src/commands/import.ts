@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { userConfigDir } from '../../../language-server/src/engine';
 import { importFiles, layerToYaml, mergeIntoLayerText, type ImportSource } from '../../../language-server/src/engine/import';
 import { flag, stringOption, type CliIo, type CommandSpec } from '../command';
 import { CliError, UsageError } from '../errors';
@@ -13,9 +15,12 @@ const DEFAULT_FILES: Record<ImportTarget, string[]> = {
   project: ['.claude/settings.json', '.mcp.json', '.vscode/mcp.json'],
   // The personal settings file belongs to the personal layer.
   local: ['.claude/settings.local.json'],
+  // Servers a developer added for every project live in Claude Code's user state file.
+  user: ['~/.claude.json'],
 };
 
-export type ImportTarget = 'project' | 'local';
+export type ImportTarget = 'project' | 'local' | 'user';
+const TARGETS: ImportTarget[] = ['project', 'local', 'user'];
 
 export interface ImportRequest {
   cwd: string;
@@ -26,9 +31,15 @@ export interface ImportRequest {
   mustCreate?: boolean;
 }
 
-function targetPath(cwd: string, to: ImportTarget): string {
+function targetPath(cwd: string, to: ImportTarget, env: NodeJS.ProcessEnv): string {
   if (to === 'local') return join(cwd, '.claude-env', 'local.yaml');
+  if (to === 'user') return join(userConfigDir(env), 'user.yaml');
   return existingProjectLayer(cwd) ?? join(cwd, '.claude-env', 'project.yaml');
+}
+
+/** `~/x` in a default file list means the home of the environment the command runs with. */
+function defaultPath(cwd: string, file: string, env: NodeJS.ProcessEnv): string {
+  return file.startsWith('~/') ? join(env.HOME || homedir(), file.slice(2)) : join(cwd, file);
 }
 
 /**
@@ -38,7 +49,9 @@ function targetPath(cwd: string, to: ImportTarget): string {
 export function runImport(request: ImportRequest, io: CliIo): number {
   const { cwd } = request;
   const named = request.files.length > 0;
-  const paths = named ? request.files.map((file) => resolve(cwd, file)) : DEFAULT_FILES[request.to].map((file) => join(cwd, file)).filter((path) => existsSync(path));
+  const paths = named
+    ? request.files.map((file) => resolve(cwd, file))
+    : DEFAULT_FILES[request.to].map((file) => defaultPath(cwd, file, io.env)).filter((path) => existsSync(path));
   if (paths.length === 0) {
     throw new CliError(`nothing to import: none of ${DEFAULT_FILES[request.to].join(', ')} exists in ${cwd}`, ExitCode.findings);
   }
@@ -60,7 +73,7 @@ export function runImport(request: ImportRequest, io: CliIo): number {
     return ExitCode.ok;
   }
 
-  const target = targetPath(cwd, request.to);
+  const target = targetPath(cwd, request.to, io.env);
   const shownTarget = displayPath(cwd, target);
   if (target.endsWith('.json')) {
     throw new CliError(`import writes YAML and ${shownTarget} is JSON: use --print and add the keys by hand`, ExitCode.findings);
@@ -76,14 +89,16 @@ export function runImport(request: ImportRequest, io: CliIo): number {
     text = merged.text;
     replaced = merged.replaced;
   } else {
-    const purpose =
-      request.to === 'local'
-        ? 'Personal, per-repository layer: never committed (see .claude-env/.gitignore).'
-        : 'The project layer: committed with the repository.';
+    const purposes: Record<ImportTarget, string> = {
+      project: 'The project layer: committed with the repository.',
+      local: 'Personal, per-repository layer: never committed (see .claude-env/.gitignore).',
+      user: 'Your user layer: personal preferences for every repository.',
+    };
+    const purpose = purposes[request.to];
     text = layerToYaml(result.layer, [purpose, `Imported by claude-env from ${shownSources.join(', ')}.`]);
   }
   writeTextFile(target, shownTarget, text);
-  ensureGitignore(cwd);
+  if (request.to !== 'user') ensureGitignore(cwd);
 
   io.err(`imported ${servers} server${servers === 1 ? '' : 's'} and ${settings} setting${settings === 1 ? '' : 's'} from ${shownSources.join(', ')} into ${shownTarget}\n`);
   for (const path of replaced) io.err(`  replaced ${path}\n`);
@@ -94,13 +109,13 @@ export function runImport(request: ImportRequest, io: CliIo): number {
 export const importCommand: CommandSpec = {
   name: 'import',
   summary: 'turn existing .mcp.json / .claude/settings*.json / .vscode/mcp.json into a layer',
-  usage: 'import [FILE...] [--to project|local] [--print]',
+  usage: 'import [FILE...] [--to project|local|user] [--print]',
   description: [
     'Reads Claude Code and VS Code files (comments and trailing commas allowed) and writes every settings key and every server field into a layer. `${VAR}` becomes `${env:VAR}`, `${input:id}` becomes `${secret:id}`, so that `apply` writes the same files back.',
-    'Without FILE, imports .claude/settings.json, .mcp.json and .vscode/mcp.json into the project layer, or .claude/settings.local.json with `--to local`. An existing layer keeps its comments and other keys; a settings key or server already in it is replaced and listed.',
+    'Without FILE, imports .claude/settings.json, .mcp.json and .vscode/mcp.json into the project layer; with `--to local`, .claude/settings.local.json into .claude-env/local.yaml; with `--to user`, the user-scope servers of ~/.claude.json into your user layer. An existing layer keeps its comments and other keys; a settings key or server already in it is replaced and listed.',
   ],
   options: {
-    to: { type: 'string', valueName: 'LAYER', description: '`project` (.claude-env/project.yaml, default) or `local` (.claude-env/local.yaml)' },
+    to: { type: 'string', valueName: 'LAYER', description: '`project` (.claude-env/project.yaml, default), `local` (.claude-env/local.yaml) or `user` (~/.config/claude-env/user.yaml)' },
     print: { type: 'boolean', description: 'print the layer to stdout instead of writing it' },
   },
   positionals: { min: 0, max: Number.POSITIVE_INFINITY, name: 'files' },
@@ -111,8 +126,8 @@ export const importCommand: CommandSpec = {
     [ExitCode.notLoaded, 'a file could not be read or written'],
   ],
   async run(context) {
-    const to = stringOption(context, 'to') ?? 'project';
-    if (to !== 'project' && to !== 'local') throw new UsageError(`--to must be \`project\` or \`local\`, not \`${to}\``, 'import');
+    const to = (stringOption(context, 'to') ?? 'project') as ImportTarget;
+    if (!TARGETS.includes(to)) throw new UsageError(`--to must be \`project\`, \`local\` or \`user\`, not \`${to}\``, 'import');
     return runImport({ cwd: context.cwd, files: context.positionals, to, print: flag(context, 'print') }, context.io);
   },
 };

@@ -6,7 +6,11 @@ import { importDiagnostic, nodeRange, nodeValue, parseJsonc, propertiesOf, type 
 import { escapeLiteral, fromClaudeSyntax, fromVscodeSyntax, mapStrings, vscodeOnlyVariables } from './references';
 
 /** The kinds of file `import` understands. */
-export type ImportKind = 'mcpJson' | 'claudeSettings' | 'claudeLocalSettings' | 'vscodeMcpJson';
+/**
+ * `claudeUserJson` is Claude Code's own state file `~/.claude.json`: only its user-scope `mcpServers` are
+ * configuration, the rest (history, tips, caches) is not imported.
+ */
+export type ImportKind = 'mcpJson' | 'claudeSettings' | 'claudeLocalSettings' | 'vscodeMcpJson' | 'claudeUserJson';
 
 export interface ImportSource {
   /** Absolute path (used in diagnostics and to guess the kind). */
@@ -50,6 +54,7 @@ export interface ImportOptions {
 export function guessImportKind(file: string, root: JsonNode | undefined): ImportKind {
   const name = basename(file);
   if (name === '.mcp.json') return 'mcpJson';
+  if (name === '.claude.json') return 'claudeUserJson';
   if (name === 'settings.local.json') return 'claudeLocalSettings';
   if (name === 'settings.json' && basename(dirname(file)) === '.claude') return 'claudeSettings';
   if (name === 'mcp.json' && basename(dirname(file)) === '.vscode') return 'vscodeMcpJson';
@@ -117,8 +122,9 @@ export function importFiles(sources: ImportSource[], options: ImportOptions): Im
           put(servers, 'mcpServers', server.key, entry, server.keyNode);
           imported.servers.push(server.key);
         }
-      } else if (kind === 'vscodeMcpJson' && key === 'inputs') {
+      } else if ((kind === 'vscodeMcpJson' && key === 'inputs') || kind === 'claudeUserJson') {
         // Inputs are VS Code's prompts for keys; in claude-env those keys are `${secret:id}` references.
+        // Claude Code's state file holds much more than configuration; none of it belongs in a layer.
         continue;
       } else {
         diagnostics.push(
