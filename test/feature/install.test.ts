@@ -4,7 +4,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { DebianRoot, REPO_ROOT, type RunResult } from './debianRoot';
-import { addNodeFeatureLayout, installFeature, NODE_FEATURE_ENV, packagedFeature, runLifecycle } from './featureInstall';
+import { addNodeFeatureLayout, containerEnv, installFeature, NODE_FEATURE_ENV, packagedFeature, runLifecycle } from './featureInstall';
 
 const DEV = { name: 'dev', home: '/home/dev' };
 /** Where the example sits in the container: the org folder beside the workspace, as project.yaml expects. */
@@ -188,6 +188,21 @@ describe('dev container feature installed into a Debian bookworm root', function
         const started = runLifecycle(root, 'postStartCommand', DEV, WORKSPACE);
         assert.equal(started.status, 0, started.output);
         assert.match(started.stdout, /checkServers is off/);
+      });
+    });
+
+    describe('installClaudeCode', () => {
+      it('installs Claude Code from the npm registry into a prefix the remote user owns, on PATH, with no cache left behind', function () {
+        this.timeout(6 * 60_000);
+        const installed = installFeature(root, archive, { remoteUser: DEV.name, options: { installClaudeCode: true } });
+        assert.equal(installed.status, 0, installed.output);
+        const claude = root.run('command -v claude && claude --version', { user: DEV.name, env: containerEnv(DEV.name, DEV.home) });
+        assert.equal(claude.status, 0, claude.output);
+        assert.match(claude.stdout, /^\/usr\/local\/share\/claude-env\/npm-global\/bin\/claude\n\d+\.\d+\.\d+ \(Claude Code\)/);
+        assert.equal(ownerOf(root, '/usr/local/share/claude-env/npm-global/lib/node_modules/@anthropic-ai/claude-code'), `${DEV.name}:${DEV.name}`);
+        // The lifecycle tests above filled the user's npx cache; Claude Code's tarballs must not have joined it.
+        const cached = root.run(`grep -rl 'anthropic-ai/claude-code' ${DEV.home}/.npm /tmp`);
+        assert.equal(cached.stdout, '', 'the downloaded tarballs must not stay in the image');
       });
     });
 

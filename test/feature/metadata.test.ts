@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { REPO_ROOT } from './debianRoot';
@@ -8,6 +8,7 @@ import { FEATURE_DIR, featureMetadata, optionVariable } from './featureInstall';
 
 const SHARED_SCHEMA = join(REPO_ROOT, '..', 'shared', 'data', 'devContainerFeature.schema.json');
 const SCRIPTS = ['install.sh', 'lifecycle/post-create.sh', 'lifecycle/post-start.sh'];
+const SCENARIO_DIR = join(REPO_ROOT, 'devcontainer-feature', 'test', 'claude-env');
 
 /** The `VAR="${OPTION:-default}"` lines that open install.sh, keyed by OPTION. */
 function installDefaults(): Map<string, { variable: string; value: string }> {
@@ -90,10 +91,28 @@ describe('dev container feature metadata', () => {
     assert.equal(featureMetadata().containerEnv.PATH, `${installDir}/${prefix}/bin:\${PATH}`);
   });
 
+  it('has scenarios for `devcontainer features test` that use only declared options with their types, each with its script', () => {
+    const options = featureMetadata().options;
+    const scenarios = JSON.parse(readFileSync(join(SCENARIO_DIR, 'scenarios.json'), 'utf8')) as Record<string, { features: Record<string, Record<string, unknown>> }>;
+    assert.ok(Object.keys(scenarios).length >= 4);
+    for (const [name, scenario] of Object.entries(scenarios)) {
+      assert.ok(existsSync(join(SCENARIO_DIR, `${name}.sh`)), `scenario ${name} needs ${name}.sh`);
+      const chosen = scenario.features['claude-env'];
+      assert.ok(chosen, `scenario ${name} must install claude-env`);
+      for (const [id, value] of Object.entries(chosen)) {
+        assert.ok(options[id], `scenario ${name} sets unknown option ${id}`);
+        assert.equal(typeof value, options[id]!.type, `scenario ${name}: ${id}`);
+      }
+    }
+  });
+
   it('has shell scripts that shellcheck finds nothing in', function () {
     this.timeout(120_000);
     ensureShellcheck();
     const result = spawnSync('shellcheck', ['--shell=sh', '--severity=style', ...SCRIPTS], { cwd: FEATURE_DIR, encoding: 'utf8' });
     assert.equal(result.status, 0, result.stdout + result.stderr);
+    const tests = readdirSync(SCENARIO_DIR).filter((file) => file.endsWith('.sh'));
+    const testResult = spawnSync('shellcheck', ['--shell=bash', '--severity=style', ...tests], { cwd: SCENARIO_DIR, encoding: 'utf8' });
+    assert.equal(testResult.status, 0, testResult.stdout + testResult.stderr);
   });
 });

@@ -165,10 +165,15 @@ install_claude_code() {
     mkdir -p "${NPM_PREFIX}"
     chown -R "${USERNAME}:${group}" "${NPM_PREFIX}"
     npm_bin=$(command -v npm)
+    # A throwaway cache keeps the several hundred megabytes of downloaded tarballs out of the image.
+    npm_cache=$(mktemp -d)
+    chown "${USERNAME}:${group}" "${npm_cache}"
+    status=0
     runuser -u "${USERNAME}" -- env HOME="${home}" PATH="${PATH}" \
-        "${npm_bin}" install --global --prefix "${NPM_PREFIX}" --no-audit --no-fund --loglevel=error \
-        @anthropic-ai/claude-code \
-        || fail "installing @anthropic-ai/claude-code from the npm registry failed (see npm's message above)."
+        "${npm_bin}" install --global --prefix "${NPM_PREFIX}" --cache "${npm_cache}" --no-audit --no-fund --loglevel=error \
+        @anthropic-ai/claude-code || status=$?
+    rm -rf "${npm_cache}"
+    [ "${status}" -eq 0 ] || fail "installing @anthropic-ai/claude-code from the npm registry failed (see npm's message above)."
     echo "claude-env: Claude Code installed in ${NPM_PREFIX} for ${USERNAME}: $("${NPM_PREFIX}/bin/claude" --version 2>/dev/null || echo 'version unknown')"
 }
 
