@@ -143,7 +143,7 @@ describe('claude-env import', () => {
     const userLayer = join(home, '.config', 'claude-env', 'user.yaml');
     assert.deepEqual(Object.keys((parseYaml(readText(userLayer)) as { mcpServers: object }).mcpServers), ['memory']);
     const show = runCli(['show', '--explain'], { cwd: workspace, home });
-    assert.match(show.stdout, /^    command: npx +← user \.\.\/.*claude-env\/user\.yaml:\d+$/m);
+    assert.match(show.stdout, /^    command: npx +← user ~\/\.config\/claude-env\/user\.yaml:\d+$/m);
   });
 
   it('exits 1 when there is nothing to import, 2 for a bad --to, 4 for a missing file', () => {

@@ -1,12 +1,22 @@
-import { isAbsolute, relative } from 'node:path';
+import { homedir } from 'node:os';
+import { isAbsolute, relative, sep } from 'node:path';
 import type { Diagnostic, Range, Severity } from '../../../language-server/src/engine/types';
 import type { Palette } from './colour';
 
-/** A path as the user should read it: relative to the folder they work in, `env:NAME` untouched. */
+/**
+ * A path as the user should read it: relative to the folder they work in, or `~/…` when that is shorter
+ * (the user layer seen from a repository), `env:NAME` untouched.
+ */
 export function displayPath(cwd: string, file: string): string {
   if (!isAbsolute(file)) return file;
   const shown = relative(cwd, file);
-  return shown === '' ? '.' : shown;
+  if (shown === '') return '.';
+  const home = homedir();
+  if (shown.startsWith('..') && home && file.startsWith(home + sep)) {
+    const fromHome = `~/${relative(home, file)}`;
+    if (fromHome.length < shown.length) return fromHome;
+  }
+  return shown;
 }
 
 /** `file:line:col` with one-based line and column, as compilers print it so terminals and editors link it. */
