@@ -33,6 +33,7 @@ export function describeFsError(action: string, path: string, error: unknown): s
     EPERM: 'operation not permitted',
     EISDIR: 'it is a folder',
     ENOTDIR: 'a part of the path is not a folder',
+    EEXIST: 'a file is in the way of a folder it needs',
     EROFS: 'the file system is read-only',
     ENOSPC: 'no space left on the device',
   };

@@ -57,4 +57,11 @@ describe('claude-env init', () => {
     assert.deepEqual(Object.keys(layer.mcpServers), ['memory']);
     assert.equal(runCli(['init', '--from-existing'], { cwd: workspace }).code, 1, 'second time: refused');
   });
+
+  it('explains a file in the way of .claude-env/ instead of failing obscurely', () => {
+    const workspace = workspaceWith({ '.claude-env': 'not a folder' });
+    const run = runCli(['init'], { cwd: workspace });
+    assert.equal(run.code, 4);
+    assert.equal(run.stderr, 'claude-env: error: cannot write .claude-env/project.yaml: a file is in the way of a folder it needs\n');
+  });
 });
