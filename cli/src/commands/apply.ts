@@ -8,15 +8,15 @@ import { diagnosticToJson } from '../format/diagnostics';
 import { blockingErrors, describeAction, driftLines, planFor, reportBlocked, unreadableTargets } from '../plan';
 import { loadWorkspace } from '../workspace';
 
-function outcomeLine(target: AppliedTarget, cwd: string, dryRun: boolean): string {
-  const would = dryRun ? 'would be ' : '';
+/** One line per target after a real apply: what happened to it, and where a replaced file was saved. */
+function outcomeLine(target: AppliedTarget, cwd: string): string {
   switch (target.outcome) {
     case 'unchanged':
       return `unchanged ${target.path}`;
     case 'written': {
       const verb = target.action === 'create' ? 'created' : target.action === 'drifted' ? 'replaced' : 'updated';
       const backup = target.backup ? ` (your version is saved in ${relative(cwd, target.backup)})` : '';
-      return dryRun ? `${target.path} ${would}${verb}` : `${verb} ${target.path}${backup}`;
+      return `${verb} ${target.path}${backup}`;
     }
     case 'refused':
       return `refused ${target.path}: ${target.message ?? 'edited by hand'}`;
@@ -91,7 +91,7 @@ export const applyCommand: CommandSpec = {
       const targets = result.targets.map((target) => ({ ...target, backup: target.backup ? relative(cwd, target.backup) : undefined }));
       io.out(`${JSON.stringify({ ok: result.ok, dryRun, targets }, null, 2)}\n`);
     } else if (!dryRun) {
-      for (const target of result.targets) io.out(`${outcomeLine(target, cwd, dryRun)}\n`);
+      for (const target of result.targets) io.out(`${outcomeLine(target, cwd)}\n`);
       if (gitignoreChanged) io.out('updated .claude-env/.gitignore (local.yaml, state.json, backups/ stay out of git)\n');
     } else {
       io.out('dry run: nothing written\n');
