@@ -198,10 +198,24 @@ export interface StackChangedParams {
  */
 export const StackChangedNotification = notification<StackChangedParams>('claudeEnv/stackChanged');
 
+/** Payload of {@link SecretNamesNotification}. */
+export interface SecretNamesParams {
+  /** Names of the secrets the client holds, e.g. `magic-api-key`. Never values. */
+  names: string[];
+}
+
+/**
+ * Client → server: the names of the secrets the client can provide (VS Code SecretStorage). The server stops
+ * reporting `${secret:name}` references to them as unresolved; it never asks for a value.
+ */
+export const SecretNamesNotification = notification<SecretNamesParams>('claudeEnv/secretNames');
+
 /** Options the client may pass in `initializationOptions`. */
 export interface ClaudeEnvInitializationOptions {
   /** Delay between the last keystroke and re-validation, in milliseconds (default 50). */
   diagnosticsDelayMs?: number;
+  /** Names of secrets the client holds at start (see {@link SecretNamesNotification}). */
+  secretNames?: string[];
 }
 
 /** Diagnostic codes the language server itself produces (the engine's codes are documented in docs/diagnostics.md). */

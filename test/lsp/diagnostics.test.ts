@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-protocol/node';
+import { writeFileSync } from 'node:fs';
+import { DiagnosticSeverity, DidChangeWatchedFilesNotification, FileChangeType, type Diagnostic } from 'vscode-languageserver-protocol/node';
+import { SecretNamesNotification } from '../../language-server/src/protocol';
 import { withCarets, yaml } from './support/carets';
 import { BASE, LOCAL, startOnOrg, TEAM, type ServerFixture } from './support/orgFixture';
 
@@ -139,3 +141,32 @@ describe('LSP diagnostics', function () {
   });
 });
 
+
+describe('LSP diagnostics from outside the editor', function () {
+  this.timeout(20_000);
+  let fixture: ServerFixture;
+
+  afterEach(async () => {
+    await fixture?.dispose();
+  });
+
+  it('re-checks the stack when a layer file changes on disk and reports it in the files it affects', async () => {
+    fixture = await startOnOrg();
+    const { client, tree } = fixture;
+    writeFileSync(tree.path(LOCAL), 'version: 1\nsettings:\n  cleanupPeriodDays: 1\n');
+    await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: tree.uri(LOCAL), type: FileChangeType.Changed }] });
+    const diagnostics = await client.waitForDiagnostics(tree.uri(LOCAL), withCode('policy.lockedKey'));
+    assert.equal(diagnostics.find((diagnostic) => diagnostic.code === 'policy.lockedKey')?.range.start.line, 2);
+  });
+
+  it('reports an unresolved secret reference until the editor says it holds that secret', async () => {
+    fixture = await startOnOrg();
+    const { client, tree } = fixture;
+    const local = tree.uri(LOCAL);
+    await client.open(local, 'version: 1\nmcpServers:\n  context7:\n    env:\n      TOKEN: ${secret:context7-token}\n');
+    const diagnostics = await client.waitForDiagnostics(local, withCode('secret.unresolved'));
+    assert.equal(diagnostics.find((diagnostic) => diagnostic.code === 'secret.unresolved')?.range.start.line, 4);
+    await client.connection.sendNotification(SecretNamesNotification.method, { names: ['context7-token'] });
+    await client.waitForDiagnostics(local, (found) => !withCode('secret.unresolved')(found));
+  });
+});

@@ -11,6 +11,8 @@ import type {
   DocumentSymbolParams,
   HoverParams,
 } from 'vscode-languageserver/node';
+import { dirname } from 'node:path';
+import { userConfigDir } from '../engine';
 import { defaultSecretProvider } from '../engine/secrets';
 import type { ExplainParams, WorkspaceParams } from '../protocol';
 import { codeActions } from './codeActions';
@@ -30,11 +32,19 @@ export interface LanguageServiceOptions {
   connection: Connection;
   /** Quiet period after a keystroke before validating. */
   diagnosticsDelayMs: number;
+  /** Secret names the client holds at start. */
+  secretNames?: readonly string[];
 }
 
 export function createLanguageService(options: LanguageServiceOptions) {
   const documents = new OpenDocuments();
-  const registry = new WorkspaceRegistry({ reader: documents.reader(), rules: defaultRules(), secrets: defaultSecretProvider() });
+  let clientSecretNames: ReadonlySet<string> = new Set(options.secretNames ?? []);
+  const registry = new WorkspaceRegistry({
+    reader: documents.reader(),
+    rules: defaultRules(),
+    secrets: defaultSecretProvider(),
+    clientSecretNames: () => clientSecretNames,
+  });
   const diagnostics = new DiagnosticsService({
     connection: options.connection,
     documents,
@@ -90,10 +100,23 @@ export function createLanguageService(options: LanguageServiceOptions) {
       return path ? diagnostics.validateNow([path]) : Promise.resolve();
     },
 
-    /** Files created, changed or deleted on disk (only those not open in an editor matter). */
+    /**
+     * Files created, changed or deleted on disk. Only layer files count: those of a known stack, and anything
+     * in a `.claude-env/` or the user layer folder (a `local.yaml` being created changes the stack). Open
+     * buffers win over disk.
+     */
     filesChanged(uris: readonly string[]): Promise<void> {
-      const paths = uris.map(uriToPath).filter((path): path is string => path !== undefined && !documents.isOpen(path));
+      const paths = uris
+        .map(uriToPath)
+        .filter((path): path is string => path !== undefined && !documents.isOpen(path))
+        .filter((path) => isLayerLocation(path) || registry.all().some((model) => model.includes(path)));
       return paths.length > 0 ? diagnostics.validateNow(paths) : Promise.resolve();
+    },
+
+    /** The client's secret store changed: references to its secrets are no longer reported as unresolved. */
+    secretNamesChanged(names: readonly string[]): Promise<void> {
+      clientSecretNames = new Set(names);
+      return diagnostics.validateNow(registry.all().flatMap((model) => model.files()));
     },
 
     hover: (params: HoverParams) => guarded('Hover', null, () => hover(context, params)),
@@ -107,6 +130,11 @@ export function createLanguageService(options: LanguageServiceOptions) {
     layerStack: (params: WorkspaceParams) => guarded('Layer stack', null, () => layerStack(context, params)),
     workspaces: () => guarded('Workspaces', { workspaces: [] }, () => workspaces(context)),
   };
+}
+
+/** A `.claude-env/` folder or the user layer's folder: files appearing there join a stack. */
+function isLayerLocation(path: string): boolean {
+  return /[\\/]\.claude-env[\\/]/.test(path) || dirname(path) === userConfigDir();
 }
 
 /** The facade's type, for code that is handed a service rather than creating one. */

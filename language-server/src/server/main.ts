@@ -7,7 +7,9 @@ import {
   EffectiveEnvironmentRequest,
   ExplainRequest,
   LayerStackRequest,
+  SecretNamesNotification,
   WorkspacesRequest,
+  type SecretNamesParams,
   type ClaudeEnvInitializationOptions,
   type ParamsOf,
   type RequestSpec,
@@ -26,7 +28,11 @@ let service: ReturnType<typeof createLanguageService> | undefined;
 
 connection.onInitialize((params) => {
   const options = (params.initializationOptions ?? {}) as ClaudeEnvInitializationOptions;
-  service = createLanguageService({ connection, diagnosticsDelayMs: options.diagnosticsDelayMs ?? DEFAULT_DIAGNOSTICS_DELAY_MS });
+  service = createLanguageService({
+    connection,
+    diagnosticsDelayMs: options.diagnosticsDelayMs ?? DEFAULT_DIAGNOSTICS_DELAY_MS,
+    secretNames: options.secretNames,
+  });
   folders = (params.workspaceFolders ?? []).map((folder) => folder.uri);
   if (folders.length === 0 && params.rootUri) folders = [params.rootUri];
   watchFilesDynamically = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
@@ -57,6 +63,7 @@ connection.onDidOpenTextDocument((params) => {
 connection.onDidChangeTextDocument((params) => ready().changed(params.textDocument.uri, params.textDocument.version, params.contentChanges));
 connection.onDidCloseTextDocument((params) => void ready().closed(params.textDocument.uri));
 connection.onDidChangeWatchedFiles((params) => void ready().filesChanged(params.changes.map((change) => change.uri)));
+connection.onNotification(SecretNamesNotification.method, (params: SecretNamesParams) => void ready().secretNamesChanged(params.names));
 
 connection.onHover((params) => ready().hover(params));
 connection.onCompletion((params) => ready().completion(params));

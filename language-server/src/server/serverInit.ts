@@ -12,7 +12,7 @@ export function serverCapabilities(version: string): InitializeResult {
   return {
     serverInfo: { name: 'claude-env', version },
     capabilities: {
-      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
       hoverProvider: true,
       completionProvider: { triggerCharacters: TRIGGER_CHARACTERS, resolveProvider: false },
       definitionProvider: true,

@@ -19,6 +19,8 @@ export interface WorkspaceModelDeps {
   rules: readonly WorkspaceRule[];
   /** Where `${secret:…}` references are looked up to report unresolved ones (values are never kept). */
   secrets: SecretProvider;
+  /** Secret names the editor holds in its own store; references to them are not unresolved. */
+  clientSecretNames: () => ReadonlySet<string>;
 }
 
 /** A parsed layer remembered with the exact text it came from. */
@@ -105,7 +107,9 @@ export class WorkspaceModel {
     const env = mergeStack(this.stack);
     const secretFindings = await checkSecrets(env, { workspace: this.folder, secrets: this.deps.secrets });
     this.current = env;
-    this.byFile = groupByFile([...env.diagnostics, ...secretFindings, ...runWorkspaceRules(this.deps.rules, env)]);
+    const clientSecrets = this.deps.clientSecretNames();
+    const secretDiagnostics = secretFindings.filter((diagnostic) => !heldByClient(diagnostic, clientSecrets));
+    this.byFile = groupByFile([...env.diagnostics, ...secretDiagnostics, ...runWorkspaceRules(this.deps.rules, env)]);
     return [...new Set([...before, ...this.reportedFiles()])];
   }
 
@@ -134,6 +138,14 @@ export class WorkspaceModel {
     this.parses.set(layer.file, { text, layer: parsed });
     return parsed;
   }
+}
+
+/** An unresolved `${secret:name}` that the editor's secret store provides. */
+function heldByClient(diagnostic: Diagnostic, names: ReadonlySet<string>): boolean {
+  if (diagnostic.code !== 'secret.unresolved' || names.size === 0) return false;
+  const reference = diagnostic.data?.reference;
+  const match = typeof reference === 'string' ? /^\$\{secret:([^}]+)\}$/.exec(reference) : null;
+  return match !== null && names.has(match[1]);
 }
 
 function groupByFile(diagnostics: readonly Diagnostic[]): Map<string, Diagnostic[]> {
