@@ -216,6 +216,8 @@ export interface ClaudeEnvInitializationOptions {
   diagnosticsDelayMs?: number;
   /** Names of secrets the client holds at start (see {@link SecretNamesNotification}). */
   secretNames?: string[];
+  /** Folder of the user layer, instead of `$XDG_CONFIG_HOME/claude-env` (or `~/.config/claude-env`). */
+  userConfigDir?: string;
 }
 
 /** Diagnostic codes the language server itself produces (the engine's codes are documented in docs/diagnostics.md). */

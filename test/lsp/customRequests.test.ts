@@ -70,6 +70,16 @@ describe('claudeEnv/ custom requests', function () {
     assert.equal(result.problems.errors, 1);
   });
 
+  it('reads the user layer from the folder the client names', async () => {
+    fixture = await startOnOrg({ 'home/claude-env/user.yaml': 'version: 1\nsettings:\n  outputStyle: terse\n' }, {}, (tree) => ({
+      userConfigDir: tree.path('home/claude-env'),
+    }));
+    const { client, tree } = fixture;
+    const result = await client.request<LayerStackResult>(LayerStackRequest.method, { uri: tree.uri(PROJECT) });
+    assert.deepEqual(result.layers.map((layer) => layer.kind), ['base', 'team', 'project', 'user', 'local']);
+    assert.equal(result.layers[3].file, tree.path('home/claude-env/user.yaml'));
+  });
+
   it('lists the workspaces under the editor folders and notifies when a stack changes', async () => {
     fixture = await startOnOrg();
     const { client, tree } = fixture;

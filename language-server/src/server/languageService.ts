@@ -34,6 +34,8 @@ export interface LanguageServiceOptions {
   diagnosticsDelayMs: number;
   /** Secret names the client holds at start. */
   secretNames?: readonly string[];
+  /** Folder of the user layer when the client overrides it. */
+  userConfigDir?: string;
 }
 
 export function createLanguageService(options: LanguageServiceOptions) {
@@ -44,7 +46,9 @@ export function createLanguageService(options: LanguageServiceOptions) {
     rules: defaultRules(),
     secrets: defaultSecretProvider(),
     clientSecretNames: () => clientSecretNames,
+    userConfigDir: options.userConfigDir,
   });
+  const userFolder = options.userConfigDir ?? userConfigDir();
   const diagnostics = new DiagnosticsService({
     connection: options.connection,
     documents,
@@ -109,7 +113,7 @@ export function createLanguageService(options: LanguageServiceOptions) {
       const paths = uris
         .map(uriToPath)
         .filter((path): path is string => path !== undefined && !documents.isOpen(path))
-        .filter((path) => isLayerLocation(path) || registry.all().some((model) => model.includes(path)));
+        .filter((path) => isLayerLocation(path, userFolder) || registry.all().some((model) => model.includes(path)));
       return paths.length > 0 ? diagnostics.validateNow(paths) : Promise.resolve();
     },
 
@@ -133,8 +137,8 @@ export function createLanguageService(options: LanguageServiceOptions) {
 }
 
 /** A `.claude-env/` folder or the user layer's folder: files appearing there join a stack. */
-function isLayerLocation(path: string): boolean {
-  return /[\\/]\.claude-env[\\/]/.test(path) || dirname(path) === userConfigDir();
+function isLayerLocation(path: string, userFolder: string): boolean {
+  return /[\\/]\.claude-env[\\/]/.test(path) || dirname(path) === userFolder;
 }
 
 /** The facade's type, for code that is handed a service rather than creating one. */

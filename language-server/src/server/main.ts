@@ -32,6 +32,7 @@ connection.onInitialize((params) => {
     connection,
     diagnosticsDelayMs: options.diagnosticsDelayMs ?? DEFAULT_DIAGNOSTICS_DELAY_MS,
     secretNames: options.secretNames,
+    userConfigDir: options.userConfigDir,
   });
   folders = (params.workspaceFolders ?? []).map((folder) => folder.uri);
   if (folders.length === 0 && params.rootUri) folders = [params.rootUri];

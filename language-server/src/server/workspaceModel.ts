@@ -21,6 +21,8 @@ export interface WorkspaceModelDeps {
   secrets: SecretProvider;
   /** Secret names the editor holds in its own store; references to them are not unresolved. */
   clientSecretNames: () => ReadonlySet<string>;
+  /** Folder of the user layer when the client overrides it. */
+  userConfigDir?: string;
 }
 
 /** A parsed layer remembered with the exact text it came from. */
@@ -99,7 +101,10 @@ export class WorkspaceModel {
   private async recompute(changed: ReadonlySet<string> | undefined): Promise<string[]> {
     const before = this.reportedFiles();
     if (!this.stack || !changed || this.needsDiscovery(changed)) {
-      this.stack = discoverStack(this.folder, { reader: this.deps.reader });
+      this.stack = discoverStack(this.folder, {
+        reader: this.deps.reader,
+        ...(this.deps.userConfigDir ? { userConfigDir: this.deps.userConfigDir } : {}),
+      });
       for (const layer of this.stack.layers) this.parses.set(layer.file, { text: layer.text, layer });
     } else {
       this.stack = { ...this.stack, layers: this.stack.layers.map((layer) => this.reparse(layer, changed)) };

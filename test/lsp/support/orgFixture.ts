@@ -68,11 +68,15 @@ export interface ServerFixture {
   dispose(): Promise<void>;
 }
 
-export async function startOnOrg(overrides: Record<string, string> = {}, extraEnv: NodeJS.ProcessEnv = {}): Promise<ServerFixture> {
+export async function startOnOrg(
+  overrides: Record<string, string> = {},
+  extraEnv: NodeJS.ProcessEnv = {},
+  initializationOptions: (tree: BuiltTree) => Record<string, unknown> = () => ({}),
+): Promise<ServerFixture> {
   const tree = buildTree(orgFiles(overrides));
   const configHome = realpathSync(mkdtempSync(join(tmpdir(), 'claude-env-lsp-config-')));
   const env: NodeJS.ProcessEnv = { ...isolatedEnv(), XDG_CONFIG_HOME: configHome, ...extraEnv };
-  const client = await LspClient.start({ folders: [tree.path('repo')], env, initializationOptions: { diagnosticsDelayMs: 20 } });
+  const client = await LspClient.start({ folders: [tree.path('repo')], env, initializationOptions: { diagnosticsDelayMs: 20, ...initializationOptions(tree) } });
   return {
     tree,
     client,
