@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import type { CodeLens } from 'vscode-languageserver-protocol/node';
+import type { CodeLens, Hover, MarkupContent } from 'vscode-languageserver-protocol/node';
 import { withCarets } from './support/carets';
-import { BASE, startOnOrg, type ServerFixture } from './support/orgFixture';
+import { BASE, LOCAL, startOnOrg, type ServerFixture } from './support/orgFixture';
 
 describe('LSP code lens', function () {
   this.timeout(20_000);
@@ -22,5 +22,16 @@ describe('LSP code lens', function () {
     assert.equal(lenses[0].command?.title, 'overridden in local layer → effective: claude-haiku-4-5');
     assert.equal(lenses[0].command?.command, 'claudeEnv.explain');
     assert.deepEqual(lenses[0].command?.arguments, [tree.uri(BASE), 'settings.model']);
+  });
+
+  it('says which layer deleted a key this file sets, and hover tells the same', async () => {
+    fixture = await startOnOrg({ [LOCAL]: 'version: 1\nsettings:\n  model:\n    $delete: true\n' });
+    const { client, tree } = fixture;
+    const { text, carets } = withCarets(tree.text(BASE).replace('  model:', '  |model|:'));
+    await client.open(tree.uri(BASE), text);
+    const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: tree.uri(BASE) } });
+    assert.deepEqual(lenses.map((lens) => [lens.range.start, lens.command?.title]), [[carets[0], 'deleted in local layer']]);
+    const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri: tree.uri(BASE) }, position: carets[0] });
+    assert.match((hover.contents as MarkupContent).value, /Deleted by \*\*local\*\* at \[\.claude-env\/local\.yaml:3\]/);
   });
 });

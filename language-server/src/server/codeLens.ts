@@ -39,10 +39,11 @@ function collect(map: MapNode, effective: EffectiveNode, path: string[], file: s
     if (node.itemOrigins || node.origin.file === file) continue;
     if (!node.overridden.some((previous) => previous.file === file)) continue;
     const value = formatValue(maskIfSecretLike(childPath, node.value));
+    const title = node.deleted ? `deleted in ${node.origin.label} layer` : `overridden in ${node.origin.label} layer → effective: ${value}`;
     lenses.push({
       range: entry.keyRange,
       command: {
-        title: `overridden in ${node.origin.label} layer → effective: ${value}`,
+        title,
         command: ClientCommands.explain,
         arguments: [uri, childPath.join('.')],
       },

@@ -49,6 +49,10 @@ function describeEffective(
     lines.push(`Item contributed by **${item.origin.label}** at ${linkToOrigin(item.origin, workspace)}`);
     return lines.join('\n\n');
   }
+  if (node.deleted) {
+    lines.push(`Deleted by **${node.origin.label}** at ${linkToOrigin(node.origin, workspace)}: no layer's value applies.`);
+    return lines.join('\n\n');
+  }
   const isMap = node.children !== undefined;
   if (!isMap) lines.push(`Effective value: ${code(formatValue(maskIfSecretLike(path, node.value)))}`);
   lines.push(`Set by **${node.origin.label}** at ${linkToOrigin(node.origin, workspace)}`);
