@@ -4,6 +4,7 @@
  */
 import type { CodeLens, CodeLensParams } from 'vscode-languageserver/node';
 import type { EffectiveNode, MapNode } from '../engine';
+import { mergeStrategyAt } from '../engine/schema';
 import { ClientCommands } from '../protocol';
 import { formatValue } from './describe';
 import { layerDocument, type FeatureContext } from './featureContext';
@@ -36,7 +37,7 @@ function collect(map: MapNode, effective: EffectiveNode, path: string[], file: s
       continue;
     }
     // A union array keeps this file's items, so it is merged, not overridden.
-    if (node.itemOrigins || node.origin.file === file) continue;
+    if (node.origin.file === file || (entry.value.type === 'array' && mergeStrategyAt(childPath) === 'union')) continue;
     if (!node.overridden.some((previous) => previous.file === file)) continue;
     const value = formatValue(maskIfSecretLike(childPath, node.value));
     const title = node.deleted ? `deleted in ${node.origin.label} layer` : `overridden in ${node.origin.label} layer → effective: ${value}`;

@@ -4,6 +4,7 @@
  */
 import { isAbsolute, relative } from 'node:path';
 import type { EffectiveNode, Origin } from '../engine';
+import { mergeStrategyAt } from '../engine/schema';
 import { pathToUri } from './documents';
 
 const MAX_VALUE_LENGTH = 120;
@@ -44,7 +45,7 @@ export function explainNode(node: EffectiveNode, workspace?: string): string {
   for (const previous of node.overridden) {
     lines.push(`  overrides ${formatValue(previous.value)} from ${previous.label} at ${formatLocation(previous, workspace)}`);
   }
-  if (node.itemOrigins && node.itemOrigins.length > 0) {
+  if (node.itemOrigins && node.itemOrigins.length > 0 && mergeStrategyAt(node.path) === 'union') {
     lines.push(`  items merged from ${summariseItemOrigins(node.itemOrigins)}`);
   }
   return lines.join('\n');

@@ -6,7 +6,7 @@ import type { Hover, HoverParams } from 'vscode-languageserver/node';
 import { MarkupKind } from 'vscode-languageserver/node';
 import type { EffectiveNode, Origin } from '../engine';
 import { locate } from '../engine';
-import { schemaAt } from '../engine/schema';
+import { mergeStrategyAt, schemaAt } from '../engine/schema';
 import { code, formatValue, linkToOrigin, summariseItemOrigins } from './describe';
 import { layerDocument, type FeatureContext } from './featureContext';
 import { effectiveAt } from './paths';
@@ -56,10 +56,11 @@ function describeEffective(
   const isMap = node.children !== undefined;
   if (!isMap) lines.push(`Effective value: ${code(formatValue(maskIfSecretLike(path, node.value)))}`);
   lines.push(`Set by **${node.origin.label}** at ${linkToOrigin(node.origin, workspace)}`);
-  if (node.origin.file !== file && !isMap && !node.itemOrigins) {
+  const unioned = Array.isArray(node.value) && mergeStrategyAt(path) === 'union';
+  if (node.origin.file !== file && !isMap && !unioned) {
     lines.push(`_The value in this file is overridden._`);
   }
-  if (node.itemOrigins && node.itemOrigins.length > 0) {
+  if (unioned && node.itemOrigins && node.itemOrigins.length > 0) {
     lines.push(`Items merged from ${summariseItemOrigins(node.itemOrigins)}`);
   }
   for (const previous of node.overridden) {
