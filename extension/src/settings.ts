@@ -18,7 +18,8 @@ export interface ExtensionSettings {
 
 /** Reads the settings that apply to `scope` (a folder or document), or the window's when omitted. */
 export function readSettings(scope?: vscode.ConfigurationScope): ExtensionSettings {
-  const config = vscode.workspace.getConfiguration('claudeEnv', scope);
+  // null, not undefined: resource-scoped settings then read their folder-independent value without a warning.
+  const config = vscode.workspace.getConfiguration('claudeEnv', scope ?? null);
   const onDrift = config.get<string>('apply.onDrift', 'ask');
   const userDir = config.get<string>('userConfigDir', '').trim();
   return {

@@ -5,13 +5,13 @@
  *
  *   node --import tsx test/vscode/runWeb.ts [trusted|restricted]...
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, appendFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ensureVsCodeWeb, startVsCodeServer, type VsCodeServer } from '../../scripts/vscode-server';
 import { buildExtensionAndSuite } from './buildSuite';
-import { SUITE_MODE_ENV, SUITE_REPORT_ENV, type SuiteMode, type SuiteReport } from './suiteReport';
+import type { SuiteMode, SuiteReport } from './suiteReport';
+import { prepareWorkspace } from './workspace';
 
 export const repoRoot = resolve(__dirname, '..', '..');
 
@@ -38,7 +38,13 @@ export interface WebSuiteRun {
   /** The temp copy of examples/workspace the editor has open. */
   workspace: string;
   resultsDir: string;
+  /** The page the suite ran in; its extension host has exited, so the extension's views are empty there. */
   page: Page;
+  /**
+   * Opens the same folder in a new workbench with the extension loaded and no tests, as a person would
+   * (the suite's own extension host exits when the suite ends). The suite's page is closed first.
+   */
+  openWorkbench(): Promise<Page>;
   /** Closes the browser, stops the server and deletes the temp folder. */
   close(): Promise<void>;
 }
@@ -60,13 +66,9 @@ export async function runWebSuite(options: WebSuiteOptions): Promise<WebSuiteRun
   const toolchain = ensureVsCodeWeb(repoRoot);
   const testsPath = await buildExtensionAndSuite(repoRoot);
 
-  const temp = mkdtempSync(join(tmpdir(), 'claude-env-vscode-'));
-  // The whole examples/ folder: the workspace's project layer reaches the org layers through ../../org.
-  cpSync(join(repoRoot, 'examples'), join(temp, 'examples'), { recursive: true });
-  const workspace = join(temp, 'examples', 'workspace');
-  const configHome = join(temp, 'config');
-  mkdirSync(configHome);
-  const reportFile = join(temp, 'report.json');
+  const prepared = prepareWorkspace(repoRoot, options.mode);
+  const workspace = prepared.folder;
+  const reportFile = prepared.reportFile;
   const workbenchLog = join(options.resultsDir, 'workbench.log');
 
   let server: VsCodeServer | undefined;
@@ -74,21 +76,16 @@ export async function runWebSuite(options: WebSuiteOptions): Promise<WebSuiteRun
   const close = async () => {
     await browser?.close().catch(() => undefined);
     await server?.stop();
-    rmSync(temp, { recursive: true, force: true });
+    prepared.dispose();
   };
 
   try {
     server = await startVsCodeServer({
       toolchain,
-      dataDir: join(temp, 'vscode'),
+      dataDir: join(prepared.temp, 'vscode'),
       trusted: options.mode === 'trusted',
       logFile: join(options.resultsDir, 'server.log'),
-      env: {
-        // A user layer of the developer running the tests must not leak into the suite.
-        XDG_CONFIG_HOME: configHome,
-        [SUITE_REPORT_ENV]: reportFile,
-        [SUITE_MODE_ENV]: options.mode,
-      },
+      env: prepared.env,
     });
     browser = await chromium.launch({ executablePath: toolchain.chromium, headless: true, args: chromiumArgs });
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -114,7 +111,15 @@ export async function runWebSuite(options: WebSuiteOptions): Promise<WebSuiteRun
     ]).finally(() => clearTimeout(timer));
     const suiteMs = Date.now() - loaded;
     const report = existsSync(reportFile) ? (JSON.parse(readFileSync(reportFile, 'utf8')) as SuiteReport) : undefined;
-    return { mode: options.mode, exitCode: code, report, suiteMs, startupMs, workspace, resultsDir: options.resultsDir, page, close };
+    const running = server;
+    const openWorkbench = async () => {
+      await page.close();
+      const person = await (browser as Browser).newPage({ viewport: { width: 1400, height: 900 } });
+      person.on('pageerror', (error) => appendFileSync(workbenchLog, `[pageerror] ${error.stack ?? error}\n`));
+      await person.goto(running.workbenchUrl(workspace, { extensionPath: repoRoot }));
+      return person;
+    };
+    return { mode: options.mode, exitCode: code, report, suiteMs, startupMs, workspace, resultsDir: options.resultsDir, page, openWorkbench, close };
   } catch (error) {
     await close();
     throw error;

@@ -1,0 +1,99 @@
+/**
+ * The extension inside a real VS Code. `npm test` runs the in-editor suite (test/vscode/suite/) twice in the
+ * browser workbench of the VS Code server — once in a trusted folder and once in Restricted Mode — and drives
+ * the UI with Playwright. The same suite runs in desktop VS Code through @vscode/test-electron where that can
+ * be downloaded or is cached (see runElectron.ts); where it cannot, this file says so in the test output.
+ */
+import * as assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { desktopAvailability, runElectronSuite } from './runElectron';
+import { formatReport, repoRoot, runWebSuite, type WebSuiteRun } from './runWeb';
+import { expandView, notificationInCenter, openClaudeEnvSidebar, rowTexts, runFromCommandPalette } from './ui';
+
+// Installing the toolchain on a fresh machine takes ~3 minutes; a suite run ~30 s on 2 cores.
+const HARNESS_TIMEOUT_MS = 900_000;
+
+describe('extension in the VS Code server’s browser workbench (headless Chromium)', function () {
+  this.timeout(HARNESS_TIMEOUT_MS);
+
+  describe('trusted folder', () => {
+    let run: WebSuiteRun | undefined;
+    before(async () => {
+      run = await runWebSuite({ mode: 'trusted', resultsDir: join(repoRoot, 'test-results', 'vscode-web-trusted') });
+      console.log(formatReport(run));
+    });
+    after(async () => run?.close());
+
+    it('passes every in-editor test', () => {
+      assert.ok(run?.report, `the suite wrote no report; see ${run?.resultsDir}`);
+      assert.deepEqual(run.report.tests.filter((test) => test.state === 'failed').map((test) => test.title), []);
+      assert.ok(run.report.passed >= 15, `only ${run.report.passed} tests ran`);
+      assert.equal(run.report.mode, 'trusted');
+      assert.equal(run.exitCode, 0);
+    });
+
+    it('shows the layer stack when a person opens the Claude Env activity bar', async () => {
+      const page = await (run as WebSuiteRun).openWorkbench();
+      await openClaudeEnvSidebar(page);
+      const layers = await rowTexts(await expandView(page, 'Layers'), 4);
+      assert.deepEqual(layers.slice(0, 4), ['base no problems', 'team web 1 error', 'project no problems', 'local no problems']);
+
+      const effective = await expandView(page, 'Effective Configuration');
+      // A click on the row itself would open the file that set it; the twistie expands it.
+      await effective.filter({ hasText: /^settings/ }).first().locator('.monaco-tl-twistie').click();
+      const rows = await rowTexts(effective, 4);
+      assert.ok(rows.includes('model "claude-sonnet-4-5" · local.yaml:4'), `model row: ${rows.join(' | ')}`);
+      // Hovering the value shows its provenance: the winning layer and what it overrode.
+      await effective.filter({ hasText: /^model/ }).first().hover();
+      const tooltip = page.locator('.monaco-hover', { hasText: 'Overrides' }).first();
+      await tooltip.waitFor({ state: 'visible' });
+      assert.match(await tooltip.innerText(), /team web at web\.yaml:5/);
+      await page.screenshot({ path: join((run as WebSuiteRun).resultsDir, 'claude-env-sidebar.png') });
+    });
+  });
+
+  describe('Restricted Mode', () => {
+    let run: WebSuiteRun | undefined;
+    before(async () => {
+      run = await runWebSuite({ mode: 'restricted', resultsDir: join(repoRoot, 'test-results', 'vscode-web-restricted') });
+      console.log(formatReport(run));
+    });
+    after(async () => run?.close());
+
+    it('passes every in-editor test', () => {
+      assert.ok(run?.report, `the suite wrote no report; see ${run?.resultsDir}`);
+      assert.deepEqual(run.report.tests.filter((test) => test.state === 'failed').map((test) => test.title), []);
+      assert.ok(run.report.passed >= 15, `only ${run.report.passed} tests ran`);
+      assert.equal(run.report.mode, 'restricted');
+      assert.equal(run.exitCode, 0);
+    });
+
+    it('tells a person who runs Apply from the command palette why it is disabled', async () => {
+      const page = await (run as WebSuiteRun).openWorkbench();
+      await openClaudeEnvSidebar(page);
+      await runFromCommandPalette(page, 'Claude Env: Apply');
+      const message = await notificationInCenter(page, /Claude Env: cannot run this command/);
+      assert.match(await message.innerText(), /Restricted Mode.*Trust the folder/s);
+      await page.screenshot({ path: join((run as WebSuiteRun).resultsDir, 'apply-in-restricted-mode.png') });
+    });
+  });
+});
+
+describe('extension in desktop VS Code (@vscode/test-electron)', function () {
+  this.timeout(HARNESS_TIMEOUT_MS);
+  const availability = desktopAvailability(repoRoot);
+  if (!availability.available) {
+    // Not a skip: the desktop runner exists and runs wherever VS Code can be had; here it cannot, and we say so.
+    console.log(`  desktop VS Code runner NOT RUN on this machine: ${availability.reason}`);
+    return;
+  }
+  for (const mode of ['trusted', 'restricted'] as const) {
+    it(`passes every in-editor test in a ${mode} folder (VS Code ${availability.version})`, async () => {
+      const result = await runElectronSuite({ mode, availability, resultsDir: join(repoRoot, 'test-results', `vscode-desktop-${mode}`) });
+      assert.ok(result.report, 'the suite wrote no report');
+      assert.deepEqual(result.report.tests.filter((test) => test.state === 'failed').map((test) => test.title), []);
+      assert.equal(result.report.uiKind, 'desktop');
+      assert.equal(result.exitCode, 0);
+    });
+  }
+});
