@@ -20,7 +20,6 @@ export async function run(): Promise<void> {
   require('./commands.test');
   if (mode === 'trusted') require('./trusted.test');
   else require('./restricted.test');
-  require('./mcpServers.test');
 
   const tests: SuiteTestResult[] = [];
   const failures = await new Promise<number>((resolve) => {
