@@ -1,6 +1,7 @@
 import type { CommandSpec } from '../command';
 import { applyCommand } from './apply';
 import { diffCommand } from './diff';
+import { execCommand } from './exec';
 import { explainCommand } from './explain';
 import { importCommand } from './import';
 import { initCommand } from './init';
@@ -9,4 +10,4 @@ import { showCommand } from './show';
 import { validateCommand } from './validate';
 
 /** Every command of `claude-env`, in the order `--help` lists them. */
-export const COMMANDS: CommandSpec[] = [validateCommand, showCommand, explainCommand, diffCommand, applyCommand, initCommand, importCommand, mcpCommand];
+export const COMMANDS: CommandSpec[] = [validateCommand, showCommand, explainCommand, diffCommand, applyCommand, initCommand, importCommand, mcpCommand, execCommand];

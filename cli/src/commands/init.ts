@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { flag, type CommandSpec } from '../command';
 import { CliError } from '../errors';
 import { ExitCode } from '../exitCodes';
-import { ensureGitignore, existingProjectLayer, writeTextFile } from '../files';
+import { ensureGitignore, ensureOutputsIgnored, existingProjectLayer, writeTextFile } from '../files';
 import { displayPath } from '../format/diagnostics';
 import { runImport } from './import';
 
@@ -15,12 +15,10 @@ export const PROJECT_TEMPLATE = `# The project layer: committed with the reposit
 # Run \`claude-env show --explain\` to see which file every value comes from.
 version: 1
 
-# Where the organisation's base and team layers come from: a folder holding base.yaml and teams/<name>.yaml,
-# or a git repository pinned to a commit.
+# Where the organisation's base and team layers come from: a folder holding base.yaml and teams/<name>.yaml
+# (relative to this file). Git repositories pinned to a commit are planned.
 # source:
-#   path: ../org-claude-env
-#   # git: https://github.com/your-org/claude-env.git
-#   # commit: 0123abc
+#   path: ../../org-claude-env
 # teams: [web]
 
 settings:
@@ -52,7 +50,7 @@ export const initCommand: CommandSpec = {
   summary: 'create .claude-env/project.yaml with the reference MCP servers',
   usage: 'init [--from-existing]',
   description: [
-    'Creates .claude-env/project.yaml (Context7, Sequential Thinking, Playwright and Magic, with commented `source` and `teams` lines) and .claude-env/.gitignore (local.yaml, state.json, backups/). Never overwrites an existing project layer.',
+    'Creates .claude-env/project.yaml (Context7, Sequential Thinking, Playwright and Magic, with commented `source` and `teams` lines) and .claude-env/.gitignore (local.yaml, state.json, backups/), and lists the files `apply` generates (.mcp.json, .claude/settings.local.json, .vscode/mcp.json) in the repository\'s .gitignore: they hold personal values. Never overwrites an existing project layer.',
     'With --from-existing, the project layer is imported from the repository\'s .claude/settings.json, .mcp.json and .vscode/mcp.json instead (see `claude-env import --help`).',
   ],
   options: {
@@ -75,12 +73,14 @@ export const initCommand: CommandSpec = {
     }
     if (flag(context, 'from-existing')) {
       const code = runImport({ cwd, files: [], to: 'project', print: false, mustCreate: true }, io);
+      if (code === ExitCode.ok && ensureOutputsIgnored(cwd)) io.err('added the files apply generates to .gitignore (they become personal, generated files)\n');
       return code;
     }
     const target = join(cwd, '.claude-env', 'project.yaml');
     writeTextFile(target, '.claude-env/project.yaml', PROJECT_TEMPLATE);
     const gitignoreChanged = ensureGitignore(cwd);
-    io.err(`created .claude-env/project.yaml${gitignoreChanged ? ' and .claude-env/.gitignore' : ''}\n`);
+    const outputsIgnored = ensureOutputsIgnored(cwd);
+    io.err(`created .claude-env/project.yaml${gitignoreChanged ? ' and .claude-env/.gitignore' : ''}${outputsIgnored ? '; the files apply generates are listed in .gitignore' : ''}\n`);
     io.err('next: set `source` and `teams` if your organisation has layers, then `claude-env validate` and `claude-env apply`\n');
     return ExitCode.ok;
   },

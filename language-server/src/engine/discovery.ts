@@ -27,9 +27,9 @@ export function userConfigDir(env: Record<string, string | undefined> = process.
   return join(xdg && xdg.trim() !== '' ? xdg : join(env.HOME || homedir(), '.config'), 'claude-env');
 }
 
-/** Path of the project layer of a workspace (whichever of project.yaml/.yml/.json exists, else project.yaml). */
-export function projectLayerPath(workspace: string, reader: FileReader = nodeRealFs): string {
-  return findLayerFile(join(resolve(workspace), '.claude-env', 'project'), reader)?.path ?? join(resolve(workspace), '.claude-env', 'project.yaml');
+/** The project layer file of a workspace if one exists (`project.yaml`, `.yml` or `.json`, in that order). */
+export function findProjectLayer(workspace: string, reader: FileReader = nodeRealFs): string | undefined {
+  return findLayerFile(join(resolve(workspace), '.claude-env', 'project'), reader)?.path;
 }
 
 /**

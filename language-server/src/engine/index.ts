@@ -26,7 +26,7 @@ export type {
 } from './types';
 export { LAYER_ORDER, SHARED_LAYERS, POLICY_LAYERS, DEFAULT_SUPERVISION } from './types';
 export { parseLayer } from './parse';
-export { discoverStack, userConfigDir, type DiscoverOptions } from './discovery';
+export { discoverStack, findProjectLayer, userConfigDir, type DiscoverOptions } from './discovery';
 export { mergeStack, loadEnvironment } from './merge';
 export { explainPath, nodeAtPath, effectiveNodeAt } from './provenance';
 export { locate, type Located } from './locate';
