@@ -192,4 +192,7 @@ if [ "${apt_updated}" = true ]; then
     rm -rf /var/lib/apt/lists/*
 fi
 
-echo "claude-env: $(/usr/local/bin/claude-env --version) installed with node $(node --version) for user ${USERNAME}."
+# The bundle targets Node.js 18; make sure it really runs here before the container relies on it.
+cli_version=$(/usr/local/bin/claude-env --version) \
+    || fail "the installed CLI does not run with node $(node --version); please report this with the output above."
+echo "claude-env: ${cli_version} installed with node $(node --version) for user ${USERNAME}."
