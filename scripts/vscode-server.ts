@@ -17,9 +17,12 @@ export interface VsCodeWebToolchain {
   chromium: string;
 }
 
-/** Runs the setup script (each step is skipped when cached) and reads the toolchain paths it prints. */
-export function ensureVsCodeWeb(repoRoot: string): VsCodeWebToolchain {
-  const setup = spawnSync('bash', [join(repoRoot, 'scripts', 'vscode-setup.sh')], {
+/**
+ * Runs the setup script (each step is skipped when cached) and reads the toolchain paths it prints. Without
+ * `withChromium` the person's own browser opens VS Code and `chromium` may be empty.
+ */
+export function ensureVsCodeWeb(repoRoot: string, withChromium = true): VsCodeWebToolchain {
+  const setup = spawnSync('bash', [join(repoRoot, 'scripts', 'vscode-setup.sh'), ...(withChromium ? [] : ['--without-chromium'])], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -35,7 +38,7 @@ export function ensureVsCodeWeb(repoRoot: string): VsCodeWebToolchain {
   const node = printed.get('node');
   const serverMain = printed.get('server');
   const chromium = printed.get('chromium');
-  if (!node || !serverMain || !chromium) throw new Error(`unexpected output of vscode-setup.sh:\n${setup.stdout}`);
+  if (!node || !serverMain || chromium === undefined || (withChromium && !chromium)) throw new Error(`unexpected output of vscode-setup.sh:\n${setup.stdout}`);
   return { node, serverMain, chromium };
 }
 

@@ -5,6 +5,8 @@
 # @vscode/test-electron cannot download VS Code on machines without internet; this is the offline path.
 set -euo pipefail
 
+WITH_CHROMIUM="${WITH_CHROMIUM:-1}"
+[ "${1:-}" = "--without-chromium" ] && WITH_CHROMIUM=0
 CODE_SERVER_VERSION="${CODE_SERVER_VERSION:-4.139.1}"
 NODE_MAJOR="${NODE_MAJOR:-24}"
 CACHE_DIR="${CLAUDE_ENV_VSCODE_CACHE:-$(cd "$(dirname "$0")/.." && pwd)/.vscode-test}"
@@ -20,7 +22,8 @@ log() { echo "[vscode-setup] $*" >&2; }
 # need_apt_packages lists the Debian packages that are not installed yet.
 need_apt_packages() {
   local missing=()
-  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  # scripts/start.mjs serves VS Code to the person's own browser: it needs no Chromium of ours.
+  [ "$WITH_CHROMIUM" = 0 ] || command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   dpkg -s libkrb5-dev >/dev/null 2>&1 || missing+=(libkrb5-dev)
   echo "${missing[@]:-}"
 }
@@ -29,7 +32,7 @@ need_apt_packages() {
 install_apt_packages() {
   local missing
   missing="$(need_apt_packages)"
-  if [ -z "$missing" ]; then log "chromium and libkrb5-dev present"; return; fi
+  if [ -z "$missing" ]; then log "Debian packages present"; return; fi
   if [ "$(id -u)" -ne 0 ]; then
     log "missing Debian packages: $missing; run this script as root (or: sudo apt-get install -y $missing)"
     exit 2
@@ -70,7 +73,7 @@ install_apt_packages
 install_node
 install_code_server
 
-# The runner reads these three lines.
+# The runner reads these three lines (chromium is empty with --without-chromium when it is not installed).
 echo "node=$NODE_HOME/bin/node"
 echo "server=$CODE_SERVER_DIR/node_modules/code-server/lib/vscode/out/server-main.js"
-echo "chromium=$(command -v chromium)"
+echo "chromium=$(command -v chromium || true)"
