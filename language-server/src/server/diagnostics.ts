@@ -50,7 +50,10 @@ export class DiagnosticsService {
     if (this.pending.size === 0) return this.running;
     const changed = [...this.pending];
     this.pending.clear();
-    this.running = this.running.then(() => this.validate(changed));
+    // A failed run is logged and must not stop the ones queued after it.
+    this.running = this.running
+      .then(() => this.validate(changed))
+      .catch((error: unknown) => this.deps.connection.console.error(`Validation failed: ${(error as Error).stack ?? String(error)}`));
     return this.running;
   }
 
