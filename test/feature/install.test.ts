@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DebianRoot, REPO_ROOT, type RunResult } from './debianRoot';
 import { addNodeFeatureLayout, containerEnv, installFeature, NODE_FEATURE_ENV, packagedFeature, runLifecycle } from './featureInstall';
@@ -223,11 +223,30 @@ describe('dev container feature installed into a Debian bookworm root', function
 
   describe('on a bare Debian bookworm without Node.js', () => {
     let root: DebianRoot;
+    before(function () {
+      this.timeout(20 * 60_000);
+      root = DebianRoot.create('minbase');
+    });
     after(() => root?.dispose());
+
+    it('stops on a distribution it cannot install Node.js on, naming the node feature', () => {
+      const osRelease = root.path('etc/os-release');
+      const debian = readFileSync(osRelease);
+      try {
+        rmSync(osRelease); // a link into /usr/lib in Debian; replace it, not its target
+        writeFileSync(osRelease, 'ID=alpine\nPRETTY_NAME="Alpine Linux v3.20"\n');
+        const refused = installFeature(root, archive, { offline: true });
+        assert.notEqual(refused.status, 0, refused.output);
+        assert.match(refused.stderr, /this image is 'Alpine Linux v3\.20'\. Add ghcr\.io\/devcontainers\/features\/node before this feature\./);
+        assert.ok(!existsSync(root.path('usr/local/bin/claude-env')), 'nothing is installed');
+      } finally {
+        rmSync(osRelease);
+        writeFileSync(osRelease, debian);
+      }
+    });
 
     it('installs Node.js and npm from Debian, then the CLI, and leaves no package lists behind', function () {
       this.timeout(10 * 60_000);
-      root = DebianRoot.create('minbase');
       assert.notEqual(root.run('command -v node').status, 0, 'the bare root has no node');
       const installed = installFeature(root, archive);
       assert.equal(installed.status, 0, installed.output);
