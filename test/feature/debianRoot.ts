@@ -54,12 +54,18 @@ function unpackedRoot(variant: RootVariant): string {
   const tarball = rootTarball(variant);
   const unpacked = tarball.replace(/\.tar$/, '.root');
   if (existsSync(unpacked)) return unpacked;
-  const partial = `${unpacked}.partial`;
-  rmSync(partial, { recursive: true, force: true });
-  mkdirSync(partial);
+  // A folder of its own, renamed into place when complete, so that two test runs never share a half-unpacked root.
+  const partial = mkdtempSync(`${unpacked}.partial-`);
   const result = spawnSync('tar', ['-C', partial, '--numeric-owner', '-xf', tarball], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`unpacking ${tarball} failed: ${result.stderr}`);
-  renameSync(partial, unpacked);
+  if (result.status !== 0) {
+    rmSync(partial, { recursive: true, force: true });
+    throw new Error(`unpacking ${tarball} failed: ${result.stderr}`);
+  }
+  try {
+    renameSync(partial, unpacked);
+  } catch {
+    rmSync(partial, { recursive: true, force: true }); // another run got there first
+  }
   return unpacked;
 }
 
