@@ -95,7 +95,7 @@ describe('dev container feature installed into a Debian bookworm root', function
           const created = runLifecycle(root, 'postCreateCommand', DEV, WORKSPACE);
           assert.equal(created.status, 0, created.output);
           assert.match(created.output, /\.claude-env\/local\.yaml:\d+:\d+: error/);
-          assert.match(created.stdout, /claude-env: nothing written: the layers have errors \(exit 1/);
+          assert.match(created.stdout, /claude-env: apply stopped on errors in the layers or while writing \(exit 1/);
           assert.match(created.stdout, /claude-env: the container starts either way\./);
           assert.ok(readFileSync(root.path(join(WORKSPACE, '.mcp.json'))).equals(mcpJson), 'nothing is written from a broken stack');
         } finally {

@@ -29,7 +29,7 @@ status=0
 claude-env "$@" || status=$?
 case "${status}" in
     0) say "applied: Claude Code's files in $(pwd) are up to date." ;;
-    1) say "nothing written: the layers have errors (exit 1, listed above); fix them and run 'claude-env apply'." ;;
+    1) say "apply stopped on errors in the layers or while writing (exit 1, listed above); fix them and run 'claude-env apply'." ;;
     3) say "nothing written: files edited by hand were left as they are (exit 3, listed above); 'claude-env apply --force' backs them up and replaces them." ;;
     4) say "nothing written: the workspace could not be loaded (exit 4); fix the layer files and run 'claude-env apply'." ;;
     127) say "the claude-env command was not found; reinstall the feature." ;;
