@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join, relative } from 'node:path';
 import { DebianRoot, REPO_ROOT, type RunResult } from './debianRoot';
 import { addNodeFeatureLayout, containerEnv, installFeature, NODE_FEATURE_ENV, packagedFeature, runLifecycle } from './featureInstall';
-import { assertSameAsDesktop, assertServerResult, createContainer, DEV, ownerOf, USER_FILES, WORKSPACE } from './workspace';
+import { assertSameAsDesktop, assertServerResult, copyExample, createContainer, DEV, ownerOf, USER_FILES, WORKSPACE } from './workspace';
 
 describe('dev container feature installed into a Debian bookworm root', function () {
   this.timeout(10 * 60_000);
@@ -113,6 +113,21 @@ describe('dev container feature installed into a Debian bookworm root', function
         assert.match(started.stdout, /claude-env: note: this container runs Node\.js v18\.\d+\.\d+; servers that need Node\.js 20 or later/);
         assert.match(started.stdout, /claude-env: the container starts either way\./);
         assert.deepEqual(root.processes(), [], 'no server may outlive the check');
+      });
+    });
+
+    describe('a workspace the remote user cannot write to', () => {
+      it('still lets the container start, and names each file it could not write', () => {
+        // A bind mount owned by another account, as happens when host and container user ids differ.
+        const workspace = copyExample(root.path('/workspaces/foreign'));
+        const created = runLifecycle(root, 'postCreateCommand', DEV, '/workspaces/foreign/workspace');
+        assert.equal(created.status, 0, created.output);
+        for (const file of ['.claude/settings.local.json', '.mcp.json', '.vscode/mcp.json']) {
+          assert.match(created.output, new RegExp(`failed ${file.replace(/\./g, '\\.')}: .*EACCES`), created.output);
+          assert.ok(!existsSync(join(workspace, file)), file);
+        }
+        assert.match(created.stdout, /claude-env: apply stopped on errors in the layers or while writing \(exit 1/);
+        assert.match(created.stdout, /claude-env: the container starts either way\./);
       });
     });
 
