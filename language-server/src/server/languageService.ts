@@ -72,10 +72,16 @@ export function createLanguageService(options: LanguageServiceOptions) {
     registry,
     diagnostics,
 
-    /** Registers the workspaces found under the editor's folders and validates them. */
-    async addFolders(folderUris: readonly string[]): Promise<void> {
-      const roots = folderUris.map(uriToPath).filter((path): path is string => path !== undefined);
-      registry.scan(roots);
+    /**
+     * Registers the workspaces found under the editor's folders. Synchronous on purpose: it runs while
+     * `initialize` is answered, so no request can arrive before the server knows which stacks files belong to.
+     */
+    addFolders(folderUris: readonly string[]): void {
+      registry.scan(folderUris.map(uriToPath).filter((path): path is string => path !== undefined));
+    },
+
+    /** Computes every known workspace and publishes the diagnostics of all their files. */
+    async validateAll(): Promise<void> {
       const stackFiles: string[] = [];
       for (const model of registry.all()) {
         await guarded('Loading a workspace', undefined, async () => {

@@ -22,7 +22,6 @@ const VERSION = '0.1.0';
 const DEFAULT_DIAGNOSTICS_DELAY_MS = 50;
 
 const connection = createConnection(ProposedFeatures.all);
-let folders: string[] = [];
 let watchFilesDynamically = false;
 let service: ReturnType<typeof createLanguageService> | undefined;
 
@@ -34,8 +33,9 @@ connection.onInitialize((params) => {
     secretNames: options.secretNames,
     userConfigDir: options.userConfigDir,
   });
-  folders = (params.workspaceFolders ?? []).map((folder) => folder.uri);
+  let folders = (params.workspaceFolders ?? []).map((folder) => folder.uri);
   if (folders.length === 0 && params.rootUri) folders = [params.rootUri];
+  service.addFolders(folders);
   watchFilesDynamically = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
   return serverCapabilities(VERSION);
 });
@@ -53,8 +53,11 @@ connection.onInitialized(async () => {
       watchers: [{ globPattern: '**/.claude-env/**' }, { globPattern: '**/*.{yaml,yml,json}' }],
     });
   }
-  connection.workspace.onDidChangeWorkspaceFolders((event) => void ready().addFolders(event.added.map((folder) => folder.uri)));
-  await ready().addFolders(folders);
+  connection.workspace.onDidChangeWorkspaceFolders((event) => {
+    ready().addFolders(event.added.map((folder) => folder.uri));
+    void ready().validateAll();
+  });
+  await ready().validateAll();
 });
 
 connection.onDidOpenTextDocument((params) => {
