@@ -105,7 +105,7 @@ describe('LSP completion', function () {
     assert.deepEqual(labels(secrets), ['magic-api-key']);
   });
 
-  it('offers supervision keys inside a server entry', async () => {
+  it('offers supervision keys inside a server entry, except those already set', async () => {
     const items = await complete(yaml`
       mcpServers:
         context7:
@@ -115,5 +115,6 @@ describe('LSP completion', function () {
     `);
     assert.ok(labels(items).includes('startupTimeout'));
     assert.ok(labels(items).includes('autoStart'));
+    assert.ok(!labels(items).includes('restart'));
   });
 });

@@ -13,6 +13,7 @@ import {
   type CompletionList,
   type CompletionParams,
 } from 'vscode-languageserver/node';
+import type { SourceNode } from '../engine';
 import { childSchema, schemaAt, type SchemaNode } from '../engine/schema';
 import { findReferences } from '../engine/secrets/references';
 import { cursorContext, type CursorContext } from './cursorContext';
@@ -34,9 +35,10 @@ function keyItems(cursor: Extract<CursorContext, { kind: 'key' }>, target: Layer
   const schema = schemaAt(cursor.path);
   if (!schema) return [];
   const json = target.layer.format === 'json';
+  const present = presentKeys(target, cursor.path);
   const items: CompletionItem[] = [];
   for (const [key, property] of Object.entries(propertiesOf(schema))) {
-    if (key === '$schema') continue;
+    if (key === '$schema' || present.has(key)) continue;
     const child = childSchema(schema, key);
     items.push({
       label: key,
@@ -150,6 +152,20 @@ function secretNames(target: LayerDocument): string[] {
     for (const reference of findReferences(layer.text)) if (reference.kind === 'secret') names.add(reference.name);
   }
   return [...names].sort();
+}
+
+/**
+ * Keys the map at `path` already has in the last parse of this buffer, so completion does not offer them again.
+ * A buffer that does not parse while being typed offers everything.
+ */
+function presentKeys(target: LayerDocument, path: readonly string[]): Set<string> {
+  let node: SourceNode | undefined = target.layer.root;
+  for (const segment of path) {
+    if (node?.type === 'map') node = node.entries.find((entry) => entry.key === segment)?.value;
+    else if (node?.type === 'array' && /^\d+$/.test(segment)) node = undefined;
+    else node = undefined;
+  }
+  return new Set(node?.type === 'map' ? node.entries.map((entry) => entry.key) : []);
 }
 
 function propertiesOf(schema: SchemaNode): Record<string, SchemaNode> {
