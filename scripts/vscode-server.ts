@@ -69,6 +69,20 @@ export interface VsCodeServer {
   stop(): Promise<void>;
 }
 
+/** Installs a packaged extension into the extensions folder a server started with the same `dataDir` uses. */
+export function installVsix(toolchain: VsCodeWebToolchain, dataDir: string, vsix: string): void {
+  const install = spawnSync(
+    toolchain.node,
+    [toolchain.serverMain, '--install-extension', vsix, '--force', ...dataDirArgs(dataDir), '--accept-server-license-terms'],
+    { encoding: 'utf8' },
+  );
+  if (install.status !== 0) throw new Error(`installing ${vsix} failed (${install.status}):\n${install.stdout}${install.stderr}`);
+}
+
+function dataDirArgs(dataDir: string): string[] {
+  return ['--user-data-dir', join(dataDir, 'user-data'), '--extensions-dir', join(dataDir, 'extensions')];
+}
+
 /** Asks the kernel for a free loopback port. */
 export async function freePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -96,8 +110,7 @@ export async function startVsCodeServer(options: VsCodeServerOptions): Promise<V
     '--accept-server-license-terms',
     '--disable-telemetry',
     '--enable-smoke-test-driver',
-    '--user-data-dir', join(options.dataDir, 'user-data'),
-    '--extensions-dir', join(options.dataDir, 'extensions'),
+    ...dataDirArgs(options.dataDir),
     ...(options.trusted ? ['--disable-workspace-trust'] : []),
   ];
   // Its own process group, so stop() can end the whole tree (extension host, our language server) at once.

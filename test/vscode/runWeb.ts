@@ -8,7 +8,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { ensureVsCodeWeb, startVsCodeServer, type VsCodeServer } from '../../scripts/vscode-server';
+import { ensureVsCodeWeb, startVsCodeServer, type VsCodeServer, type VsCodeWebToolchain } from '../../scripts/vscode-server';
 import { buildExtensionAndSuite } from './buildSuite';
 import type { SuiteMode, SuiteReport } from './suiteReport';
 import { prepareWorkspace } from './workspace';
@@ -59,6 +59,11 @@ const chromiumArgs = [
   '--no-first-run',
 ];
 
+/** Headless Debian Chromium for the workbench, with nothing that reaches out to the network on its own. */
+export function launchChromium(toolchain: VsCodeWebToolchain): Promise<Browser> {
+  return chromium.launch({ executablePath: toolchain.chromium, headless: true, args: chromiumArgs });
+}
+
 /** Starts VS Code with the extension under development, runs the suite, and returns with the editor open. */
 export async function runWebSuite(options: WebSuiteOptions): Promise<WebSuiteRun> {
   const started = Date.now();
@@ -87,7 +92,7 @@ export async function runWebSuite(options: WebSuiteOptions): Promise<WebSuiteRun
       logFile: join(options.resultsDir, 'server.log'),
       env: prepared.env,
     });
-    browser = await chromium.launch({ executablePath: toolchain.chromium, headless: true, args: chromiumArgs });
+    browser = await launchChromium(toolchain);
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const exitCode = new Promise<number>((resolveExit) => {
       void page.exposeFunction('codeAutomationExit', (code: number) => resolveExit(code));
