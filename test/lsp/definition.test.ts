@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import type { Location } from 'vscode-languageserver-protocol/node';
+import type { Hover, Location, MarkupContent } from 'vscode-languageserver-protocol/node';
 import { withCarets, yaml } from './support/carets';
 import { BASE, LOCAL, PROJECT, startOnOrg, TEAM, type ServerFixture } from './support/orgFixture';
 
@@ -55,5 +55,17 @@ describe('LSP go to definition', function () {
     const start = { line: 0, character: 0 };
     assert.deepEqual(await definitionAt(tree.uri(PROJECT), carets[1]), [{ uri: tree.uri(TEAM), range: { start, end: start } }]);
     assert.deepEqual(await definitionAt(tree.uri(PROJECT), carets[0]), [{ uri: tree.uri(BASE), range: { start, end: start } }]);
+  });
+
+  it('jumps from a locked path in the policy to the value it locks, and hover shows that value', async () => {
+    fixture = await startOnOrg();
+    const { client, tree } = fixture;
+    const { text, carets } = withCarets(tree.text(BASE).replace('- settings.cleanupPeriodDays', '- settings.cleanup|PeriodDays'));
+    await client.open(tree.uri(BASE), text);
+    const locations = await definitionAt(tree.uri(BASE), carets[0]);
+    const line = text.split('\n').findIndex((candidate) => candidate.includes('cleanupPeriodDays: 30'));
+    assert.deepEqual(locations?.map((location) => [location.uri, location.range.start.line]), [[tree.uri(BASE), line]]);
+    const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri: tree.uri(BASE) }, position: carets[0] });
+    assert.match((hover.contents as MarkupContent).value, /Applies to `settings\.cleanupPeriodDays`: `30`, set by \*\*base\*\*/);
   });
 });

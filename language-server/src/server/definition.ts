@@ -1,15 +1,16 @@
 /**
  * Go to definition. On a key: the place that sets the effective value (when this file wins, the values it
  * overrides instead, so the jump is never a no-op). On the project's `source.path`: the org's base layer. On a
- * `teams` entry: that team's layer file.
+ * `teams` entry: that team's layer file. On a `policy.locked` item or a server named in `policy.servers`: the
+ * place that sets what it names.
  */
 import { basename } from 'node:path';
 import type { DefinitionParams, Location } from 'vscode-languageserver/node';
 import type { Origin, ParsedLayer } from '../engine';
-import { locate } from '../engine';
+import { explainPath, locate } from '../engine';
 import { pathToUri } from './documents';
 import { layerDocument, type FeatureContext } from './featureContext';
-import { effectiveAt } from './paths';
+import { effectiveAt, isPolicyPath, lockedOrServerPath } from './paths';
 
 const FILE_START = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
@@ -28,6 +29,12 @@ export async function definition(context: FeatureContext, params: DefinitionPara
   if (target.layer.kind === 'project' && path[0] === 'teams' && path.length === 2 && located.node.type === 'scalar') {
     const team = findTeamLayer(layers, String(located.node.value));
     return team ? fileLocation(team) : null;
+  }
+
+  if (isPolicyPath(path) && located.node.type === 'scalar' && typeof located.node.value === 'string') {
+    const named = lockedOrServerPath(path, located.node.value);
+    const node = named ? explainPath(target.model.env, named) : undefined;
+    return node ? originLocations([node.origin]) : null;
   }
 
   const found = effectiveAt(target.model.env.tree, path, located.node);

@@ -5,11 +5,11 @@
 import type { Hover, HoverParams } from 'vscode-languageserver/node';
 import { MarkupKind } from 'vscode-languageserver/node';
 import type { EffectiveNode, Origin } from '../engine';
-import { locate } from '../engine';
+import { explainPath, locate } from '../engine';
 import { mergeStrategyAt, schemaAt } from '../engine/schema';
 import { code, formatValue, linkToOrigin, summariseItemOrigins } from './describe';
 import { layerDocument, type FeatureContext } from './featureContext';
-import { effectiveAt } from './paths';
+import { effectiveAt, isPolicyPath, lockedOrServerPath } from './paths';
 import { maskIfSecretLike } from './secretMask';
 
 export async function hover(context: FeatureContext, params: HoverParams): Promise<Hover | null> {
@@ -22,6 +22,13 @@ export async function hover(context: FeatureContext, params: HoverParams): Promi
 
   const description = schemaAt(path)?.description;
   if (description) sections.push(description);
+
+  if (target.model && isPolicyPath(path) && located.node.type === 'scalar' && typeof located.node.value === 'string') {
+    // A lock or a server rule names a path elsewhere: say what it currently holds.
+    const named = lockedOrServerPath(path, located.node.value);
+    const node = named ? explainPath(target.model.env, named) : undefined;
+    if (node) sections.push(`Applies to ${code(named as string)}: ${code(formatValue(maskIfSecretLike(node.path, node.value)))}, set by **${node.origin.label}** at ${linkToOrigin(node.origin, target.model.folder)}`);
+  }
 
   if (target.model) {
     const workspace = target.model.folder;

@@ -30,6 +30,18 @@ export function effectiveAt(tree: EffectiveNode, path: readonly string[], itemNo
   return { node };
 }
 
+/** An item of `policy.locked` or of `policy.servers.allowed`/`denied`. */
+export function isPolicyPath(path: readonly string[]): boolean {
+  return path[0] === 'policy' && ((path[1] === 'locked' && path.length === 3) || (path[1] === 'servers' && path.length === 4));
+}
+
+/** The dotted path a `policy.locked` item names, or the server entry a `policy.servers.*` item names. */
+export function lockedOrServerPath(path: readonly string[], value: string): string | undefined {
+  if (path[1] === 'locked') return value;
+  if (path[1] === 'servers' && !value.includes('*')) return `mcpServers.${value}`;
+  return undefined;
+}
+
 /** Splits `settings.permissions.allow` into segments; brackets are not used in our dotted paths. */
 export function splitDottedPath(dotted: string): string[] {
   return dotted.split('.').filter((segment) => segment.length > 0);
