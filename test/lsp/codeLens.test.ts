@@ -49,4 +49,17 @@ describe('LSP code lens', function () {
     assert.ok(denyLine > 0);
     assert.ok(!titles.some(([position]) => (position as { line: number }).line === denyLine), 'no lens on the unioned deny list');
   });
+
+  it('asks the editor to refresh lenses when another file of the stack changes them', async () => {
+    fixture = await startOnOrg();
+    const { client, tree } = fixture;
+    await client.open(tree.uri(BASE), tree.text(BASE));
+    const before = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: tree.uri(BASE) } });
+    assert.equal(before.length, 1);
+    const refreshed = client.nextCodeLensRefresh();
+    await client.open(tree.uri(LOCAL), 'version: 1\n');
+    await refreshed;
+    const after = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: tree.uri(BASE) } });
+    assert.deepEqual(after.map((lens) => lens.command?.title), ['overridden in team web layer → effective: claude-opus-4-1']);
+  });
 });

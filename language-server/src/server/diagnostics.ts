@@ -18,6 +18,8 @@ export interface DiagnosticsDeps {
   documents: OpenDocuments;
   registry: WorkspaceRegistry;
   delayMs: number;
+  /** Called after stacks were recomputed: lenses of other open files may have changed. */
+  onStacksChanged?: () => void;
 }
 
 export class DiagnosticsService {
@@ -99,6 +101,7 @@ export class DiagnosticsService {
     }
     for (const file of touched) this.publish(file, changed.includes(file));
     for (const [model, files] of refreshed) this.notifyStackChanged(model, files);
+    if (refreshed.size > 0) this.deps.onStacksChanged?.();
   }
 
   private publish(file: string, force: boolean): void {

@@ -2,6 +2,7 @@
  * The facade over the server's features: owns the open buffers, the workspaces and the diagnostics scheduler,
  * and hands each request to the unit that answers it. Handlers in main.ts look nothing up themselves.
  */
+import { CodeLensRefreshRequest } from 'vscode-languageserver/node';
 import type {
   CodeActionParams,
   CodeLensParams,
@@ -36,6 +37,8 @@ export interface LanguageServiceOptions {
   secretNames?: readonly string[];
   /** Folder of the user layer when the client overrides it. */
   userConfigDir?: string;
+  /** The client can be asked to re-request code lenses (`workspace/codeLens/refresh`). */
+  codeLensRefresh?: boolean;
 }
 
 export function createLanguageService(options: LanguageServiceOptions) {
@@ -54,6 +57,8 @@ export function createLanguageService(options: LanguageServiceOptions) {
     documents,
     registry,
     delayMs: options.diagnosticsDelayMs,
+    // An edit in local.yaml changes the lenses of base.yaml, which the editor would not ask for again by itself.
+    onStacksChanged: options.codeLensRefresh ? () => void options.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined) : undefined,
   });
   const context: FeatureContext = { documents, registry, flushPending: () => diagnostics.flush() };
 

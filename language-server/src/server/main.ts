@@ -32,6 +32,7 @@ connection.onInitialize((params) => {
     diagnosticsDelayMs: options.diagnosticsDelayMs ?? DEFAULT_DIAGNOSTICS_DELAY_MS,
     secretNames: options.secretNames,
     userConfigDir: options.userConfigDir,
+    codeLensRefresh: params.capabilities.workspace?.codeLens?.refreshSupport === true,
   });
   let folders = (params.workspaceFolders ?? []).map((folder) => folder.uri);
   if (folders.length === 0 && params.rootUri) folders = [params.rootUri];

@@ -55,7 +55,7 @@ const CAPABILITIES: ClientCapabilities = {
     codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } },
     publishDiagnostics: { relatedInformation: true, versionSupport: true },
   },
-  workspace: { workspaceFolders: true, configuration: true },
+  workspace: { workspaceFolders: true, configuration: true, codeLens: { refreshSupport: true } },
 };
 
 export class LspClient {
@@ -63,6 +63,14 @@ export class LspClient {
   readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
   /** Every custom notification received, by method. */
   readonly notifications: { method: string; params: unknown }[] = [];
+  /** How many times the server asked to re-request code lenses. */
+  codeLensRefreshes = 0;
+  private refreshWaiters: (() => void)[] = [];
+
+  /** Resolves at the server's next `workspace/codeLens/refresh` request. */
+  nextCodeLensRefresh(): Promise<void> {
+    return new Promise((resolve) => this.refreshWaiters.push(resolve));
+  }
   private readonly versions = new Map<string, number>();
   private waiters: Waiter[] = [];
   private notificationWaiters: { method: string; accept: (params: unknown) => boolean; resolve: (params: unknown) => void; timer: NodeJS.Timeout }[] = [];
@@ -98,6 +106,11 @@ export class LspClient {
     });
     connection.onRequest('client/registerCapability', () => null);
     connection.onRequest('window/workDoneProgress/create', () => null);
+    connection.onRequest('workspace/codeLens/refresh', () => {
+      this.codeLensRefreshes++;
+      for (const resolve of this.refreshWaiters.splice(0)) resolve();
+      return null;
+    });
   }
 
   static async start(options: StartOptions = {}): Promise<LspClient> {
