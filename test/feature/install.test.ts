@@ -270,5 +270,13 @@ describe('dev container feature installed into a Debian bookworm root', function
       assert.match(tools.stdout, /^v(1[89]|[2-9]\d)\./);
       assert.deepEqual(readdirSync(root.path('var/lib/apt/lists')), [], 'apt lists are cleaned');
     });
+
+    it('applies the layers when the container runs as root, the remote user of a plain image', () => {
+      copyExample(root.path('/workspaces/examples'));
+      const created = runLifecycle(root, 'postCreateCommand', { name: 'root', home: '/root' }, WORKSPACE);
+      assert.equal(created.status, 0, created.output);
+      assert.match(created.stdout, /claude-env: applied: /);
+      assert.ok(existsSync(root.path(join(WORKSPACE, '.mcp.json'))), created.output);
+    });
   });
 });

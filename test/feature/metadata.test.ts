@@ -66,10 +66,11 @@ describe('dev container feature metadata', () => {
     }
   });
 
-  it('installs after the node and common-utils features and adds the extension to VS Code', () => {
+  it('installs after the node and common-utils features and adds this repository\'s extension to VS Code', () => {
     const metadata = featureMetadata();
     assert.deepEqual(metadata.installsAfter, ['ghcr.io/devcontainers/features/node', 'ghcr.io/devcontainers/features/common-utils']);
-    assert.deepEqual((metadata.customizations as { vscode: { extensions: string[] } }).vscode.extensions, ['claude-env.claude-env']);
+    const extension = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { publisher: string; name: string };
+    assert.deepEqual((metadata.customizations as { vscode: { extensions: string[] } }).vscode.extensions, [`${extension.publisher}.${extension.name}`]);
   });
 
   it('runs lifecycle scripts that install.sh copies out of the temporary feature folder', () => {
