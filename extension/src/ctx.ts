@@ -23,8 +23,25 @@ export class Ctx implements vscode.Disposable {
   /** Why the client is not running, when it is not (shown by commands and views). */
   notRunningReason = 'the language server is starting';
 
+  private readonly editorSubscription: vscode.Disposable;
+  private shownFolder: string | undefined;
+
   constructor(readonly extension: vscode.ExtensionContext) {
     this.output = vscode.window.createOutputChannel('Claude Env', { log: true });
+    this.shownFolder = this.folderKey();
+    // In a multi-root window the views follow the layer file being edited; switching editors inside one
+    // folder changes nothing, so only a change of folder refetches.
+    this.editorSubscription = vscode.window.onDidChangeActiveTextEditor(() => {
+      const folder = this.folderKey();
+      if (folder === this.shownFolder) return;
+      this.shownFolder = folder;
+      this.stackChanged.fire(undefined);
+    });
+  }
+
+  private folderKey(): string | undefined {
+    const uri = this.currentWorkspaceUri();
+    return uri ? (vscode.workspace.getWorkspaceFolder(uri)?.uri ?? uri).toString() : undefined;
   }
 
   get client(): LanguageClient | undefined {
@@ -92,6 +109,7 @@ export class Ctx implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.editorSubscription.dispose();
     void this.stop();
     this.stackChanged.dispose();
     this.output.dispose();
