@@ -19,11 +19,21 @@ export type DesktopAvailability =
   | { available: false; reason: string };
 
 /** Decides whether desktop VS Code can run here, without touching the network. */
-export function desktopAvailability(repoRoot: string, env: NodeJS.ProcessEnv = process.env): DesktopAvailability {
+export function desktopAvailability(
+  repoRoot: string,
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): DesktopAvailability {
   if (env.CLAUDE_ENV_VSCODE_DESKTOP === '0') return { available: false, reason: 'disabled by CLAUDE_ENV_VSCODE_DESKTOP=0' };
-  if (process.platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) {
+  const found = findDesktopVsCode(repoRoot, env);
+  if (!found.available) return found;
+  if (platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) {
     return { available: false, reason: 'desktop VS Code needs a display; run under `xvfb-run -a` (DISPLAY is not set)' };
   }
+  return found;
+}
+
+function findDesktopVsCode(repoRoot: string, env: NodeJS.ProcessEnv): DesktopAvailability {
   const executablePath = env.CLAUDE_ENV_VSCODE_EXECUTABLE;
   if (executablePath) {
     return existsSync(executablePath)
@@ -31,9 +41,9 @@ export function desktopAvailability(repoRoot: string, env: NodeJS.ProcessEnv = p
       : { available: false, reason: `CLAUDE_ENV_VSCODE_EXECUTABLE=${executablePath} does not exist` };
   }
   const wanted = env.CLAUDE_ENV_VSCODE_VERSION ?? 'stable';
+  if (env.CLAUDE_ENV_VSCODE_DESKTOP === '1') return { available: true, version: wanted };
   const cacheDir = join(repoRoot, '.vscode-test');
   const cached = existsSync(cacheDir) ? readdirSync(cacheDir).filter((name) => /^vscode-(linux|darwin|win32)/.test(name)) : [];
-  if (env.CLAUDE_ENV_VSCODE_DESKTOP === '1') return { available: true, version: wanted };
   if (cached.length > 0) {
     // test-electron names its cache folder vscode-<platform>-<version>.
     const version = wanted === 'stable' ? (cached[cached.length - 1]?.split('-').pop() ?? 'stable') : wanted;
@@ -42,7 +52,7 @@ export function desktopAvailability(repoRoot: string, env: NodeJS.ProcessEnv = p
   return {
     available: false,
     reason:
-      'no desktop VS Code is cached under .vscode-test/ and downloading is not enabled; where VS Code can be downloaded set CLAUDE_ENV_VSCODE_DESKTOP=1, or point CLAUDE_ENV_VSCODE_EXECUTABLE at an installed VS Code',
+      'no desktop VS Code is cached under .vscode-test/ and downloading it is not enabled (a machine without internet cannot download it); where VS Code can be downloaded set CLAUDE_ENV_VSCODE_DESKTOP=1, or point CLAUDE_ENV_VSCODE_EXECUTABLE at an installed VS Code',
   };
 }
 
