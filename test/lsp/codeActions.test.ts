@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
-import type { CodeAction, Diagnostic, DocumentSymbol } from 'vscode-languageserver-protocol/node';
+import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { yaml } from './support/carets';
-import { BASE, LOCAL, startOnOrg, type ServerFixture } from './support/orgFixture';
+import { LOCAL, startOnOrg, type ServerFixture } from './support/orgFixture';
 
-describe('LSP quick fixes and document symbols', function () {
+describe('LSP quick fixes', function () {
   this.timeout(20_000);
   let fixture: ServerFixture;
 
@@ -58,20 +58,5 @@ describe('LSP quick fixes and document symbols', function () {
     await client.open(uri, text);
     const fixed = await applyFix(uri, text, 'schema.missingProperty');
     assert.equal(fixed.split('\n').slice(4).join('\n'), '      - hooks: \n        matcher: Bash\n');
-  });
-
-  it('outlines a layer file with nested keys and value details', async () => {
-    fixture = await startOnOrg();
-    const { client, tree } = fixture;
-    await client.open(tree.uri(BASE), tree.text(BASE));
-    const symbols = await client.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri: tree.uri(BASE) } });
-    assert.deepEqual(symbols.map((symbol) => symbol.name), ['version', 'settings', 'mcpServers', 'policy']);
-    const settings = symbols[1];
-    assert.deepEqual(settings.children?.map((symbol) => [symbol.name, symbol.detail ?? '']), [
-      ['model', 'claude-sonnet-4-5'],
-      ['cleanupPeriodDays', '30'],
-      ['permissions', ''],
-    ]);
-    assert.deepEqual(settings.selectionRange, { start: { line: 1, character: 0 }, end: { line: 1, character: 8 } });
   });
 });
