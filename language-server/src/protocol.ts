@@ -224,6 +224,8 @@ export interface ClaudeEnvInitializationOptions {
 export const ServerDiagnosticCodes = {
   /** A stdio server's `command` is not an executable on PATH. */
   commandNotOnPath: 'server.commandNotFound',
+  /** A stdio server's `cwd` folder does not exist. */
+  cwdMissing: 'server.cwdMissing',
 } as const;
 
 /** Command ids the server asks the client to run (from code lenses). */

@@ -111,6 +111,26 @@ describe('LSP diagnostics', function () {
     assert.deepEqual(missing.range, { start: carets[0], end: carets[1] });
   });
 
+  it('warns when a stdio server runs in a folder that does not exist, at the cwd value', async () => {
+    fixture = await startOnOrg();
+    const { client, tree } = fixture;
+    const local = tree.uri(LOCAL);
+    await client.open(local, tree.text(LOCAL));
+    const { text, carets } = withCarets(yaml`
+      version: 1
+      mcpServers:
+        context7:
+          cwd: |tools/missing|
+    `);
+    await client.change(local, text);
+    const diagnostics = await client.waitForDiagnostics(local, withCode('server.cwdMissing'));
+    const missing = diagnostics.find((diagnostic) => diagnostic.code === 'server.cwdMissing')!;
+    assert.equal(missing.severity, DiagnosticSeverity.Warning);
+    assert.deepEqual(missing.range, { start: carets[0], end: carets[1] });
+    await client.change(local, text.replace('tools/missing', '.claude-env'));
+    await client.waitForDiagnostics(local, (found) => !withCode('server.cwdMissing')(found));
+  });
+
   it('warns about a literal API key with a quick fix that replaces it by a secret reference', async () => {
     fixture = await startOnOrg();
     const { client, tree } = fixture;

@@ -4,6 +4,7 @@
  */
 import type { Diagnostic, EffectiveEnvironment } from '../../engine';
 import { commandNotOnPathRule } from './commandNotOnPath';
+import { cwdMissingRule } from './cwdMissing';
 
 /** A check over a workspace's merged environment. */
 export interface WorkspaceRule {
@@ -14,7 +15,7 @@ export interface WorkspaceRule {
 
 /** The rules every workspace runs. */
 export function defaultRules(): WorkspaceRule[] {
-  return [commandNotOnPathRule()];
+  return [commandNotOnPathRule(), cwdMissingRule()];
 }
 
 /** Runs every rule; a rule that throws is logged as absent rather than taking the server's diagnostics down. */
