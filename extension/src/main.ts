@@ -24,14 +24,16 @@ export function activate(extension: vscode.ExtensionContext): ClaudeEnvApi {
   const layers = new LayersTreeProvider(context);
   const effective = new EffectiveTreeProvider(context);
   const statusBar = new StackStatusBar(context);
+  const effectiveDocuments = new EffectiveDocumentProvider(context);
   extension.subscriptions.push(
     context,
     layers,
     effective,
     statusBar,
+    effectiveDocuments,
     vscode.window.registerTreeDataProvider(LAYERS_VIEW_ID, layers),
     vscode.window.registerTreeDataProvider(EFFECTIVE_VIEW_ID, effective),
-    vscode.workspace.registerTextDocumentContentProvider(EFFECTIVE_SCHEME, new EffectiveDocumentProvider(context)),
+    vscode.workspace.registerTextDocumentContentProvider(EFFECTIVE_SCHEME, effectiveDocuments),
     ...registerCommands(context, COMMAND_TABLE),
     watchOrgLayerFiles(context),
     vscode.workspace.onDidChangeConfiguration((event) => {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExplainResult } from '../../../language-server/src/protocol';
-import { activeApi, diagnosticsWhen, openInEditor, positionOf, workspacePath } from './helpers';
+import { activeApi, diagnosticsWhen, openInEditor, positionOf, replaceText, whenEvent, workspacePath } from './helpers';
 
 describe('commands that read', () => {
   it('Show Effective Configuration opens the merged configuration as read-only JSON', async () => {
@@ -14,6 +14,23 @@ describe('commands that read', () => {
     assert.equal(effective.settings.model, 'claude-sonnet-4-5');
     assert.deepEqual(Object.keys(effective.mcpServers).sort(), ['context7', 'everything', 'magic', 'playwright', 'sequential-thinking']);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('keeps the effective configuration document in step with unsaved edits', async () => {
+    await activeApi();
+    const effective = await vscode.commands.executeCommand<vscode.TextDocument>('claudeEnv.showEffectiveConfiguration');
+    assert.ok(effective);
+    const editor = await openInEditor('.claude-env', 'local.yaml');
+    try {
+      await replaceText(editor, 'version: 1\nsettings:\n  model: claude-haiku-4-5\n');
+      await whenEvent(
+        vscode.workspace.onDidChangeTextDocument,
+        () => (effective.getText().includes('"model": "claude-haiku-4-5"') ? true : undefined),
+        'the effective document to show the edited model',
+      );
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
   });
 
   it('Explain Setting at Cursor names the winning layer and line, and what it overrode', async () => {
