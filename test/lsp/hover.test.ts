@@ -62,6 +62,22 @@ describe('LSP hover', function () {
     assert.doesNotMatch(text, /resolved-value-must-not-leak/);
   });
 
+  it('masks a literal credential in the effective value instead of repeating it', async () => {
+    const marked = yaml`
+      version: 1
+      mcpServers:
+        context7:
+          env:
+            API_K|EY: ghp_Zq8xV2mN4pL7rT1wY6uB9cE3fH5jK0sDa1b2
+    `;
+    fixture = await startOnOrg({ [LOCAL]: marked });
+    const { client, tree } = fixture;
+    await client.open(tree.uri(LOCAL), tree.text(LOCAL));
+    const text = await hoverAt(tree.uri(LOCAL), tree.carets(LOCAL)[0]);
+    assert.match(text, /Effective value: `•••••• \(literal credential hidden\)`/);
+    assert.doesNotMatch(text, /ghp_Zq8x/);
+  });
+
   it('shows which layer contributed an item of a unioned permission list', async () => {
     fixture = await startOnOrg();
     const { client, tree } = fixture;

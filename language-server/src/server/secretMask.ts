@@ -1,20 +1,14 @@
 /**
- * Keeps literal credentials out of hovers and lenses. References (`${secret:…}`) are shown as written; a literal
- * in a credential-looking place is replaced, because the hover of one file may show a value from another.
+ * Keeps literal credentials out of hovers, lenses and the outline. References (`${secret:…}`) are shown as
+ * written; a literal that the secrets check would flag is masked, because the hover of one file may show a value
+ * written in another, and a screen share should not leak it.
  */
-const CREDENTIAL_KEY = /(key|token|secret|password|passwd|auth|credential|bearer)/i;
+import { findLiteralSecrets } from '../engine/secrets';
 
-export const MASKED_VALUE = '•••••• (literal value hidden)';
+export const MASKED_VALUE = '•••••• (literal credential hidden)';
 
 export function maskIfSecretLike(path: readonly string[], value: unknown): unknown {
-  if (typeof value !== 'string' || value.includes('${')) return value;
-  const last = path[path.length - 1] ?? '';
-  const inVariables = path.includes('env') || path.includes('headers');
-  if (CREDENTIAL_KEY.test(last) || (inVariables && looksLikeToken(value))) return MASKED_VALUE;
-  return value;
-}
-
-/** Long, mixed-character strings without spaces: the shape of API keys and tokens. */
-function looksLikeToken(value: string): boolean {
-  return value.length >= 20 && !/\s/.test(value) && /[0-9]/.test(value) && /[A-Za-z]/.test(value);
+  if (typeof value !== 'string') return value;
+  const keyName = path[path.length - 1] ?? '';
+  return findLiteralSecrets(value, keyName).length > 0 ? MASKED_VALUE : value;
 }
