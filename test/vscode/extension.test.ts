@@ -5,7 +5,9 @@
  * be downloaded or is cached (see runElectron.ts); where it cannot, this file says so in the test output.
  */
 import * as assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { desktopAvailability, runElectronSuite } from './runElectron';
 import { formatReport, repoRoot, runWebSuite, type WebSuiteRun } from './runWeb';
 import { expandView, notificationInCenter, openClaudeEnvSidebar, rowTexts, runFromCommandPalette } from './ui';
@@ -18,6 +20,8 @@ describe('extension in the VS Code server’s browser workbench (headless Chromi
 
   describe('trusted folder', () => {
     let run: WebSuiteRun | undefined;
+    let person: Page | undefined;
+    const personPage = async () => (person ??= await (run as WebSuiteRun).openWorkbench());
     before(async () => {
       run = await runWebSuite({ mode: 'trusted', resultsDir: join(repoRoot, 'test-results', 'vscode-web-trusted') });
       console.log(formatReport(run));
@@ -33,7 +37,7 @@ describe('extension in the VS Code server’s browser workbench (headless Chromi
     });
 
     it('shows the layer stack when a person opens the Claude Env activity bar', async () => {
-      const page = await (run as WebSuiteRun).openWorkbench();
+      const page = await personPage();
       await openClaudeEnvSidebar(page);
       const layers = await rowTexts(await expandView(page, 'Layers'), 4);
       assert.deepEqual(layers.slice(0, 4), ['base no problems', 'team web 1 error', 'project no problems', 'local no problems']);
@@ -49,6 +53,28 @@ describe('extension in the VS Code server’s browser workbench (headless Chromi
       await tooltip.waitFor({ state: 'visible' });
       assert.match(await tooltip.innerText(), /team web at web\.yaml:5/);
       await page.screenshot({ path: join((run as WebSuiteRun).resultsDir, 'claude-env-sidebar.png') });
+    });
+
+    it('asks a person before Apply replaces a file edited by hand, and keeps a backup', async () => {
+      const page = await personPage();
+      const workspace = (run as WebSuiteRun).workspace;
+      const mcpJson = join(workspace, '.mcp.json');
+      const handEdited = '{ "mcpServers": { "by-hand": { "command": "true" } } }\n';
+      writeFileSync(mcpJson, handEdited);
+      await runFromCommandPalette(page, 'Claude Env: Apply');
+      const dialog = page.getByRole('dialog').filter({ hasText: 'edited by hand' });
+      await dialog.waitFor({ state: 'visible' });
+      assert.match(await dialog.innerText(), /\.mcp\.json/);
+      await page.screenshot({ path: join((run as WebSuiteRun).resultsDir, 'apply-drift-prompt.png') });
+      await dialog.getByRole('button', { name: 'Replace' }).click();
+      // The write happens in the extension host; the file system offers this test no event to wait on.
+      const deadline = Date.now() + 20_000;
+      while (readFileSync(mcpJson, 'utf8') === handEdited && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.notEqual(readFileSync(mcpJson, 'utf8'), handEdited, 'Apply replaced the file after the person agreed');
+      const backups = join(workspace, '.claude-env', 'backups');
+      assert.ok(existsSync(backups));
+      const saved = readdirSync(backups, { recursive: true }).map(String).map((name) => join(backups, name));
+      assert.ok(saved.some((file) => !file.endsWith('/') && existsSync(file) && readFileSync(file, 'utf8') === handEdited), 'the hand edit is backed up');
     });
   });
 
