@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { Hover, MarkupContent } from 'vscode-languageserver-protocol/node';
 import { withCarets, yaml } from './support/carets';
-import { BASE, LOCAL, startOnOrg, TEAM, type ServerFixture } from './support/orgFixture';
+import { BASE, LOCAL, PROJECT, startOnOrg, TEAM, type ServerFixture } from './support/orgFixture';
 
 describe('LSP hover', function () {
   this.timeout(20_000);
@@ -76,6 +76,15 @@ describe('LSP hover', function () {
     const text = await hoverAt(tree.uri(LOCAL), tree.carets(LOCAL)[0]);
     assert.match(text, /Effective value: `•••••• \(literal credential hidden\)`/);
     assert.doesNotMatch(text, /ghp_Zq8x/);
+  });
+
+  it('names every layer that merged into a map', async () => {
+    fixture = await startOnOrg();
+    const { client, tree } = fixture;
+    const { text, carets } = withCarets(tree.text(PROJECT).replace('settings:', 'sett|ings:'));
+    await client.open(tree.uri(PROJECT), text);
+    const hover = await hoverAt(tree.uri(PROJECT), carets[0]);
+    assert.match(hover, /Merged from \*\*base\*\*, \*\*team web\*\*, \*\*project\*\*, \*\*local\*\*/);
   });
 
   it('shows which layer contributed an item of a unioned permission list', async () => {

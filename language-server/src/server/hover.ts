@@ -61,10 +61,17 @@ function describeEffective(
     return lines.join('\n\n');
   }
   const isMap = node.children !== undefined;
-  if (!isMap) lines.push(`Effective value: ${code(formatValue(maskIfSecretLike(path, node.value)))}`);
+  if (isMap) {
+    // A map has no single author: every layer that wrote keys under it merged into it.
+    const writers = [node.origin, ...(node.contributors ?? [])];
+    const labels = [...new Set(writers.map((origin) => `**${origin.label}**`))];
+    lines.push(`Merged from ${labels.join(', ')}`);
+    return lines.join('\n\n');
+  }
+  lines.push(`Effective value: ${code(formatValue(maskIfSecretLike(path, node.value)))}`);
   lines.push(`Set by **${node.origin.label}** at ${linkToOrigin(node.origin, workspace)}`);
   const unioned = Array.isArray(node.value) && mergeStrategyAt(path) === 'union';
-  if (node.origin.file !== file && !isMap && !unioned) {
+  if (node.origin.file !== file && !unioned) {
     lines.push(`_The value in this file is overridden._`);
   }
   if (unioned && node.itemOrigins && node.itemOrigins.length > 0) {
