@@ -97,10 +97,15 @@ export function createLanguageService(options: LanguageServiceOptions) {
       await diagnostics.validateNow(stackFiles);
     },
 
-    opened(uri: string, languageId: string, version: number, text: string): Promise<void> {
+    async opened(uri: string, languageId: string, version: number, text: string): Promise<void> {
       const document = documents.open(uri, languageId, version, text);
       const path = uriToPath(uri);
-      return document && path ? diagnostics.validateNow([path]) : Promise.resolve();
+      if (!document || !path) return;
+      await diagnostics.validateNow([path]);
+      // After the first diagnostics are out, while the person reads the file.
+      setImmediate(() => {
+        for (const model of registry.modelsFor(path)) void guarded('Preparing the parse cache', undefined, async () => model.warm(path));
+      });
     },
 
     changed(uri: string, version: number, changes: Parameters<OpenDocuments['change']>[2]): void {

@@ -25,6 +25,9 @@ export interface WorkspaceModelDeps {
   userConfigDir?: string;
 }
 
+/** Files smaller than this parse whole in a few milliseconds: no need to prepare their chunks. */
+const WARM_MIN_CHARS = 20_000;
+
 /** A parsed layer remembered with the exact text it came from. */
 interface CachedParse {
   text: string;
@@ -116,6 +119,19 @@ export class WorkspaceModel {
     const secretDiagnostics = secretFindings.filter((diagnostic) => !heldByClient(diagnostic, clientSecrets));
     this.byFile = groupByFile([...env.diagnostics, ...secretDiagnostics, ...runWorkspaceRules(this.deps.rules, env)]);
     return [...new Set([...before, ...this.reportedFiles()])];
+  }
+
+  /**
+   * Prepares the chunk cache of an opened file, so that the first keystroke in a large file costs one chunk
+   * rather than a parse of every chunk. Runs when the editor is idle after opening; the result is the same
+   * layer, so nothing needs re-validating.
+   */
+  warm(file: string): void {
+    const layer = this.layerOf(file);
+    if (!layer || this.parsers.has(file) || layer.text.length < WARM_MIN_CHARS) return;
+    const parser = new IncrementalLayerParser();
+    this.parsers.set(file, parser);
+    parser.parse(file, layer.text, layer.kind, layer.label);
   }
 
   private needsDiscovery(changed: ReadonlySet<string>): boolean {
