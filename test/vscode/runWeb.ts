@@ -57,6 +57,9 @@ const chromiumArgs = [
   '--disable-component-update',
   '--disable-sync',
   '--no-first-run',
+  // Its crash handler runs as a separate process that can outlive the browser on a shared machine.
+  '--disable-crash-reporter',
+  '--disable-breakpad',
 ];
 
 /** Headless Debian Chromium for the workbench, with nothing that reaches out to the network on its own. */
