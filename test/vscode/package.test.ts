@@ -57,6 +57,7 @@ describe('the packaged extension (.vsix)', function () {
     server = await startVsCodeServer({ toolchain, dataDir, trusted: true, env: workspace.env, logFile: join(resultsDir, 'server.log') });
     browser = await launchChromium(toolchain);
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.setDefaultTimeout(60_000);
     // No development payload: VS Code runs the installed copy, as it would for a user.
     await page.goto(server.workbenchUrl(workspace.folder));
     await openClaudeEnvSidebar(page);

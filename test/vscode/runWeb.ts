@@ -123,6 +123,8 @@ export async function runWebSuite(options: WebSuiteOptions): Promise<WebSuiteRun
     const openWorkbench = async () => {
       await page.close();
       const person = await (browser as Browser).newPage({ viewport: { width: 1400, height: 900 } });
+      // Two cores shared with the language server and the extension host: give the UI time before failing.
+      person.setDefaultTimeout(60_000);
       person.on('pageerror', (error) => appendFileSync(workbenchLog, `[pageerror] ${error.stack ?? error}\n`));
       await person.goto(running.workbenchUrl(workspace, { extensionPath: repoRoot }));
       return person;
