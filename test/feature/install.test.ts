@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join, relative } from 'node:path';
 import { DebianRoot, REPO_ROOT, type RunResult } from './debianRoot';
 import { addNodeFeatureLayout, containerEnv, installFeature, NODE_FEATURE_ENV, packagedFeature, runLifecycle } from './featureInstall';
+import { runTestScript } from './featuresTest';
 import { assertSameAsDesktop, assertServerResult, copyExample, createContainer, DEV, ownerOf, USER_FILES, WORKSPACE } from './workspace';
 
 describe('dev container feature installed into a Debian bookworm root', function () {
@@ -269,6 +270,13 @@ describe('dev container feature installed into a Debian bookworm root', function
       assert.equal(tools.status, 0, tools.output);
       assert.match(tools.stdout, /^v(1[89]|[2-9]\d)\./);
       assert.deepEqual(readdirSync(root.path('var/lib/apt/lists')), [], 'apt lists are cleaned');
+    });
+
+    it('passes the debian_without_node scenario script of `devcontainer features test`', function () {
+      this.timeout(6 * 60_000);
+      const tested = runTestScript(root, 'debian_without_node', 'root', containerEnv('root', '/root'));
+      assert.equal(tested.status, 0, tested.output);
+      assert.match(tested.stdout, /Test Passed!/);
     });
 
     it('applies the layers when the container runs as root, the remote user of a plain image', () => {

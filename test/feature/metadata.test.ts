@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import Ajv from 'ajv';
 import { REPO_ROOT } from './debianRoot';
 import { FEATURE_DIR, featureMetadata, optionVariable } from './featureInstall';
+import { SCENARIO_DIR } from './featuresTest';
 
 const SHARED_SCHEMA = join(REPO_ROOT, '..', 'shared', 'data', 'devContainerFeature.schema.json');
 const SCRIPTS = ['install.sh', 'lifecycle/post-create.sh', 'lifecycle/post-start.sh'];
-const SCENARIO_DIR = join(REPO_ROOT, 'devcontainer-feature', 'test', 'claude-env');
 
 /** The `VAR="${OPTION:-default}"` lines that open install.sh, keyed by OPTION. */
 function installDefaults(): Map<string, { variable: string; value: string }> {
