@@ -80,8 +80,12 @@ export interface EffectiveNodeJson {
   overridden: OriginJson[];
   /** Map children by key, in output order. */
   children?: Record<string, EffectiveNodeJson>;
-  /** For union arrays: where each item came from, in the order of `value`. */
+  /** For arrays: where each item came from, in the order of `value`. */
   itemOrigins?: OriginJson[];
+  /** For maps and union arrays: the later layers that merged into the value `origin` introduced. */
+  contributors?: OriginJson[];
+  /** The key was deleted by `origin` (`$delete`); it has no effective value. */
+  deleted?: boolean;
 }
 
 /** An effective MCP server (references unresolved). */

@@ -40,6 +40,7 @@ describe('claudeEnv/ custom requests', function () {
     assert.deepEqual(model.overridden.map((origin) => origin.label), ['team web', 'base']);
     assert.deepEqual(result.servers.map((server) => server.name), ['context7']);
     assert.deepEqual(result.tree.children?.settings.children?.permissions.children?.allow.itemOrigins?.map((origin) => origin.kind), ['team', 'project']);
+    assert.deepEqual(result.tree.children?.settings.contributors?.map((origin) => origin.kind), ['team', 'project', 'local']);
   });
 
   it('explains a dotted path with the file and line that set it', async () => {

@@ -115,6 +115,8 @@ export function nodeJson(node: EffectiveNode): EffectiveNodeJson {
     for (const [key, child] of node.children) json.children[key] = nodeJson(child);
   }
   if (node.itemOrigins) json.itemOrigins = node.itemOrigins.map(originJson);
+  if (node.contributors && node.contributors.length > 0) json.contributors = node.contributors.map(originJson);
+  if (node.deleted) json.deleted = true;
   return json;
 }
 
