@@ -17,6 +17,8 @@ export interface DiscoverOptions {
   userConfigDir?: string;
   /** Team selection that replaces the project's `teams` list (e.g. the dev container's `team` option). */
   teams?: string[];
+  /** Parses one layer file (default `parseLayer`); the language server passes one backed by its parse cache. */
+  parse?: (file: string, text: string, kind: LayerKind, label: string) => ParsedLayer;
 }
 
 const LAYER_EXTENSIONS = ['.yaml', '.yml', '.json'];
@@ -41,7 +43,8 @@ export function discoverStack(workspace: string, options: DiscoverOptions = {}):
   const env = options.env ?? process.env;
   const root = resolve(workspace);
   const stack: LayerStack = { workspace: root, layers: [], diagnostics: [] };
-  const load = (path: string, kind: LayerKind, label: string, text: string) => parseLayer(path, text, kind, label);
+  const parse = options.parse ?? parseLayer;
+  const load = (path: string, kind: LayerKind, label: string, text: string) => parse(path, text, kind, label);
 
   const projectFile = findLayerFile(join(root, '.claude-env', 'project'), reader, stack.diagnostics);
   let project: ParsedLayer | undefined;

@@ -30,4 +30,5 @@ export { discoverStack, findProjectLayer, userConfigDir, type DiscoverOptions } 
 export { mergeStack, loadEnvironment } from './merge';
 export { explainPath, nodeAtPath, effectiveNodeAt } from './provenance';
 export { locate, type Located } from './locate';
-export { nodeRealFs } from './fs';
+export { nodeRealFs, overlayReader } from './fs';
+export { schemaAt, childSchema, mergeStrategyAt, type SchemaNode } from './schema';

@@ -4,7 +4,7 @@
  */
 import type { CodeLens, CodeLensParams } from 'vscode-languageserver/node';
 import type { EffectiveNode, MapNode } from '../engine';
-import { mergeStrategyAt } from '../engine/schema';
+import { mergeStrategyAt } from '../engine';
 import { ClientCommands } from '../protocol';
 import { formatValue } from './describe';
 import { layerDocument, type FeatureContext } from './featureContext';

@@ -14,7 +14,7 @@ import {
   type CompletionParams,
 } from 'vscode-languageserver/node';
 import type { SourceNode } from '../engine';
-import { childSchema, schemaAt, type SchemaNode } from '../engine/schema';
+import { childSchema, schemaAt, type SchemaNode } from '../engine';
 import { findReferences } from '../engine/secrets/references';
 import { cursorContext, type CursorContext } from './cursorContext';
 import { layerDocument, type FeatureContext, type LayerDocument } from './featureContext';

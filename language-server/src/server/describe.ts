@@ -4,7 +4,7 @@
  */
 import { isAbsolute, relative } from 'node:path';
 import type { EffectiveNode, Origin } from '../engine';
-import { mergeStrategyAt } from '../engine/schema';
+import { mergeStrategyAt } from '../engine';
 import { pathToUri } from './documents';
 
 const MAX_VALUE_LENGTH = 120;

@@ -6,7 +6,7 @@ import type { Hover, HoverParams } from 'vscode-languageserver/node';
 import { MarkupKind } from 'vscode-languageserver/node';
 import type { EffectiveNode, Origin } from '../engine';
 import { explainPath, locate } from '../engine';
-import { mergeStrategyAt, schemaAt } from '../engine/schema';
+import { mergeStrategyAt, schemaAt } from '../engine';
 import { code, formatValue, linkToOrigin, summariseItemOrigins } from './describe';
 import { layerDocument, type FeatureContext } from './featureContext';
 import { effectiveAt, isPolicyPath, lockedOrServerPath } from './paths';

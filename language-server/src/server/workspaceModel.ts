@@ -8,7 +8,7 @@
  * the stack yet (a `local.yaml` being created).
  */
 import type { Diagnostic, EffectiveEnvironment, FileReader, LayerStack, ParsedLayer } from '../engine';
-import { discoverStack, mergeStack } from '../engine';
+import { discoverStack, mergeStack, parseLayer } from '../engine';
 import { checkSecrets, type SecretProvider } from '../engine/secrets';
 import { IncrementalLayerParser } from './incrementalParse';
 import { runWorkspaceRules, type WorkspaceRule } from './rules';
@@ -106,6 +106,11 @@ export class WorkspaceModel {
     if (!this.stack || !changed || this.needsDiscovery(changed)) {
       this.stack = discoverStack(this.folder, {
         reader: this.deps.reader,
+        // Discovery re-reads every layer; a file whose text did not change keeps its parse.
+        parse: (file, text, kind, label) => {
+          const cached = this.parses.get(file);
+          return cached && cached.text === text && cached.layer.kind === kind && cached.layer.label === label ? cached.layer : parseLayer(file, text, kind, label);
+        },
         ...(this.deps.userConfigDir ? { userConfigDir: this.deps.userConfigDir } : {}),
       });
       for (const layer of this.stack.layers) this.parses.set(layer.file, { text: layer.text, layer });
