@@ -20,6 +20,7 @@ export async function run(): Promise<void> {
   require('./commands.test');
   if (mode === 'trusted') require('./trusted.test');
   else require('./restricted.test');
+  require('./mcpServers.test');
 
   const tests: SuiteTestResult[] = [];
   const failures = await new Promise<number>((resolve) => {
