@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { desktopAvailability, runElectronSuite } from './runElectron';
 import { formatReport, repoRoot, runWebSuite, type WebSuiteRun } from './runWeb';
-import { expandView, notificationInCenter, openClaudeEnvSidebar, rowTexts, runFromCommandPalette } from './ui';
+import { expandView, goToLine, hoverUntil, notificationInCenter, openClaudeEnvSidebar, rowTexts, runFromCommandPalette } from './ui';
 
 // Installing the toolchain on a fresh machine takes ~3 minutes; a suite run ~30 s on 2 cores.
 const HARNESS_TIMEOUT_MS = 900_000;
@@ -22,6 +22,12 @@ describe('extension in the VS Code server’s browser workbench (headless Chromi
     let run: WebSuiteRun | undefined;
     let person: Page | undefined;
     const personPage = async () => (person ??= await (run as WebSuiteRun).openWorkbench());
+    afterEach(async function () {
+      // What the person saw when a UI test failed, for whoever reads the CI log.
+      if (this.currentTest?.state === 'failed' && person && run) {
+        await person.screenshot({ path: join(run.resultsDir, `failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`) });
+      }
+    });
     before(async () => {
       run = await runWebSuite({ mode: 'trusted', resultsDir: join(repoRoot, 'test-results', 'vscode-web-trusted') });
       console.log(formatReport(run));
@@ -48,11 +54,29 @@ describe('extension in the VS Code server’s browser workbench (headless Chromi
       const rows = await rowTexts(effective, 4);
       assert.ok(rows.includes('model "claude-sonnet-4-5" · local.yaml:4'), `model row: ${rows.join(' | ')}`);
       // Hovering the value shows its provenance: the winning layer and what it overrode.
-      await effective.filter({ hasText: /^model/ }).first().hover();
-      const tooltip = page.locator('.monaco-hover', { hasText: 'Overrides' }).first();
-      await tooltip.waitFor({ state: 'visible' });
+      const tooltip = await hoverUntil(page, effective.filter({ hasText: /^model/ }).first(), 'Overrides');
       assert.match(await tooltip.innerText(), /team web at web\.yaml:5/);
       await page.screenshot({ path: join((run as WebSuiteRun).resultsDir, 'claude-env-sidebar.png') });
+    });
+
+    it('explains the setting under the cursor as a list of writes, and goes to the one a person picks', async () => {
+      const page = await personPage();
+      await openClaudeEnvSidebar(page);
+      // Opening a layer from the Layers view, as a person would.
+      const layers = await expandView(page, 'Layers');
+      await layers.filter({ hasText: /^local/ }).first().click();
+      await page.locator('.tab.active', { hasText: 'local.yaml' }).waitFor({ state: 'visible' });
+      await goToLine(page, '4:5');
+      await runFromCommandPalette(page, 'Claude Env: Explain Setting at Cursor');
+      const rows = page.locator('.quick-input-list .monaco-list-row');
+      await rows.nth(2).waitFor({ state: 'visible' });
+      const texts = (await rows.allInnerTexts()).map((text) => text.replace(/\s+/g, ' '));
+      assert.match(texts[0] ?? '', /local.*local\.yaml:4 · wins/);
+      assert.match(texts[1] ?? '', /team web.*web\.yaml:5 · overridden/);
+      assert.match(texts[2] ?? '', /base.*base\.yaml:5 · overridden/);
+      await page.screenshot({ path: join((run as WebSuiteRun).resultsDir, 'explain-setting.png') });
+      await rows.nth(1).click();
+      await page.locator('.tab.active', { hasText: 'web.yaml' }).waitFor({ state: 'visible' });
     });
 
     it('asks a person before Apply replaces a file edited by hand, and keeps a backup', async () => {

@@ -9,8 +9,11 @@ export async function openClaudeEnvSidebar(page: Page): Promise<void> {
   // The icon appears once the workbench has loaded the extension's manifest.
   const item = page.locator('.activitybar').getByRole('tab', { name: /^Claude Env/ });
   await item.waitFor({ state: 'visible', timeout: 60_000 });
+  const layersHeader = page.locator('.pane-header', { hasText: 'Layers' });
+  // A second click on the active icon would hide the sidebar.
+  if (await layersHeader.isVisible()) return;
   await item.click();
-  await page.locator('.pane-header', { hasText: 'Layers' }).waitFor({ state: 'visible' });
+  await layersHeader.waitFor({ state: 'visible' });
 }
 
 /** Expands a view of the open sidebar (if collapsed) and returns its tree's rows. */
@@ -46,6 +49,19 @@ export async function runFromCommandPalette(page: Page, title: string): Promise<
   await page.keyboard.press('Enter');
 }
 
+/** Moves the cursor of the active editor with Go to Line/Column (`line:column`, one-based). */
+export async function goToLine(page: Page, lineColumn: string): Promise<void> {
+  await runFromCommandPalette(page, 'Go to Line/Column');
+  // Typing before the new quick input replaced the palette would type into the editor instead.
+  await page.waitForFunction(`document.querySelector('.quick-input-widget input')?.value === ':'`);
+  await page.locator('.quick-input-widget input').fill(`:${lineColumn}`);
+  // Enter acts on the row the picker computed for the typed text; wait for it, not for the keystrokes.
+  const line = lineColumn.split(':')[0] ?? lineColumn;
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: `line ${line}` }).waitFor({ state: 'visible' });
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
 /**
  * Opens the notification center and returns the notification whose text matches. This workbench does not pop
  * toasts up in automation, so a person's second look, the bell's list, is where messages are read.
@@ -55,4 +71,22 @@ export async function notificationInCenter(page: Page, text: RegExp): Promise<Lo
   const found = page.getByText(text).first();
   await found.waitFor({ state: 'visible' });
   return found;
+}
+
+/**
+ * Hovers `target` until a hover containing `text` shows and returns it. A view that refreshes under a still
+ * mouse drops its pending hover, so the mouse leaves and comes back between tries, as a person's would.
+ */
+export async function hoverUntil(page: Page, target: Locator, text: string, attempts = 5): Promise<Locator> {
+  const hover = page.locator('.monaco-hover', { hasText: text }).first();
+  for (let attempt = 1; ; attempt++) {
+    await page.mouse.move(700, 700);
+    await target.hover();
+    try {
+      await hover.waitFor({ state: 'visible', timeout: 10_000 });
+      return hover;
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+    }
+  }
 }

@@ -7,7 +7,7 @@ import { parseLayer } from '../../../language-server/src/engine/parse';
 import { ExplainRequest, type ExplainResult } from '../../../language-server/src/protocol';
 import type { CtxInit } from '../ctx';
 import { effectiveDocumentUri } from '../effectiveDocument';
-import { openOriginCommand } from '../views/provenance';
+import { showExplanation } from '../views/explanation';
 import { sendRequest } from '../requests';
 
 /** Opens the read-only effective configuration of the current workspace; returns the document. */
@@ -64,10 +64,7 @@ export function explainPath(ctx: CtxInit) {
       return undefined;
     }
     ctx.output.info(`explain ${path}:\n${result.text}`);
-    const jump = result.node ? openOriginCommand(result.node.origin) : undefined;
-    void vscode.window.showInformationMessage(result.text, ...(jump ? ['Go to Definition'] : [])).then((choice) => {
-      if (choice && jump) void vscode.commands.executeCommand(jump.command, ...(jump.arguments ?? []));
-    });
+    showExplanation(result);
     return result;
   };
 }
