@@ -162,7 +162,7 @@ export interface LayerInfo {
   uri?: string;
   /** `missing`: not on disk; `invalid`: has errors; `problems`: warnings only; `ok`: clean. */
   state: LayerFileState;
-  /** True when an unsaved editor buffer was used instead of the file on disk. */
+  /** True when the file is open in an editor: its buffer (saved or not) is what the engine read. */
   openInEditor: boolean;
   problems: ProblemCounts;
 }
