@@ -182,6 +182,22 @@ if (suiteMode() === 'trusted') {
       assert.equal(result?.status, undefined, 'never handed to the supervisor');
     });
 
+    it('marks a server that keeps crashing as failed at the crash-loop cap, with its log kept', async () => {
+      const api = await supervision();
+      const crashing =
+        `  memory:\n    command: ${JSON.stringify(process.execPath)}\n    args: ["-e", "console.error('boom ${tag}'); process.exit(3)"]\n` +
+        `    supervision:\n      restart: on-failure\n      maxRestarts: 1\n`;
+      writeLocalLayer(tag, crashing);
+      await entryWhen(api, 'memory', (entry) => entry.definition.command === process.execPath, 'the crashing server to be listed');
+      await vscode.commands.executeCommand('claudeEnv.mcp.start', 'memory');
+      const failed = await entryWhen(api, 'memory', (entry) => entry.state === 'failed', 'memory to reach the crash-loop cap');
+      assert.match(failed.reason, /exited with code 3/);
+      assert.match(api.rows().find((row) => row.label === 'memory')?.description ?? '', /^failed · /);
+      assert.match(api.statusBar().text, /\$\(warning\)/);
+      await vscode.commands.executeCommand('claudeEnv.mcp.showLog', 'memory');
+      assert.ok(api.openedLogs().includes('memory'));
+    });
+
     it('takes a secret stored with Set Secret from SecretStorage and never shows it', async () => {
       const api = await supervision();
       const value = `canary-${randomUUID()}`;
