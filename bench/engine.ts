@@ -35,10 +35,16 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-function time(fn: () => void): number {
+/** Milliseconds per call, repeating small inputs until a sample spans 20 ms so that one GC pause cannot dominate it. */
+function time(fn: () => void, repeat: number): number {
   const start = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - start) / 1e6;
+  for (let i = 0; i < repeat; i++) fn();
+  return Number(process.hrtime.bigint() - start) / 1e6 / repeat;
+}
+
+function repeatsFor(fn: () => void): number {
+  const single = time(fn, 1);
+  return Math.max(1, Math.min(200, Math.ceil(20 / Math.max(single, 0.01))));
 }
 
 const validate = new Ajv({ allErrors: true, strict: false }).compile(layerSchema);
@@ -52,12 +58,13 @@ function measure(label: string, texts: string[]): Row {
     mergeStack({ workspace: '/bench', layers, diagnostics: [] });
   };
   for (let i = 0; i < 3; i++) { floor(); engine(); } // warm up both
+  const repeat = Math.max(repeatsFor(floor), repeatsFor(engine));
   const floorTimes: number[] = [];
   const engineTimes: number[] = [];
   for (let run = 0; run < RUNS; run++) {
     // Alternate the order so that neither side always runs on a warmer heap.
-    if (run % 2 === 0) { floorTimes.push(time(floor)); engineTimes.push(time(engine)); }
-    else { engineTimes.push(time(engine)); floorTimes.push(time(floor)); }
+    if (run % 2 === 0) { floorTimes.push(time(floor, repeat)); engineTimes.push(time(engine, repeat)); }
+    else { engineTimes.push(time(engine, repeat)); floorTimes.push(time(floor, repeat)); }
   }
   const floorMs = median(floorTimes);
   const engineMs = median(engineTimes);
