@@ -9,13 +9,14 @@ import { registerCommands } from './commands/registry';
 import { Ctx } from './ctx';
 import { EFFECTIVE_SCHEME, EffectiveDocumentProvider } from './effectiveDocument';
 import { watchOrgLayerFiles } from './layerLanguage';
-import { registerMcpSupervision } from './mcp';
+import { registerMcpSupervision, type McpSupervisionApi } from './mcp';
 import { affectsServerStart } from './settings';
 import { StackStatusBar } from './statusBar';
 import { EFFECTIVE_VIEW_ID, EffectiveTreeProvider } from './views/effective';
 import { LAYERS_VIEW_ID, LayersTreeProvider } from './views/layers';
 
 let ctx: Ctx | undefined;
+let mcp: McpSupervisionApi | undefined;
 
 export function activate(extension: vscode.ExtensionContext): ClaudeEnvApi {
   const started = performance.now();
@@ -42,7 +43,7 @@ export function activate(extension: vscode.ExtensionContext): ClaudeEnvApi {
     // Trusting the folder enables the commands that write; views show the same data either way.
     vscode.workspace.onDidGrantWorkspaceTrust(() => context.refreshViews()),
   );
-  registerMcpSupervision(extension, context);
+  mcp = registerMcpSupervision(extension, context);
   const timings: { activateMs: number; serverStartMs?: number } = { activateMs: 0 };
   const serverStarted = context.start().then(() => {
     timings.serverStartMs = performance.now() - started;
@@ -70,6 +71,8 @@ export function activate(extension: vscode.ExtensionContext): ClaudeEnvApi {
 }
 
 export async function deactivate(): Promise<void> {
-  await ctx?.stop();
+  // VS Code waits for this promise, so MCP server process trees are gone before the extension host exits.
+  await Promise.all([ctx?.stop(), mcp?.stop()]);
   ctx = undefined;
+  mcp = undefined;
 }

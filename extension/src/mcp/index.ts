@@ -41,6 +41,8 @@ export interface McpSupervisionApi {
   statusBar(): { text: string; tooltip: string; visible: boolean };
   /** Servers whose log channel was opened (channels are created lazily). */
   openedLogs(): string[];
+  /** Stops every server with its process tree; `deactivate` waits for it so nothing outlives the window. */
+  stop(): Promise<void>;
 }
 
 /** The first folder of the window with a claude-env project layer. */
@@ -70,6 +72,7 @@ export function registerMcpSupervision(extension: vscode.ExtensionContext, ctx: 
       rows: () => [],
       statusBar: () => ({ text: '', tooltip: '', visible: false }),
       openedLogs: () => [],
+      stop: async () => undefined,
     };
     extension.subscriptions.push(
       ...registerMcpCommands({ secrets, output }),
@@ -143,6 +146,7 @@ export function registerMcpSupervision(extension: vscode.ExtensionContext, ctx: 
     rows: (parent) => tree.getChildren(parent).map(render),
     statusBar: () => ({ text: statusBar.item.text, tooltip: String(statusBar.item.tooltip ?? ''), visible: readMcpSettings().statusBar && fleet.list().length > 0 }),
     openedLogs: () => logs.opened(),
+    stop: () => fleet.dispose(),
   };
   extension.subscriptions.push(vscode.commands.registerCommand('claudeEnv.mcp.supervision', () => api));
   return api;
