@@ -137,7 +137,7 @@ export interface ServerDefinition {
   url?: string;
   headers?: Record<string, string>;
   supervision: SupervisionOptions;
-  /** Where the server's entry is defined (winning layer's key). */
+  /** Where the server is defined: the key in the layer that introduced it (or last replaced it wholesale). */
   origin: Origin;
   /** Policy verdict: undefined when allowed. */
   blockedReason?: string;
