@@ -27,7 +27,7 @@ function commandWords(argv: string[], depth: number): { words: string[]; rest: s
     }
     rest.push(token);
     // A string option's value must not be mistaken for the command name (`--cwd mcp list`).
-    if (token === '--cwd' && i + 1 < argv.length) rest.push(argv[++i] as string);
+    if ((token === '--cwd' || token === '--team') && i + 1 < argv.length) rest.push(argv[++i] as string);
     if (token === '--') {
       rest.push(...argv.slice(i + 1));
       break;
@@ -134,5 +134,7 @@ export async function runCli(argv: string[], io: CliIo, setup: CliSetup): Promis
     throw new UsageError(`unexpected argument${parsed.positionals.length - max > 1 ? 's' : ''}: ${extra}`, fullName);
   }
   const cwd = resolveWorkingFolder(setup.processCwd, typeof values.cwd === 'string' ? values.cwd : undefined);
-  return command.run({ io, cwd, values, positionals: parsed.positionals, debug: values.debug === true });
+  // The team selection travels as CLAUDE_ENV_TEAMS, which discovery reads, so every command honours it alike.
+  const teamIo = typeof values.team === 'string' ? { ...io, env: { ...io.env, CLAUDE_ENV_TEAMS: values.team } } : io;
+  return command.run({ io: teamIo, cwd, values, positionals: parsed.positionals, debug: values.debug === true });
 }

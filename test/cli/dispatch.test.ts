@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
-import { REPO, readText, runCli, tempFolder, workspaceWith } from './helpers';
+import { REPO, copyExample, readText, runCli, tempFolder, workspaceWith, writeFile } from './helpers';
 
 const COMMANDS = ['validate', 'show', 'explain', 'diff', 'apply', 'init', 'import'];
 
@@ -103,5 +103,19 @@ describe('claude-env command line', () => {
     assert.equal(report.ok, false);
     assert.equal(report.error.exitCode, 4);
     assert.match(report.error.message, /No project layer/);
+  });
+});
+
+describe('claude-env --team', () => {
+  it('applies the given teams instead of the project list, before or after the command', () => {
+    const workspace = copyExample();
+    const teamFile = join(workspace, '..', 'org', 'teams', 'data.yaml');
+    writeFile(teamFile, 'version: 1\nsettings:\n  model: data-model\n');
+    writeFile(join(workspace, '.claude-env', 'local.yaml'), 'version: 1\n');
+    const after = runCli(['explain', 'settings.model', '--team', 'data', '--json'], { cwd: workspace });
+    assert.equal(after.code, 0, after.stderr);
+    assert.equal(JSON.parse(after.stdout).value, 'data-model');
+    const before = runCli(['--team', 'data,web', 'explain', 'settings.model', '--json'], { cwd: workspace });
+    assert.equal(JSON.parse(before.stdout).value, 'claude-opus-4-1');
   });
 });

@@ -77,6 +77,18 @@ describe('discoverStack', () => {
     assert.match(error.message, /folder/);
   });
 
+  it('takes the team selection from CLAUDE_ENV_TEAMS, and refuses names that are not plain', () => {
+    tree = tempTree({
+      'ws/org/base.yaml': '', 'ws/org/teams/data.yaml': 'settings:\n  model: d\n', 'ws/org/teams/web.yaml': 'settings:\n  model: w\n',
+      'ws/app/.claude-env/project.yaml': project(),
+    });
+    const none = tree.path('none');
+    assert.equal(loadEnvironment(tree.path('ws/app'), { env: { CLAUDE_ENV_TEAMS: ' data ' }, userConfigDir: none }).value.settings.model, 'd');
+    assert.equal(loadEnvironment(tree.path('ws/app'), { env: { CLAUDE_ENV_TEAMS: '' }, userConfigDir: none }).value.settings.model, undefined);
+    const escaping = discoverStack(tree.path('ws/app'), { env: { CLAUDE_ENV_TEAMS: '../../app/.claude-env/project' }, userConfigDir: none });
+    assert.deepEqual(escaping.diagnostics.map((d) => d.code), ['stack.teamInvalid']);
+  });
+
   it('uses the team selection given by the caller instead of the project list', () => {
     tree = tempTree({
       'ws/org/base.yaml': '', 'ws/org/teams/data.yaml': 'settings:\n  model: d\n',

@@ -15,7 +15,10 @@ export interface DiscoverOptions {
   env?: Record<string, string | undefined>;
   /** Folder of the user layer (default: `$XDG_CONFIG_HOME/claude-env` or `~/.config/claude-env`). */
   userConfigDir?: string;
-  /** Team selection that replaces the project's `teams` list (e.g. the dev container's `team` option). */
+  /**
+   * Team selection that replaces the project's `teams` list (e.g. the dev container's `team` option). Defaults
+   * to the comma-separated `CLAUDE_ENV_TEAMS` variable of `env` when that is set.
+   */
   teams?: string[];
   /** Parses one layer file (default `parseLayer`); the language server passes one backed by its parse cache. */
   parse?: (file: string, text: string, kind: LayerKind, label: string) => ParsedLayer;
@@ -57,7 +60,8 @@ export function discoverStack(workspace: string, options: DiscoverOptions = {}):
     });
   }
 
-  const orgLayers = project ? loadOrgLayers(project, options, reader, stack.diagnostics, load) : [];
+  const teams = options.teams ?? teamList(env.CLAUDE_ENV_TEAMS);
+  const orgLayers = project ? loadOrgLayers(project, { ...options, teams }, reader, stack.diagnostics, load) : [];
   stack.layers.push(...orgLayers);
   if (project) stack.layers.push(project);
 
@@ -93,6 +97,10 @@ function loadOrgLayers(
   else diagnostics.push(stackError(project.file, source.range, 'stack.baseMissing', `The source ${source.describe} has no base.yaml.`));
 
   for (const team of teamNodes) {
+    if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(team.name)) {
+      diagnostics.push(stackError(project.file, team.range, 'stack.teamInvalid', `'${team.name}' is not a team name: use letters, digits, '.', '_' and '-'.`));
+      continue;
+    }
     const file = findLayerFile(join(source.dir, 'teams', team.name), reader, diagnostics);
     if (file) {
       layers.push(load(file.path, 'team', `team ${team.name}`, file.text));
@@ -109,6 +117,12 @@ function loadOrgLayers(
     seen.add(layer.file);
   }
   return layers;
+}
+
+/** `web, data` → ['web', 'data']; unset → undefined (the project's list applies). An empty string selects no team. */
+function teamList(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  return value.split(',').map((team) => team.trim()).filter((team) => team !== '');
 }
 
 function teamNodesOf(node: SourceNode | undefined, override: string[] | undefined, fallback: Range | undefined): { name: string; range: Range }[] {
