@@ -147,6 +147,25 @@ describe('dev container feature installed into a Debian bookworm root', function
         assert.equal(started.status, 0, started.output);
         assert.match(started.stdout, /checkServers is off/);
       });
+
+      it('applies the team the team option names, byte for byte what the desktop CLI writes with that team', () => {
+        const project = root.path(join(WORKSPACE, '.claude-env/project.yaml'));
+        const kept = readFileSync(project, 'utf8');
+        try {
+          // The project names no team: only the option brings team web's servers and rules in.
+          writeFileSync(project, kept.replace(/^teams: \[web\]\n/m, ''));
+          for (const file of ['.mcp.json', '.claude/settings.local.json', '.vscode/mcp.json', '.claude-env/state.json']) {
+            rmSync(root.path(join(WORKSPACE, file)), { force: true });
+          }
+          const again = installFeature(root, archive, { remoteUser: DEV.name, options: { team: 'web' }, offline: true });
+          assert.equal(again.status, 0, again.output);
+          const created = runLifecycle(root, 'postCreateCommand', DEV, WORKSPACE);
+          assert.match(created.stdout, /with team web/);
+          assertSameAsDesktop(root, created);
+        } finally {
+          writeFileSync(project, kept);
+        }
+      });
     });
 
     describe('installClaudeCode', () => {
