@@ -132,7 +132,8 @@ class StackMerger {
   private union(target: EffectiveNode, node: SourceNode & { type: 'array' }, origin: Origin, dedupe = true): void {
     const values = target.value as unknown[];
     const seen = new Set(values.map((v) => JSON.stringify(v)));
-    if (values.length > 0 || target.origin !== origin) target.contributors?.push(origin);
+    // A list built fresh from this write is introduced by it; a later write into it contributes.
+    if (target.origin !== origin) target.contributors?.push(origin);
     for (const item of node.items) {
       const value = literalValue(item);
       const identity = JSON.stringify(value);
