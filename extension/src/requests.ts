@@ -12,3 +12,7 @@ export function sendRequest<Params, Result>(client: LanguageClient, spec: Reques
 export function onNotification<Params>(client: LanguageClient, spec: NotificationSpec<Params>, handler: (params: Params) => void): Disposable {
   return client.onNotification(spec.method, handler);
 }
+
+export function sendNotification<Params>(client: LanguageClient, spec: NotificationSpec<Params>, params: Params): Promise<void> {
+  return client.sendNotification(spec.method, params);
+}

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { shareHeldSecretNames } from './secretNames';
 import type { Ctx } from '../ctx';
 import { registerMcpCommands } from './commands';
 import { McpFleet, type FleetEntry } from './fleet';
@@ -116,6 +117,7 @@ export function registerMcpSupervision(extension: vscode.ExtensionContext, ctx: 
     ...registerMcpCommands({ fleet, logs, secrets, output }),
     offerServersToVSCode(fleet, chain),
     secrets.onDidChange(() => watcher.schedule()),
+    shareHeldSecretNames(ctx, fleet, secrets),
     // The language server sees a layer change too (also in org files we may not watch yet).
     ctx.onDidChangeStack((params) => params && watcher.schedule()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void fleet.setTrusted(true)),

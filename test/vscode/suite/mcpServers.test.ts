@@ -13,7 +13,7 @@ import { isRefusal } from '../../../extension/src/commands/registry';
 import type { FleetEntry } from '../../../extension/src/mcp/fleet';
 import type { McpSupervisionApi } from '../../../extension/src/mcp';
 import { RUN_MARKER_VAR, UNTRUSTED_REASON } from '../../../language-server/src/supervisor';
-import { activeApi, extension, suiteMode, whenEvent, workspacePath } from './helpers';
+import { activeApi, diagnosticsWhen, extension, suiteMode, whenEvent, workspacePath } from './helpers';
 
 const SERVER_TIMEOUT_MS = 45_000;
 
@@ -200,6 +200,10 @@ if (suiteMode() === 'trusted') {
 
     it('takes a secret stored with Set Secret from SecretStorage and never shows it', async () => {
       const api = await supervision();
+      const webLayer = vscode.Uri.file(workspacePath('..', 'org', 'teams', 'web.yaml'));
+      const unresolvedKey = (diagnostics: vscode.Diagnostic[]) =>
+        diagnostics.some((diagnostic) => String(typeof diagnostic.code === 'object' ? diagnostic.code.value : diagnostic.code) === 'secret.unresolved');
+      await diagnosticsWhen(webLayer, unresolvedKey, 'the missing Magic key to be reported in the team layer');
       const value = `canary-${randomUUID()}`;
       const stored = await vscode.commands.executeCommand('claudeEnv.setSecret', { name: 'magic-api-key', value });
       assert.equal(stored, 'magic-api-key');
@@ -207,6 +211,9 @@ if (suiteMode() === 'trusted') {
       assert.equal(magic.state, 'stopped');
       const shown = JSON.stringify(api.rows().map((row) => [row.description, row.tooltip]));
       assert.equal(shown.includes(value), false);
+      // The language server cannot read SecretStorage: it learns the name (never the value) and stops reporting it.
+      const after = await diagnosticsWhen(webLayer, (diagnostics) => !unresolvedKey(diagnostics), 'the stored secret to stop being reported');
+      assert.equal(JSON.stringify(after.map((diagnostic) => diagnostic.message)).includes(value), false);
     });
   });
 } else {
