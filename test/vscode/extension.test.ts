@@ -15,6 +15,16 @@ import { expandView, goToLine, hoverUntil, notificationInCenter, openClaudeEnvSi
 // Installing the toolchain on a fresh machine takes ~3 minutes; a suite run ~30 s on 2 cores.
 const HARNESS_TIMEOUT_MS = 900_000;
 
+
+/** The in-editor suite ran in `mode`, ran enough tests, and none failed. */
+function assertSuitePassed(run: WebSuiteRun | undefined, mode: 'trusted' | 'restricted'): void {
+  assert.ok(run?.report, `the suite wrote no report; see ${run?.resultsDir}`);
+  assert.deepEqual(run.report.tests.filter((test) => test.state === 'failed').map((test) => test.title), []);
+  assert.ok(run.report.passed >= 15, `only ${run.report.passed} tests ran`);
+  assert.equal(run.report.mode, mode);
+  assert.equal(run.exitCode, 0);
+}
+
 describe('extension in the VS Code server’s browser workbench (headless Chromium)', function () {
   this.timeout(HARNESS_TIMEOUT_MS);
 
@@ -34,13 +44,7 @@ describe('extension in the VS Code server’s browser workbench (headless Chromi
     });
     after(async () => run?.close());
 
-    it('passes every in-editor test', () => {
-      assert.ok(run?.report, `the suite wrote no report; see ${run?.resultsDir}`);
-      assert.deepEqual(run.report.tests.filter((test) => test.state === 'failed').map((test) => test.title), []);
-      assert.ok(run.report.passed >= 15, `only ${run.report.passed} tests ran`);
-      assert.equal(run.report.mode, 'trusted');
-      assert.equal(run.exitCode, 0);
-    });
+    it('passes every in-editor test', () => assertSuitePassed(run, 'trusted'));
 
     it('shows the layer stack when a person opens the Claude Env activity bar', async () => {
       const page = await personPage();
@@ -110,13 +114,7 @@ describe('extension in the VS Code server’s browser workbench (headless Chromi
     });
     after(async () => run?.close());
 
-    it('passes every in-editor test', () => {
-      assert.ok(run?.report, `the suite wrote no report; see ${run?.resultsDir}`);
-      assert.deepEqual(run.report.tests.filter((test) => test.state === 'failed').map((test) => test.title), []);
-      assert.ok(run.report.passed >= 15, `only ${run.report.passed} tests ran`);
-      assert.equal(run.report.mode, 'restricted');
-      assert.equal(run.exitCode, 0);
-    });
+    it('passes every in-editor test', () => assertSuitePassed(run, 'restricted'));
 
     it('tells a person who runs Apply from the command palette why it is disabled', async () => {
       const page = await (run as WebSuiteRun).openWorkbench();
