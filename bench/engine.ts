@@ -6,7 +6,7 @@ import Ajv from 'ajv';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { mergeStack, parseLayer, type LayerKind } from '../language-server/src/engine';
+import { mergeStack, parseLayer, type LayerKind } from '@claude-env/engine';
 import layerSchema from '../schemas/layer.schema.json';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);

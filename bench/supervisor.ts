@@ -14,8 +14,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { DEFAULT_SUPERVISION, type ResolvedServer, type SupervisionOptions } from '../language-server/src/engine/types';
-import { Supervisor, type ServerState } from '../language-server/src/supervisor';
+import { DEFAULT_SUPERVISION, type ResolvedServer, type SupervisionOptions } from '../engine/src/types';
+import { Supervisor, type ServerState } from '@claude-env/mcp';
 
 const ROOT = join(__dirname, '..');
 const EVERYTHING = join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');

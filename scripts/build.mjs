@@ -11,7 +11,7 @@ const production = process.argv.includes('--production');
 
 const bundles = [
   { entry: 'cli/src/main.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
-  { entry: 'language-server/src/server/main.ts', out: 'dist/server.js' },
+  { entry: 'language-server/src/main.ts', out: 'dist/server.js' },
   { entry: 'extension/src/main.ts', out: 'dist/extension.js', external: ['vscode'] },
 ];
 

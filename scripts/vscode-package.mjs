@@ -17,7 +17,7 @@ rmSync(stage, { recursive: true, force: true });
 mkdirSync(join(stage, 'dist'), { recursive: true });
 const bundles = [
   { entry: 'extension/src/main.ts', out: 'dist/extension.js', external: ['vscode'] },
-  { entry: 'language-server/src/server/main.ts', out: 'dist/server.js', external: [] },
+  { entry: 'language-server/src/main.ts', out: 'dist/server.js', external: [] },
 ];
 await Promise.all(
   bundles.map((bundle) =>

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { findProjectLayer } from '../../language-server/src/engine';
+import { findProjectLayer } from '@claude-env/engine';
 import { CliError, describeFsError } from './errors';
 import { ExitCode } from './exitCodes';
 

@@ -1,5 +1,5 @@
-import { planApply, renderOutputs, BACKUP_FOLDER, type ApplyPlan, type PlanEntry } from '../../language-server/src/engine/outputs';
-import type { Diagnostic, EffectiveEnvironment } from '../../language-server/src/engine';
+import { planApply, renderOutputs, BACKUP_FOLDER, type ApplyPlan, type PlanEntry } from '@claude-env/engine';
+import type { Diagnostic, EffectiveEnvironment } from '@claude-env/engine';
 import type { CliIo } from './command';
 import { formatDiagnostic, sortDiagnostics } from './format/diagnostics';
 import type { Palette } from './format/colour';

@@ -1,5 +1,5 @@
-import { loadEnvironment, type Diagnostic, type EffectiveEnvironment } from '../../language-server/src/engine';
-import { checkSecrets, defaultSecretProvider, type ResolveContext } from '../../language-server/src/engine/secrets';
+import { loadEnvironment, type Diagnostic, type EffectiveEnvironment } from '@claude-env/engine';
+import { checkSecrets, defaultSecretProvider, type ResolveContext } from '@claude-env/engine';
 import type { CliIo } from './command';
 import { CliError } from './errors';
 import { ExitCode } from './exitCodes';

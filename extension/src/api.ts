@@ -3,7 +3,7 @@
  * extensions and the in-editor test suite use it to wait for the server and read what the views show.
  */
 import type * as vscode from 'vscode';
-import type { EffectiveEnvironmentResult, LayerStackResult, StackChangedParams } from '../../language-server/src/protocol';
+import type { EffectiveEnvironmentResult, LayerStackResult, StackChangedParams } from '@claude-env/protocol';
 import type { EffectiveEntry } from './views/effective';
 
 export interface ClaudeEnvApi {

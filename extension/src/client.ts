@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import type { ClaudeEnvInitializationOptions } from '../../language-server/src/protocol';
+import type { ClaudeEnvInitializationOptions } from '@claude-env/protocol';
 import type { ExtensionSettings } from './settings';
 
 /** The language id of layer files (package.json `contributes.languages`). */

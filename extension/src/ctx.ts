@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { StackChangedNotification, type StackChangedParams } from '../../language-server/src/protocol';
+import { StackChangedNotification, type StackChangedParams } from '@claude-env/protocol';
 import { createLanguageClient, LAYER_LANGUAGE_ID } from './client';
 import { readSettings } from './settings';
 import { onNotification } from './requests';

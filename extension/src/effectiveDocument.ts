@@ -4,7 +4,7 @@
  * saved by mistake, and it updates when the stack changes.
  */
 import * as vscode from 'vscode';
-import { EffectiveEnvironmentRequest } from '../../language-server/src/protocol';
+import { EffectiveEnvironmentRequest } from '@claude-env/protocol';
 import type { Ctx } from './ctx';
 import { sendRequest } from './requests';
 

@@ -3,7 +3,7 @@
  * uses them, so they get validation and hover too. Patterns alone would claim every `base.yaml` on the machine.
  */
 import * as vscode from 'vscode';
-import { LayerStackRequest } from '../../language-server/src/protocol';
+import { LayerStackRequest } from '@claude-env/protocol';
 import { LAYER_LANGUAGE_ID } from './client';
 import type { Ctx } from './ctx';
 import { sendRequest } from './requests';

@@ -3,7 +3,7 @@
  * so the types are recovered here once instead of cast at every call site.
  */
 import type { Disposable, LanguageClient } from 'vscode-languageclient/node';
-import type { NotificationSpec, RequestSpec } from '../../language-server/src/protocol';
+import type { NotificationSpec, RequestSpec } from '@claude-env/protocol';
 
 export function sendRequest<Params, Result>(client: LanguageClient, spec: RequestSpec<Params, Result>, params: Params): Promise<Result> {
   return client.sendRequest(spec.method, params) as Promise<Result>;

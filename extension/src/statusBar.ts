@@ -3,7 +3,7 @@
  * running). Clicking it reveals the Layers view.
  */
 import * as vscode from 'vscode';
-import { LayerStackRequest, type ProblemCounts } from '../../language-server/src/protocol';
+import { LayerStackRequest, type ProblemCounts } from '@claude-env/protocol';
 import type { Ctx } from './ctx';
 import { readSettings } from './settings';
 import { describeProblems, LAYERS_VIEW_ID } from './views/layers';

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { loadEnvironment, type FileReader } from '../../language-server/src/engine';
-import { importFiles, layerToYaml } from '../../language-server/src/engine/import';
-import { renderOutputs } from '../../language-server/src/engine/outputs';
+import { loadEnvironment, type FileReader } from '@claude-env/engine';
+import { importFiles, layerToYaml } from '../../engine/src/import';
+import { renderOutputs } from '../../engine/src/outputs';
 import layerSchema from '../../schemas/layer.schema.json';
 
 const WORKSPACE = '/virtual/repo';

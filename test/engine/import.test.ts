@@ -8,7 +8,7 @@ import {
   layerToYaml,
   mergeIntoLayerText,
   positionAt,
-} from '../../language-server/src/engine/import';
+} from '../../engine/src/import';
 
 describe('engine import', () => {
   describe('variable syntax', () => {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { explainPath, mergeStack, parseLayer } from '../../language-server/src/engine';
-import { environmentLayers } from '../../language-server/src/engine/envLayer';
+import { explainPath, mergeStack, parseLayer } from '@claude-env/engine';
+import { environmentLayers } from '../../engine/src/envLayer';
 import { mergeTexts } from '../helpers/stack';
 import { positionOf } from '../helpers/workspace';
 

@@ -10,7 +10,7 @@ import {
   sha256,
   writeFileAtomic,
   type RenderedOutput,
-} from '../../language-server/src/engine/outputs';
+} from '../../engine/src/outputs';
 import { exampleWorkspace, type ExampleWorkspace } from '../fixtures/outputs/workspace';
 
 /** Files whose names mark them as claude-env's temporary files, anywhere under `root`. */

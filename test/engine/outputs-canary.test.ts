@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyPlan, diffOutputs, planApply, renderOutputs } from '../../language-server/src/engine/outputs';
+import { applyPlan, diffOutputs, planApply, renderOutputs } from '../../engine/src/outputs';
 import {
   ChainSecretProvider,
   EnvironmentSecretProvider,
@@ -10,7 +10,7 @@ import {
   checkSecrets,
   claudeCodeVariables,
   resolveServer,
-} from '../../language-server/src/engine/secrets';
+} from '../../engine/src/secrets';
 import { exampleWorkspace, type ExampleWorkspace } from '../fixtures/outputs/workspace';
 
 // Distinct values per source, so a leak names its path through the engine.

@@ -6,8 +6,8 @@ import {
   toClaudeCodeSyntax,
   toVsCodeSyntax,
   type RenderedOutput,
-} from '../../language-server/src/engine/outputs';
-import { findReferences } from '../../language-server/src/engine/secrets';
+} from '../../engine/src/outputs';
+import { findReferences } from '../../engine/src/secrets';
 import { exampleWorkspace, type ExampleWorkspace } from '../fixtures/outputs/workspace';
 
 function byPath(outputs: RenderedOutput[]): Record<string, unknown> {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { parseLayer } from '../../language-server/src/engine';
+import { parseLayer } from '@claude-env/engine';
 import { positionOf } from '../helpers/workspace';
 
 const parse = (text: string, file = '/ws/.claude-env/project.yaml') => parseLayer(file, text, 'project', 'project');

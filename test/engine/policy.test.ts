@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { explainPath } from '../../language-server/src/engine';
+import { explainPath } from '@claude-env/engine';
 import { mergeTexts } from '../helpers/stack';
 import { positionOf } from '../helpers/workspace';
 

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Diagnostic, Position } from '../../language-server/src/engine';
+import type { Diagnostic, Position } from '@claude-env/engine';
 import {
   EnvironmentSecretProvider,
   SecretsFileProvider,
@@ -10,7 +10,7 @@ import {
   credentialReason,
   findLiteralSecrets,
   suggestSecretName,
-} from '../../language-server/src/engine/secrets';
+} from '../../engine/src/secrets';
 import { exampleWorkspace, type ExampleWorkspace } from '../fixtures/outputs/workspace';
 
 /** Zero-based position of `needle` in `text`. */

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { Redactor, findReferences, mapReferences, scanReferences } from '../../language-server/src/engine/secrets';
-import { toClaudeCodeSyntax, toVsCodeSyntax } from '../../language-server/src/engine/outputs';
+import { Redactor, findReferences, mapReferences, scanReferences } from '../../engine/src/secrets';
+import { toClaudeCodeSyntax, toVsCodeSyntax } from '../../engine/src/outputs';
 
 // Strings built from the characters that make up references, so that the generator hits the grammar's edges
 // ($${, unterminated ${, empty names, defaults) far more often than random text would.

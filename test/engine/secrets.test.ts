@@ -16,8 +16,8 @@ import {
   scanReferences,
   secretVariableName,
   type SecretProvider,
-} from '../../language-server/src/engine/secrets';
-import { DEFAULT_SUPERVISION, type ServerDefinition } from '../../language-server/src/engine/types';
+} from '../../engine/src/secrets';
+import { DEFAULT_SUPERVISION, type ServerDefinition } from '../../engine/src/types';
 
 function server(overrides: Partial<ServerDefinition>): ServerDefinition {
   const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };

@@ -1,4 +1,4 @@
-import { mergeStack, parseLayer, type EffectiveEnvironment, type LayerKind, type LayerStack } from '../../language-server/src/engine';
+import { mergeStack, parseLayer, type EffectiveEnvironment, type LayerKind, type LayerStack } from '@claude-env/engine';
 
 /** One layer for an in-memory stack: its kind, text and (optional) label/file. */
 export interface LayerSpec {

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { Position } from '../../language-server/src/engine';
+import type { Position } from '@claude-env/engine';
 
 /** A temporary folder holding `files` (paths relative to it), removed by `dispose`. */
 export interface TempTree {

@@ -10,7 +10,7 @@ import {
   type LayerStackResult,
   type StackChangedParams,
   type WorkspacesResult,
-} from '../../language-server/src/protocol';
+} from '@claude-env/protocol';
 import { yaml } from './support/carets';
 import { BASE, LOCAL, PROJECT, startOnOrg, TEAM, type ServerFixture } from './support/orgFixture';
 

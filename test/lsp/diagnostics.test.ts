@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
 import { DiagnosticSeverity, DidChangeWatchedFilesNotification, FileChangeType, type Diagnostic } from 'vscode-languageserver-protocol/node';
-import { SecretNamesNotification } from '../../language-server/src/protocol';
+import { SecretNamesNotification } from '@claude-env/protocol';
 import { withCarets, yaml } from './support/carets';
 import { BASE, LOCAL, startOnOrg, TEAM, type ServerFixture } from './support/orgFixture';
 

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { parseLayer } from '../../language-server/src/engine';
-import { IncrementalLayerParser, splitChunks } from '../../language-server/src/server/incrementalParse';
+import { parseLayer } from '@claude-env/engine';
+import { IncrementalLayerParser, splitChunks } from '../../language-server/src/incrementalParse';
 import { generateLayer } from '../../bench/lsp';
 
 const FILE = '/work/repo/.claude-env/local.yaml';

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { DEFAULT_SUPERVISION, type SupervisionOptions } from '../../language-server/src/engine/types';
-import { RestartPolicy } from '../../language-server/src/supervisor';
+import { DEFAULT_SUPERVISION, type SupervisionOptions } from '../../engine/src/types';
+import { RestartPolicy } from '@claude-env/mcp';
 
 function policy(options: Partial<SupervisionOptions>, random: () => number, clock: { now: number }) {
   return new RestartPolicy(

@@ -8,8 +8,8 @@ import type { CliIo } from '../../cli/src/command';
 import { COMMANDS } from '../../cli/src/commands';
 import { mcpRun, resolveTargets, selectTargets } from '../../cli/src/commands/mcp';
 import { mcpCommand } from '../../cli/src/commands/mcp-command';
-import { loadEnvironment } from '../../language-server/src/engine';
-import { defaultSecretProvider } from '../../language-server/src/engine/secrets';
+import { loadEnvironment } from '@claude-env/engine';
+import { defaultSecretProvider } from '../../engine/src/secrets';
 import { createPalette } from '../../cli/src/format/colour';
 import { FIXTURE_SERVER, ROOT, TEST_TAG_VAR, newTag, taggedProcesses } from './helpers';
 

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { DEFAULT_SUPERVISION, type ResolvedServer, type SupervisionOptions } from '../../language-server/src/engine/types';
-import { isAlive, type ServerState, type StateChangeEvent, type Supervisor } from '../../language-server/src/supervisor';
+import { DEFAULT_SUPERVISION, type ResolvedServer, type SupervisionOptions } from '../../engine/src/types';
+import { isAlive, type ServerState, type StateChangeEvent, type Supervisor } from '@claude-env/mcp';
 
 export const ROOT = resolve(__dirname, '../..');
 export const FIXTURE_SERVER = join(ROOT, 'test/fixtures/mcp/fixture-server.cjs');

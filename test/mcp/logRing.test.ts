@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { LogRing, MAX_LINE_CHARS } from '../../language-server/src/supervisor';
+import { LogRing, MAX_LINE_CHARS } from '@claude-env/mcp';
 
 describe('log ring', () => {
   it('drops the oldest lines to stay within its byte bound', () => {

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Supervisor, isAlive, type LogLine } from '../../language-server/src/supervisor';
+import { Supervisor, isAlive, type LogLine } from '@claude-env/mcp';
 import { ROOT, fixture, newTag, taggedProcesses, waitForState, waitUntilGone } from './helpers';
 
 /** Reads the pid file the `grandchild` fixture writes once its children are spawned. */
@@ -142,7 +142,7 @@ describe('MCP supervisor: processes, output and logs', function () {
     const host = join(scratch, 'host.ts');
     writeFileSync(
       host,
-      `import { Supervisor } from ${JSON.stringify(join(ROOT, 'language-server/src/supervisor'))};
+      `import { Supervisor } from ${JSON.stringify(join(ROOT, 'mcp/src'))};
 import { fixture } from ${JSON.stringify(join(ROOT, 'test/mcp/helpers'))};
 const supervisor = new Supervisor();
 void supervisor.add(fixture('forker', 'grandchild', ${JSON.stringify(tag)}, { env: { PID_FILE: ${JSON.stringify(pidFile)} } }))

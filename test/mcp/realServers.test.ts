@@ -2,8 +2,8 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ResolvedServer } from '../../language-server/src/engine/types';
-import { Supervisor } from '../../language-server/src/supervisor';
+import type { ResolvedServer } from '../../engine/src/types';
+import { Supervisor } from '@claude-env/mcp';
 import { newTag, npmServer, taggedProcesses } from './helpers';
 
 /**

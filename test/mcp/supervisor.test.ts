@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { Supervisor, UNTRUSTED_REASON } from '../../language-server/src/supervisor';
+import { Supervisor, UNTRUSTED_REASON } from '@claude-env/mcp';
 import { collectUntil, fixture, newTag, taggedProcesses, waitForState } from './helpers';
 
 describe('MCP supervisor: lifecycle and restart policy', function () {

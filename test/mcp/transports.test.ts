@@ -2,8 +2,8 @@ import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { DEFAULT_SUPERVISION, type ResolvedServer } from '../../language-server/src/engine/types';
-import { Supervisor, isAlive } from '../../language-server/src/supervisor';
+import { DEFAULT_SUPERVISION, type ResolvedServer } from '../../engine/src/types';
+import { Supervisor, isAlive } from '@claude-env/mcp';
 import { ROOT, TEST_TAG_VAR, newTag, taggedProcesses, waitForState } from './helpers';
 
 const EVERYTHING = join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');

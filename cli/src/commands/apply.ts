@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { applyPlan, type AppliedTarget } from '../../../language-server/src/engine/outputs';
+import { applyPlan, type AppliedTarget } from '@claude-env/engine';
 import { flag, type CommandSpec } from '../command';
 import { CliError } from '../errors';
 import { ExitCode } from '../exitCodes';

@@ -1,4 +1,4 @@
-import { diffOutputs } from '../../../language-server/src/engine/outputs';
+import { diffOutputs } from '@claude-env/engine';
 import { flag, type CommandSpec } from '../command';
 import { ExitCode } from '../exitCodes';
 import type { Palette } from '../format/colour';

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { flag, type CommandSpec } from '../command';
 import { ExitCode } from '../exitCodes';
-import { claudeCodeVariables } from '../../../language-server/src/engine/secrets';
+import { claudeCodeVariables } from '@claude-env/engine';
 import { loadWorkspace, secretContext } from '../workspace';
 
 /**

@@ -1,4 +1,4 @@
-import { explainPath, type EffectiveEnvironment, type EffectiveNode, type Origin } from '../../../language-server/src/engine';
+import { explainPath, type EffectiveEnvironment, type EffectiveNode, type Origin } from '@claude-env/engine';
 import { flag, type CommandContext, type CommandSpec } from '../command';
 import { CliError } from '../errors';
 import { ExitCode } from '../exitCodes';

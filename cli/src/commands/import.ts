@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { userConfigDir } from '../../../language-server/src/engine';
-import { importFiles, layerToYaml, mergeIntoLayerText, type ImportSource } from '../../../language-server/src/engine/import';
+import { userConfigDir } from '@claude-env/engine';
+import { importFiles, layerToYaml, mergeIntoLayerText, type ImportSource } from '@claude-env/engine';
 import { flag, stringOption, type CliIo, type CommandSpec } from '../command';
 import { CliError, UsageError } from '../errors';
 import { ExitCode } from '../exitCodes';

@@ -1,4 +1,4 @@
-import { parseDuration } from '../../../language-server/src/engine/servers';
+import { parseDuration } from '@claude-env/engine';
 import { flag, stringOption, type CommandContext, type CommandSpec } from '../command';
 import { UsageError } from '../errors';
 import { ExitCode } from '../exitCodes';

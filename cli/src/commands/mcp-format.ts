@@ -1,4 +1,4 @@
-import type { ServerState, ServerStatus, StateChangeEvent } from '../../../language-server/src/supervisor';
+import type { ServerState, ServerStatus, StateChangeEvent } from '@claude-env/mcp';
 import type { Palette } from '../format/colour';
 
 /** Renders rows as aligned columns; the last column is never padded so long reasons do not add trailing blanks. */

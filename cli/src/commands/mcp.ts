@@ -1,6 +1,6 @@
-import type { EffectiveEnvironment, ResolvedServer, ServerDefinition } from '../../../language-server/src/engine';
-import { resolveServer, type ResolveContext } from '../../../language-server/src/engine/secrets';
-import { Supervisor, type ServerStatus, type SupervisorTuning } from '../../../language-server/src/supervisor';
+import type { EffectiveEnvironment, ResolvedServer, ServerDefinition } from '@claude-env/engine';
+import { resolveServer, type ResolveContext } from '@claude-env/engine';
+import { Supervisor, type ServerStatus, type SupervisorTuning } from '@claude-env/mcp';
 import type { CliIo } from '../command';
 import { UsageError } from '../errors';
 import { ExitCode } from '../exitCodes';

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { isAbsolute, relative, sep } from 'node:path';
-import type { Diagnostic, Range, Severity } from '../../../language-server/src/engine/types';
+import type { Diagnostic, Range, Severity } from '@claude-env/engine';
 import type { Palette } from './colour';
 
 /**

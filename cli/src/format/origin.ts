@@ -1,4 +1,4 @@
-import type { Origin } from '../../../language-server/src/engine/types';
+import type { Origin } from '@claude-env/engine';
 import { displayPath } from './diagnostics';
 
 /** `.claude-env/project.yaml:12` (key line, 1-based), or the variable name for the environment layer. */

@@ -1,4 +1,4 @@
-import type { EffectiveEnvironment, EffectiveNode } from '../../../language-server/src/engine/types';
+import type { EffectiveEnvironment, EffectiveNode } from '@claude-env/engine';
 import type { Palette } from './colour';
 import { formatScalar, inlineArray, originToJson, plainLines, provenanceNote } from './origin';
 

@@ -2,9 +2,9 @@
  * Commands that read the effective environment: show it as a document, and explain why a setting has its value.
  */
 import * as vscode from 'vscode';
-import { locate } from '../../../language-server/src/engine/locate';
-import { parseLayer } from '../../../language-server/src/engine/parse';
-import { ExplainRequest, type ExplainResult } from '../../../language-server/src/protocol';
+import { locate } from '@claude-env/engine';
+import { parseLayer } from '@claude-env/engine';
+import { ExplainRequest, type ExplainResult } from '@claude-env/protocol';
 import type { CtxInit } from '../ctx';
 import { effectiveDocumentUri } from '../effectiveDocument';
 import { showExplanation } from '../views/explanation';

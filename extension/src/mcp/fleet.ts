@@ -5,15 +5,15 @@
  */
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { loadEnvironment, type ServerDefinition } from '../../../language-server/src/engine';
-import { resolveServer, type SecretProvider } from '../../../language-server/src/engine/secrets';
+import { loadEnvironment, type ServerDefinition } from '@claude-env/engine';
+import { resolveServer, type SecretProvider } from '@claude-env/engine';
 import {
   Supervisor,
   UNTRUSTED_REASON,
   type ServerState,
   type ServerStatus,
   type SupervisorTuning,
-} from '../../../language-server/src/supervisor';
+} from '@claude-env/mcp';
 
 /** A server's state as the view shows it: the supervisor's, or `unresolved` when a reference has no value. */
 export type FleetState = ServerState | 'unresolved';

@@ -4,7 +4,7 @@
  * supervisor's ring buffer, then follows new lines. Lines arrive already redacted by the supervisor.
  */
 import * as vscode from 'vscode';
-import type { LogLine, Supervisor } from '../../../language-server/src/supervisor';
+import type { LogLine, Supervisor } from '@claude-env/mcp';
 
 export class ServerLogChannels implements vscode.Disposable {
   private readonly channels = new Map<string, vscode.OutputChannel>();

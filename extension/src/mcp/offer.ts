@@ -5,8 +5,8 @@
  * VS Code, so it is detected at run time and typed here structurally.
  */
 import * as vscode from 'vscode';
-import type { ServerDefinition } from '../../../language-server/src/engine';
-import { resolveServer, type SecretProvider } from '../../../language-server/src/engine/secrets';
+import type { ServerDefinition } from '@claude-env/engine';
+import { resolveServer, type SecretProvider } from '@claude-env/engine';
 import type { McpFleet } from './fleet';
 import { readMcpSettings } from './settings';
 

@@ -4,7 +4,7 @@
  * names, never values — and a secret set with "Claude Env: Set Secret" stops showing as unresolved.
  */
 import * as vscode from 'vscode';
-import { SecretNamesNotification } from '../../../language-server/src/protocol';
+import { SecretNamesNotification } from '@claude-env/protocol';
 import type { Ctx } from '../ctx';
 import { sendNotification } from '../requests';
 import type { McpFleet } from './fleet';

@@ -8,8 +8,8 @@ import {
   defaultSecretProvider,
   findReferences,
   type SecretProvider,
-} from '../../../language-server/src/engine/secrets';
-import type { ServerDefinition } from '../../../language-server/src/engine';
+} from '@claude-env/engine';
+import type { ServerDefinition } from '@claude-env/engine';
 
 /** SecretStorage keys are shared by the whole extension; the prefix keeps secrets apart from other state. */
 const KEY_PREFIX = 'claudeEnv.secret.';

@@ -4,7 +4,7 @@
  */
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { formatMs } from '../../../language-server/src/supervisor';
+import { formatMs } from '@claude-env/mcp';
 import type { FleetEntry, FleetState, McpFleet } from './fleet';
 
 export const MCP_VIEW_ID = 'claudeEnv.mcpServers';

@@ -8,7 +8,7 @@ import {
   type EffectiveEnvironmentResult,
   type EffectiveNodeJson,
   type OriginJson,
-} from '../../../language-server/src/protocol';
+} from '@claude-env/protocol';
 import type { Ctx } from '../ctx';
 import { openOriginCommand, originLabel, provenanceMarkdown, shortValue } from './provenance';
 import { sendRequest } from '../requests';

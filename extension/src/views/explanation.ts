@@ -3,7 +3,7 @@
  * for a unioned list, the layer that added each item). Picking a row opens the file at that line.
  */
 import * as vscode from 'vscode';
-import type { ExplainResult, OriginJson } from '../../../language-server/src/protocol';
+import type { ExplainResult, OriginJson } from '@claude-env/protocol';
 import { openOriginCommand, originLabel, shortValue } from './provenance';
 
 interface OriginItem extends vscode.QuickPickItem {

@@ -3,7 +3,7 @@
  * problem counts. Clicking a file opens it.
  */
 import * as vscode from 'vscode';
-import { LayerStackRequest, type LayerInfo, type LayerStackResult, type ProblemCounts } from '../../../language-server/src/protocol';
+import { LayerStackRequest, type LayerInfo, type LayerStackResult, type ProblemCounts } from '@claude-env/protocol';
 import type { Ctx } from '../ctx';
 import { sendRequest } from '../requests';
 

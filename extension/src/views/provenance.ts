@@ -4,7 +4,7 @@
  */
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import type { OriginJson, ProtocolRange } from '../../../language-server/src/protocol';
+import type { OriginJson, ProtocolRange } from '@claude-env/protocol';
 
 /** `web.yaml:5` (one-based line), or `environment` for the environment layer. */
 export function originLabel(origin: OriginJson): string {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ExplainResult } from '../../../language-server/src/protocol';
+import type { ExplainResult } from '@claude-env/protocol';
 import { activeApi, diagnosticsWhen, openInEditor, positionOf, replaceText, whenEvent, workspacePath } from './helpers';
 
 describe('commands that read', () => {

@@ -12,7 +12,7 @@ import * as vscode from 'vscode';
 import { isRefusal } from '../../../extension/src/commands/registry';
 import type { FleetEntry } from '../../../extension/src/mcp/fleet';
 import type { McpSupervisionApi } from '../../../extension/src/mcp';
-import { RUN_MARKER_VAR, UNTRUSTED_REASON } from '../../../language-server/src/supervisor';
+import { RUN_MARKER_VAR, UNTRUSTED_REASON } from '@claude-env/mcp';
 import { activeApi, diagnosticsWhen, extension, suiteMode, whenEvent, workspacePath } from './helpers';
 
 const SERVER_TIMEOUT_MS = 45_000;

@@ -1,0 +1,402 @@
+import { EventEmitter } from 'node:events';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import type { ResolvedServer } from '@claude-env/engine';
+import { RestartPolicy, formatMs, type ExitKind } from './backoff';
+import { createCatalogWatch, emptyCatalog } from './catalog';
+import { PermanentStartError, createClient, openConnection, preflight, type Connection } from './connection';
+import { LogRing } from './logRing';
+import { PingMonitor } from './pingMonitor';
+import type { ProcessExit } from './processTransport';
+import { Redactor } from '@claude-env/engine';
+import type {
+  LogLine,
+  LogSource,
+  ServerCatalog,
+  ServerState,
+  ServerStatus,
+  SupervisorEvents,
+  SupervisorTuning,
+} from './types';
+
+/** Why a run ended. */
+type RunEnd =
+  | { kind: 'exit'; exit: ProcessExit }
+  | { kind: 'closed' }
+  | { kind: 'hang'; detail: string }
+  | { kind: 'startup'; detail: string; permanent: boolean };
+
+interface Run {
+  connection: Connection;
+  client: Client;
+  startedAt: number;
+  connectedAt?: number;
+  pings?: PingMonitor;
+  ended: boolean;
+  /** Set once the run's processes and connection are being shut down; settles when they are gone. */
+  closing?: Promise<void>;
+  /** Settles when the start attempt has an outcome (running, or ended). */
+  settled: Promise<void>;
+  settle: () => void;
+}
+
+/** States from which a start request is a no-op. */
+const ACTIVE: readonly ServerState[] = ['starting', 'running', 'degraded', 'restarting'];
+
+/**
+ * Supervises one MCP server: starts it, watches its health, restarts it by policy and stops it with its whole
+ * process tree. Emits `state`, `log` and `lists` events.
+ */
+export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
+  private currentState: ServerState = 'stopped';
+  private currentReason = 'not started';
+  private run: Run | undefined;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private wantRunning = false;
+  private readonly policy: RestartPolicy;
+  private readonly logRing: LogRing;
+  private readonly redactor: Redactor;
+  private restarts = 0;
+  private handshakeMs: number | undefined;
+  private catalog: ServerCatalog = emptyCatalog();
+  private serverInfo: { name: string; version: string } | undefined;
+  private lastStderr = '';
+
+  constructor(
+    readonly server: ResolvedServer,
+    private readonly tuning: SupervisorTuning,
+    private blockedReason?: string,
+  ) {
+    super();
+    this.policy = new RestartPolicy(server.supervision, tuning);
+    this.logRing = new LogRing(tuning.logBytes);
+    this.redactor = new Redactor(server.secretValues);
+    if (blockedReason) {
+      this.currentState = 'blocked';
+      this.currentReason = blockedReason;
+    }
+  }
+
+  get name(): string {
+    return this.server.name;
+  }
+
+  get state(): ServerState {
+    return this.currentState;
+  }
+
+  get reason(): string {
+    return this.currentReason;
+  }
+
+  /** The kept log lines, oldest first (already redacted). */
+  logs(): LogLine[] {
+    return this.logRing.snapshot();
+  }
+
+  /** Bytes the log holds; bounded by `tuning.logBytes`. */
+  get logBytes(): number {
+    return this.logRing.size;
+  }
+
+  status(): ServerStatus {
+    const run = this.run;
+    const pings = run?.pings;
+    const connected = this.currentState === 'running' || this.currentState === 'degraded';
+    return {
+      name: this.name,
+      type: this.server.type,
+      state: this.currentState,
+      reason: this.currentReason,
+      pid: run?.connection.process?.pid,
+      serverInfo: this.serverInfo,
+      metrics: {
+        uptimeMs: connected && run?.connectedAt !== undefined ? Date.now() - run.connectedAt : undefined,
+        restarts: this.restarts,
+        handshakeMs: this.handshakeMs,
+        lastPingMs: pings?.lastMs,
+        medianPingMs: pings?.medianMs,
+        failedPings: pings?.failures ?? 0,
+      },
+      catalog: this.catalog,
+    };
+  }
+
+  /**
+   * Starts the server unless it is blocked or already up. Resolves once this attempt has an outcome: `running`,
+   * or the state its failure led to (`restarting`, `crashed`, `failed`, `stopped`).
+   */
+  async start(): Promise<ServerStatus> {
+    if (this.currentState === 'blocked' || ACTIVE.includes(this.currentState)) return this.status();
+    this.wantRunning = true;
+    this.policy.reset();
+    await this.launch();
+    return this.status();
+  }
+
+  /** Stops the server and everything it started. Resolves when no process of it is left. */
+  async stop(reason = 'stopped by request'): Promise<void> {
+    this.wantRunning = false;
+    const pendingRestart = this.restartTimer !== undefined;
+    clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
+    const run = this.run;
+    // A server that already crashed or failed keeps that state and its reason: there was nothing to stop.
+    const active = pendingRestart || (run !== undefined && (!run.ended || run.closing !== undefined) && ACTIVE.includes(this.currentState));
+    if (run && !run.ended) {
+      run.ended = true;
+      run.pings?.stop();
+      await this.closeRun(run);
+      run.settle();
+    } else if (run?.closing) {
+      // The run is already ending on its own (crash, hang): wait until its processes are gone too.
+      await run.closing;
+    }
+    if (active) this.setState('stopped', reason);
+  }
+
+  /** Stop, then start again; counts as a restart. */
+  async restart(): Promise<ServerStatus> {
+    if (this.currentState === 'blocked') return this.status();
+    await this.stop('restarting by request');
+    this.restarts++;
+    return this.start();
+  }
+
+  /** Pings the running server now; resolves to the latency in milliseconds, rejects when it does not answer. */
+  async ping(): Promise<number> {
+    const pings = this.run?.pings;
+    if (!pings || this.run?.ended) throw new Error(`${this.name} is not running (${this.currentState}: ${this.currentReason})`);
+    return pings.pingNow();
+  }
+
+  /** Blocks (policy, Workspace Trust) or unblocks the server. Blocking stops it first. */
+  async setBlocked(reason: string | undefined): Promise<void> {
+    this.blockedReason = reason;
+    if (reason) {
+      await this.stop(reason);
+      this.setState('blocked', reason);
+    } else if (this.currentState === 'blocked') {
+      this.setState('stopped', 'unblocked');
+    }
+  }
+
+  private async launch(): Promise<void> {
+    const started = Date.now();
+    const sink = {
+      stderrLine: (text: string) => {
+        if (text.trim()) this.lastStderr = text;
+        this.log('stderr', text);
+      },
+      stdoutNoise: (text: string) => this.log('stdout', `not a protocol message: ${text}`),
+    };
+    const connection = openConnection(this.server, sink, this.tuning.stopGraceMs);
+    const client = createClient(this.tuning.clientName, this.tuning.clientVersion);
+    let settle!: () => void;
+    const settled = new Promise<void>((resolve) => (settle = resolve));
+    const run: Run = { connection, client, startedAt: started, ended: false, settled, settle };
+    this.run = run;
+    this.lastStderr = '';
+    const commandLine = truncate([this.server.command, ...this.server.args].join(' '), 160);
+    this.setState('starting', this.server.type === 'stdio' ? `starting ${commandLine}` : `connecting to ${this.server.url}`);
+
+    if (connection.process) connection.process.onexit = (exit) => void this.endRun(run, { kind: 'exit', exit });
+    client.onclose = () => {
+      // For stdio the process exit carries the better reason; for URLs the closed connection is all we get.
+      // During the handshake the failed connect() carries the better reason (refused, 404, TLS).
+      if (!connection.process && run.connectedAt !== undefined) void this.endRun(run, { kind: 'closed' });
+    };
+    client.onerror = (error) => this.log('supervisor', `transport error: ${error.message}`);
+    client.fallbackNotificationHandler = async () => undefined;
+    const watch = createCatalogWatch(client, (kind, catalog) => {
+      if (this.run !== run) return;
+      this.catalog = catalog;
+      this.emit('lists', { name: this.name, kind, count: catalog[kind].length });
+    }, (level, text) => this.log('server', text, level), (message) => this.log('supervisor', message));
+
+    const timeoutMs = this.server.supervision.startupTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new StartupTimeout()),
+        timeoutMs,
+      );
+    });
+    try {
+      await Promise.race([
+        (async () => {
+          await preflight(this.server);
+          // Our deadline decides; the SDK's own timeout would be indistinguishable from a server's -32001 error.
+          await client.connect(connection.transport, { timeout: timeoutMs + 60_000 });
+          this.handshakeMs = Date.now() - started;
+          this.serverInfo = client.getServerVersion();
+          await watch.refreshAll();
+        })(),
+        deadline,
+      ]);
+    } catch (error) {
+      clearTimeout(timer);
+      if (run.ended) return run.settled;
+      const permanent = error instanceof PermanentStartError || isSpawnFailure(error) || isRefusal(error);
+      // A server that died during the handshake makes connect() fail with "Connection closed"; its exit code
+      // and last stderr line say far more, so wait briefly for them.
+      const timedOut = error instanceof StartupTimeout;
+      const exit =
+        permanent || timedOut ? connection.process?.exit : connection.process && (connection.process.exit ?? (await raceExit(connection, 250)));
+      const detail = timedOut
+        ? `no MCP handshake within ${formatMs(timeoutMs)}`
+        : error instanceof McpError && isRefusal(error)
+          ? `the server refused the handshake (${error.code}): ${error.message.replace(/^MCP error -?\d+: /, '')}`
+          : error instanceof Error
+            ? error.message
+            : String(error);
+      const end: RunEnd = exit ? { kind: 'exit', exit } : { kind: 'startup', detail, permanent };
+      await this.endRun(run, end);
+      return run.settled;
+    }
+    clearTimeout(timer);
+    if (run.ended) return run.settled;
+    run.connectedAt = Date.now();
+    const tools = this.catalog.tools.length;
+    this.setState('running', `ready in ${formatMs(Date.now() - started)} (handshake ${formatMs(this.handshakeMs ?? 0)}, ${tools} tools)`);
+    run.pings = new PingMonitor(client, this.server.supervision, this.tuning.hangAfterFailedPings, {
+      slow: (detail) => this.run === run && this.setState('degraded', detail),
+      healthy: () => this.run === run && this.currentState === 'degraded' && this.setState('running', 'pings answered in time again'),
+      hung: (detail) => void this.endRun(run, { kind: 'hang', detail }),
+    });
+    run.pings.start();
+    run.settle();
+  }
+
+  /** The single path for a run that ended without a stop request. */
+  private async endRun(run: Run, end: RunEnd): Promise<void> {
+    if (run.ended || this.run !== run) return;
+    run.ended = true;
+    run.pings?.stop();
+    const reason = this.describeEnd(end);
+    this.log('supervisor', reason);
+    // Leave nothing behind before deciding anything: a crashed server's children, a hung server itself.
+    await this.closeRun(run, end.kind === 'hang' || end.kind === 'startup');
+    if (!this.wantRunning || this.run !== run) {
+      // A stop (or a new start) arrived while we were cleaning up; it owns the state now.
+      run.settle();
+      return;
+    }
+    const exitKind: ExitKind =
+      end.kind === 'exit' && end.exit.code === 0 && run.connectedAt !== undefined ? 'clean' : 'failure';
+    if (end.kind === 'startup' && end.permanent) {
+      this.setState('failed', reason);
+      run.settle();
+      return;
+    }
+    this.setState('crashed', reason);
+    const decision = this.policy.decide(exitKind);
+    if (decision.action === 'restart' && this.wantRunning) {
+      this.restarts++;
+      this.setState('restarting', `${reason}; restart ${decision.attempt} in ${formatMs(decision.delayMs)}`);
+      this.restartTimer = setTimeout(() => {
+        this.restartTimer = undefined;
+        if (this.wantRunning && this.run === run) void this.launch();
+      }, decision.delayMs);
+    } else if (decision.action === 'fail') {
+      this.setState('failed', `${decision.reason}; last: ${reason}`);
+    } else if (decision.action === 'stay' && exitKind === 'clean') {
+      this.setState('stopped', `${reason} (${decision.reason})`);
+    }
+    run.settle();
+  }
+
+  /** Shuts a run down once; later callers wait for the same shutdown. */
+  private closeRun(run: Run, unresponsive = false): Promise<void> {
+    run.closing ??= this.shutDownRun(run, unresponsive);
+    return run.closing;
+  }
+
+  private async shutDownRun(run: Run, unresponsive: boolean): Promise<void> {
+    const process = run.connection.process;
+    try {
+      if (process) {
+        const termination = process.exit ? await process.reapLeftovers() : await process.terminate(unresponsive);
+        if (termination?.signalled.length) {
+          const { signalled, killed } = termination;
+          const forced = killed.length ? `, ${killed.length} needed SIGKILL (${killed.join(', ')})` : '';
+          this.log('supervisor', `ended ${signalled.length} process(es) with SIGTERM (${signalled.join(', ')})${forced}`);
+        }
+      }
+      const transport = run.connection.transport;
+      if (!unresponsive && run.connectedAt !== undefined && transport instanceof StreamableHTTPClientTransport) {
+        // Tell a streamable HTTP server that the session is over, so that it frees it now rather than at its timeout.
+        await Promise.race([transport.terminateSession().catch(() => undefined), delay(1_000)]);
+      }
+      await run.client.close();
+    } catch (error) {
+      this.log('supervisor', `while closing: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private describeEnd(end: RunEnd): string {
+    const stderr = this.lastStderr ? `: ${truncate(this.redact(this.lastStderr.trim()), 200)}` : '';
+    switch (end.kind) {
+      case 'exit':
+        return end.exit.signal ? `killed by ${end.exit.signal}${stderr}` : `exited with code ${end.exit.code}${stderr}`;
+      case 'closed':
+        return 'connection closed by the server';
+      case 'hang':
+        return `not answering pings (${end.detail})`;
+      case 'startup':
+        return `${this.redact(end.detail)}${stderr ? `; stderr${stderr}` : ''}`;
+    }
+  }
+
+  private setState(state: ServerState, reason: string): void {
+    if (this.blockedReason && state !== 'blocked') return;
+    const previous = this.currentState;
+    const redacted = this.redact(reason);
+    if (previous === state && this.currentReason === redacted) return;
+    this.currentState = state;
+    this.currentReason = redacted;
+    this.emit('state', { name: this.name, state, previous, reason: redacted, time: Date.now() });
+  }
+
+  private redact(text: string): string {
+    return this.redactor.redact(text);
+  }
+
+  private log(source: LogSource, text: string, level?: string): void {
+    const line: LogLine = { time: Date.now(), source, text: this.redact(text), ...(level ? { level } : {}) };
+    this.logRing.push(line);
+    if (this.listenerCount('log') > 0) this.emit('log', this.name, line);
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+function raceExit(connection: Connection, ms: number): Promise<ProcessExit | undefined> {
+  return Promise.race([
+    connection.process!.exited,
+    new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms).unref()),
+  ]);
+}
+
+function isSpawnFailure(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'EACCES';
+}
+
+/**
+ * The server answered the handshake with an error of its own (a missing or rejected API key, typically): it is
+ * up and says no, so retrying with the same configuration cannot help.
+ */
+function isRefusal(error: unknown): boolean {
+  return error instanceof McpError && error.code !== ErrorCode.ConnectionClosed;
+}
+
+/** The startup deadline passed (spawn or connect, handshake and first listing). */
+class StartupTimeout extends Error {}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
