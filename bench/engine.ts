@@ -19,7 +19,9 @@ function layerText(layerIndex: number, servers: number, offset: number): string 
   let text = `version: 1\nsettings:\n  model: model-${layerIndex}\n  permissions:\n    allow: ["Bash(npm run test-${layerIndex}:*)", "Read(src/**)"]\n    deny: ["Read(./.env)", "Bash(rm-${layerIndex}:*)"]\n  env:\n    LAYER_${layerIndex}: "${layerIndex}"\nmcpServers:\n`;
   for (let i = 0; i < servers; i++) text += serverYaml(`server-${offset + i}`, offset + i);
   // Every layer above the first also overrides a few servers of the layer below.
-  if (layerIndex > 0) for (let i = 0; i < Math.min(5, servers); i++) text += `  server-${offset - servers + i}:\n    args: ["-y", "override-${layerIndex}"]\n`;
+  if (layerIndex > 0)
+    for (let i = 0; i < Math.min(5, servers); i++)
+      text += `  server-${offset - servers + i}:\n    args: ["-y", "override-${layerIndex}"]\n`;
   return text;
 }
 
@@ -49,22 +51,45 @@ function repeatsFor(fn: () => void): number {
 
 const validate = new Ajv({ allErrors: true, strict: false }).compile(layerSchema);
 
-interface Row { case: string; lines: number; floorMs: number; engineMs: number; ratio: number }
+interface Row {
+  case: string;
+  lines: number;
+  floorMs: number;
+  engineMs: number;
+  ratio: number;
+}
 
 function measure(label: string, texts: string[]): Row {
-  const floor = () => { for (const text of texts) validate(parseYaml(text)); };
+  const floor = () => {
+    for (const text of texts) validate(parseYaml(text));
+  };
   const engine = () => {
-    const layers = texts.map((text, i) => parseLayer(`/bench/layer-${i}.yaml`, text, texts.length === 1 ? 'project' : kindOf(i, texts.length), `layer ${i}`));
+    const layers = texts.map((text, i) =>
+      parseLayer(
+        `/bench/layer-${i}.yaml`,
+        text,
+        texts.length === 1 ? 'project' : kindOf(i, texts.length),
+        `layer ${i}`,
+      ),
+    );
     mergeStack({ workspace: '/bench', layers, diagnostics: [] });
   };
-  for (let i = 0; i < 3; i++) { floor(); engine(); } // warm up both
+  for (let i = 0; i < 3; i++) {
+    floor();
+    engine();
+  } // warm up both
   const repeat = Math.max(repeatsFor(floor), repeatsFor(engine));
   const floorTimes: number[] = [];
   const engineTimes: number[] = [];
   for (let run = 0; run < RUNS; run++) {
     // Alternate the order so that neither side always runs on a warmer heap.
-    if (run % 2 === 0) { floorTimes.push(time(floor, repeat)); engineTimes.push(time(engine, repeat)); }
-    else { engineTimes.push(time(engine, repeat)); floorTimes.push(time(floor, repeat)); }
+    if (run % 2 === 0) {
+      floorTimes.push(time(floor, repeat));
+      engineTimes.push(time(engine, repeat));
+    } else {
+      engineTimes.push(time(engine, repeat));
+      floorTimes.push(time(floor, repeat));
+    }
   }
   const floorMs = median(floorTimes);
   const engineMs = median(engineTimes);
@@ -86,9 +111,23 @@ for (const targetLines of [1000, 10000, 50000]) {
 }
 
 console.log(`engine validate + merge vs floor (yaml.parse + compiled ajv), median of ${RUNS} runs`);
-console.log('case'.padEnd(30) + 'lines'.padStart(8) + 'floor ms'.padStart(11) + 'engine ms'.padStart(11) + 'ratio'.padStart(8) + 'µs/line'.padStart(9));
+console.log(
+  'case'.padEnd(30) +
+    'lines'.padStart(8) +
+    'floor ms'.padStart(11) +
+    'engine ms'.padStart(11) +
+    'ratio'.padStart(8) +
+    'µs/line'.padStart(9),
+);
 for (const row of rows) {
-  console.log(row.case.padEnd(30) + String(row.lines).padStart(8) + row.floorMs.toFixed(2).padStart(11) + row.engineMs.toFixed(2).padStart(11) + row.ratio.toFixed(2).padStart(8) + ((row.engineMs * 1000) / row.lines).toFixed(2).padStart(9));
+  console.log(
+    row.case.padEnd(30) +
+      String(row.lines).padStart(8) +
+      row.floorMs.toFixed(2).padStart(11) +
+      row.engineMs.toFixed(2).padStart(11) +
+      row.ratio.toFixed(2).padStart(8) +
+      ((row.engineMs * 1000) / row.lines).toFixed(2).padStart(9),
+  );
 }
 const resultsDir = join(__dirname, 'results');
 mkdirSync(resultsDir, { recursive: true });

@@ -15,7 +15,10 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { DidChangeConfigurationNotification, DidChangeTextDocumentNotification } from 'vscode-languageserver-protocol/node';
+import {
+  DidChangeConfigurationNotification,
+  DidChangeTextDocumentNotification,
+} from 'vscode-languageserver-protocol/node';
 import { LspClient, REPO_ROOT } from '../test/lsp/support/lspClient';
 import { buildTree } from '../test/lsp/support/workspaceBuilder';
 
@@ -43,7 +46,14 @@ function parseOptions(argv: string[]): Options {
 
 /** A valid local layer of about `lines` lines: a long permission list and many servers, like a generated file. */
 export function generateLayer(lines: number): string {
-  const out = ['version: 1', 'settings:', '  model: claude-sonnet-4-5', '  cleanupPeriodDays: 30', '  permissions:', '    allow:'];
+  const out = [
+    'version: 1',
+    'settings:',
+    '  model: claude-sonnet-4-5',
+    '  cleanupPeriodDays: 30',
+    '  permissions:',
+    '    allow:',
+  ];
   const allowItems = Math.max(1, Math.floor(lines / 5));
   for (let i = 0; i < allowItems; i++) out.push(`      - Bash(npm run task-${i}:*)`);
   out.push('mcpServers:');
@@ -93,25 +103,52 @@ interface Contender {
 async function startContenders(repo: string, configHome: string): Promise<Contender[]> {
   const env = { ...process.env, XDG_CONFIG_HOME: configHome };
   const claudeEnv = async (name: string, delay: number): Promise<Contender> => {
-    const client = await LspClient.start({ folders: [repo], env, initializationOptions: { diagnosticsDelayMs: delay } });
+    const client = await LspClient.start({
+      folders: [repo],
+      env,
+      initializationOptions: { diagnosticsDelayMs: delay },
+    });
     return { name, client, published: (uri, version) => client.waitForVersion(uri, version, 120_000) };
   };
   // yaml-language-server globs skip dot folders (`**/*.yaml` misses `.claude-env/`), so the folder is named.
-  const yamlSettings = { schemas: { [SCHEMA_URI]: ['.claude-env/*.yaml'] }, validate: true, hover: true, completion: true, schemaStore: { enable: false } };
+  const yamlSettings = {
+    schemas: { [SCHEMA_URI]: ['.claude-env/*.yaml'] },
+    validate: true,
+    hover: true,
+    completion: true,
+    schemaStore: { enable: false },
+  };
   const yamlClient = await LspClient.start({
     command: [process.execPath, YAML_LS, '--stdio'],
     folders: [repo],
     env,
     configuration: (section) => (section === 'yaml' ? yamlSettings : section === 'http' ? {} : null),
   });
-  await yamlClient.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { yaml: yamlSettings } });
+  await yamlClient.connection.sendNotification(DidChangeConfigurationNotification.type, {
+    settings: { yaml: yamlSettings },
+  });
   // yaml-language-server publishes without a version; exactly one publish follows each debounced change.
-  const yamlLs: Contender = { name: 'yaml-language-server', client: yamlClient, published: (uri) => yamlClient.waitForNextPublish(uri, 120_000) };
-  return [await claudeEnv('claude-env (200 ms debounce)', YAML_LS_DELAY_MS), await claudeEnv('claude-env (default 50 ms)', 50), yamlLs];
+  const yamlLs: Contender = {
+    name: 'yaml-language-server',
+    client: yamlClient,
+    published: (uri) => yamlClient.waitForNextPublish(uri, 120_000),
+  };
+  return [
+    await claudeEnv('claude-env (200 ms debounce)', YAML_LS_DELAY_MS),
+    await claudeEnv('claude-env (default 50 ms)', 50),
+    yamlLs,
+  ];
 }
 
 /** Sends an incremental edit of one line and returns the time until the answering diagnostics arrive. */
-async function timedEdit(contender: Contender, uri: string, version: number, line: number, oldLength: number, newText: string): Promise<number> {
+async function timedEdit(
+  contender: Contender,
+  uri: string,
+  version: number,
+  line: number,
+  oldLength: number,
+  newText: string,
+): Promise<number> {
   const answered = contender.published(uri, version);
   const started = performance.now();
   await contender.client.connection.sendNotification(DidChangeTextDocumentNotification.type, {
@@ -137,7 +174,10 @@ async function benchSize(lines: number, options: Options) {
   try {
     const versions = new Map<Contender, number>();
     for (const contender of contenders) {
-      const answered = contender.name === 'yaml-language-server' ? contender.client.waitForNextPublish(uri, 120_000) : contender.published(uri, 1);
+      const answered =
+        contender.name === 'yaml-language-server'
+          ? contender.client.waitForNextPublish(uri, 120_000)
+          : contender.published(uri, 1);
       await contender.client.open(uri, text);
       await answered;
       versions.set(contender, 1);
@@ -147,10 +187,19 @@ async function benchSize(lines: number, options: Options) {
     for (const contender of contenders) {
       const version = versions.get(contender)! + 1;
       versions.set(contender, version);
-      const answered = contender.client.waitForDiagnostics(uri, (diagnostics) => diagnostics.some((diagnostic) => diagnostic.range.start.line === cleanupLine), 120_000);
+      const answered = contender.client.waitForDiagnostics(
+        uri,
+        (diagnostics) => diagnostics.some((diagnostic) => diagnostic.range.start.line === cleanupLine),
+        120_000,
+      );
       await contender.client.connection.sendNotification(DidChangeTextDocumentNotification.type, {
         textDocument: { uri, version },
-        contentChanges: [{ range: { start: { line: cleanupLine, character: 0 }, end: { line: cleanupLine, character: 23 } }, text: '  cleanupPeriodDays: xx' }],
+        contentChanges: [
+          {
+            range: { start: { line: cleanupLine, character: 0 }, end: { line: cleanupLine, character: 23 } },
+            text: '  cleanupPeriodDays: xx',
+          },
+        ],
       });
       await answered;
       await timedEdit(contender, uri, version + 1, cleanupLine, 23, '  cleanupPeriodDays: 30');
@@ -174,7 +223,11 @@ async function benchSize(lines: number, options: Options) {
     return {
       lines: text.split('\n').length - 1,
       bytes: Buffer.byteLength(text),
-      results: contenders.map((contender) => ({ server: contender.name, medianMs: round(median(samples.get(contender.name)!)), samplesMs: samples.get(contender.name)!.map(round) })),
+      results: contenders.map((contender) => ({
+        server: contender.name,
+        medianMs: round(median(samples.get(contender.name)!)),
+        samplesMs: samples.get(contender.name)!.map(round),
+      })),
     };
   } finally {
     for (const contender of contenders) await contender.client.stop();

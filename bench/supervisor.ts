@@ -36,7 +36,12 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-function server(name: string, args: string[], supervision: Partial<SupervisionOptions> = {}, env: Record<string, string> = {}): ResolvedServer {
+function server(
+  name: string,
+  args: string[],
+  supervision: Partial<SupervisionOptions> = {},
+  env: Record<string, string> = {},
+): ResolvedServer {
   return {
     name,
     type: 'stdio',
@@ -82,7 +87,12 @@ async function viaSupervisor(): Promise<number> {
 async function viaBareClient(fullEnvironment: boolean): Promise<number> {
   const started = performance.now();
   const env = fullEnvironment ? (process.env as Record<string, string>) : undefined;
-  const transport = new StdioClientTransport({ command: process.execPath, args: [EVERYTHING, 'stdio'], stderr: 'pipe', env });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [EVERYTHING, 'stdio'],
+    stderr: 'pipe',
+    env,
+  });
   const client = new Client({ name: 'bench', version: '0' }, { capabilities: {} });
   await client.connect(transport);
   await client.listTools();
@@ -98,7 +108,10 @@ async function startToReady() {
     bareDefaultEnvironment: () => viaBareClient(false),
   };
   const names = Object.keys(ways) as (keyof typeof ways)[];
-  const samples = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<keyof typeof ways, number[]>;
+  const samples = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<
+    keyof typeof ways,
+    number[]
+  >;
   await viaBareClient(true); // warm the file cache so the first measured run is not an outlier
   for (let run = 0; run < RUNS; run++) {
     // Rotate the order so that no way always runs right after another's teardown.
@@ -107,9 +120,15 @@ async function startToReady() {
       samples[name].push(await ways[name]());
     }
   }
-  const medians = Object.fromEntries(names.map((name) => [name, median(samples[name])])) as Record<keyof typeof ways, number>;
+  const medians = Object.fromEntries(names.map((name) => [name, median(samples[name])])) as Record<
+    keyof typeof ways,
+    number
+  >;
   // The machine is shared: the minimum is the run least disturbed by others, a second view of the intrinsic cost.
-  const minimums = Object.fromEntries(names.map((name) => [name, Math.min(...samples[name])])) as Record<keyof typeof ways, number>;
+  const minimums = Object.fromEntries(names.map((name) => [name, Math.min(...samples[name])])) as Record<
+    keyof typeof ways,
+    number
+  >;
   return {
     samplesMs: samples,
     mediansMs: medians,
@@ -128,7 +147,10 @@ async function crashDetection() {
     const crashed = untilState(supervisor, 'crashy', 'crashed');
     await supervisor.start('crashy');
     const detectedAt = await crashed;
-    const line = supervisor.get('crashy')!.logs().find((entry) => /simulated crash at \d+/.test(entry.text));
+    const line = supervisor
+      .get('crashy')!
+      .logs()
+      .find((entry) => /simulated crash at \d+/.test(entry.text));
     const exitedAt = Number(/at (\d+)/.exec(line!.text)![1]);
     latencies.push(detectedAt - exitedAt);
     await supervisor.dispose();
@@ -149,7 +171,13 @@ async function hangDetection() {
     latencies.push((await crashed) - (await running));
     await supervisor.dispose();
   }
-  return { pingIntervalMs, pingTimeoutMs, hangAfterFailedPings: 2, fromRunningMs: latencies, medianMs: median(latencies) };
+  return {
+    pingIntervalMs,
+    pingTimeoutMs,
+    hangAfterFailedPings: 2,
+    fromRunningMs: latencies,
+    medianMs: median(latencies),
+  };
 }
 
 async function fleet() {
@@ -205,13 +233,22 @@ async function main(): Promise<void> {
     ['start-to-ready, bare SDK client, SDK default env (median)', f(ready.mediansMs.bareDefaultEnvironment)],
     ['ratio supervisor / bare, same env (goal ≤ 1.10)', ready.ratioSameEnvironment.toFixed(3)],
     ['ratio supervisor / bare, SDK default env', ready.ratioDefaultEnvironment.toFixed(3)],
-    ['start-to-ready minimum: supervisor / bare same env', `${f(ready.minimumsMs.supervisor)} / ${f(ready.minimumsMs.bareSameEnvironment)} (${ready.ratioSameEnvironmentOfMinimums.toFixed(3)})`],
+    [
+      'start-to-ready minimum: supervisor / bare same env',
+      `${f(ready.minimumsMs.supervisor)} / ${f(ready.minimumsMs.bareSameEnvironment)} (${ready.ratioSameEnvironmentOfMinimums.toFixed(3)})`,
+    ],
     ['crash detection after exit (median)', f(crash.medianMs)],
     [`hang detection from running (ping ${hang.pingIntervalMs}/${hang.pingTimeoutMs} ms)`, f(hang.medianMs)],
     [`${held.servers} servers: start all`, f(held.startAllMs)],
     [`${held.servers} servers: running`, String(held.running)],
-    [`${held.servers} servers: supervisor CPU (pings every 1 s)`, `${held.cpuPercentOfOneCore.toFixed(2)} % of one core`],
-    [`${held.servers} servers: supervisor RSS / heap`, `${held.rssMiB.toFixed(1)} / ${held.heapUsedMiB.toFixed(1)} MiB`],
+    [
+      `${held.servers} servers: supervisor CPU (pings every 1 s)`,
+      `${held.cpuPercentOfOneCore.toFixed(2)} % of one core`,
+    ],
+    [
+      `${held.servers} servers: supervisor RSS / heap`,
+      `${held.rssMiB.toFixed(1)} / ${held.heapUsedMiB.toFixed(1)} MiB`,
+    ],
     [`${held.servers} servers: median ping`, f(held.medianPingMs)],
     [`${held.servers} servers: stop all`, f(held.stopAllMs)],
   ];

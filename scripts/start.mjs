@@ -22,7 +22,9 @@ run(process.execPath, [join(root, 'dist', 'cli.js'), 'show', '--explain', '--cwd
 
 const interactive = process.stdout.isTTY === true && process.stdin.isTTY === true && !process.env.CI;
 if (!interactive) {
-  console.log('\nNo terminal (or CI is set): not opening an editor. Run `npm start` in a terminal to open the example in VS Code.');
+  console.log(
+    '\nNo terminal (or CI is set): not opening an editor. Run `npm start` in a terminal to open the example in VS Code.',
+  );
   process.exit(0);
 }
 
@@ -34,7 +36,9 @@ if (codeOnPath) {
   process.exit(status ?? 1);
 }
 
-console.log('\nNo desktop VS Code (`code`) found: starting the browser VS Code (VS Code server from the code-server package).');
+console.log(
+  '\nNo desktop VS Code (`code`) found: starting the browser VS Code (VS Code server from the code-server package).',
+);
 const { tsImport } = await import('tsx/esm/api');
 const { ensureVsCodeWeb, startVsCodeServer } = await tsImport('./vscode-server.ts', import.meta.url);
 const toolchain = ensureVsCodeWeb(root, false);

@@ -37,17 +37,38 @@ await Promise.all(
   ),
 );
 
-const files = ['package.json', 'README.md', 'LICENSE', '.vscodeignore', 'schemas/layer.schema.json', 'extension/media', 'extension/syntaxes', 'extension/language-configuration.json'];
+const files = [
+  'package.json',
+  'README.md',
+  'LICENSE',
+  '.vscodeignore',
+  'schemas/layer.schema.json',
+  'extension/media',
+  'extension/syntaxes',
+  'extension/language-configuration.json',
+];
 for (const file of files) {
   if (existsSync(join(root, file))) cpSync(join(root, file), join(stage, file), { recursive: true });
 }
 
 // The README links into this repository (examples/, docs/); there is no published home to rewrite them against.
-const flags = ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', vsix];
+const flags = [
+  'package',
+  '--no-dependencies',
+  '--allow-missing-repository',
+  '--no-rewrite-relative-links',
+  '--out',
+  vsix,
+];
 // vsce asks interactively when LICENSE is missing; decide up front instead of hanging a CI job.
 if (!existsSync(join(stage, 'LICENSE'))) flags.push('--skip-license');
-const vsce = spawnSync(process.execPath, [join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), ...flags], { cwd: stage, stdio: 'inherit' });
+const vsce = spawnSync(process.execPath, [join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), ...flags], {
+  cwd: stage,
+  stdio: 'inherit',
+});
 if (vsce.status !== 0) process.exit(vsce.status ?? 1);
 
 const kib = (path) => `${(statSync(path).size / 1024).toFixed(0)} KiB`;
-console.log(`\n${relative(root, vsix)}: ${kib(vsix)} (dist/extension.js ${kib(join(stage, 'dist', 'extension.js'))}, dist/server.js ${kib(join(stage, 'dist', 'server.js'))})`);
+console.log(
+  `\n${relative(root, vsix)}: ${kib(vsix)} (dist/extension.js ${kib(join(stage, 'dist', 'extension.js'))}, dist/server.js ${kib(join(stage, 'dist', 'server.js'))})`,
+);

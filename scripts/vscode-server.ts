@@ -22,10 +22,14 @@ export interface VsCodeWebToolchain {
  * `withChromium` the person's own browser opens VS Code and `chromium` may be empty.
  */
 export function ensureVsCodeWeb(repoRoot: string, withChromium = true): VsCodeWebToolchain {
-  const setup = spawnSync('bash', [join(repoRoot, 'scripts', 'vscode-setup.sh'), ...(withChromium ? [] : ['--without-chromium'])], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const setup = spawnSync(
+    'bash',
+    [join(repoRoot, 'scripts', 'vscode-setup.sh'), ...(withChromium ? [] : ['--without-chromium'])],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   if (setup.status !== 0) {
     throw new Error(`scripts/vscode-setup.sh failed with exit code ${setup.status ?? setup.signal}`);
   }
@@ -38,7 +42,8 @@ export function ensureVsCodeWeb(repoRoot: string, withChromium = true): VsCodeWe
   const node = printed.get('node');
   const serverMain = printed.get('server');
   const chromium = printed.get('chromium');
-  if (!node || !serverMain || chromium === undefined || (withChromium && !chromium)) throw new Error(`unexpected output of vscode-setup.sh:\n${setup.stdout}`);
+  if (!node || !serverMain || chromium === undefined || (withChromium && !chromium))
+    throw new Error(`unexpected output of vscode-setup.sh:\n${setup.stdout}`);
   return { node, serverMain, chromium };
 }
 
@@ -73,10 +78,18 @@ export interface VsCodeServer {
 export function installVsix(toolchain: VsCodeWebToolchain, dataDir: string, vsix: string): void {
   const install = spawnSync(
     toolchain.node,
-    [toolchain.serverMain, '--install-extension', vsix, '--force', ...dataDirArgs(dataDir), '--accept-server-license-terms'],
+    [
+      toolchain.serverMain,
+      '--install-extension',
+      vsix,
+      '--force',
+      ...dataDirArgs(dataDir),
+      '--accept-server-license-terms',
+    ],
     { encoding: 'utf8' },
   );
-  if (install.status !== 0) throw new Error(`installing ${vsix} failed (${install.status}):\n${install.stdout}${install.stderr}`);
+  if (install.status !== 0)
+    throw new Error(`installing ${vsix} failed (${install.status}):\n${install.stdout}${install.stderr}`);
 }
 
 function dataDirArgs(dataDir: string): string[] {
@@ -104,8 +117,10 @@ export async function startVsCodeServer(options: VsCodeServerOptions): Promise<V
   const log = createWriteStream(options.logFile, { flags: 'a' });
   const args = [
     options.toolchain.serverMain,
-    '--host', host,
-    '--port', String(port),
+    '--host',
+    host,
+    '--port',
+    String(port),
     '--without-connection-token',
     '--accept-server-license-terms',
     '--disable-telemetry',

@@ -40,8 +40,12 @@ function findCommand(name: string, commands: CommandSpec[], parent?: CommandSpec
   const found = commands.find((command) => command.name === name);
   if (found) return found;
   const where = parent ? `${parent.name} ` : '';
-  const suggestions = closeMatches(name, commands.map((command) => command.name));
-  const hint = suggestions.length > 0 ? ` (did you mean ${suggestions.map((s) => `\`${where}${s}\``).join(' or ')}?)` : '';
+  const suggestions = closeMatches(
+    name,
+    commands.map((command) => command.name),
+  );
+  const hint =
+    suggestions.length > 0 ? ` (did you mean ${suggestions.map((s) => `\`${where}${s}\``).join(' or ')}?)` : '';
   throw new UsageError(`unknown command \`${where}${name}\`${hint}`, parent?.name);
 }
 
@@ -104,7 +108,10 @@ export async function runCli(argv: string[], io: CliIo, setup: CliSetup): Promis
         io.out(commandHelp(command));
         return ExitCode.ok;
       }
-      throw new UsageError(`\`${command.name}\` needs a command: ${command.subcommands.map((s) => s.name).join(', ')}`, command.name);
+      throw new UsageError(
+        `\`${command.name}\` needs a command: ${command.subcommands.map((s) => s.name).join(', ')}`,
+        command.name,
+      );
     }
     parent = command;
     command = findCommand(subName, command.subcommands, command);
@@ -114,7 +121,12 @@ export async function runCli(argv: string[], io: CliIo, setup: CliSetup): Promis
 
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args, options: { ...GLOBAL_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args,
+      options: { ...GLOBAL_OPTIONS, ...command.options },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     // Node's messages name the option but mention internals (`ERR_PARSE_ARGS_UNKNOWN_OPTION`); keep the sentence.
     const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '');

@@ -18,7 +18,10 @@ export class CliError extends Error {
 
 /** Wrong command line: the message is followed by a pointer to `--help`. */
 export class UsageError extends CliError {
-  constructor(message: string, readonly command?: string) {
+  constructor(
+    message: string,
+    readonly command?: string,
+  ) {
     super(message, ExitCode.usage);
     this.name = 'UsageError';
   }

@@ -57,14 +57,23 @@ export function commandHelp(command: CommandSpec, parent?: CommandSpec): string 
   const name = parent ? `${parent.name} ${command.name}` : command.name;
   // A sub-command's usage may already start with its parent's name (`mcp list …`); don't say it twice.
   const prefix = parent && !command.usage.startsWith(`${parent.name} `) ? `${parent.name} ` : '';
-  const lines = [`Usage: ${PROGRAM} ${prefix}${command.usage}`, '', ...command.description.flatMap((p) => [...wrap(p, HELP_WIDTH), ''])];
+  const lines = [
+    `Usage: ${PROGRAM} ${prefix}${command.usage}`,
+    '',
+    ...command.description.flatMap((p) => [...wrap(p, HELP_WIDTH), '']),
+  ];
   if (command.subcommands) {
-    lines.push('Commands:', ...table(command.subcommands.map((sub) => [`${command.name} ${sub.name}`, sub.summary])), '');
+    lines.push(
+      'Commands:',
+      ...table(command.subcommands.map((sub) => [`${command.name} ${sub.name}`, sub.summary])),
+      '',
+    );
   }
   const own = Object.entries(command.options);
   if (own.length > 0) lines.push('Options:', ...table(own.map(([n, spec]) => optionLine(n, spec))), '');
   lines.push('Global options:', ...table(Object.entries(GLOBAL_OPTIONS).map(([n, spec]) => optionLine(n, spec))));
-  if (command.exitCodes.length > 0) lines.push('', 'Exit codes:', ...table(command.exitCodes.map(([code, meaning]) => [String(code), meaning])));
+  if (command.exitCodes.length > 0)
+    lines.push('', 'Exit codes:', ...table(command.exitCodes.map(([code, meaning]) => [String(code), meaning])));
   if (command.subcommands) lines.push('', `Run \`${PROGRAM} ${name} <command> --help\` for each command.`);
   return `${lines.join('\n')}\n`;
 }

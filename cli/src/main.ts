@@ -30,7 +30,8 @@ runCli(argv, io, { commands: COMMANDS, version, processCwd: process.cwd() }).the
     if (error instanceof CliError) {
       io.err(`claude-env: ${io.errColour.red('error')}: ${error.message}\n`);
       for (const line of error.details) io.err(`  ${line}\n`);
-      if (error instanceof UsageError) io.err(`Run \`claude-env ${error.command ? `${error.command} ` : ''}--help\` for usage.\n`);
+      if (error instanceof UsageError)
+        io.err(`Run \`claude-env ${error.command ? `${error.command} ` : ''}--help\` for usage.\n`);
       if (debug && error.stack) io.err(`${error.stack}\n`);
       reportJson(error.exitCode, error.message, error.details);
       process.exitCode = error.exitCode;
@@ -39,7 +40,9 @@ runCli(argv, io, { commands: COMMANDS, version, processCwd: process.cwd() }).the
     // Anything else is a bug: say so plainly, and keep the trace for those who ask for it.
     const message = error instanceof Error ? error.message : String(error);
     io.err(`claude-env: internal error: ${message}\n`);
-    io.err(debug && error instanceof Error && error.stack ? `${error.stack}\n` : 'Rerun with --debug for the stack trace.\n');
+    io.err(
+      debug && error instanceof Error && error.stack ? `${error.stack}\n` : 'Rerun with --debug for the stack trace.\n',
+    );
     reportJson(ExitCode.internal, `internal error: ${message}`);
     process.exitCode = ExitCode.internal;
   },

@@ -12,7 +12,9 @@ export function blockingErrors(environment: EffectiveEnvironment): Diagnostic[] 
 /** Prints the errors that block `apply` (and `diff`) and says so. */
 export function reportBlocked(errors: Diagnostic[], cwd: string, io: CliIo, command: string): void {
   for (const diagnostic of sortDiagnostics(errors)) io.err(formatDiagnostic(diagnostic, cwd, io.errColour));
-  io.err(`${command} blocked: ${errors.length} error${errors.length === 1 ? '' : 's'} in the stack (see \`claude-env validate\`); nothing written\n`);
+  io.err(
+    `${command} blocked: ${errors.length} error${errors.length === 1 ? '' : 's'} in the stack (see \`claude-env validate\`); nothing written\n`,
+  );
 }
 
 /** What `apply` would do, computed from the current files and `.claude-env/state.json`. */
@@ -51,5 +53,8 @@ export function unreadableTargets(plan: ApplyPlan): PlanEntry[] {
 export function driftLines(plan: ApplyPlan): string[] {
   return plan.entries
     .filter((entry) => entry.action === 'drifted' && entry.before !== undefined)
-    .map((entry) => `${entry.path} ${entry.reason ?? 'was edited by hand'}; --force replaces it after copying it to ${backupHint(entry)}`);
+    .map(
+      (entry) =>
+        `${entry.path} ${entry.reason ?? 'was edited by hand'}; --force replaces it after copying it to ${backupHint(entry)}`,
+    );
 }

@@ -31,7 +31,11 @@ export function secretContext(cwd: string, io: CliIo): ResolveContext {
 }
 
 /** Secret findings (unresolved, malformed, literal credentials), de-duplicated against what the stack reported. */
-export async function secretDiagnostics(environment: EffectiveEnvironment, cwd: string, io: CliIo): Promise<Diagnostic[]> {
+export async function secretDiagnostics(
+  environment: EffectiveEnvironment,
+  cwd: string,
+  io: CliIo,
+): Promise<Diagnostic[]> {
   return checkSecrets(environment, secretContext(cwd, io));
 }
 

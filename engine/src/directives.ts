@@ -60,6 +60,7 @@ export function literalValue(node: SourceNode): unknown {
 
 /** Sets a key as an own property, so a layer's `__proto__` key is data and never a prototype. */
 export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__')
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   else target[key] = value;
 }

@@ -55,7 +55,10 @@ export function discoverStack(workspace: string, options: DiscoverOptions = {}):
     project = load(projectFile.path, 'project', 'project', projectFile.text);
   } else {
     stack.diagnostics.push({
-      file: join(root, '.claude-env', 'project.yaml'), range: ZERO_RANGE, severity: 'error', code: 'stack.noProject',
+      file: join(root, '.claude-env', 'project.yaml'),
+      range: ZERO_RANGE,
+      severity: 'error',
+      code: 'stack.noProject',
       message: `No project layer in ${root}: run 'claude-env init' to create .claude-env/project.yaml.`,
     });
   }
@@ -85,7 +88,14 @@ function loadOrgLayers(
   const teamNodes = teamNodesOf(teamsEntry?.value, options.teams, teamsEntry?.keyRange);
   if (!sourceEntry) {
     if (teamNodes.length > 0) {
-      diagnostics.push(stackError(project.file, teamsEntry!.keyRange, 'stack.noSource', "Teams are listed but there is no 'source' to find them in."));
+      diagnostics.push(
+        stackError(
+          project.file,
+          teamsEntry!.keyRange,
+          'stack.noSource',
+          "Teams are listed but there is no 'source' to find them in.",
+        ),
+      );
     }
     return [];
   }
@@ -94,24 +104,48 @@ function loadOrgLayers(
   const layers: ParsedLayer[] = [];
   const base = findLayerFile(join(source.dir, 'base'), reader, diagnostics);
   if (base) layers.push(load(base.path, 'base', 'base', base.text));
-  else diagnostics.push(stackError(project.file, source.range, 'stack.baseMissing', `The source ${source.describe} has no base.yaml.`));
+  else
+    diagnostics.push(
+      stackError(project.file, source.range, 'stack.baseMissing', `The source ${source.describe} has no base.yaml.`),
+    );
 
   for (const team of teamNodes) {
     if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(team.name)) {
-      diagnostics.push(stackError(project.file, team.range, 'stack.teamInvalid', `'${team.name}' is not a team name: use letters, digits, '.', '_' and '-'.`));
+      diagnostics.push(
+        stackError(
+          project.file,
+          team.range,
+          'stack.teamInvalid',
+          `'${team.name}' is not a team name: use letters, digits, '.', '_' and '-'.`,
+        ),
+      );
       continue;
     }
     const file = findLayerFile(join(source.dir, 'teams', team.name), reader, diagnostics);
     if (file) {
       layers.push(load(file.path, 'team', `team ${team.name}`, file.text));
     } else {
-      diagnostics.push(stackError(project.file, team.range, 'stack.teamMissing', `Team '${team.name}' has no file teams/${team.name}.yaml in ${source.describe}.`));
+      diagnostics.push(
+        stackError(
+          project.file,
+          team.range,
+          'stack.teamMissing',
+          `Team '${team.name}' has no file teams/${team.name}.yaml in ${source.describe}.`,
+        ),
+      );
     }
   }
   const seen = new Set([project.file]);
   for (const layer of layers) {
     if (seen.has(layer.file)) {
-      diagnostics.push(stackError(project.file, source.range, 'stack.sourceCycle', `The source points back at this project: ${layer.file} is already in the stack.`));
+      diagnostics.push(
+        stackError(
+          project.file,
+          source.range,
+          'stack.sourceCycle',
+          `The source points back at this project: ${layer.file} is already in the stack.`,
+        ),
+      );
       return layers.filter((l) => l.file !== project.file);
     }
     seen.add(layer.file);
@@ -122,14 +156,23 @@ function loadOrgLayers(
 /** `web, data` → ['web', 'data']; unset → undefined (the project's list applies). An empty string selects no team. */
 function teamList(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
-  return value.split(',').map((team) => team.trim()).filter((team) => team !== '');
+  return value
+    .split(',')
+    .map((team) => team.trim())
+    .filter((team) => team !== '');
 }
 
-function teamNodesOf(node: SourceNode | undefined, override: string[] | undefined, fallback: Range | undefined): { name: string; range: Range }[] {
+function teamNodesOf(
+  node: SourceNode | undefined,
+  override: string[] | undefined,
+  fallback: Range | undefined,
+): { name: string; range: Range }[] {
   if (override) return override.map((name) => ({ name, range: fallback ?? ZERO_RANGE }));
   if (node?.type !== 'array') return [];
   return node.items.flatMap((item) =>
-    item.type === 'scalar' && typeof item.value === 'string' && /^[A-Za-z0-9._-]+$/.test(item.value) ? [{ name: item.value, range: item.range }] : [],
+    item.type === 'scalar' && typeof item.value === 'string' && /^[A-Za-z0-9._-]+$/.test(item.value)
+      ? [{ name: item.value, range: item.range }]
+      : [],
   );
 }
 
@@ -138,7 +181,11 @@ function stackError(file: string, range: Range, code: string, message: string): 
 }
 
 /** The first of `<stem>.yaml`, `<stem>.yml`, `<stem>.json` that exists; read failures become diagnostics. */
-function findLayerFile(stem: string, reader: FileReader, diagnostics?: Diagnostic[]): { path: string; text: string } | undefined {
+function findLayerFile(
+  stem: string,
+  reader: FileReader,
+  diagnostics?: Diagnostic[],
+): { path: string; text: string } | undefined {
   for (const extension of LAYER_EXTENSIONS) {
     const path = stem + extension;
     try {
@@ -146,7 +193,8 @@ function findLayerFile(stem: string, reader: FileReader, diagnostics?: Diagnosti
       if (text !== undefined) return { path, text };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      const reason = code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+      const reason =
+        code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
       diagnostics?.push(stackError(path, ZERO_RANGE, 'stack.unreadable', `Cannot read this layer file: ${reason}.`));
       return undefined;
     }

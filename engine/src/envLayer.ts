@@ -11,7 +11,10 @@ import type { MapEntry, MapNode, ParsedLayer, SourceNode } from './types';
  */
 const PATTERN = /^CLAUDE_ENV_(SETTINGS|MCPSERVERS|OUTPUTS)(__[A-Za-z0-9_-]+)*$/;
 
-export function environmentLayers(env: Record<string, string | undefined>, lower: readonly ParsedLayer[]): ParsedLayer[] {
+export function environmentLayers(
+  env: Record<string, string | undefined>,
+  lower: readonly ParsedLayer[],
+): ParsedLayer[] {
   const layers: ParsedLayer[] = [];
   for (const name of Object.keys(env).sort()) {
     const value = env[name];
@@ -20,7 +23,15 @@ export function environmentLayers(env: Record<string, string | undefined>, lower
     const path = mapSegments(segments, lower);
     const file = `env:${name}`;
     const root = nest(path, scalarFromText(value));
-    const layer: ParsedLayer = { kind: 'env', label: 'environment', file, format: 'yaml', text: value, root, diagnostics: [] };
+    const layer: ParsedLayer = {
+      kind: 'env',
+      label: 'environment',
+      file,
+      format: 'yaml',
+      text: value,
+      root,
+      diagnostics: [],
+    };
     layer.diagnostics.push(...validateLayerSchema(file, root));
     layers.push(layer);
   }
@@ -45,7 +56,8 @@ function keysUsedAt(path: string[], layers: readonly ParsedLayer[]): string[] {
   const keys: string[] = [];
   for (const layer of layers) {
     let node: SourceNode | undefined = layer.root;
-    for (const segment of path) node = node?.type === 'map' ? node.entries.find((e) => e.key === segment)?.value : undefined;
+    for (const segment of path)
+      node = node?.type === 'map' ? node.entries.find((e) => e.key === segment)?.value : undefined;
     if (node?.type === 'map') keys.push(...node.entries.map((e) => e.key));
   }
   return keys;
@@ -67,11 +79,23 @@ function scalarFromText(text: string): SourceNode {
   const toNode = (value: unknown): SourceNode => {
     if (isScalar(value)) {
       const v = value.value;
-      return { type: 'scalar', value: v === null || ['string', 'number', 'boolean'].includes(typeof v) ? (v as string) : String(v), range };
+      return {
+        type: 'scalar',
+        value: v === null || ['string', 'number', 'boolean'].includes(typeof v) ? (v as string) : String(v),
+        range,
+      };
     }
     if (isSeq(value)) return { type: 'array', items: value.items.map(toNode), range };
     if (isMap(value)) {
-      return { type: 'map', range, entries: value.items.map((pair) => ({ key: String(isScalar(pair.key) ? pair.key.value : pair.key), keyRange: range, value: toNode(pair.value) })) };
+      return {
+        type: 'map',
+        range,
+        entries: value.items.map((pair) => ({
+          key: String(isScalar(pair.key) ? pair.key.value : pair.key),
+          keyRange: range,
+          value: toNode(pair.value),
+        })),
+      };
     }
     return { type: 'scalar', value: text, range };
   };

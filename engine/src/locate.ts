@@ -36,7 +36,12 @@ export function locate(layer: ParsedLayer, position: Position): Located | undefi
       if (index >= 0) next = { key: String(index), child: node.items[index], onKey: false };
     }
     if (!next) return located;
-    located = { path: [...located.path, next.key], node: next.child, onKey: next.onKey, entry: next.entry ?? located.entry };
+    located = {
+      path: [...located.path, next.key],
+      node: next.child,
+      onKey: next.onKey,
+      entry: next.entry ?? located.entry,
+    };
     if (next.onKey) return located;
     node = next.child;
   }

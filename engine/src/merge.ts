@@ -1,10 +1,28 @@
 import { isDirective, literalValue, setOwn } from './directives';
 import { discoverStack, type DiscoverOptions } from './discovery';
 import { describeOrigin } from './describe';
-import { collectLocks, lockedAncestor, locksBelow, type Lock, applyServerPolicy, restoreDenyRules, reportMisplacedSections, type WriteRecord } from './policy';
+import {
+  collectLocks,
+  lockedAncestor,
+  locksBelow,
+  type Lock,
+  applyServerPolicy,
+  restoreDenyRules,
+  reportMisplacedSections,
+  type WriteRecord,
+} from './policy';
 import { mergeStrategyAt } from './schema';
 import { buildServerDefinitions } from './servers';
-import type { Diagnostic, EffectiveEnvironment, EffectiveNode, LayerStack, Origin, ParsedLayer, Range, SourceNode } from './types';
+import type {
+  Diagnostic,
+  EffectiveEnvironment,
+  EffectiveNode,
+  LayerStack,
+  Origin,
+  ParsedLayer,
+  Range,
+  SourceNode,
+} from './types';
 
 /** Top-level keys that merge into the effective environment; the others describe the stack itself. */
 const MERGED_KEYS = new Set(['settings', 'mcpServers', 'outputs']);
@@ -42,10 +60,21 @@ class StackMerger {
     this.locks = collectLocks(stack.layers);
     const anchor = stack.layers[0];
     const rootOrigin: Origin = {
-      kind: anchor?.kind ?? 'project', label: anchor?.label ?? 'project', file: anchor?.file ?? stack.workspace,
-      keyRange: zeroRange(), range: zeroRange(), value: undefined,
+      kind: anchor?.kind ?? 'project',
+      label: anchor?.label ?? 'project',
+      file: anchor?.file ?? stack.workspace,
+      keyRange: zeroRange(),
+      range: zeroRange(),
+      value: undefined,
     };
-    this.root = { path: [], value: undefined, origin: rootOrigin, overridden: [], children: new Map(), contributors: [] };
+    this.root = {
+      path: [],
+      value: undefined,
+      origin: rootOrigin,
+      overridden: [],
+      children: new Map(),
+      contributors: [],
+    };
   }
 
   run(): EffectiveEnvironment {
@@ -65,13 +94,24 @@ class StackMerger {
     value.outputs ??= {};
     const blocked = applyServerPolicy(this.stack.layers, this.root, this.diagnostics);
     const servers = buildServerDefinitions(value.mcpServers, this.root, blocked);
-    const diagnostics = [...this.stack.diagnostics, ...this.stack.layers.flatMap((l) => l.diagnostics), ...this.diagnostics];
+    const diagnostics = [
+      ...this.stack.diagnostics,
+      ...this.stack.layers.flatMap((l) => l.diagnostics),
+      ...this.diagnostics,
+    ];
     return { stack: this.stack, value, tree: this.root, servers, diagnostics };
   }
 
   private origin(keyRange: Range, node: SourceNode): Origin {
     const { kind, label, file } = this.layer;
-    return { kind, label, file, keyRange, range: node.range, value: node.type === 'map' ? undefined : literalValue(node) };
+    return {
+      kind,
+      label,
+      file,
+      keyRange,
+      range: node.range,
+      value: node.type === 'map' ? undefined : literalValue(node),
+    };
   }
 
   private apply(parent: EffectiveNode, key: string, keyRange: Range, node: SourceNode): void {
@@ -92,7 +132,8 @@ class StackMerger {
     if (this.violatesLock(path, existing, node, directive, origin)) return;
 
     if (directive === '$delete') {
-      if (!existing) this.warn(keyRange, 'directive.nothingToDelete', `Nothing to delete: no lower layer sets '${path.join('.')}'.`);
+      if (!existing)
+        this.warn(keyRange, 'directive.nothingToDelete', `Nothing to delete: no lower layer sets '${path.join('.')}'.`);
       this.writes.push({ path, layerIndex: this.layerIndex, origin });
       children.set(key, { path, value: undefined, origin, overridden: chain(children.get(key)), deleted: true });
       return;
@@ -100,18 +141,35 @@ class StackMerger {
     const content = directive === '$replace' ? (node as { entries: { value: SourceNode }[] }).entries[0].value : node;
     if (existing && !directive) {
       if (sameShape(existing, content) === false) {
-        this.error(keyRange, 'merge.typeChange', `'${path.join('.')}' is ${shapeName(existing)} in ${describeOrigin(existing.origin)} but ${shapeName(content)} here; this value replaces it.`, existing.origin);
+        this.error(
+          keyRange,
+          'merge.typeChange',
+          `'${path.join('.')}' is ${shapeName(existing)} in ${describeOrigin(existing.origin)} but ${shapeName(content)} here; this value replaces it.`,
+          existing.origin,
+        );
       } else if (content.type === 'array' && mergeStrategyAt(path) === 'union') {
         this.union(existing, content, origin);
         return;
       }
-      if (existing.origin.kind === this.layer.kind && existing.origin.file !== this.layer.file && !sameValue(existing.value, literalValue(content))) {
+      if (
+        existing.origin.kind === this.layer.kind &&
+        existing.origin.file !== this.layer.file &&
+        !sameValue(existing.value, literalValue(content))
+      ) {
         this.conflicts.push({ path, earlier: existing.origin, later: origin });
       }
     }
     if (existing) this.writes.push({ path, layerIndex: this.layerIndex, origin });
     // The chain includes a deletion, so a key deleted and set again shows both.
-    children.set(key, this.build(path, content, { ...origin, value: content.type === 'map' ? undefined : literalValue(content) }, chain(children.get(key))));
+    children.set(
+      key,
+      this.build(
+        path,
+        content,
+        { ...origin, value: content.type === 'map' ? undefined : literalValue(content) },
+        chain(children.get(key)),
+      ),
+    );
   }
 
   /** A fresh effective node for a value nothing below it merges with. */
@@ -148,13 +206,25 @@ class StackMerger {
     return { path, value: undefined, origin, overridden, children: new Map(), contributors: [] };
   }
 
-  private violatesLock(path: string[], existing: EffectiveNode | undefined, node: SourceNode, directive: string | undefined, origin: Origin): boolean {
-    const lock = lockedAncestor(this.locks, path, this.layerIndex) ?? (directive || node.type !== 'map' ? locksBelow(this.locks, path, this.layerIndex, existing, node) : undefined);
+  private violatesLock(
+    path: string[],
+    existing: EffectiveNode | undefined,
+    node: SourceNode,
+    directive: string | undefined,
+    origin: Origin,
+  ): boolean {
+    const lock =
+      lockedAncestor(this.locks, path, this.layerIndex) ??
+      (directive || node.type !== 'map' ? locksBelow(this.locks, path, this.layerIndex, existing, node) : undefined);
     if (!lock) return false;
     if (!directive && existing && !changes(existing, node, path)) return false;
-    this.error(origin.keyRange, 'policy.lockedKey',
+    this.error(
+      origin.keyRange,
+      'policy.lockedKey',
       `'${lock.path.join('.')}' is locked by ${describeOrigin(lock.origin)}; this layer cannot change it. Remove this override.`,
-      lock.origin, { lockedPath: lock.path.join('.'), fix: 'removeOverride' });
+      lock.origin,
+      { lockedPath: lock.path.join('.'), fix: 'removeOverride' },
+    );
     return true;
   }
 
@@ -166,16 +236,48 @@ class StackMerger {
       const dotted = conflict.path.join('.');
       const decide = `set '${dotted}' in a higher layer (such as the project) to decide`;
       this.diagnostics.push(
-        { file: conflict.later.file, range: conflict.later.keyRange, severity: 'error', code: 'merge.conflict', message: `${conflict.later.label} and ${conflict.earlier.label} disagree on '${dotted}' (${JSON.stringify(conflict.later.value)} here, ${JSON.stringify(conflict.earlier.value)} there); ${decide}.`, related: [{ file: conflict.earlier.file, range: conflict.earlier.keyRange, message: `${conflict.earlier.label} sets ${JSON.stringify(conflict.earlier.value)}` }] },
-        { file: conflict.earlier.file, range: conflict.earlier.keyRange, severity: 'error', code: 'merge.conflict', message: `${conflict.earlier.label} and ${conflict.later.label} disagree on '${dotted}' (${JSON.stringify(conflict.earlier.value)} here, ${JSON.stringify(conflict.later.value)} there); ${decide}.`, related: [{ file: conflict.later.file, range: conflict.later.keyRange, message: `${conflict.later.label} sets ${JSON.stringify(conflict.later.value)}` }] },
+        {
+          file: conflict.later.file,
+          range: conflict.later.keyRange,
+          severity: 'error',
+          code: 'merge.conflict',
+          message: `${conflict.later.label} and ${conflict.earlier.label} disagree on '${dotted}' (${JSON.stringify(conflict.later.value)} here, ${JSON.stringify(conflict.earlier.value)} there); ${decide}.`,
+          related: [
+            {
+              file: conflict.earlier.file,
+              range: conflict.earlier.keyRange,
+              message: `${conflict.earlier.label} sets ${JSON.stringify(conflict.earlier.value)}`,
+            },
+          ],
+        },
+        {
+          file: conflict.earlier.file,
+          range: conflict.earlier.keyRange,
+          severity: 'error',
+          code: 'merge.conflict',
+          message: `${conflict.earlier.label} and ${conflict.later.label} disagree on '${dotted}' (${JSON.stringify(conflict.earlier.value)} here, ${JSON.stringify(conflict.later.value)} there); ${decide}.`,
+          related: [
+            {
+              file: conflict.later.file,
+              range: conflict.later.keyRange,
+              message: `${conflict.later.label} sets ${JSON.stringify(conflict.later.value)}`,
+            },
+          ],
+        },
       );
     }
   }
 
   private error(range: Range, code: string, message: string, related?: Origin, data?: Record<string, unknown>): void {
     this.diagnostics.push({
-      file: this.layer.file, range, severity: 'error', code, message,
-      ...(related ? { related: [{ file: related.file, range: related.keyRange, message: `set in ${describeOrigin(related)}` }] } : {}),
+      file: this.layer.file,
+      range,
+      severity: 'error',
+      code,
+      message,
+      ...(related
+        ? { related: [{ file: related.file, range: related.keyRange, message: `set in ${describeOrigin(related)}` }] }
+        : {}),
       ...(data ? { data } : {}),
     });
   }
@@ -198,13 +300,20 @@ function chain(node: EffectiveNode | undefined): Origin[] {
 }
 
 function sameShape(existing: EffectiveNode, node: SourceNode): boolean {
-  const existingShape = existing.children ? 'map' : Array.isArray(existing.value) ? 'array' : existing.value === null ? 'null' : 'scalar';
+  const existingShape = existing.children
+    ? 'map'
+    : Array.isArray(existing.value)
+      ? 'array'
+      : existing.value === null
+        ? 'null'
+        : 'scalar';
   const nodeShape = node.type === 'scalar' && node.value === null ? 'null' : node.type;
   return existingShape === nodeShape || existingShape === 'null' || nodeShape === 'null';
 }
 
 function shapeName(value: EffectiveNode | SourceNode): string {
-  if ('type' in value) return value.type === 'map' ? 'a map' : value.type === 'array' ? 'a list' : `a ${typeof value.value}`;
+  if ('type' in value)
+    return value.type === 'map' ? 'a map' : value.type === 'array' ? 'a list' : `a ${typeof value.value}`;
   return value.children ? 'a map' : Array.isArray(value.value) ? 'a list' : `a ${typeof value.value}`;
 }
 

@@ -22,7 +22,11 @@ export function parseLayer(file: string, rawText: string, kind: LayerKind, label
     layer.diagnostics.push({ file, range, severity, code, message });
 
   if (text.length > MAX_LAYER_BYTES) {
-    report(ZERO_RANGE, 'syntax.tooLarge', `This file is ${(text.length / 1048576).toFixed(1)} MB; layer files are limited to ${MAX_LAYER_BYTES / 1048576} MB.`);
+    report(
+      ZERO_RANGE,
+      'syntax.tooLarge',
+      `This file is ${(text.length / 1048576).toFixed(1)} MB; layer files are limited to ${MAX_LAYER_BYTES / 1048576} MB.`,
+    );
     return layer;
   }
   if (text.slice(0, 8192).includes('\u0000')) {
@@ -62,7 +66,11 @@ function parseYaml(text: string, lines: LineIndex, report: Reporter): SourceNode
     if (viaAlias && --aliasBudget < 0) {
       if (!aliasBombReported) {
         aliasBombReported = true;
-        report(fallback, 'syntax.aliasLimit', `YAML aliases expand to more than ${ALIAS_EXPANSION_BUDGET} nodes; expansion stopped here.`);
+        report(
+          fallback,
+          'syntax.aliasLimit',
+          `YAML aliases expand to more than ${ALIAS_EXPANSION_BUDGET} nodes; expansion stopped here.`,
+        );
       }
       return { type: 'scalar', value: null, range: fallback };
     }
@@ -135,7 +143,11 @@ function checkDuplicates(entries: MapEntry[], report: Reporter): MapEntry[] {
   for (const entry of entries) {
     const first = seen.get(entry.key);
     if (first) {
-      report(entry.keyRange, 'syntax.duplicateKey', `Duplicate key '${entry.key}' (first defined on line ${first.keyRange.start.line + 1}); the later value is ignored.`);
+      report(
+        entry.keyRange,
+        'syntax.duplicateKey',
+        `Duplicate key '${entry.key}' (first defined on line ${first.keyRange.start.line + 1}); the later value is ignored.`,
+      );
       continue;
     }
     seen.set(entry.key, entry);
@@ -149,7 +161,11 @@ function parseJson(text: string, lines: LineIndex, report: Reporter): SourceNode
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
   for (const error of errors) {
-    report(lines.rangeOf(error.offset, error.offset + error.length), 'syntax.invalid', describeJsonError(printParseErrorCode(error.error)));
+    report(
+      lines.rangeOf(error.offset, error.offset + error.length),
+      'syntax.invalid',
+      describeJsonError(printParseErrorCode(error.error)),
+    );
   }
   if (errors.length > 0 || !tree) return undefined;
   const build = (node: JsonNode): SourceNode => {

@@ -1,6 +1,14 @@
 import { describeOrigin } from './describe';
 import { isDirective, literalValue } from './directives';
-import { POLICY_LAYERS, type Diagnostic, type EffectiveNode, type MapNode, type Origin, type ParsedLayer, type SourceNode } from './types';
+import {
+  POLICY_LAYERS,
+  type Diagnostic,
+  type EffectiveNode,
+  type MapNode,
+  type Origin,
+  type ParsedLayer,
+  type SourceNode,
+} from './types';
 
 /** A path locked by a base or team layer: higher layers may not change it. */
 export interface Lock {
@@ -25,7 +33,14 @@ function entryOf(node: SourceNode | undefined, key: string) {
 }
 
 function originOf(layer: ParsedLayer, node: SourceNode): Origin {
-  return { kind: layer.kind, label: layer.label, file: layer.file, keyRange: node.range, range: node.range, value: literalValue(node) };
+  return {
+    kind: layer.kind,
+    label: layer.label,
+    file: layer.file,
+    keyRange: node.range,
+    range: node.range,
+    value: literalValue(node),
+  };
 }
 
 export function collectLocks(layers: readonly ParsedLayer[]): Lock[] {
@@ -35,7 +50,8 @@ export function collectLocks(layers: readonly ParsedLayer[]): Lock[] {
     const locked = entryOf(entryOf(layer.root, 'policy')?.value, 'locked')?.value;
     if (locked?.type !== 'array') return;
     for (const item of locked.items) {
-      if (item.type === 'scalar' && typeof item.value === 'string') locks.push({ path: item.value.split('.'), layerIndex, origin: originOf(layer, item) });
+      if (item.type === 'scalar' && typeof item.value === 'string')
+        locks.push({ path: item.value.split('.'), layerIndex, origin: originOf(layer, item) });
     }
   });
   return locks;
@@ -51,7 +67,13 @@ export function lockedAncestor(locks: readonly Lock[], path: string[], layerInde
 }
 
 /** A lock below `path` whose value a wholesale write at `path` would change. */
-export function locksBelow(locks: readonly Lock[], path: string[], layerIndex: number, existing: EffectiveNode | undefined, node: SourceNode): Lock | undefined {
+export function locksBelow(
+  locks: readonly Lock[],
+  path: string[],
+  layerIndex: number,
+  existing: EffectiveNode | undefined,
+  node: SourceNode,
+): Lock | undefined {
   return locks.find((lock) => {
     if (lock.layerIndex >= layerIndex || lock.path.length <= path.length || !isPrefix(path, lock.path)) return false;
     const before = valueBelow(existing, lock.path.slice(path.length));
@@ -78,10 +100,22 @@ function plainBelow(node: SourceNode, rest: string[]): unknown {
 export function reportMisplacedSections(layer: ParsedLayer, out: Diagnostic[]): void {
   for (const entry of layer.root?.entries ?? []) {
     if (entry.key === 'policy' && !POLICY_LAYERS.includes(layer.kind)) {
-      out.push({ file: layer.file, range: entry.keyRange, severity: 'warning', code: 'policy.notHonoured', message: `Policy is honoured only in base and team layers; this block in the ${layer.label} layer is ignored.` });
+      out.push({
+        file: layer.file,
+        range: entry.keyRange,
+        severity: 'warning',
+        code: 'policy.notHonoured',
+        message: `Policy is honoured only in base and team layers; this block in the ${layer.label} layer is ignored.`,
+      });
     }
     if ((entry.key === 'source' || entry.key === 'teams') && layer.kind !== 'project') {
-      out.push({ file: layer.file, range: entry.keyRange, severity: 'warning', code: 'stack.sourceIgnored', message: `'${entry.key}' is read only from the project layer; it is ignored in the ${layer.label} layer.` });
+      out.push({
+        file: layer.file,
+        range: entry.keyRange,
+        severity: 'warning',
+        code: 'stack.sourceIgnored',
+        message: `'${entry.key}' is read only from the project layer; it is ignored in the ${layer.label} layer.`,
+      });
     }
   }
 }
@@ -90,9 +124,16 @@ export function reportMisplacedSections(layer: ParsedLayer, out: Diagnostic[]): 
  * Deny rules only grow: a rule that a lower layer set and a higher `$replace`/`$delete` removed is put back,
  * and the removing line gets the error.
  */
-export function restoreDenyRules(root: EffectiveNode, writes: readonly WriteRecord[], layers: readonly ParsedLayer[], out: Diagnostic[]): void {
+export function restoreDenyRules(
+  root: EffectiveNode,
+  writes: readonly WriteRecord[],
+  layers: readonly ParsedLayer[],
+  out: Diagnostic[],
+): void {
   const final = nodeAtPath(root, DENY_PATH);
-  const present = new Set(Array.isArray(final?.value) && !final?.deleted ? (final.value as unknown[]).map((v) => JSON.stringify(v)) : []);
+  const present = new Set(
+    Array.isArray(final?.value) && !final?.deleted ? (final.value as unknown[]).map((v) => JSON.stringify(v)) : [],
+  );
   layers.forEach((layer, layerIndex) => {
     const deny = entryOf(entryOf(entryOf(layer.root, 'settings')?.value, 'permissions')?.value, 'deny')?.value;
     const items = deny?.type === 'map' && isDirective(deny) === '$replace' ? deny.entries[0].value : deny;
@@ -104,7 +145,10 @@ export function restoreDenyRules(root: EffectiveNode, writes: readonly WriteReco
       if (!remover) continue;
       const rule = originOf(layer, item);
       out.push({
-        file: remover.origin.file, range: remover.origin.keyRange, severity: 'error', code: 'policy.denyRemoved',
+        file: remover.origin.file,
+        range: remover.origin.keyRange,
+        severity: 'error',
+        code: 'policy.denyRemoved',
         message: `This removes the deny rule ${identity} set by ${describeOrigin(rule)}; deny rules from lower layers cannot be removed, so it stays in effect.`,
         related: [{ file: rule.file, range: rule.range, message: 'deny rule set here' }],
       });
@@ -122,8 +166,22 @@ function appendDeny(root: EffectiveNode, rule: Origin): void {
     const isLeaf = depth === DENY_PATH.length - 1;
     if (!child || child.deleted || (isLeaf ? !Array.isArray(child.value) : !child.children)) {
       child = isLeaf
-        ? { path, value: [], origin: rule, overridden: child ? [child.origin, ...child.overridden] : [], itemOrigins: [], contributors: [] }
-        : { path, value: undefined, origin: rule, overridden: child ? [child.origin, ...child.overridden] : [], children: new Map(), contributors: [] };
+        ? {
+            path,
+            value: [],
+            origin: rule,
+            overridden: child ? [child.origin, ...child.overridden] : [],
+            itemOrigins: [],
+            contributors: [],
+          }
+        : {
+            path,
+            value: undefined,
+            origin: rule,
+            overridden: child ? [child.origin, ...child.overridden] : [],
+            children: new Map(),
+            contributors: [],
+          };
       node.children!.set(segment, child);
     }
     node = child;
@@ -144,7 +202,14 @@ interface ServerRule {
 }
 
 function globMatches(pattern: string, name: string): boolean {
-  const regex = new RegExp('^' + pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+  const regex = new RegExp(
+    '^' +
+      pattern
+        .split('*')
+        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*') +
+      '$',
+  );
   return regex.test(name);
 }
 
@@ -153,7 +218,11 @@ function globMatches(pattern: string, name: string): boolean {
  * org's list); `denied` lists add up. Returns the refused servers with the reason; each layer that defines a
  * refused server gets an error at that definition (a warning in base/team, whose authors set the policy).
  */
-export function applyServerPolicy(layers: readonly ParsedLayer[], root: EffectiveNode, out: Diagnostic[]): Map<string, string> {
+export function applyServerPolicy(
+  layers: readonly ParsedLayer[],
+  root: EffectiveNode,
+  out: Diagnostic[],
+): Map<string, string> {
   const allowLists: { layer: ParsedLayer; rules: ServerRule[]; key: Origin }[] = [];
   const denied: ServerRule[] = [];
   for (const layer of layers) {
@@ -162,7 +231,11 @@ export function applyServerPolicy(layers: readonly ParsedLayer[], root: Effectiv
     const rulesOf = (key: string) => {
       const list = entryOf(servers, key);
       if (list?.value.type !== 'array') return undefined;
-      const rules = list.value.items.flatMap((item) => (item.type === 'scalar' && typeof item.value === 'string' ? [{ pattern: item.value, origin: originOf(layer, item) }] : []));
+      const rules = list.value.items.flatMap((item) =>
+        item.type === 'scalar' && typeof item.value === 'string'
+          ? [{ pattern: item.value, origin: originOf(layer, item) }]
+          : [],
+      );
       return { rules, key: { ...originOf(layer, list.value), keyRange: list.keyRange } };
     };
     const allowed = rulesOf('allowed');
@@ -174,7 +247,9 @@ export function applyServerPolicy(layers: readonly ParsedLayer[], root: Effectiv
   for (const [name, server] of servers?.children ?? []) {
     if (server.deleted) continue;
     const deniedBy = denied.find((rule) => globMatches(rule.pattern, name));
-    const notAllowedBy = deniedBy ? undefined : allowLists.find((list) => !list.rules.some((rule) => globMatches(rule.pattern, name)));
+    const notAllowedBy = deniedBy
+      ? undefined
+      : allowLists.find((list) => !list.rules.some((rule) => globMatches(rule.pattern, name)));
     const culprit = deniedBy?.origin ?? notAllowedBy?.key;
     if (!culprit) continue;
     const reason = deniedBy
@@ -184,9 +259,18 @@ export function applyServerPolicy(layers: readonly ParsedLayer[], root: Effectiv
     for (const definition of [server.origin, ...(server.contributors ?? [])]) {
       const byPolicyAuthor = POLICY_LAYERS.includes(definition.kind);
       out.push({
-        file: definition.file, range: definition.keyRange, severity: byPolicyAuthor ? 'warning' : 'error',
-        code: deniedBy ? 'policy.serverDenied' : 'policy.serverNotAllowed', message: `${reason} It will not be written or started.`,
-        related: [{ file: culprit.file, range: culprit.keyRange, message: deniedBy ? 'denied here' : 'allowed servers listed here' }],
+        file: definition.file,
+        range: definition.keyRange,
+        severity: byPolicyAuthor ? 'warning' : 'error',
+        code: deniedBy ? 'policy.serverDenied' : 'policy.serverNotAllowed',
+        message: `${reason} It will not be written or started.`,
+        related: [
+          {
+            file: culprit.file,
+            range: culprit.keyRange,
+            message: deniedBy ? 'denied here' : 'allowed servers listed here',
+          },
+        ],
       });
     }
   }

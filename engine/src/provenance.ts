@@ -34,7 +34,10 @@ function itemNode(node: EffectiveNode, index: number): EffectiveNode | undefined
 }
 
 /** The entry a layer file writes at a key path (looking through `$replace`), if it writes one. */
-export function nodeAtPath(layer: ParsedLayer, path: readonly string[]): { entry: MapEntry; node: SourceNode } | undefined {
+export function nodeAtPath(
+  layer: ParsedLayer,
+  path: readonly string[],
+): { entry: MapEntry; node: SourceNode } | undefined {
   let node: SourceNode | undefined = layer.root;
   let found: MapEntry | undefined;
   for (const segment of path) {

@@ -97,7 +97,13 @@ interface Resolved {
 }
 
 function resolvePointer(root: MapNode, pointer: string): Resolved {
-  const segments = pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const segments =
+    pointer === ''
+      ? []
+      : pointer
+          .slice(1)
+          .split('/')
+          .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   let node: SourceNode | undefined = root;
   let keyRange: Range | undefined;
   for (const segment of segments) {
@@ -145,14 +151,23 @@ function diagnosticFor(file: string, root: MapNode, error: ErrorObject): Diagnos
   const { node, keyRange } = resolvePointer(root, error.instancePath);
   const valueRange = node?.range ?? keyRange ?? root.range;
   const at = (range: Range, code: string, message: string, data?: Record<string, unknown>): Diagnostic => ({
-    file, range, severity: 'error', code, message, ...(data ? { data } : {}),
+    file,
+    range,
+    severity: 'error',
+    code,
+    message,
+    ...(data ? { data } : {}),
   });
   const where = pathLabel(error.instancePath);
   const params = error.params as Record<string, unknown>;
   const propertyName = (error as ErrorObject & { propertyName?: string }).propertyName;
   if (propertyName !== undefined && node?.type === 'map') {
     const entry = node.entries.find((e) => e.key === propertyName);
-    return at(entry?.keyRange ?? valueRange, 'schema.invalidName', `'${propertyName}' is not a valid name: use letters, digits, '.', '_' and '-'.`);
+    return at(
+      entry?.keyRange ?? valueRange,
+      'schema.invalidName',
+      `'${propertyName}' is not a valid name: use letters, digits, '.', '_' and '-'.`,
+    );
   }
   switch (error.keyword) {
     case 'additionalProperties': {
@@ -160,27 +175,51 @@ function diagnosticFor(file: string, root: MapNode, error: ErrorObject): Diagnos
       const entry = node?.type === 'map' ? node.entries.find((e) => e.key === key) : undefined;
       const known = Object.keys(schemaAtPointer(error.instancePath)?.properties ?? {});
       const suggestion = closestMatch(key, known);
-      const hint = suggestion ? ` Did you mean '${suggestion}'?` : known.length ? ` Expected one of: ${known.join(', ')}.` : '';
-      return at(entry?.keyRange ?? valueRange, 'schema.unknownKey', `Unknown key '${key}' in ${where}.${hint}`, suggestion ? { suggestion } : undefined);
+      const hint = suggestion
+        ? ` Did you mean '${suggestion}'?`
+        : known.length
+          ? ` Expected one of: ${known.join(', ')}.`
+          : '';
+      return at(
+        entry?.keyRange ?? valueRange,
+        'schema.unknownKey',
+        `Unknown key '${key}' in ${where}.${hint}`,
+        suggestion ? { suggestion } : undefined,
+      );
     }
     case 'required': {
       const missing = String(params.missingProperty);
       const range = keyRange ?? firstKeyRange(root);
-      return at(range, 'schema.missingProperty', `${where === 'the file' ? 'The file' : where} is missing the required property '${missing}'.`, { missingProperty: missing });
+      return at(
+        range,
+        'schema.missingProperty',
+        `${where === 'the file' ? 'The file' : where} is missing the required property '${missing}'.`,
+        { missingProperty: missing },
+      );
     }
     case 'type':
-      return at(valueRange, 'schema.type', `${where} must be ${article(String(params.type))}, not ${describeValue(node)}.`);
+      return at(
+        valueRange,
+        'schema.type',
+        `${where} must be ${article(String(params.type))}, not ${describeValue(node)}.`,
+      );
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map(String);
       const suggestion = closestMatch(String(scalarOf(node)), allowed);
-      return at(valueRange, 'schema.enum', `'${scalarOf(node)}' is not a valid value for ${where}. Expected one of: ${allowed.join(', ')}.${suggestion ? ` Did you mean '${suggestion}'?` : ''}`, suggestion ? { suggestion } : undefined);
+      return at(
+        valueRange,
+        'schema.enum',
+        `'${scalarOf(node)}' is not a valid value for ${where}. Expected one of: ${allowed.join(', ')}.${suggestion ? ` Did you mean '${suggestion}'?` : ''}`,
+        suggestion ? { suggestion } : undefined,
+      );
     }
     case 'const':
       return at(valueRange, 'schema.const', `${where} must be ${JSON.stringify(params.allowedValue)}.`);
-    case 'oneOf':
-    {
+    case 'oneOf': {
       const schema = error.parentSchema as SchemaNode | undefined;
-      const expected = schema?.['x-expected'] ? `expected ${schema['x-expected']}.` : (schema?.description ?? 'no alternative of the schema matches.');
+      const expected = schema?.['x-expected']
+        ? `expected ${schema['x-expected']}.`
+        : (schema?.description ?? 'no alternative of the schema matches.');
       return at(valueRange, 'schema.invalid', `Invalid ${where}: ${expected}`);
     }
     case 'pattern':
@@ -217,8 +256,19 @@ function describeValue(node: SourceNode | undefined): string {
 }
 
 function article(type: string): string {
-  const names: Record<string, string> = { object: 'a map', array: 'a list', string: 'a string', integer: 'an integer', number: 'a number', boolean: 'true or false', null: 'empty' };
-  return type.split(',').map((t) => names[t] ?? t).join(' or ');
+  const names: Record<string, string> = {
+    object: 'a map',
+    array: 'a list',
+    string: 'a string',
+    integer: 'an integer',
+    number: 'a number',
+    boolean: 'true or false',
+    null: 'empty',
+  };
+  return type
+    .split(',')
+    .map((t) => names[t] ?? t)
+    .join(' or ');
 }
 
 function checkDirectives(file: string, node: SourceNode, out: Diagnostic[]): void {
@@ -230,18 +280,42 @@ function checkDirectives(file: string, node: SourceNode, out: Diagnostic[]): voi
   for (const entry of node.entries) {
     if (entry.key.startsWith('$') && entry.key !== '$schema') {
       if (entry.key !== '$delete' && entry.key !== '$replace') {
-        out.push({ file, range: entry.keyRange, severity: 'error', code: 'directive.unknown', message: `Unknown directive '${entry.key}'. Use '$delete: true' or '$replace: <value>'.` });
+        out.push({
+          file,
+          range: entry.keyRange,
+          severity: 'error',
+          code: 'directive.unknown',
+          message: `Unknown directive '${entry.key}'. Use '$delete: true' or '$replace: <value>'.`,
+        });
       } else if (node.entries.length !== 1) {
-        out.push({ file, range: entry.keyRange, severity: 'error', code: 'directive.invalid', message: `'${entry.key}' must be the only key of its map.` });
+        out.push({
+          file,
+          range: entry.keyRange,
+          severity: 'error',
+          code: 'directive.invalid',
+          message: `'${entry.key}' must be the only key of its map.`,
+        });
       } else if (entry.key === '$delete' && !(entry.value.type === 'scalar' && entry.value.value === true)) {
-        out.push({ file, range: entry.value.range, severity: 'error', code: 'directive.invalid', message: `'$delete' takes the value true.` });
+        out.push({
+          file,
+          range: entry.value.range,
+          severity: 'error',
+          code: 'directive.invalid',
+          message: `'$delete' takes the value true.`,
+        });
       }
     }
     checkDirectives(file, entry.value, out);
   }
 }
 
-function warnUnknownKeys(file: string, node: SourceNode, schema: SchemaNode | undefined, path: string[], out: Diagnostic[]): void {
+function warnUnknownKeys(
+  file: string,
+  node: SourceNode,
+  schema: SchemaNode | undefined,
+  path: string[],
+  out: Diagnostic[],
+): void {
   const resolved = resolveRef(schema);
   if (!resolved) return;
   const inner = unwrapReplace(node);
@@ -258,7 +332,10 @@ function warnUnknownKeys(file: string, node: SourceNode, schema: SchemaNode | un
       const suggestion = closestMatch(entry.key, Object.keys(known));
       const what = path[0] === 'settings' ? 'Claude Code setting' : 'key';
       out.push({
-        file, range: entry.keyRange, severity: 'warning', code: 'schema.unknownSetting',
+        file,
+        range: entry.keyRange,
+        severity: 'warning',
+        code: 'schema.unknownSetting',
         message: `Unknown ${what} '${entry.key}' in '${path.join('.')}': it is kept as written.${suggestion ? ` Did you mean '${suggestion}'?` : ''}`,
         ...(suggestion ? { data: { suggestion } } : {}),
       });

@@ -33,7 +33,11 @@ function stringRecord(value: unknown): Record<string, string> | undefined {
 }
 
 /** The effective servers, in definition order, with their supervision options and policy verdicts. */
-export function buildServerDefinitions(servers: Record<string, unknown>, root: EffectiveNode, blocked: ReadonlyMap<string, string>): ServerDefinition[] {
+export function buildServerDefinitions(
+  servers: Record<string, unknown>,
+  root: EffectiveNode,
+  blocked: ReadonlyMap<string, string>,
+): ServerDefinition[] {
   const tree = root.children?.get('mcpServers')?.children;
   const definitions: ServerDefinition[] = [];
   for (const [name, raw] of Object.entries(servers)) {
@@ -43,7 +47,12 @@ export function buildServerDefinitions(servers: Record<string, unknown>, root: E
     if (!node) continue;
     const explicit = entry.type === 'http' || entry.type === 'sse' || entry.type === 'stdio' ? entry.type : undefined;
     const type = explicit ?? (typeof entry.url === 'string' && typeof entry.command !== 'string' ? 'http' : 'stdio');
-    const definition: ServerDefinition = { name, type, supervision: supervisionOf(entry.supervision), origin: node.origin };
+    const definition: ServerDefinition = {
+      name,
+      type,
+      supervision: supervisionOf(entry.supervision),
+      origin: node.origin,
+    };
     if (typeof entry.command === 'string') definition.command = entry.command;
     if (Array.isArray(entry.args)) definition.args = entry.args.map(String);
     const env = stringRecord(entry.env);

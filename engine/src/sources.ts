@@ -16,7 +16,11 @@ export interface LayerSource {
   describe: string;
 }
 
-export function resolveSource(project: ParsedLayer, entry: MapEntry, diagnostics: Diagnostic[]): LayerSource | undefined {
+export function resolveSource(
+  project: ParsedLayer,
+  entry: MapEntry,
+  diagnostics: Diagnostic[],
+): LayerSource | undefined {
   const error = (range: Range, code: string, message: string) =>
     diagnostics.push({ file: project.file, range, severity: 'error', code, message });
   const spec = entry.value;
@@ -24,7 +28,11 @@ export function resolveSource(project: ParsedLayer, entry: MapEntry, diagnostics
   const field = (name: string) => spec.entries.find((e) => e.key === name);
   const git = field('git');
   if (git) {
-    error(git.keyRange, 'stack.gitSourceUnsupported', "Git sources are not supported yet: check the repository out and name its folder with 'path'.");
+    error(
+      git.keyRange,
+      'stack.gitSourceUnsupported',
+      "Git sources are not supported yet: check the repository out and name its folder with 'path'.",
+    );
     return undefined;
   }
   const pathEntry = field('path');
@@ -39,7 +47,11 @@ export function resolveSource(project: ParsedLayer, entry: MapEntry, diagnostics
   }
   const workspace = dirname(projectDir);
   if (dir === projectDir || dir === workspace) {
-    error(range, 'stack.sourceCycle', `The source '${written}' points at this project itself; name the organisation's folder instead.`);
+    error(
+      range,
+      'stack.sourceCycle',
+      `The source '${written}' points at this project itself; name the organisation's folder instead.`,
+    );
     return undefined;
   }
   return { kind: 'folder', dir, range, describe: `'${relative(workspace, dir) || written}'` };

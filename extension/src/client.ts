@@ -3,7 +3,12 @@
  * or a slow validation never blocks the extension host.
  */
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  LanguageClient,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
 import type { ClaudeEnvInitializationOptions } from '@claude-env/protocol';
 import type { ExtensionSettings } from './settings';
 

@@ -31,7 +31,8 @@ export class EffectiveDocumentProvider implements vscode.TextDocumentContentProv
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     if (!this.ctx.isReady()) return `// Claude Env: ${this.ctx.notRunningReason}\n`;
     const environment = await sendRequest(this.ctx.client, EffectiveEnvironmentRequest, { uri: uri.query });
-    if (!environment) return `// Claude Env: ${vscode.Uri.parse(uri.query).fsPath} belongs to no claude-env workspace (no .claude-env folder)\n`;
+    if (!environment)
+      return `// Claude Env: ${vscode.Uri.parse(uri.query).fsPath} belongs to no claude-env workspace (no .claude-env folder)\n`;
     return `${JSON.stringify(environment.value, null, 2)}\n`;
   }
 

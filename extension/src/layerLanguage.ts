@@ -12,7 +12,12 @@ const CANDIDATE = /[\\/](base|teams[\\/][^\\/]+)\.(ya?ml|json)$/i;
 
 export function watchOrgLayerFiles(ctx: Ctx): vscode.Disposable {
   const adopt = async (document: vscode.TextDocument) => {
-    if (document.uri.scheme !== 'file' || document.languageId === LAYER_LANGUAGE_ID || !CANDIDATE.test(document.uri.fsPath)) return;
+    if (
+      document.uri.scheme !== 'file' ||
+      document.languageId === LAYER_LANGUAGE_ID ||
+      !CANDIDATE.test(document.uri.fsPath)
+    )
+      return;
     const owner = vscode.workspace.workspaceFolders?.[0]?.uri;
     if (!owner || !ctx.isReady()) return;
     const stack = await sendRequest(ctx.client, LayerStackRequest, { uri: owner.toString() }).catch(() => null);

@@ -32,7 +32,5 @@ export function readSettings(scope?: vscode.ConfigurationScope): ExtensionSettin
 
 /** True when a configuration change touches a setting the language server was started with. */
 export function affectsServerStart(event: vscode.ConfigurationChangeEvent): boolean {
-  return ['claudeEnv.diagnosticsDelay', 'claudeEnv.userConfigDir'].some((name) =>
-    event.affectsConfiguration(name),
-  );
+  return ['claudeEnv.diagnosticsDelay', 'claudeEnv.userConfigDir'].some((name) => event.affectsConfiguration(name));
 }

@@ -3,7 +3,13 @@
  * missing required property, replace a literal credential by a `${secret:…}` reference. Each fix is computed
  * from the diagnostic's range and `data` against the current buffer; nothing here trusts stale positions.
  */
-import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextEdit } from 'vscode-languageserver/node';
+import {
+  CodeActionKind,
+  type CodeAction,
+  type CodeActionParams,
+  type Diagnostic,
+  type TextEdit,
+} from 'vscode-languageserver/node';
 import { locate } from '@claude-env/engine';
 import { layerDocument, type FeatureContext, type LayerDocument } from './featureContext';
 import { mapStartingAt } from './paths';
@@ -18,7 +24,9 @@ const FIXERS: Record<string, Fixer> = {
 };
 
 export async function codeActions(context: FeatureContext, params: CodeActionParams): Promise<CodeAction[]> {
-  const relevant = params.context.diagnostics.filter((diagnostic) => typeof diagnostic.code === 'string' && FIXERS[diagnostic.code]);
+  const relevant = params.context.diagnostics.filter(
+    (diagnostic) => typeof diagnostic.code === 'string' && FIXERS[diagnostic.code],
+  );
   if (relevant.length === 0) return [];
   const target = await layerDocument(context, params.textDocument.uri);
   if (!target) return [];
@@ -46,7 +54,12 @@ function removeEntry(target: LayerDocument, diagnostic: Diagnostic): CodeAction 
   return edit(
     target,
     `Remove the override of locked \`${entry.key}\``,
-    [{ range: { start: { line: entry.keyRange.start.line, character: 0 }, end: { line: endLine, character: 0 } }, newText: '' }],
+    [
+      {
+        range: { start: { line: entry.keyRange.start.line, character: 0 }, end: { line: endLine, character: 0 } },
+        newText: '',
+      },
+    ],
     true,
   );
 }
@@ -65,18 +78,26 @@ function addMissingProperty(target: LayerDocument, diagnostic: Diagnostic): Code
   const first = map.entries[0];
   if (!first) return undefined;
   const line = first.keyRange.start.line;
-  const lineText = target.document.getText({ start: { line, character: 0 }, end: { line, character: first.keyRange.start.character } });
+  const lineText = target.document.getText({
+    start: { line, character: 0 },
+    end: { line, character: first.keyRange.start.character },
+  });
   // `- matcher: x` starts an item map after the dash: the new key goes on its own line, aligned with `matcher`.
   if (lineText.trim().startsWith('-')) {
     const at = first.keyRange.start;
-    return edit(target, title, [{ range: { start: at, end: at }, newText: `${missing}: \n${' '.repeat(at.character)}` }]);
+    return edit(target, title, [
+      { range: { start: at, end: at }, newText: `${missing}: \n${' '.repeat(at.character)}` },
+    ]);
   }
-  return edit(target, title, [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `${lineText}${missing}: \n` }]);
+  return edit(target, title, [
+    { range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `${lineText}${missing}: \n` },
+  ]);
 }
 
 /** Replaces the literal by the reference the secrets check suggests, keeping the value's quoting style. */
 function replaceLiteralSecret(target: LayerDocument, diagnostic: Diagnostic): CodeAction | undefined {
-  const data = diagnostic.data as { replacement?: unknown; suggestedReference?: unknown; suggestedName?: unknown } | undefined;
+  const data = diagnostic.data as
+    { replacement?: unknown; suggestedReference?: unknown; suggestedName?: unknown } | undefined;
   if (typeof data?.replacement !== 'string') return undefined;
   const written = target.document.getText(diagnostic.range);
   const newText =

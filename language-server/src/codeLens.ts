@@ -26,7 +26,14 @@ export async function codeLens(context: FeatureContext, params: CodeLensParams):
   return lenses;
 }
 
-function collect(map: MapNode, effective: EffectiveNode, path: string[], file: string, uri: string, lenses: CodeLens[]): void {
+function collect(
+  map: MapNode,
+  effective: EffectiveNode,
+  path: string[],
+  file: string,
+  uri: string,
+  lenses: CodeLens[],
+): void {
   for (const entry of map.entries) {
     if (lenses.length >= MAX_LENSES) return;
     const node = effective.children?.get(entry.key);
@@ -40,7 +47,9 @@ function collect(map: MapNode, effective: EffectiveNode, path: string[], file: s
     if (node.origin.file === file || (entry.value.type === 'array' && mergeStrategyAt(childPath) === 'union')) continue;
     if (!node.overridden.some((previous) => previous.file === file)) continue;
     const value = formatValue(maskIfSecretLike(childPath, node.value));
-    const title = node.deleted ? `deleted in ${node.origin.label} layer` : `overridden in ${node.origin.label} layer → effective: ${value}`;
+    const title = node.deleted
+      ? `deleted in ${node.origin.label} layer`
+      : `overridden in ${node.origin.label} layer → effective: ${value}`;
     lenses.push({
       range: entry.keyRange,
       command: {

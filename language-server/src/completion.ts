@@ -20,14 +20,23 @@ import { cursorContext, type CursorContext } from './cursorContext';
 import { layerDocument, type FeatureContext, type LayerDocument } from './featureContext';
 
 /** Paths whose items are server names. */
-const SERVER_NAME_LISTS = ['policy.servers.allowed', 'policy.servers.denied', 'settings.enabledMcpjsonServers', 'settings.disabledMcpjsonServers'];
+const SERVER_NAME_LISTS = [
+  'policy.servers.allowed',
+  'policy.servers.denied',
+  'settings.enabledMcpjsonServers',
+  'settings.disabledMcpjsonServers',
+];
 
 export async function completion(context: FeatureContext, params: CompletionParams): Promise<CompletionList> {
   const target = await layerDocument(context, params.textDocument.uri);
   if (!target) return { isIncomplete: false, items: [] };
   const cursor = cursorContext(target.document.getText(), target.layer.format, params.position);
   const items =
-    cursor.kind === 'key' ? keyItems(cursor, target) : cursor.kind === 'value' ? valueItems(cursor, target) : referenceItems(cursor, target);
+    cursor.kind === 'key'
+      ? keyItems(cursor, target)
+      : cursor.kind === 'value'
+        ? valueItems(cursor, target)
+        : referenceItems(cursor, target);
   return { isIncomplete: false, items };
 }
 
@@ -59,14 +68,16 @@ function serverSnippets(): CompletionItem[] {
       label: 'new stdio server',
       kind: CompletionItemKind.Snippet,
       insertTextFormat: InsertTextFormat.Snippet,
-      insertText: '${1:name}:\n  command: ${2:npx}\n  args: ["-y", "${3:package}"]\n  supervision:\n    autoStart: ${4|true,false|}',
+      insertText:
+        '${1:name}:\n  command: ${2:npx}\n  args: ["-y", "${3:package}"]\n  supervision:\n    autoStart: ${4|true,false|}',
       documentation: 'An MCP server started as a process (stdio).',
     },
     {
       label: 'new http server',
       kind: CompletionItemKind.Snippet,
       insertTextFormat: InsertTextFormat.Snippet,
-      insertText: '${1:name}:\n  type: http\n  url: ${2:https://}\n  headers:\n    Authorization: Bearer \\${secret:${3:token-name}}',
+      insertText:
+        '${1:name}:\n  type: http\n  url: ${2:https://}\n  headers:\n    Authorization: Bearer \\${secret:${3:token-name}}',
       documentation: 'An MCP server reached over streamable HTTP, its token kept as a secret reference.',
     },
   ];
@@ -74,7 +85,8 @@ function serverSnippets(): CompletionItem[] {
 
 function valueItems(cursor: Extract<CursorContext, { kind: 'value' }>, target: LayerDocument): CompletionItem[] {
   const dotted = cursor.path.join('.');
-  if (SERVER_NAME_LISTS.includes(dotted)) return serverNames(target).map((name) => valueItem(name, CompletionItemKind.Module));
+  if (SERVER_NAME_LISTS.includes(dotted))
+    return serverNames(target).map((name) => valueItem(name, CompletionItemKind.Module));
   if (dotted === 'teams') return teamNames(target).map((name) => valueItem(name, CompletionItemKind.File));
   let schema = schemaAt(cursor.path);
   if (cursor.inArray && schema?.items) schema = childSchema(schema, '0');
@@ -88,7 +100,9 @@ function valueItems(cursor: Extract<CursorContext, { kind: 'value' }>, target: L
       values.add(false);
     }
   }
-  const items = [...values].map((value) => valueItem(String(value), CompletionItemKind.EnumMember, schema?.description));
+  const items = [...values].map((value) =>
+    valueItem(String(value), CompletionItemKind.EnumMember, schema?.description),
+  );
   if (schema.default !== undefined && !values.has(schema.default)) {
     items.push({ ...valueItem(String(schema.default), CompletionItemKind.Value), detail: 'default' });
   }
@@ -99,22 +113,35 @@ function valueItem(label: string, kind: CompletionItemKind, description?: string
   return { label, kind, ...(description ? { documentation: { kind: MarkupKind.Markdown, value: description } } : {}) };
 }
 
-function referenceItems(cursor: Extract<CursorContext, { kind: 'reference' }>, target: LayerDocument): CompletionItem[] {
+function referenceItems(
+  cursor: Extract<CursorContext, { kind: 'reference' }>,
+  target: LayerDocument,
+): CompletionItem[] {
   const colon = cursor.prefix.indexOf(':');
   if (colon < 0) {
     return [
       { label: 'env:', detail: 'an environment variable: ${env:NAME} or ${env:NAME:-default}' },
       { label: 'secret:', detail: 'a secret kept outside the files: ${secret:name}' },
       { label: 'file:', detail: "a file's content: ${file:path}" },
-    ].map((item) => ({ ...item, kind: CompletionItemKind.Keyword, command: { title: 'Suggest', command: 'editor.action.triggerSuggest' } }));
+    ].map((item) => ({
+      ...item,
+      kind: CompletionItemKind.Keyword,
+      command: { title: 'Suggest', command: 'editor.action.triggerSuggest' },
+    }));
   }
   const scheme = cursor.prefix.slice(0, colon);
   if (scheme === 'secret') {
-    return secretNames(target).map((name) => ({ label: name, kind: CompletionItemKind.Variable, insertText: `${name}}` }));
+    return secretNames(target).map((name) => ({
+      label: name,
+      kind: CompletionItemKind.Variable,
+      insertText: `${name}}`,
+    }));
   }
   if (scheme === 'env') {
     // Names only: the values of the editor's environment are nobody's business in a completion list.
-    return Object.keys(process.env).sort().map((name) => ({ label: name, kind: CompletionItemKind.Variable }));
+    return Object.keys(process.env)
+      .sort()
+      .map((name) => ({ label: name, kind: CompletionItemKind.Variable }));
   }
   return [];
 }

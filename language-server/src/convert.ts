@@ -30,7 +30,9 @@ export function toLspDiagnostic(diagnostic: Diagnostic): LspDiagnostic {
     source: DIAGNOSTIC_SOURCE,
     message: diagnostic.message,
     ...(related.length > 0 ? { relatedInformation: related } : {}),
-    ...(diagnostic.data ? { data: { ...diagnostic.data, code: diagnostic.code } } : { data: { code: diagnostic.code } }),
+    ...(diagnostic.data
+      ? { data: { ...diagnostic.data, code: diagnostic.code } }
+      : { data: { code: diagnostic.code } }),
   };
 }
 

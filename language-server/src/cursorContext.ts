@@ -27,7 +27,9 @@ function yamlContext(text: string, position: Position): CursorContext {
   const indent = before.length - before.trimStart().length;
   const dashed = /^\s*-(\s|$)/.test(before);
   // The path of the map or array the cursor line belongs to; a `- ` line is an item of the array above it.
-  const container = dashed ? [...parentPath(lines, position.line, indent, true), '0'] : parentPath(lines, position.line, indent, false);
+  const container = dashed
+    ? [...parentPath(lines, position.line, indent, true), '0']
+    : parentPath(lines, position.line, indent, false);
 
   const keyValue = KEY_VALUE.exec(before);
   if (keyValue && keyValue[4] !== undefined) {
@@ -47,7 +49,14 @@ function flowArray(value: string): boolean {
 function valueOrReference(path: string[], value: string, inArray: boolean): CursorContext {
   const open = value.lastIndexOf('${');
   if (open >= 0 && !value.slice(open).includes('}')) return { kind: 'reference', path, prefix: value.slice(open + 2) };
-  const lastItem = inArray ? (value.replace(/^\s*\[/, '').split(',').pop() ?? '').trim() : value;
+  const lastItem = inArray
+    ? (
+        value
+          .replace(/^\s*\[/, '')
+          .split(',')
+          .pop() ?? ''
+      ).trim()
+    : value;
   return { kind: 'value', path, prefix: stripQuotes(lastItem), inArray };
 }
 
@@ -98,14 +107,16 @@ function jsonContext(text: string, position: Position): CursorContext {
   const offset = offsetOf(text, position);
   const location = getLocation(text, offset);
   const path = location.path.map((segment) => String(segment));
-  const prefix = location.previousNode?.type === 'string' || location.previousNode?.type === 'property'
-    ? String(location.previousNode.value ?? '')
-    : '';
+  const prefix =
+    location.previousNode?.type === 'string' || location.previousNode?.type === 'property'
+      ? String(location.previousNode.value ?? '')
+      : '';
   if (location.isAtPropertyKey) return { kind: 'key', path: path.slice(0, -1), prefix };
   const inArray = typeof location.path[location.path.length - 1] === 'number';
   const arrayPath = inArray ? path.slice(0, -1) : path;
   const open = prefix.lastIndexOf('${');
-  if (open >= 0 && !prefix.slice(open).includes('}')) return { kind: 'reference', path: arrayPath, prefix: prefix.slice(open + 2) };
+  if (open >= 0 && !prefix.slice(open).includes('}'))
+    return { kind: 'reference', path: arrayPath, prefix: prefix.slice(open + 2) };
   return { kind: 'value', path: arrayPath, prefix, inArray };
 }
 

@@ -31,12 +31,25 @@ async function workspaceOf(context: FeatureContext, uri: string): Promise<Worksp
   return model;
 }
 
-export async function effectiveEnvironment(context: FeatureContext, params: WorkspaceParams): Promise<EffectiveEnvironmentResult | null> {
+export async function effectiveEnvironment(
+  context: FeatureContext,
+  params: WorkspaceParams,
+): Promise<EffectiveEnvironmentResult | null> {
   const model = await workspaceOf(context, params.uri);
   if (!model) return null;
   const env = model.env;
-  const servers: ServerJson[] = env.servers.map((server) => ({ ...server, supervision: { ...server.supervision }, origin: originJson(server.origin) }));
-  return { workspace: model.folder, value: env.value, tree: nodeJson(env.tree), servers, problems: countProblems(model.allDiagnostics()) };
+  const servers: ServerJson[] = env.servers.map((server) => ({
+    ...server,
+    supervision: { ...server.supervision },
+    origin: originJson(server.origin),
+  }));
+  return {
+    workspace: model.folder,
+    value: env.value,
+    tree: nodeJson(env.tree),
+    servers,
+    problems: countProblems(model.allDiagnostics()),
+  };
 }
 
 export async function explain(context: FeatureContext, params: ExplainParams): Promise<ExplainResult | null> {
@@ -44,9 +57,20 @@ export async function explain(context: FeatureContext, params: ExplainParams): P
   if (!model) return null;
   const node = explainPath(model.env, params.path);
   if (!node) {
-    return { workspace: model.folder, path: params.path, found: false, text: `${params.path} is not set by any layer.` };
+    return {
+      workspace: model.folder,
+      path: params.path,
+      found: false,
+      text: `${params.path} is not set by any layer.`,
+    };
   }
-  return { workspace: model.folder, path: params.path, found: true, node: nodeJson(node), text: explainNode(node, model.folder) };
+  return {
+    workspace: model.folder,
+    path: params.path,
+    found: true,
+    node: nodeJson(node),
+    text: explainNode(node, model.folder),
+  };
 }
 
 export async function layerStack(context: FeatureContext, params: WorkspaceParams): Promise<LayerStackResult | null> {
@@ -60,7 +84,11 @@ export async function layerStack(context: FeatureContext, params: WorkspaceParam
       label: layer.label,
       file: layer.file,
       ...optionalUri(layer.file),
-      state: layerState(layer.root === undefined && layer.text === '' && !context.documents.isOpen(layer.file), problems.errors, problems.warnings),
+      state: layerState(
+        layer.root === undefined && layer.text === '' && !context.documents.isOpen(layer.file),
+        problems.errors,
+        problems.warnings,
+      ),
       openInEditor: context.documents.isOpen(layer.file),
       problems,
     };
@@ -73,7 +101,11 @@ export async function workspaces(context: FeatureContext): Promise<WorkspacesRes
   const result: WorkspacesResult = { workspaces: [] };
   for (const model of context.registry.all()) {
     await model.ready();
-    result.workspaces.push({ workspace: model.folder, uri: pathToUri(model.folder) ?? '', problems: countProblems(model.allDiagnostics()) });
+    result.workspaces.push({
+      workspace: model.folder,
+      uri: pathToUri(model.folder) ?? '',
+      problems: countProblems(model.allDiagnostics()),
+    });
   }
   return result;
 }
@@ -119,4 +151,3 @@ export function nodeJson(node: EffectiveNode): EffectiveNodeJson {
   if (node.deleted) json.deleted = true;
   return json;
 }
-

@@ -41,7 +41,9 @@ export async function definition(context: FeatureContext, params: DefinitionPara
   if (!found) return null;
   if (found.item) return originLocations([found.item.origin]);
   const { origin, overridden } = found.node;
-  const isHere = origin.file === target.file && sameLine(origin, located.entry?.keyRange.start.line ?? located.node.range.start.line);
+  const isHere =
+    origin.file === target.file &&
+    sameLine(origin, located.entry?.keyRange.start.line ?? located.node.range.start.line);
   return originLocations(isHere ? overridden : [origin]);
 }
 

@@ -11,7 +11,7 @@ const MAX_VALUE_LENGTH = 120;
 
 /** A value as one line of code: strings bare, everything else as JSON, long values cut. */
 export function formatValue(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   return text.length > MAX_VALUE_LENGTH ? `${text.slice(0, MAX_VALUE_LENGTH - 1)}…` : text;
 }
 
@@ -43,7 +43,9 @@ export function explainNode(node: EffectiveNode, workspace?: string): string {
     `  set by ${node.origin.label} at ${formatLocation(node.origin, workspace)}`,
   ];
   for (const previous of node.overridden) {
-    lines.push(`  overrides ${formatValue(previous.value)} from ${previous.label} at ${formatLocation(previous, workspace)}`);
+    lines.push(
+      `  overrides ${formatValue(previous.value)} from ${previous.label} at ${formatLocation(previous, workspace)}`,
+    );
   }
   if (node.itemOrigins && node.itemOrigins.length > 0 && mergeStrategyAt(node.path) === 'union') {
     lines.push(`  items merged from ${summariseItemOrigins(node.itemOrigins)}`);

@@ -55,7 +55,9 @@ export class DiagnosticsService {
     // A failed run is logged and must not stop the ones queued after it.
     this.running = this.running
       .then(() => this.validate(changed))
-      .catch((error: unknown) => this.deps.connection.console.error(`Validation failed: ${(error as Error).stack ?? String(error)}`));
+      .catch((error: unknown) =>
+        this.deps.connection.console.error(`Validation failed: ${(error as Error).stack ?? String(error)}`),
+      );
     return this.running;
   }
 
@@ -126,7 +128,12 @@ export class DiagnosticsService {
   private notifyStackChanged(model: WorkspaceModel, changedFiles: string[]): void {
     const uri = pathToUri(model.folder);
     if (!uri) return;
-    const params: StackChangedParams = { workspace: model.folder, uri, changedFiles, problems: countProblems(model.allDiagnostics()) };
+    const params: StackChangedParams = {
+      workspace: model.folder,
+      uri,
+      changedFiles,
+      problems: countProblems(model.allDiagnostics()),
+    };
     void this.deps.connection.sendNotification(StackChangedNotification.method, params);
   }
 

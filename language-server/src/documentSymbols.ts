@@ -5,7 +5,10 @@ import { formatValue } from './describe';
 import { layerDocument, type FeatureContext } from './featureContext';
 import { maskIfSecretLike } from './secretMask';
 
-export async function documentSymbols(context: FeatureContext, params: DocumentSymbolParams): Promise<DocumentSymbol[]> {
+export async function documentSymbols(
+  context: FeatureContext,
+  params: DocumentSymbolParams,
+): Promise<DocumentSymbol[]> {
   const target = await layerDocument(context, params.textDocument.uri);
   if (!target?.layer.root) return [];
   return target.layer.root.entries.map((entry) => symbolOf(entry, [entry.key]));

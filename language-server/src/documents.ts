@@ -36,11 +36,7 @@ export class OpenDocuments {
   }
 
   /** Applies incremental or full changes; returns the updated document. */
-  change(
-    uri: string,
-    version: number,
-    changes: Parameters<typeof TextDocument.update>[1],
-  ): TextDocument | undefined {
+  change(uri: string, version: number, changes: Parameters<typeof TextDocument.update>[1]): TextDocument | undefined {
     const path = uriToPath(uri);
     const current = path ? this.byPath.get(path) : undefined;
     if (!path || !current) return undefined;

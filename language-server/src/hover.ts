@@ -27,7 +27,10 @@ export async function hover(context: FeatureContext, params: HoverParams): Promi
     // A lock or a server rule names a path elsewhere: say what it currently holds.
     const named = lockedOrServerPath(path, located.node.value);
     const node = named ? explainPath(target.model.env, named) : undefined;
-    if (node) sections.push(`Applies to ${code(named as string)}: ${code(formatValue(maskIfSecretLike(node.path, node.value)))}, set by **${node.origin.label}** at ${linkToOrigin(node.origin, target.model.folder)}`);
+    if (node)
+      sections.push(
+        `Applies to ${code(named as string)}: ${code(formatValue(maskIfSecretLike(node.path, node.value)))}, set by **${node.origin.label}** at ${linkToOrigin(node.origin, target.model.folder)}`,
+      );
   }
 
   if (target.model) {
@@ -57,7 +60,9 @@ function describeEffective(
     return lines.join('\n\n');
   }
   if (node.deleted) {
-    lines.push(`Deleted by **${node.origin.label}** at ${linkToOrigin(node.origin, workspace)}: no layer's value applies.`);
+    lines.push(
+      `Deleted by **${node.origin.label}** at ${linkToOrigin(node.origin, workspace)}: no layer's value applies.`,
+    );
     return lines.join('\n\n');
   }
   const isMap = node.children !== undefined;

@@ -61,7 +61,11 @@ export class IncrementalLayerParser {
     if (!chunks) return this.parseWhole(file, text, kind, label);
     this.lastStats = { chunks: chunks.length, parsed: 0 };
     const next = new Map<string, ParsedChunk>();
-    const root: MapNode = { type: 'map', entries: [], range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
+    const root: MapNode = {
+      type: 'map',
+      entries: [],
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    };
     const diagnostics: Diagnostic[] = [];
     for (const chunk of chunks) {
       const offset = chunk.start - chunk.parents.length;
@@ -71,7 +75,9 @@ export class IncrementalLayerParser {
       const parsed = known ? moveChunk(known, offset) : this.parseChunk(file, chunk, offset, kind, label);
       if (!known) this.lastStats.parsed++;
       next.set(key, parsed);
-      const refused = !parsed.root || parsed.diagnostics.some((d) => d.code.startsWith('syntax.') || (chunk.items && d.severity !== 'hint'));
+      const refused =
+        !parsed.root ||
+        parsed.diagnostics.some((d) => d.code.startsWith('syntax.') || (chunk.items && d.severity !== 'hint'));
       if (refused || !graft(root, chunk, parsed.root as MapNode)) return this.parseWhole(file, text, kind, label);
       diagnostics.push(...parsed.diagnostics);
     }
@@ -95,7 +101,10 @@ export class IncrementalLayerParser {
     return {
       offset,
       root: layer.root ? (shiftNode(layer.root, offset) as MapNode) : undefined,
-      diagnostics: layer.diagnostics.map((diagnostic) => ({ ...diagnostic, range: shiftRange(diagnostic.range, offset) })),
+      diagnostics: layer.diagnostics.map((diagnostic) => ({
+        ...diagnostic,
+        range: shiftRange(diagnostic.range, offset),
+      })),
     };
   }
 }
@@ -113,8 +122,18 @@ function graft(root: MapNode, chunk: Chunk, parsed: MapNode): boolean {
     const inner: SourceNode = source.entries[0].value;
     let entry: MapEntry | undefined = target.entries[target.entries.length - 1];
     if (!entry || entry.key !== parent.key || entry.keyRange.start.line !== parent.line) {
-      const empty: SourceNode = inner.type === 'array' ? { type: 'array', items: [], range: inner.range } : { type: 'map', entries: [], range: inner.range };
-      entry = { key: parent.key, keyRange: { start: { line: parent.line, character: 2 * ancestors.length }, end: { line: parent.line, character: 2 * ancestors.length + parent.key.length } }, value: empty };
+      const empty: SourceNode =
+        inner.type === 'array'
+          ? { type: 'array', items: [], range: inner.range }
+          : { type: 'map', entries: [], range: inner.range };
+      entry = {
+        key: parent.key,
+        keyRange: {
+          start: { line: parent.line, character: 2 * ancestors.length },
+          end: { line: parent.line, character: 2 * ancestors.length + parent.key.length },
+        },
+        value: empty,
+      };
       target.entries.push(entry);
     }
     ancestors.push(entry.value);
@@ -148,7 +167,14 @@ export function splitChunks(text: string): Chunk[] | undefined {
  * Chunks the block of lines [from, end) whose entries sit at `indent`. Large entries that open a block are
  * split in turn; small neighbours are grouped. Returns false when the block is not plain enough to split.
  */
-function splitBlock(lines: readonly string[], from: number, end: number, indent: number, parents: Parent[], out: Chunk[]): boolean {
+function splitBlock(
+  lines: readonly string[],
+  from: number,
+  end: number,
+  indent: number,
+  parents: Parent[],
+  out: Chunk[],
+): boolean {
   const starts: number[] = [];
   let items = false;
   for (let i = from; i < end; i++) {
@@ -179,7 +205,8 @@ function splitBlock(lines: readonly string[], from: number, end: number, indent:
       if (start > groupStart) emit(groupStart, start);
       const childParents = [...parents, { key: opener[2], line: start }];
       const childStart = nextContentLine(lines, start + 1, stop);
-      if (childStart < 0 || !splitBlock(lines, childStart, stop, indentOf(lines[childStart]), childParents, out)) return false;
+      if (childStart < 0 || !splitBlock(lines, childStart, stop, indentOf(lines[childStart]), childParents, out))
+        return false;
       if (indentOf(lines[childStart]) !== indent + 2) return false;
       groupStart = stop;
       continue;
@@ -244,6 +271,10 @@ function shiftNode(node: SourceNode, lines: number): SourceNode {
   return {
     type: 'map',
     range,
-    entries: node.entries.map((entry) => ({ key: entry.key, keyRange: shiftRange(entry.keyRange, lines), value: shiftNode(entry.value, lines) })),
+    entries: node.entries.map((entry) => ({
+      key: entry.key,
+      keyRange: shiftRange(entry.keyRange, lines),
+      value: shiftNode(entry.value, lines),
+    })),
   };
 }

@@ -58,7 +58,9 @@ export function createLanguageService(options: LanguageServiceOptions) {
     registry,
     delayMs: options.diagnosticsDelayMs,
     // An edit in local.yaml changes the lenses of base.yaml, which the editor would not ask for again by itself.
-    onStacksChanged: options.codeLensRefresh ? () => void options.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined) : undefined,
+    onStacksChanged: options.codeLensRefresh
+      ? () => void options.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined)
+      : undefined,
   });
   const context: FeatureContext = { documents, registry, flushPending: () => diagnostics.flush() };
 
@@ -104,7 +106,8 @@ export function createLanguageService(options: LanguageServiceOptions) {
       await diagnostics.validateNow([path]);
       // After the first diagnostics are out, while the person reads the file.
       setImmediate(() => {
-        for (const model of registry.modelsFor(path)) void guarded('Preparing the parse cache', undefined, async () => model.warm(path));
+        for (const model of registry.modelsFor(path))
+          void guarded('Preparing the parse cache', undefined, async () => model.warm(path));
       });
     },
 
@@ -140,12 +143,15 @@ export function createLanguageService(options: LanguageServiceOptions) {
     },
 
     hover: (params: HoverParams) => guarded('Hover', null, () => hover(context, params)),
-    completion: (params: CompletionParams) => guarded('Completion', { isIncomplete: false, items: [] }, () => completion(context, params)),
+    completion: (params: CompletionParams) =>
+      guarded('Completion', { isIncomplete: false, items: [] }, () => completion(context, params)),
     definition: (params: DefinitionParams) => guarded('Definition', null, () => definition(context, params)),
     codeLens: (params: CodeLensParams) => guarded('Code lens', [], () => codeLens(context, params)),
-    documentSymbols: (params: DocumentSymbolParams) => guarded('Document symbols', [], () => documentSymbols(context, params)),
+    documentSymbols: (params: DocumentSymbolParams) =>
+      guarded('Document symbols', [], () => documentSymbols(context, params)),
     codeActions: (params: CodeActionParams) => guarded('Code actions', [], () => codeActions(context, params)),
-    effectiveEnvironment: (params: WorkspaceParams) => guarded('Effective environment', null, () => effectiveEnvironment(context, params)),
+    effectiveEnvironment: (params: WorkspaceParams) =>
+      guarded('Effective environment', null, () => effectiveEnvironment(context, params)),
     explain: (params: ExplainParams) => guarded('Explain', null, () => explain(context, params)),
     layerStack: (params: WorkspaceParams) => guarded('Layer stack', null, () => layerStack(context, params)),
     workspaces: () => guarded('Workspaces', { workspaces: [] }, () => workspaces(context)),

@@ -65,10 +65,15 @@ connection.onDidOpenTextDocument((params) => {
   const { uri, languageId, version, text } = params.textDocument;
   void ready().opened(uri, languageId, version, text);
 });
-connection.onDidChangeTextDocument((params) => ready().changed(params.textDocument.uri, params.textDocument.version, params.contentChanges));
+connection.onDidChangeTextDocument((params) =>
+  ready().changed(params.textDocument.uri, params.textDocument.version, params.contentChanges),
+);
 connection.onDidCloseTextDocument((params) => void ready().closed(params.textDocument.uri));
 connection.onDidChangeWatchedFiles((params) => void ready().filesChanged(params.changes.map((change) => change.uri)));
-connection.onNotification(SecretNamesNotification.method, (params: SecretNamesParams) => void ready().secretNamesChanged(params.names));
+connection.onNotification(
+  SecretNamesNotification.method,
+  (params: SecretNamesParams) => void ready().secretNamesChanged(params.names),
+);
 
 connection.onHover((params) => ready().hover(params));
 connection.onCompletion((params) => ready().completion(params));
@@ -78,7 +83,10 @@ connection.onDocumentSymbol((params) => ready().documentSymbols(params));
 connection.onCodeAction((params) => ready().codeActions(params));
 
 /** Binds a custom request to its handler with the spec's types (see protocol.ts for why specs are plain). */
-function onRequest<Spec extends RequestSpec<unknown, unknown>>(spec: Spec, handler: (params: ParamsOf<Spec>) => Promise<ResultOf<Spec>>): void {
+function onRequest<Spec extends RequestSpec<unknown, unknown>>(
+  spec: Spec,
+  handler: (params: ParamsOf<Spec>) => Promise<ResultOf<Spec>>,
+): void {
   connection.onRequest(spec.method, async (params: unknown): Promise<unknown> => handler(params as ParamsOf<Spec>));
 }
 

@@ -11,7 +11,11 @@ export interface EffectiveMatch {
  * Walks the provenance tree along `path`. Array indexes in a layer file do not match the merged array's (a
  * union puts lower layers' items first), so an item is matched by value instead.
  */
-export function effectiveAt(tree: EffectiveNode, path: readonly string[], itemNode?: SourceNode): EffectiveMatch | undefined {
+export function effectiveAt(
+  tree: EffectiveNode,
+  path: readonly string[],
+  itemNode?: SourceNode,
+): EffectiveMatch | undefined {
   let node = tree;
   for (let i = 0; i < path.length; i++) {
     const child = node.children?.get(path[i]);
@@ -32,7 +36,10 @@ export function effectiveAt(tree: EffectiveNode, path: readonly string[], itemNo
 
 /** An item of `policy.locked` or of `policy.servers.allowed`/`denied`. */
 export function isPolicyPath(path: readonly string[]): boolean {
-  return path[0] === 'policy' && ((path[1] === 'locked' && path.length === 3) || (path[1] === 'servers' && path.length === 4));
+  return (
+    path[0] === 'policy' &&
+    ((path[1] === 'locked' && path.length === 3) || (path[1] === 'servers' && path.length === 4))
+  );
 }
 
 /** The dotted path a `policy.locked` item names, or the server entry a `policy.servers.*` item names. */
@@ -60,7 +67,8 @@ export function mapStartingAt(root: MapNode, start: Position): MapNode {
       if (samePosition(node.range.start, start)) return node;
       containing = node;
     }
-    const children: SourceNode[] = node.type === 'map' ? node.entries.map((entry) => entry.value) : node.type === 'array' ? node.items : [];
+    const children: SourceNode[] =
+      node.type === 'map' ? node.entries.map((entry) => entry.value) : node.type === 'array' ? node.items : [];
     const next = children.find((child) => contains(child, start));
     if (!next) return containing;
     node = next;

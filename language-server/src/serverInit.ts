@@ -1,9 +1,5 @@
 /** Every capability the server declares, in one place. */
-import {
-  CodeActionKind,
-  TextDocumentSyncKind,
-  type InitializeResult,
-} from 'vscode-languageserver/node';
+import { CodeActionKind, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
 
 /** Characters after which completion opens by itself: a new key, a value, a list item, a reference. */
 const TRIGGER_CHARACTERS = [':', ' ', '-', '{', '"'];

@@ -109,7 +109,9 @@ export class WorkspaceModel {
         // Discovery re-reads every layer; a file whose text did not change keeps its parse.
         parse: (file, text, kind, label) => {
           const cached = this.parses.get(file);
-          return cached && cached.text === text && cached.layer.kind === kind && cached.layer.label === label ? cached.layer : parseLayer(file, text, kind, label);
+          return cached && cached.text === text && cached.layer.kind === kind && cached.layer.label === label
+            ? cached.layer
+            : parseLayer(file, text, kind, label);
         },
         ...(this.deps.userConfigDir ? { userConfigDir: this.deps.userConfigDir } : {}),
       });

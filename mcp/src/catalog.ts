@@ -36,15 +36,20 @@ export function createCatalogWatch(
 
   const refresh = async (kind: ListKind): Promise<void> => {
     try {
-      if (kind === 'tools') catalog.tools = await collect((cursor) => client.listTools({ cursor }), (page) =>
-          page.tools.map(({ name, description }) => ({ name, description })),
+      if (kind === 'tools')
+        catalog.tools = await collect(
+          (cursor) => client.listTools({ cursor }),
+          (page) => page.tools.map(({ name, description }) => ({ name, description })),
         );
       if (kind === 'resources')
-        catalog.resources = await collect((cursor) => client.listResources({ cursor }), (page) =>
-          page.resources.map(({ uri, name }) => ({ uri, name })),
+        catalog.resources = await collect(
+          (cursor) => client.listResources({ cursor }),
+          (page) => page.resources.map(({ uri, name }) => ({ uri, name })),
         );
-      if (kind === 'prompts') catalog.prompts = await collect((cursor) => client.listPrompts({ cursor }), (page) =>
-          page.prompts.map(({ name, description }) => ({ name, description })),
+      if (kind === 'prompts')
+        catalog.prompts = await collect(
+          (cursor) => client.listPrompts({ cursor }),
+          (page) => page.prompts.map(({ name, description }) => ({ name, description })),
         );
     } catch (error) {
       // A server that cannot list is still a server; the failure is logged, not fatal.

@@ -41,7 +41,10 @@ export async function preflight(server: ResolvedServer): Promise<void> {
 async function findExecutable(command: string, cwd: string, path: string): Promise<boolean> {
   const candidates = command.includes('/')
     ? [isAbsolute(command) ? command : join(cwd, command)]
-    : path.split(delimiter).filter(Boolean).map((dir) => join(dir, command));
+    : path
+        .split(delimiter)
+        .filter(Boolean)
+        .map((dir) => join(dir, command));
   for (const candidate of candidates) {
     try {
       await access(candidate, constants.X_OK);

@@ -143,7 +143,9 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
     this.restartTimer = undefined;
     const run = this.run;
     // A server that already crashed or failed keeps that state and its reason: there was nothing to stop.
-    const active = pendingRestart || (run !== undefined && (!run.ended || run.closing !== undefined) && ACTIVE.includes(this.currentState));
+    const active =
+      pendingRestart ||
+      (run !== undefined && (!run.ended || run.closing !== undefined) && ACTIVE.includes(this.currentState));
     if (run && !run.ended) {
       run.ended = true;
       run.pings?.stop();
@@ -167,7 +169,8 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
   /** Pings the running server now; resolves to the latency in milliseconds, rejects when it does not answer. */
   async ping(): Promise<number> {
     const pings = this.run?.pings;
-    if (!pings || this.run?.ended) throw new Error(`${this.name} is not running (${this.currentState}: ${this.currentReason})`);
+    if (!pings || this.run?.ended)
+      throw new Error(`${this.name} is not running (${this.currentState}: ${this.currentReason})`);
     return pings.pingNow();
   }
 
@@ -199,7 +202,10 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
     this.run = run;
     this.lastStderr = '';
     const commandLine = truncate([this.server.command, ...this.server.args].join(' '), 160);
-    this.setState('starting', this.server.type === 'stdio' ? `starting ${commandLine}` : `connecting to ${this.server.url}`);
+    this.setState(
+      'starting',
+      this.server.type === 'stdio' ? `starting ${commandLine}` : `connecting to ${this.server.url}`,
+    );
 
     if (connection.process) connection.process.onexit = (exit) => void this.endRun(run, { kind: 'exit', exit });
     client.onclose = () => {
@@ -209,19 +215,21 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
     };
     client.onerror = (error) => this.log('supervisor', `transport error: ${error.message}`);
     client.fallbackNotificationHandler = async () => undefined;
-    const watch = createCatalogWatch(client, (kind, catalog) => {
-      if (this.run !== run) return;
-      this.catalog = catalog;
-      this.emit('lists', { name: this.name, kind, count: catalog[kind].length });
-    }, (level, text) => this.log('server', text, level), (message) => this.log('supervisor', message));
+    const watch = createCatalogWatch(
+      client,
+      (kind, catalog) => {
+        if (this.run !== run) return;
+        this.catalog = catalog;
+        this.emit('lists', { name: this.name, kind, count: catalog[kind].length });
+      },
+      (level, text) => this.log('server', text, level),
+      (message) => this.log('supervisor', message),
+    );
 
     const timeoutMs = this.server.supervision.startupTimeoutMs;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new StartupTimeout()),
-        timeoutMs,
-      );
+      timer = setTimeout(() => reject(new StartupTimeout()), timeoutMs);
     });
     try {
       await Promise.race([
@@ -243,7 +251,9 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
       // and last stderr line say far more, so wait briefly for them.
       const timedOut = error instanceof StartupTimeout;
       const exit =
-        permanent || timedOut ? connection.process?.exit : connection.process && (connection.process.exit ?? (await raceExit(connection, 250)));
+        permanent || timedOut
+          ? connection.process?.exit
+          : connection.process && (connection.process.exit ?? (await raceExit(connection, 250)));
       const detail = timedOut
         ? `no MCP handshake within ${formatMs(timeoutMs)}`
         : error instanceof McpError && isRefusal(error)
@@ -259,10 +269,16 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
     if (run.ended) return run.settled;
     run.connectedAt = Date.now();
     const tools = this.catalog.tools.length;
-    this.setState('running', `ready in ${formatMs(Date.now() - started)} (handshake ${formatMs(this.handshakeMs ?? 0)}, ${tools} tools)`);
+    this.setState(
+      'running',
+      `ready in ${formatMs(Date.now() - started)} (handshake ${formatMs(this.handshakeMs ?? 0)}, ${tools} tools)`,
+    );
     run.pings = new PingMonitor(client, this.server.supervision, this.tuning.hangAfterFailedPings, {
       slow: (detail) => this.run === run && this.setState('degraded', detail),
-      healthy: () => this.run === run && this.currentState === 'degraded' && this.setState('running', 'pings answered in time again'),
+      healthy: () =>
+        this.run === run &&
+        this.currentState === 'degraded' &&
+        this.setState('running', 'pings answered in time again'),
       hung: (detail) => void this.endRun(run, { kind: 'hang', detail }),
     });
     run.pings.start();
@@ -321,7 +337,10 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
         if (termination?.signalled.length) {
           const { signalled, killed } = termination;
           const forced = killed.length ? `, ${killed.length} needed SIGKILL (${killed.join(', ')})` : '';
-          this.log('supervisor', `ended ${signalled.length} process(es) with SIGTERM (${signalled.join(', ')})${forced}`);
+          this.log(
+            'supervisor',
+            `ended ${signalled.length} process(es) with SIGTERM (${signalled.join(', ')})${forced}`,
+          );
         }
       }
       const transport = run.connection.transport;

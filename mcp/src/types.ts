@@ -16,14 +16,7 @@
  * - `blocked`: refused by policy or because the workspace is not trusted; never started.
  */
 export type ServerState =
-  | 'stopped'
-  | 'starting'
-  | 'running'
-  | 'degraded'
-  | 'crashed'
-  | 'restarting'
-  | 'failed'
-  | 'blocked';
+  'stopped' | 'starting' | 'running' | 'degraded' | 'crashed' | 'restarting' | 'failed' | 'blocked';
 
 /** Where a log line came from. */
 export type LogSource = 'stderr' | 'stdout' | 'server' | 'supervisor';

@@ -25,7 +25,8 @@ export interface NotificationSpec<Params> {
 }
 
 /** Parameter type of a request or notification spec. */
-export type ParamsOf<Spec> = Spec extends RequestSpec<infer P, unknown> ? P : Spec extends NotificationSpec<infer P> ? P : never;
+export type ParamsOf<Spec> =
+  Spec extends RequestSpec<infer P, unknown> ? P : Spec extends NotificationSpec<infer P> ? P : never;
 /** Result type of a request spec. */
 export type ResultOf<Spec> = Spec extends RequestSpec<unknown, infer R> ? R : never;
 
@@ -128,7 +129,9 @@ export interface EffectiveEnvironmentResult {
  * Client → server: the effective environment of the workspace that owns `uri`, with provenance for every value.
  * Open editor buffers are taken into account. Resolves to `null` when `uri` belongs to no workspace.
  */
-export const EffectiveEnvironmentRequest = request<WorkspaceParams, EffectiveEnvironmentResult | null>('claudeEnv/effectiveEnvironment');
+export const EffectiveEnvironmentRequest = request<WorkspaceParams, EffectiveEnvironmentResult | null>(
+  'claudeEnv/effectiveEnvironment',
+);
 
 /** Parameters of {@link ExplainRequest}. */
 export interface ExplainParams extends WorkspaceParams {

@@ -15,7 +15,11 @@ describe('claude-env diff and apply', () => {
       assert.match(run.stdout, new RegExp(`^\\+\\+\\+ b/${target.replace(/\./g, '\\.')}`, 'm'));
     }
     assert.match(run.stdout, /^\+ {8}"API_KEY": "\$\{MAGIC_API_KEY\}"$/m);
-    assert.equal(TARGETS.some((target) => existsSync(join(workspace, target))), false, 'diff writes nothing');
+    assert.equal(
+      TARGETS.some((target) => existsSync(join(workspace, target))),
+      false,
+      'diff writes nothing',
+    );
   });
 
   it('apply --dry-run reports the plan and writes nothing', () => {
@@ -33,9 +37,13 @@ describe('claude-env diff and apply', () => {
     const first = runCli(['apply'], { cwd: workspace });
     assert.equal(first.code, 0, first.stderr);
     assert.match(first.stdout, /^created \.mcp\.json$/m);
-    const mcp = JSON.parse(readText(join(workspace, '.mcp.json'))) as { mcpServers: Record<string, { env?: Record<string, string> }> };
+    const mcp = JSON.parse(readText(join(workspace, '.mcp.json'))) as {
+      mcpServers: Record<string, { env?: Record<string, string> }>;
+    };
     assert.equal(mcp.mcpServers.magic?.env?.API_KEY, '${MAGIC_API_KEY}');
-    const vscode = JSON.parse(readText(join(workspace, '.vscode/mcp.json'))) as { servers: Record<string, { env?: Record<string, string> }> };
+    const vscode = JSON.parse(readText(join(workspace, '.vscode/mcp.json'))) as {
+      servers: Record<string, { env?: Record<string, string> }>;
+    };
     assert.equal(vscode.servers.magic?.env?.API_KEY, '${input:magic-api-key}');
     const settings = JSON.parse(readText(join(workspace, '.claude/settings.local.json'))) as { model: string };
     assert.equal(settings.model, 'claude-sonnet-4-5');
@@ -43,8 +51,14 @@ describe('claude-env diff and apply', () => {
     const before = TARGETS.map((target) => readText(join(workspace, target)));
     const second = runCli(['apply'], { cwd: workspace });
     assert.equal(second.code, 0);
-    assert.deepEqual(second.stdout.trim().split('\n'), TARGETS.map((target) => `unchanged ${target}`));
-    assert.deepEqual(TARGETS.map((target) => readText(join(workspace, target))), before);
+    assert.deepEqual(
+      second.stdout.trim().split('\n'),
+      TARGETS.map((target) => `unchanged ${target}`),
+    );
+    assert.deepEqual(
+      TARGETS.map((target) => readText(join(workspace, target))),
+      before,
+    );
     const diff = runCli(['diff'], { cwd: workspace });
     assert.equal(diff.code, 0);
     assert.match(diff.stdout, /everything is up to date/);
@@ -60,17 +74,30 @@ describe('claude-env diff and apply', () => {
     const refused = runCli(['apply'], { cwd: workspace });
     assert.equal(refused.code, 3);
     assert.match(refused.stderr, /1 file was edited by hand; nothing written/);
-    assert.match(refused.stderr, /\.mcp\.json was edited since claude-env last wrote it; --force replaces it after copying it to \.claude-env\/backups\/\.mcp\.json\.<UTC time>/);
+    assert.match(
+      refused.stderr,
+      /\.mcp\.json was edited since claude-env last wrote it; --force replaces it after copying it to \.claude-env\/backups\/\.mcp\.json\.<UTC time>/,
+    );
     assert.equal(readText(join(workspace, '.mcp.json')), '{ "mcpServers": { "mine": { "command": "my-server" } } }\n');
-    assert.equal(readText(join(workspace, '.claude/settings.local.json')), settingsBefore, 'all or nothing: the other targets wait too');
+    assert.equal(
+      readText(join(workspace, '.claude/settings.local.json')),
+      settingsBefore,
+      'all or nothing: the other targets wait too',
+    );
 
     const dryRun = runCli(['apply', '--dry-run'], { cwd: workspace });
     assert.equal(dryRun.code, 3);
-    assert.match(dryRun.stdout, /^update \.claude\/settings\.local\.json\ndrifted \.mcp\.json \(edited by hand; apply needs --force\)$/m);
+    assert.match(
+      dryRun.stdout,
+      /^update \.claude\/settings\.local\.json\ndrifted \.mcp\.json \(edited by hand; apply needs --force\)$/m,
+    );
 
     const diff = runCli(['diff'], { cwd: workspace });
     assert.equal(diff.code, 1);
-    assert.match(diff.stdout, /^drifted \.mcp\.json \(was edited since claude-env last wrote it; apply needs --force\)$/m);
+    assert.match(
+      diff.stdout,
+      /^drifted \.mcp\.json \(was edited since claude-env last wrote it; apply needs --force\)$/m,
+    );
     assert.match(diff.stdout, /^-\{ "mcpServers": \{ "mine": \{ "command": "my-server" \} \} \}$/m);
   });
 
@@ -81,7 +108,9 @@ describe('claude-env diff and apply', () => {
     writeFile(join(workspace, '.mcp.json'), handEdit);
     const forced = runCli(['apply', '--force'], { cwd: workspace });
     assert.equal(forced.code, 0, forced.stderr);
-    const match = /^replaced \.mcp\.json \(your version is saved in (\.claude-env\/backups\/[^)]+)\)$/m.exec(forced.stdout);
+    const match = /^replaced \.mcp\.json \(your version is saved in (\.claude-env\/backups\/[^)]+)\)$/m.exec(
+      forced.stdout,
+    );
     assert.ok(match, forced.stdout);
     assert.equal(readText(join(workspace, match[1] as string)), handEdit);
     assert.match(readText(join(workspace, '.mcp.json')), /"context7"/);
@@ -90,7 +119,8 @@ describe('claude-env diff and apply', () => {
 
   it('blocks apply on schema and policy errors, printing them; nothing is written', () => {
     const workspace = workspaceWith({
-      'org/base.yaml': 'version: 1\nsettings:\n  cleanupPeriodDays: 30\npolicy:\n  locked: [settings.cleanupPeriodDays]\n',
+      'org/base.yaml':
+        'version: 1\nsettings:\n  cleanupPeriodDays: 30\npolicy:\n  locked: [settings.cleanupPeriodDays]\n',
       'repo/.claude-env/project.yaml': 'version: 1\nsource:\n  path: ../../org\nsettings:\n  cleanupPeriodDays: 5\n',
     });
     const run = runCli(['apply'], { cwd: join(workspace, 'repo') });
@@ -110,12 +140,24 @@ describe('claude-env diff and apply', () => {
 
   it('reports the plan and outcome as JSON', () => {
     const workspace = copyExample();
-    const diff = JSON.parse(runCli(['diff', '--json'], { cwd: workspace }).stdout) as { changed: boolean; targets: { path: string; status: string; diff: string }[] };
+    const diff = JSON.parse(runCli(['diff', '--json'], { cwd: workspace }).stdout) as {
+      changed: boolean;
+      targets: { path: string; status: string; diff: string }[];
+    };
     assert.equal(diff.changed, true);
-    assert.deepEqual(diff.targets.map((t) => [t.path, t.status]), TARGETS.map((t) => [t, 'create']));
-    const applied = JSON.parse(runCli(['apply', '--json'], { cwd: workspace }).stdout) as { ok: boolean; targets: { path: string; outcome: string }[] };
+    assert.deepEqual(
+      diff.targets.map((t) => [t.path, t.status]),
+      TARGETS.map((t) => [t, 'create']),
+    );
+    const applied = JSON.parse(runCli(['apply', '--json'], { cwd: workspace }).stdout) as {
+      ok: boolean;
+      targets: { path: string; outcome: string }[];
+    };
     assert.equal(applied.ok, true);
-    assert.deepEqual(applied.targets.map((t) => t.outcome), ['written', 'written', 'written']);
+    assert.deepEqual(
+      applied.targets.map((t) => t.outcome),
+      ['written', 'written', 'written'],
+    );
   });
 
   it('exits 4 with the reason when a target cannot be read, instead of offering --force', () => {
@@ -123,17 +165,26 @@ describe('claude-env diff and apply', () => {
     writeFile(join(workspace, '.claude'), 'a file where the folder should be\n');
     const run = runCli(['apply'], { cwd: workspace });
     assert.equal(run.code, 4);
-    assert.match(run.stderr, /^claude-env: error: cannot apply: \.claude\/settings\.local\.json cannot be read: ENOTDIR/m);
+    assert.match(
+      run.stderr,
+      /^claude-env: error: cannot apply: \.claude\/settings\.local\.json cannot be read: ENOTDIR/m,
+    );
     assert.doesNotMatch(run.stderr, /--force/);
     assert.equal(existsSync(join(workspace, '.mcp.json')), false);
   });
 
   it('keeps its state and backups out of git even where init never ran', () => {
-    const workspace = workspaceWith({ '.claude-env/project.yaml': 'version: 1\nsettings:\n  model: opus\n', '.claude-env/.gitignore': 'notes.md\n' });
+    const workspace = workspaceWith({
+      '.claude-env/project.yaml': 'version: 1\nsettings:\n  model: opus\n',
+      '.claude-env/.gitignore': 'notes.md\n',
+    });
     const run = runCli(['apply'], { cwd: workspace });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^updated \.claude-env\/\.gitignore/m);
-    assert.equal(readText(join(workspace, '.claude-env', '.gitignore')), 'notes.md\nlocal.yaml\nstate.json\nbackups/\n');
+    assert.equal(
+      readText(join(workspace, '.claude-env', '.gitignore')),
+      'notes.md\nlocal.yaml\nstate.json\nbackups/\n',
+    );
     assert.doesNotMatch(runCli(['apply'], { cwd: workspace }).stdout, /gitignore/, 'said once');
   });
 });

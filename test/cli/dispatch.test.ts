@@ -82,7 +82,10 @@ describe('claude-env command line', () => {
     const workspace = workspaceWith({ '.claude-env/project.yaml/keep': '' });
     const run = runCli(['show'], { cwd: workspace });
     assert.equal(run.code, 4);
-    assert.match(run.stderr, /\.claude-env\/project\.yaml:1:1: error stack\.unreadable: Cannot read this layer file: it is a folder\./);
+    assert.match(
+      run.stderr,
+      /\.claude-env\/project\.yaml:1:1: error stack\.unreadable: Cannot read this layer file: it is a folder\./,
+    );
     assert.doesNotMatch(run.stderr, /\n\s+at /);
   });
 

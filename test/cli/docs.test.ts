@@ -21,7 +21,8 @@ describe('docs/cli.md', () => {
       const text = section(docs, command.name);
       const all = [command, ...(command.subcommands ?? [])];
       for (const spec of all) {
-        for (const option of Object.keys(spec.options)) assert.match(text, new RegExp(`--${option}\\b`), `${spec.name} --${option}`);
+        for (const option of Object.keys(spec.options))
+          assert.match(text, new RegExp(`--${option}\\b`), `${spec.name} --${option}`);
       }
     }
   });
@@ -29,6 +30,7 @@ describe('docs/cli.md', () => {
   it('documents the global options and every exit code', () => {
     for (const option of Object.keys(GLOBAL_OPTIONS)) assert.match(docs, new RegExp(`\`--${option}`), `--${option}`);
     const table = section(docs, 'Exit codes');
-    for (const code of Object.values(ExitCode)) assert.match(table, new RegExp(`^\\| ${code} \\|`, 'm'), `exit code ${code}`);
+    for (const code of Object.values(ExitCode))
+      assert.match(table, new RegExp(`^\\| ${code} \\|`, 'm'), `exit code ${code}`);
   });
 });

@@ -2,7 +2,13 @@ import { strict as assert } from 'node:assert';
 import { allFiles, copyExample, runCli } from './helpers';
 
 const CANARY = 'canary-exec-7f3a9c2e';
-const printKey = ['exec', '--', process.execPath, '-e', 'process.stdout.write("key=" + (process.env.MAGIC_API_KEY ?? "unset"))'];
+const printKey = [
+  'exec',
+  '--',
+  process.execPath,
+  '-e',
+  'process.stdout.write("key=" + (process.env.MAGIC_API_KEY ?? "unset"))',
+];
 
 describe('claude-env exec', function () {
   this.timeout(60_000);
@@ -24,12 +30,14 @@ describe('claude-env exec', function () {
   });
 
   it('refuses to run with --strict when a secret is missing', () => {
-    const run = runCli(['exec', '--strict', '--', process.execPath, '-e', 'process.stdout.write("ran")'], { cwd: copyExample() });
+    const run = runCli(['exec', '--strict', '--', process.execPath, '-e', 'process.stdout.write("ran")'], {
+      cwd: copyExample(),
+    });
     assert.equal(run.code, 1);
     assert.equal(run.stdout, '');
   });
 
-  it('returns the command\'s exit code, and 4 when the command cannot be started', () => {
+  it("returns the command's exit code, and 4 when the command cannot be started", () => {
     const workspace = copyExample();
     assert.equal(runCli(['exec', '--', process.execPath, '-e', 'process.exit(7)'], { cwd: workspace }).code, 7);
     const missing = runCli(['exec', '--', 'claude-env-no-such-command'], { cwd: workspace });

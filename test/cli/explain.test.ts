@@ -29,7 +29,10 @@ describe('claude-env explain', () => {
   it('explains a server as a subtree with the layers that merged into it', () => {
     const run = runCli(['explain', 'mcpServers.context7'], { cwd: copyExample() });
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /^  env:\n    CONTEXT7_API_KEY: \$\{env:CONTEXT7_API_KEY:-\} +← local \.claude-env\/local\.yaml:8$/m);
+    assert.match(
+      run.stdout,
+      /^  env:\n    CONTEXT7_API_KEY: \$\{env:CONTEXT7_API_KEY:-\} +← local \.claude-env\/local\.yaml:8$/m,
+    );
     assert.match(run.stdout, /✔ base +\.\.\/org\/base\.yaml:22:3/);
     assert.match(run.stdout, /local +\.claude-env\/local\.yaml:6:3 +\(merged into it\)/);
   });
@@ -37,10 +40,20 @@ describe('claude-env explain', () => {
   it('gives winner and overridden writes as JSON', () => {
     const run = runCli(['explain', 'settings.model', '--json'], { cwd: copyExample() });
     assert.equal(run.code, 0);
-    const report = JSON.parse(run.stdout) as { value: string; winner: { label: string; line: number }; overridden: { label: string; value: string }[] };
+    const report = JSON.parse(run.stdout) as {
+      value: string;
+      winner: { label: string; line: number };
+      overridden: { label: string; value: string }[];
+    };
     assert.equal(report.value, 'claude-sonnet-4-5');
     assert.deepEqual([report.winner.label, report.winner.line], ['local', 4]);
-    assert.deepEqual(report.overridden.map((o) => [o.label, o.value]), [['team web', 'claude-opus-4-1'], ['base', 'claude-sonnet-4-5']]);
+    assert.deepEqual(
+      report.overridden.map((o) => [o.label, o.value]),
+      [
+        ['team web', 'claude-opus-4-1'],
+        ['base', 'claude-sonnet-4-5'],
+      ],
+    );
   });
 
   it('exits 1 and suggests close paths for a typo', () => {
@@ -53,14 +66,20 @@ describe('claude-env explain', () => {
   it('lists what exists under the deepest known prefix', () => {
     const run = runCli(['explain', 'mcpServers.nothing-like-this'], { cwd: copyExample() });
     assert.equal(run.code, 1);
-    assert.match(run.stderr, /did you mean: mcpServers\.context7, mcpServers\.sequential-thinking, mcpServers\.playwright, mcpServers\.magic, mcpServers\.everything/);
+    assert.match(
+      run.stderr,
+      /did you mean: mcpServers\.context7, mcpServers\.sequential-thinking, mcpServers\.playwright, mcpServers\.magic, mcpServers\.everything/,
+    );
   });
 });
 
 describe('claude-env explain, deleted keys and list items', () => {
   it('says which line deleted an inherited key', () => {
     const workspace = copyExample();
-    writeFile(join(workspace, '.claude-env', 'local.yaml'), 'version: 1\nsettings:\n  includeCoAuthoredBy: { $delete: true }\n');
+    writeFile(
+      join(workspace, '.claude-env', 'local.yaml'),
+      'version: 1\nsettings:\n  includeCoAuthoredBy: { $delete: true }\n',
+    );
     const run = runCli(['explain', 'settings.includeCoAuthoredBy'], { cwd: workspace });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^settings\.includeCoAuthoredBy is deleted by local at \.claude-env\/local\.yaml:3:3$/m);

@@ -1,5 +1,15 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -115,5 +125,9 @@ export function caret(marked: string): { text: string; line: number; column: num
   if (offset < 0) throw new Error('no | caret in fixture');
   const before = marked.slice(0, offset);
   const lines = before.split('\n');
-  return { text: marked.slice(0, offset) + marked.slice(offset + 1), line: lines.length, column: (lines[lines.length - 1] ?? '').length + 1 };
+  return {
+    text: marked.slice(0, offset) + marked.slice(offset + 1),
+    line: lines.length,
+    column: (lines[lines.length - 1] ?? '').length + 1,
+  };
 }

@@ -23,7 +23,10 @@ describe('claude-env import', () => {
     const workspace = fixtureWorkspace();
     const run = runCli(['import'], { cwd: workspace });
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stderr, /imported 6 servers and 7 settings from \.claude\/settings\.json, \.mcp\.json, \.vscode\/mcp\.json into \.claude-env\/project\.yaml/);
+    assert.match(
+      run.stderr,
+      /imported 6 servers and 7 settings from \.claude\/settings\.json, \.mcp\.json, \.vscode\/mcp\.json into \.claude-env\/project\.yaml/,
+    );
     const layer = parseYaml(readText(join(workspace, '.claude-env', 'project.yaml'))) as {
       settings: Record<string, unknown>;
       mcpServers: Record<string, { env?: Record<string, string>; headers?: Record<string, string> }>;
@@ -37,12 +40,20 @@ describe('claude-env import', () => {
     assert.match(JSON.stringify(layer.settings.hooks), /"\$\$\{CLAUDE_PROJECT_DIR\}\/\.claude\/hooks\/format\.sh"/);
     assert.equal('$schema' in layer.settings, false);
     assert.deepEqual(layer.outputs, { claudeSettings: 'shared', vscodeMcpJson: true });
-    assert.deepEqual(readText(join(workspace, '.claude-env', '.gitignore')).split('\n').filter(Boolean), ['local.yaml', 'state.json', 'backups/']);
+    assert.deepEqual(
+      readText(join(workspace, '.claude-env', '.gitignore'))
+        .split('\n')
+        .filter(Boolean),
+      ['local.yaml', 'state.json', 'backups/'],
+    );
   });
 
   it('round trip: import then apply reproduces .mcp.json and .claude/settings.json, byte for byte on the JSON content', () => {
     const workspace = fixtureWorkspace();
-    const original = { mcp: readText(join(workspace, '.mcp.json')), settings: readText(join(workspace, '.claude/settings.json')) };
+    const original = {
+      mcp: readText(join(workspace, '.mcp.json')),
+      settings: readText(join(workspace, '.claude/settings.json')),
+    };
     assert.equal(runCli(['import', '.claude/settings.json', '.mcp.json'], { cwd: workspace }).code, 0);
     const validate = runCli(['validate', '--no-secrets'], { cwd: workspace });
     assert.equal(validate.code, 0, validate.stdout);
@@ -54,10 +65,15 @@ describe('claude-env import', () => {
 
     assert.equal(jsonContent(readText(join(workspace, '.mcp.json'))), jsonContent(original.mcp));
     // `$schema` describes the JSON file for editors; it is the one key that is not a setting.
-    const { $schema: _schema, ...settings } = parseJsonc(original.settings, [], { allowTrailingComma: true }) as Record<string, unknown>;
+    const { $schema: _schema, ...settings } = parseJsonc(original.settings, [], { allowTrailingComma: true }) as Record<
+      string,
+      unknown
+    >;
     assert.equal(jsonContent(readText(join(workspace, '.claude/settings.json'))), JSON.stringify(settings));
     // Nothing the user wrote is lost: each original is in the backups, byte for byte.
-    const backups = readdirSync(join(workspace, '.claude-env', 'backups')).map((name) => readText(join(workspace, '.claude-env', 'backups', name)));
+    const backups = readdirSync(join(workspace, '.claude-env', 'backups')).map((name) =>
+      readText(join(workspace, '.claude-env', 'backups', name)),
+    );
     assert.ok(backups.includes(original.mcp) && backups.includes(original.settings));
   });
 
@@ -67,10 +83,13 @@ describe('claude-env import', () => {
     assert.equal(runCli(['import', '.vscode/mcp.json'], { cwd: workspace }).code, 0);
     const applied = runCli(['apply', '--force'], { cwd: workspace });
     assert.equal(applied.code, 0, applied.stderr);
-    const servers = (text: string) => JSON.stringify((parseJsonc(text, [], { allowTrailingComma: true }) as { servers: unknown }).servers);
+    const servers = (text: string) =>
+      JSON.stringify((parseJsonc(text, [], { allowTrailingComma: true }) as { servers: unknown }).servers);
     assert.equal(servers(readText(join(workspace, '.vscode/mcp.json'))), servers(original));
     // Claude Code gets the same server, the secret as a variable claude-env provides.
-    const mcp = JSON.parse(readText(join(workspace, '.mcp.json'))) as { mcpServers: Record<string, { env: Record<string, string> }> };
+    const mcp = JSON.parse(readText(join(workspace, '.mcp.json'))) as {
+      mcpServers: Record<string, { env: Record<string, string> }>;
+    };
     assert.equal(mcp.mcpServers.magic?.env.API_KEY, '${MAGIC_API_KEY}');
   });
 
@@ -105,7 +124,10 @@ describe('claude-env import', () => {
 
   it('adds to an existing project layer, keeping its comments, and lists what it replaced', () => {
     const workspace = fixtureWorkspace();
-    writeFile(join(workspace, '.claude-env', 'project.yaml'), '# Our project layer.\nversion: 1\nmcpServers:\n  context7:\n    command: old\n  keep-me:\n    command: mine # my own server\n');
+    writeFile(
+      join(workspace, '.claude-env', 'project.yaml'),
+      '# Our project layer.\nversion: 1\nmcpServers:\n  context7:\n    command: old\n  keep-me:\n    command: mine # my own server\n',
+    );
     const run = runCli(['import', '.mcp.json'], { cwd: workspace });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /^  replaced mcpServers\.context7$/m);
@@ -122,19 +144,32 @@ describe('claude-env import', () => {
     });
     const run = runCli(['import', '--to', 'local'], { cwd: workspace });
     assert.equal(run.code, 0, run.stderr);
-    const layer = parseYaml(readText(join(workspace, '.claude-env', 'local.yaml'))) as { settings: Record<string, unknown>; outputs?: unknown };
+    const layer = parseYaml(readText(join(workspace, '.claude-env', 'local.yaml'))) as {
+      settings: Record<string, unknown>;
+      outputs?: unknown;
+    };
     assert.deepEqual(layer.settings, { model: 'opus', permissions: { allow: ['Bash(make:*)'] } });
-    assert.equal(layer.outputs, undefined, 'where apply writes is the project\'s choice');
+    assert.equal(layer.outputs, undefined, "where apply writes is the project's choice");
     // The default output is settings.local.json itself: the round trip gives back the same JSON content.
     assert.equal(runCli(['apply', '--force'], { cwd: workspace }).code, 0);
-    assert.deepEqual(JSON.parse(readText(join(workspace, '.claude/settings.local.json'))), { model: 'opus', permissions: { allow: ['Bash(make:*)'] } });
+    assert.deepEqual(JSON.parse(readText(join(workspace, '.claude/settings.local.json'))), {
+      model: 'opus',
+      permissions: { allow: ['Bash(make:*)'] },
+    });
   });
 
   it('imports the user-scope servers of ~/.claude.json into the user layer with --to user, ignoring Claude Code state', () => {
     const home = tempFolder('claude-env-home-');
     writeFile(
       join(home, '.claude.json'),
-      JSON.stringify({ numStartups: 12, tipsHistory: { a: 1 }, projects: { '/x': { allowedTools: [] } }, mcpServers: { memory: { type: 'stdio', command: 'npx', args: ['-y', '@modelcontextprotocol/server-memory'], env: {} } } }),
+      JSON.stringify({
+        numStartups: 12,
+        tipsHistory: { a: 1 },
+        projects: { '/x': { allowedTools: [] } },
+        mcpServers: {
+          memory: { type: 'stdio', command: 'npx', args: ['-y', '@modelcontextprotocol/server-memory'], env: {} },
+        },
+      }),
     );
     const workspace = workspaceWith({ '.claude-env/project.yaml': 'version: 1\n' });
     const run = runCli(['import', '--to', 'user'], { cwd: workspace, home });

@@ -36,9 +36,15 @@ describe('claude-env init', () => {
     assert.equal(runCli(['validate', '--no-secrets', '--strict'], { cwd: workspace }).code, 0);
     const withSecrets = runCli(['validate'], { cwd: workspace });
     assert.equal(withSecrets.code, 1);
-    assert.match(withSecrets.stdout, /^\.claude-env\/project\.yaml:\d+:\d+: error secret\.unresolved: `\$\{secret:magic-api-key\}`/m);
+    assert.match(
+      withSecrets.stdout,
+      /^\.claude-env\/project\.yaml:\d+:\d+: error secret\.unresolved: `\$\{secret:magic-api-key\}`/m,
+    );
     assert.match(withSecrets.stdout, /^1 error in 1 file$/m);
-    assert.equal(runCli(['validate'], { cwd: workspace, env: { CLAUDE_ENV_SECRET_MAGIC_API_KEY: 'k-123456' } }).code, 0);
+    assert.equal(
+      runCli(['validate'], { cwd: workspace, env: { CLAUDE_ENV_SECRET_MAGIC_API_KEY: 'k-123456' } }).code,
+      0,
+    );
   });
 
   it('refuses to overwrite an existing project layer, exit 1, file untouched', () => {
@@ -57,14 +63,22 @@ describe('claude-env init', () => {
   it('keeps what an existing .claude-env/.gitignore holds and adds only the missing lines', () => {
     const workspace = workspaceWith({ '.claude-env/.gitignore': 'notes.txt\nstate.json' });
     assert.equal(runCli(['init'], { cwd: workspace }).code, 0);
-    assert.equal(readText(join(workspace, '.claude-env', '.gitignore')), 'notes.txt\nstate.json\nlocal.yaml\nbackups/\n');
+    assert.equal(
+      readText(join(workspace, '.claude-env', '.gitignore')),
+      'notes.txt\nstate.json\nlocal.yaml\nbackups/\n',
+    );
   });
 
   it('imports the existing files instead of the template with --from-existing', () => {
-    const workspace = workspaceWith({ '.mcp.json': '{ "mcpServers": { "memory": { "command": "npx", "args": ["-y", "@modelcontextprotocol/server-memory"] } } }' });
+    const workspace = workspaceWith({
+      '.mcp.json':
+        '{ "mcpServers": { "memory": { "command": "npx", "args": ["-y", "@modelcontextprotocol/server-memory"] } } }',
+    });
     const run = runCli(['init', '--from-existing'], { cwd: workspace });
     assert.equal(run.code, 0, run.stderr);
-    const layer = parseYaml(readText(join(workspace, '.claude-env', 'project.yaml'))) as { mcpServers: Record<string, unknown> };
+    const layer = parseYaml(readText(join(workspace, '.claude-env', 'project.yaml'))) as {
+      mcpServers: Record<string, unknown>;
+    };
     assert.deepEqual(Object.keys(layer.mcpServers), ['memory']);
     assert.equal(runCli(['init', '--from-existing'], { cwd: workspace }).code, 1, 'second time: refused');
   });
@@ -73,6 +87,9 @@ describe('claude-env init', () => {
     const workspace = workspaceWith({ '.claude-env': 'not a folder' });
     const run = runCli(['init'], { cwd: workspace });
     assert.equal(run.code, 4);
-    assert.equal(run.stderr, 'claude-env: error: cannot write .claude-env/project.yaml: a file is in the way of a folder it needs\n');
+    assert.equal(
+      run.stderr,
+      'claude-env: error: cannot write .claude-env/project.yaml: a file is in the way of a folder it needs\n',
+    );
   });
 });

@@ -31,14 +31,22 @@ describe('claude-env show', () => {
       provenance: Record<string, { origin: { file: string; line: number }; overridden: unknown[] }>;
     };
     assert.equal(report.value.settings.model, 'claude-sonnet-4-5');
-    assert.deepEqual(Object.keys(report.value.mcpServers), ['context7', 'sequential-thinking', 'playwright', 'magic', 'everything']);
+    assert.deepEqual(Object.keys(report.value.mcpServers), [
+      'context7',
+      'sequential-thinking',
+      'playwright',
+      'magic',
+      'everything',
+    ]);
     assert.equal(report.provenance['settings.model']?.origin.file, '.claude-env/local.yaml');
     assert.equal(report.provenance['settings.model']?.origin.line, 4);
     assert.equal(report.provenance['settings.model']?.overridden.length, 2);
   });
 
   it('shows a stack with errors anyway, diagnostics on stderr, exit 0', () => {
-    const workspace = workspaceWith({ '.claude-env/project.yaml': 'version: 1\nsettings:\n  model: 42\n  includeCoAuthoredBy: false\n' });
+    const workspace = workspaceWith({
+      '.claude-env/project.yaml': 'version: 1\nsettings:\n  model: 42\n  includeCoAuthoredBy: false\n',
+    });
     const run = runCli(['show'], { cwd: workspace });
     assert.equal(run.code, 0);
     assert.match(run.stdout, /includeCoAuthoredBy: false/);
@@ -53,7 +61,8 @@ describe('claude-env show', () => {
 
   it('prints lists of objects (hooks) as nested YAML with one note for the list', () => {
     const workspace = workspaceWith({
-      '.claude-env/project.yaml': 'version: 1\nsettings:\n  hooks:\n    PostToolUse:\n      - matcher: Edit|Write\n        hooks:\n          - { type: command, command: npx prettier --write, timeout: 30 }\n',
+      '.claude-env/project.yaml':
+        'version: 1\nsettings:\n  hooks:\n    PostToolUse:\n      - matcher: Edit|Write\n        hooks:\n          - { type: command, command: npx prettier --write, timeout: 30 }\n',
     });
     const run = runCli(['show', '--explain'], { cwd: workspace });
     assert.equal(run.code, 0, run.stderr);
@@ -66,7 +75,8 @@ describe('claude-env show', () => {
   it('marks a server refused by policy', () => {
     const workspace = workspaceWith({
       'org/base.yaml': 'version: 1\npolicy:\n  servers:\n    denied: ["*-unvetted"]\n',
-      'repo/.claude-env/project.yaml': 'version: 1\nsource:\n  path: ../../org\nmcpServers:\n  tool-unvetted:\n    command: npx\n',
+      'repo/.claude-env/project.yaml':
+        'version: 1\nsource:\n  path: ../../org\nmcpServers:\n  tool-unvetted:\n    command: npx\n',
     });
     const run = runCli(['show', '--cwd', 'repo'], { cwd: workspace });
     assert.equal(run.code, 0);
@@ -78,7 +88,10 @@ describe('claude-env show colours', () => {
   it('colours only when asked for and never with NO_COLOR', () => {
     const workspace = copyExample();
     assert.match(runCli(['show', '--explain'], { cwd: workspace, env: { FORCE_COLOR: '1' } }).stdout, /\u001b\[2m← /);
-    assert.doesNotMatch(runCli(['show', '--explain'], { cwd: workspace, env: { FORCE_COLOR: '1', NO_COLOR: '1' } }).stdout, /\u001b\[/);
+    assert.doesNotMatch(
+      runCli(['show', '--explain'], { cwd: workspace, env: { FORCE_COLOR: '1', NO_COLOR: '1' } }).stdout,
+      /\u001b\[/,
+    );
   });
 });
 
@@ -86,8 +99,14 @@ describe('claude-env and the environment layer', () => {
   it('names the variable that set a value, and reports a bad one by its name', () => {
     const workspace = copyExample();
     const show = runCli(['show', '--explain'], { cwd: workspace, env: { CLAUDE_ENV_SETTINGS__MODEL: 'opus' } });
-    assert.match(show.stdout, /^  model: opus +← environment CLAUDE_ENV_SETTINGS__MODEL \(overrides local \.claude-env\/local\.yaml:4, /m);
-    const validate = runCli(['validate', '--no-secrets'], { cwd: workspace, env: { CLAUDE_ENV_SETTINGS__INCLUDECOAUTHOREDBY: 'maybe' } });
+    assert.match(
+      show.stdout,
+      /^  model: opus +← environment CLAUDE_ENV_SETTINGS__MODEL \(overrides local \.claude-env\/local\.yaml:4, /m,
+    );
+    const validate = runCli(['validate', '--no-secrets'], {
+      cwd: workspace,
+      env: { CLAUDE_ENV_SETTINGS__INCLUDECOAUTHOREDBY: 'maybe' },
+    });
     assert.equal(validate.code, 1);
     assert.match(validate.stdout, /^env:CLAUDE_ENV_SETTINGS__INCLUDECOAUTHOREDBY: error schema\.type: /m);
   });

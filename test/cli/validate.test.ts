@@ -14,7 +14,10 @@ describe('claude-env validate', () => {
     const run = runCli(['validate'], { cwd: copyExample() });
     assert.equal(run.code, 1);
     // teams/web.yaml line 23: `      API_KEY: ${secret:magic-api-key}`, the value starts in column 16.
-    assert.match(run.stdout, /^\.\.\/org\/teams\/web\.yaml:23:16: error secret\.unresolved: `\$\{secret:magic-api-key\}` is not set/m);
+    assert.match(
+      run.stdout,
+      /^\.\.\/org\/teams\/web\.yaml:23:16: error secret\.unresolved: `\$\{secret:magic-api-key\}` is not set/m,
+    );
     assert.match(run.stdout, /CLAUDE_ENV_SECRET_MAGIC_API_KEY/);
     assert.match(run.stdout, /^1 error in 4 files$/m);
   });
@@ -30,13 +33,21 @@ describe('claude-env validate', () => {
     const workspace = workspaceWith({ '.claude-env/project.yaml': model.text, '.claude-env/local.yaml': unknown.text });
     const run = runCli(['validate', '--no-secrets'], { cwd: workspace });
     assert.equal(run.code, 1);
-    assert.match(run.stdout, new RegExp(`^\\.claude-env/project\\.yaml:${model.line}:${model.column}: error schema\\.type: `, 'm'));
-    assert.match(run.stdout, new RegExp(`^\\.claude-env/local\\.yaml:${unknown.line}:${unknown.column}: error schema\\.unknownKey: `, 'm'));
+    assert.match(
+      run.stdout,
+      new RegExp(`^\\.claude-env/project\\.yaml:${model.line}:${model.column}: error schema\\.type: `, 'm'),
+    );
+    assert.match(
+      run.stdout,
+      new RegExp(`^\\.claude-env/local\\.yaml:${unknown.line}:${unknown.column}: error schema\\.unknownKey: `, 'm'),
+    );
     assert.match(run.stdout, /^2 errors in 2 files$/m);
   });
 
   it('exits 0 with warnings, and 1 with --strict', () => {
-    const workspace = workspaceWith({ '.claude-env/project.yaml': 'version: 1\nsettings:\n  someFutureSetting: true\n' });
+    const workspace = workspaceWith({
+      '.claude-env/project.yaml': 'version: 1\nsettings:\n  someFutureSetting: true\n',
+    });
     const relaxed = runCli(['validate'], { cwd: workspace });
     assert.equal(relaxed.code, 0);
     assert.match(relaxed.stdout, /:3:3: warning schema\.unknownSetting: /);
@@ -48,19 +59,32 @@ describe('claude-env validate', () => {
     const workspace = workspaceWith({ '.claude-env/project.yaml': source.text });
     const run = runCli(['validate'], { cwd: workspace });
     assert.equal(run.code, 1);
-    assert.match(run.stdout, new RegExp(`^\\.claude-env/project\\.yaml:${source.line}:${source.column}: error stack\\.sourceCycle: `, 'm'));
+    assert.match(
+      run.stdout,
+      new RegExp(`^\\.claude-env/project\\.yaml:${source.line}:${source.column}: error stack\\.sourceCycle: `, 'm'),
+    );
   });
 
   it('gives one JSON report with 1-based positions for machines', () => {
     const workspace = workspaceWith({ '.claude-env/project.yaml': 'version: 1\nsettings:\n  model: 42\n' });
     const run = runCli(['validate', '--json'], { cwd: workspace });
     assert.equal(run.code, 1);
-    const report = JSON.parse(run.stdout) as { ok: boolean; files: string[]; diagnostics: Record<string, unknown>[]; counts: { errors: number } };
+    const report = JSON.parse(run.stdout) as {
+      ok: boolean;
+      files: string[];
+      diagnostics: Record<string, unknown>[];
+      counts: { errors: number };
+    };
     assert.equal(report.ok, false);
     assert.deepEqual(report.files, ['.claude-env/project.yaml']);
     assert.equal(report.counts.errors, 1);
     assert.deepEqual(
-      { file: report.diagnostics[0]?.file, line: report.diagnostics[0]?.line, column: report.diagnostics[0]?.column, code: report.diagnostics[0]?.code },
+      {
+        file: report.diagnostics[0]?.file,
+        line: report.diagnostics[0]?.line,
+        column: report.diagnostics[0]?.column,
+        code: report.diagnostics[0]?.code,
+      },
       { file: '.claude-env/project.yaml', line: 3, column: 10, code: 'schema.type' },
     );
   });

@@ -19,7 +19,10 @@ describe('discoverStack', () => {
     });
     const env = { XDG_CONFIG_HOME: tree.path('xdg'), CLAUDE_ENV_SETTINGS__MODEL: 'f' };
     const stack = discoverStack(tree.path('ws/app'), { env });
-    assert.deepEqual(stack.layers.map((l) => l.label), ['base', 'team web', 'project', 'user', 'local', 'environment']);
+    assert.deepEqual(
+      stack.layers.map((l) => l.label),
+      ['base', 'team web', 'project', 'user', 'local', 'environment'],
+    );
     assert.deepEqual(stack.diagnostics, []);
     const merged = loadEnvironment(tree.path('ws/app'), { env });
     assert.equal(merged.value.settings.model, 'f');
@@ -33,9 +36,15 @@ describe('discoverStack', () => {
   it('asks for init when there is no project layer, and still reads personal layers', () => {
     tree = tempTree({ 'ws/.claude-env/local.yaml': 'settings:\n  model: x\n' });
     const stack = discoverStack(tree.path('ws'), { env: {}, userConfigDir: tree.path('none') });
-    assert.deepEqual(stack.diagnostics.map((d) => d.code), ['stack.noProject']);
+    assert.deepEqual(
+      stack.diagnostics.map((d) => d.code),
+      ['stack.noProject'],
+    );
     assert.match(stack.diagnostics[0].message, /claude-env init/);
-    assert.deepEqual(stack.layers.map((l) => l.kind), ['local']);
+    assert.deepEqual(
+      stack.layers.map((l) => l.kind),
+      ['local'],
+    );
   });
 
   it('reports a missing source folder at the path value', () => {
@@ -49,7 +58,10 @@ describe('discoverStack', () => {
   it('reports a missing team at its name, and a missing base at the source', () => {
     tree = tempTree({ 'ws/org/teams/other.yaml': '', 'ws/app/.claude-env/project.yaml': project() });
     const stack = discoverStack(tree.path('ws/app'), { env: {}, userConfigDir: tree.path('none') });
-    assert.deepEqual(stack.diagnostics.map((d) => d.code), ['stack.baseMissing', 'stack.teamMissing']);
+    assert.deepEqual(
+      stack.diagnostics.map((d) => d.code),
+      ['stack.baseMissing', 'stack.teamMissing'],
+    );
     assert.deepEqual(stack.diagnostics[1].range.start, positionOf(project(), 'web'));
   });
 
@@ -57,7 +69,10 @@ describe('discoverStack', () => {
     const text = 'source:\n  path: .\n';
     tree = tempTree({ 'ws/.claude-env/project.yaml': text, 'ws/.claude-env/base.yaml': 'settings: {}\n' });
     const stack = discoverStack(tree.path('ws'), { env: {}, userConfigDir: tree.path('none') });
-    assert.deepEqual(stack.diagnostics.map((d) => d.code), ['stack.sourceCycle']);
+    assert.deepEqual(
+      stack.diagnostics.map((d) => d.code),
+      ['stack.sourceCycle'],
+    );
     assert.deepEqual(stack.diagnostics[0].range.start, positionOf(text, '.\n'));
   });
 
@@ -65,7 +80,10 @@ describe('discoverStack', () => {
     const text = 'source:\n  git: https://example.test/org.git\n  commit: abcdef1\n';
     tree = tempTree({ 'ws/.claude-env/project.yaml': text });
     const stack = discoverStack(tree.path('ws'), { env: {}, userConfigDir: tree.path('none') });
-    assert.deepEqual(stack.diagnostics.map((d) => d.code), ['stack.gitSourceUnsupported']);
+    assert.deepEqual(
+      stack.diagnostics.map((d) => d.code),
+      ['stack.gitSourceUnsupported'],
+    );
   });
 
   it('reports an unreadable layer file instead of crashing', () => {
@@ -79,19 +97,35 @@ describe('discoverStack', () => {
 
   it('takes the team selection from CLAUDE_ENV_TEAMS, and refuses names that are not plain', () => {
     tree = tempTree({
-      'ws/org/base.yaml': '', 'ws/org/teams/data.yaml': 'settings:\n  model: d\n', 'ws/org/teams/web.yaml': 'settings:\n  model: w\n',
+      'ws/org/base.yaml': '',
+      'ws/org/teams/data.yaml': 'settings:\n  model: d\n',
+      'ws/org/teams/web.yaml': 'settings:\n  model: w\n',
       'ws/app/.claude-env/project.yaml': project(),
     });
     const none = tree.path('none');
-    assert.equal(loadEnvironment(tree.path('ws/app'), { env: { CLAUDE_ENV_TEAMS: ' data ' }, userConfigDir: none }).value.settings.model, 'd');
-    assert.equal(loadEnvironment(tree.path('ws/app'), { env: { CLAUDE_ENV_TEAMS: '' }, userConfigDir: none }).value.settings.model, undefined);
-    const escaping = discoverStack(tree.path('ws/app'), { env: { CLAUDE_ENV_TEAMS: '../../app/.claude-env/project' }, userConfigDir: none });
-    assert.deepEqual(escaping.diagnostics.map((d) => d.code), ['stack.teamInvalid']);
+    assert.equal(
+      loadEnvironment(tree.path('ws/app'), { env: { CLAUDE_ENV_TEAMS: ' data ' }, userConfigDir: none }).value.settings
+        .model,
+      'd',
+    );
+    assert.equal(
+      loadEnvironment(tree.path('ws/app'), { env: { CLAUDE_ENV_TEAMS: '' }, userConfigDir: none }).value.settings.model,
+      undefined,
+    );
+    const escaping = discoverStack(tree.path('ws/app'), {
+      env: { CLAUDE_ENV_TEAMS: '../../app/.claude-env/project' },
+      userConfigDir: none,
+    });
+    assert.deepEqual(
+      escaping.diagnostics.map((d) => d.code),
+      ['stack.teamInvalid'],
+    );
   });
 
   it('uses the team selection given by the caller instead of the project list', () => {
     tree = tempTree({
-      'ws/org/base.yaml': '', 'ws/org/teams/data.yaml': 'settings:\n  model: d\n',
+      'ws/org/base.yaml': '',
+      'ws/org/teams/data.yaml': 'settings:\n  model: d\n',
       'ws/app/.claude-env/project.yaml': project(),
     });
     const env = loadEnvironment(tree.path('ws/app'), { env: {}, userConfigDir: tree.path('none'), teams: ['data'] });

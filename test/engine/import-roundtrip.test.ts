@@ -6,7 +6,9 @@ import { renderOutputs } from '../../engine/src/outputs';
 import layerSchema from '../../schemas/layer.schema.json';
 
 const WORKSPACE = '/virtual/repo';
-const KNOWN_SETTINGS = new Set(Object.keys((layerSchema as { properties: { settings: { properties: object } } }).properties.settings.properties));
+const KNOWN_SETTINGS = new Set(
+  Object.keys((layerSchema as { properties: { settings: { properties: object } } }).properties.settings.properties),
+);
 
 /** Imports `files` into a project layer held in memory, merges it, and renders what apply would write. */
 function importThenRender(files: Record<string, string>): Map<string, string> {
@@ -14,7 +16,10 @@ function importThenRender(files: Record<string, string>): Map<string, string> {
     Object.entries(files).map(([path, text]) => ({ file: `${WORKSPACE}/${path}`, text })),
     { setOutputs: true },
   );
-  assert.deepEqual(result.diagnostics.filter((d) => d.severity === 'error'), []);
+  assert.deepEqual(
+    result.diagnostics.filter((d) => d.severity === 'error'),
+    [],
+  );
   const layers = new Map([[`${WORKSPACE}/.claude-env/project.yaml`, layerToYaml(result.layer, ['imported'])]]);
   const reader: FileReader = { read: (path) => layers.get(path) };
   const environment = loadEnvironment(WORKSPACE, { reader, env: {}, userConfigDir: '/virtual/user' });
@@ -27,7 +32,14 @@ function importThenRender(files: Record<string, string>): Map<string, string> {
 const text = fc.stringMatching(/^[A-Za-z0-9 ./:@_=$-]{0,12}$/);
 const variable = fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,8}$/);
 const withVariables = fc
-  .array(fc.oneof(text, variable.map((name) => `\${${name}}`), fc.tuple(variable, text).map(([name, fallback]) => `\${${name}:-${fallback.replace(/}/g, '')}}`)), { maxLength: 3 })
+  .array(
+    fc.oneof(
+      text,
+      variable.map((name) => `\${${name}}`),
+      fc.tuple(variable, text).map(([name, fallback]) => `\${${name}:-${fallback.replace(/}/g, '')}}`),
+    ),
+    { maxLength: 3 },
+  )
   .map((parts) => parts.join(''))
   // A `$` glued to a variable (`$${A}`) has no form in a layer; import warns about it (see import.test.ts).
   .filter((joined) => !joined.includes('$${'));
@@ -49,16 +61,24 @@ const httpServer = fc.record({
 describe('import then apply, for any .mcp.json and settings', () => {
   it('renders .mcp.json back to the same bytes when it was in the canonical form', () => {
     fc.assert(
-      fc.property(fc.dictionary(serverName, fc.oneof(stdioServer, httpServer), { minKeys: 1, maxKeys: 4 }), (servers) => {
-        const original = `${JSON.stringify({ mcpServers: servers }, null, 2)}\n`;
-        assert.equal(importThenRender({ '.mcp.json': original }).get('.mcp.json'), original);
-      }),
+      fc.property(
+        fc.dictionary(serverName, fc.oneof(stdioServer, httpServer), { minKeys: 1, maxKeys: 4 }),
+        (servers) => {
+          const original = `${JSON.stringify({ mcpServers: servers }, null, 2)}\n`;
+          assert.equal(importThenRender({ '.mcp.json': original }).get('.mcp.json'), original);
+        },
+      ),
       { numRuns: 150 },
     );
   });
 
   it('renders .claude/settings.json back to the same bytes, `${` in settings included', () => {
-    const settingValue = fc.oneof(withVariables, fc.boolean(), fc.integer({ min: 0, max: 1000 }), fc.array(withVariables, { maxLength: 3 }));
+    const settingValue = fc.oneof(
+      withVariables,
+      fc.boolean(),
+      fc.integer({ min: 0, max: 1000 }),
+      fc.array(withVariables, { maxLength: 3 }),
+    );
     // Keys Claude Code does not define: the schema checks known keys' types, which random values would break.
     const unknownKey = fc.stringMatching(/^[a-z][A-Za-z]{0,12}$/).filter((key) => !KNOWN_SETTINGS.has(key));
     fc.assert(

@@ -47,15 +47,21 @@ describe('engine import', () => {
     assert.equal(guessImportKind('/w/.claude/settings.json', undefined), 'claudeSettings');
     assert.equal(guessImportKind('/w/.claude/settings.local.json', undefined), 'claudeLocalSettings');
     assert.equal(guessImportKind('/w/.vscode/mcp.json', undefined), 'vscodeMcpJson');
-    const servers = importFiles([{ file: '/w/other.json', text: '{"servers": {"a": {"command": "x"}}}' }], { setOutputs: false });
+    const servers = importFiles([{ file: '/w/other.json', text: '{"servers": {"a": {"command": "x"}}}' }], {
+      setOutputs: false,
+    });
     assert.equal(servers.files[0]?.kind, 'vscodeMcpJson');
   });
 
   it('keeps every server field, unknown ones included, in order', () => {
-    const text = '{"mcpServers": {"s": {"command": "x", "args": ["a"], "cwd": "sub", "timeout": 5, "alwaysAllow": ["t"]}}}';
+    const text =
+      '{"mcpServers": {"s": {"command": "x", "args": ["a"], "cwd": "sub", "timeout": 5, "alwaysAllow": ["t"]}}}';
     const result = importFiles([{ file: '/w/.mcp.json', text }], { setOutputs: true });
     assert.deepEqual(result.diagnostics, []);
-    assert.deepEqual(result.layer, { version: 1, mcpServers: { s: { command: 'x', args: ['a'], cwd: 'sub', timeout: 5, alwaysAllow: ['t'] } } });
+    assert.deepEqual(result.layer, {
+      version: 1,
+      mcpServers: { s: { command: 'x', args: ['a'], cwd: 'sub', timeout: 5, alwaysAllow: ['t'] } },
+    });
   });
 
   it('reports a syntax error once at its 0-based position', () => {
@@ -103,7 +109,15 @@ describe('engine import', () => {
   });
 
   it('writes YAML that reads back to the same layer', () => {
-    const result = importFiles([{ file: '/w/.mcp.json', text: '{"mcpServers": {"a": {"command": "npx", "args": ["-y", "@scope/pkg", "--flag"], "env": {"N": "${N}", "ONE": "1"}}}}' }], { setOutputs: false });
+    const result = importFiles(
+      [
+        {
+          file: '/w/.mcp.json',
+          text: '{"mcpServers": {"a": {"command": "npx", "args": ["-y", "@scope/pkg", "--flag"], "env": {"N": "${N}", "ONE": "1"}}}}',
+        },
+      ],
+      { setOutputs: false },
+    );
     const yaml = layerToYaml(result.layer, ['header']);
     assert.match(yaml, /^# header\n/);
     assert.match(yaml, /args: \[-y, "@scope\/pkg", --flag\]/);
@@ -112,11 +126,17 @@ describe('engine import', () => {
 
   it('merges into an existing layer, keeping comments and unrelated keys', () => {
     const existing = '# mine\nversion: 1\nsettings:\n  model: opus # preferred\nmcpServers:\n  a:\n    command: old\n';
-    const merged = mergeIntoLayerText(existing, { version: 1, mcpServers: { a: { command: 'new' }, b: { command: 'b' } } });
+    const merged = mergeIntoLayerText(existing, {
+      version: 1,
+      mcpServers: { a: { command: 'new' }, b: { command: 'b' } },
+    });
     assert.deepEqual(merged.replaced, ['mcpServers.a']);
     assert.match(merged.text, /^# mine\n/);
     assert.match(merged.text, /model: opus # preferred/);
-    assert.deepEqual((parseYaml(merged.text) as { mcpServers: unknown }).mcpServers, { a: { command: 'new' }, b: { command: 'b' } });
+    assert.deepEqual((parseYaml(merged.text) as { mcpServers: unknown }).mcpServers, {
+      a: { command: 'new' },
+      b: { command: 'b' },
+    });
   });
 
   it('refuses to merge into a file that is not a YAML map', () => {

@@ -14,11 +14,14 @@ describe('mergeStack', () => {
     const model = explainPath(env, 'settings.model')!;
     assert.equal(model.origin.kind, 'project');
     assert.deepEqual(model.origin.keyRange.start, { line: 1, character: 2 });
-    assert.deepEqual(model.overridden.map((o) => [o.kind, o.value]), [['base', 'sonnet']]);
+    assert.deepEqual(
+      model.overridden.map((o) => [o.kind, o.value]),
+      [['base', 'sonnet']],
+    );
     assert.equal(explainPath(env, 'settings.env.A')!.origin.kind, 'base');
   });
 
-  it('unions permission lists without duplicates, keeping first-seen order and each item\'s origin', () => {
+  it("unions permission lists without duplicates, keeping first-seen order and each item's origin", () => {
     const env = mergeTexts([
       { kind: 'base', text: 'settings:\n  permissions:\n    allow: [a, b]\n' },
       { kind: 'team', text: 'settings:\n  permissions:\n    allow: [b, c]\n' },
@@ -26,7 +29,10 @@ describe('mergeStack', () => {
     ]);
     const allow = explainPath(env, 'settings.permissions.allow')!;
     assert.deepEqual(allow.value, ['a', 'b', 'c', 'd']);
-    assert.deepEqual(allow.itemOrigins!.map((o) => o.kind), ['base', 'base', 'team', 'local']);
+    assert.deepEqual(
+      allow.itemOrigins!.map((o) => o.kind),
+      ['base', 'base', 'team', 'local'],
+    );
   });
 
   it('replaces other arrays as the schema declares (server args)', () => {
@@ -57,7 +63,10 @@ describe('mergeStack', () => {
       { kind: 'local', text: 'settings:\n  env:\n    A: "3"\n' },
     ]);
     assert.deepEqual(env.value.settings.env, { A: '3' });
-    assert.deepEqual(explainPath(env, 'settings.env.A')!.overridden.map((o) => o.kind), ['project', 'base']);
+    assert.deepEqual(
+      explainPath(env, 'settings.env.A')!.overridden.map((o) => o.kind),
+      ['project', 'base'],
+    );
   });
 
   it('replaces a map wholesale with $replace instead of merging', () => {
@@ -103,18 +112,37 @@ describe('mergeStack', () => {
 
   it('builds server definitions with transports, durations and defaults', () => {
     const env = mergeTexts([
-      { kind: 'base', text: 'mcpServers:\n  a:\n    command: npx\n    supervision: { startupTimeout: 45s, pingInterval: 1500 }\n  b:\n    url: https://example.test/mcp\n  c:\n    type: sse\n    url: https://example.test/sse\n' },
+      {
+        kind: 'base',
+        text: 'mcpServers:\n  a:\n    command: npx\n    supervision: { startupTimeout: 45s, pingInterval: 1500 }\n  b:\n    url: https://example.test/mcp\n  c:\n    type: sse\n    url: https://example.test/sse\n',
+      },
     ]);
     const [a, b, c] = env.servers;
-    assert.deepEqual([a.type, a.supervision.startupTimeoutMs, a.supervision.pingIntervalMs, a.supervision.restart], ['stdio', 45000, 1500, 'on-failure']);
+    assert.deepEqual(
+      [a.type, a.supervision.startupTimeoutMs, a.supervision.pingIntervalMs, a.supervision.restart],
+      ['stdio', 45000, 1500, 'on-failure'],
+    );
     assert.equal(b.type, 'http');
     assert.equal(c.type, 'sse');
     assert.equal(a.origin.kind, 'base');
   });
 
   it('reads layer values from CLAUDE_ENV_ variables, matching keys case-insensitively', () => {
-    const base = parseLayer('/org/base.yaml', 'settings:\n  model: sonnet\n  includeCoAuthoredBy: true\nmcpServers:\n  seq-think:\n    command: npx\n', 'base', 'base');
-    const env = environmentLayers({ CLAUDE_ENV_SETTINGS__MODEL: 'opus', CLAUDE_ENV_SETTINGS__INCLUDECOAUTHOREDBY: 'false', CLAUDE_ENV_MCPSERVERS__SEQ_THINK__ARGS: '[-y, x]', UNRELATED: '1' }, [base]);
+    const base = parseLayer(
+      '/org/base.yaml',
+      'settings:\n  model: sonnet\n  includeCoAuthoredBy: true\nmcpServers:\n  seq-think:\n    command: npx\n',
+      'base',
+      'base',
+    );
+    const env = environmentLayers(
+      {
+        CLAUDE_ENV_SETTINGS__MODEL: 'opus',
+        CLAUDE_ENV_SETTINGS__INCLUDECOAUTHOREDBY: 'false',
+        CLAUDE_ENV_MCPSERVERS__SEQ_THINK__ARGS: '[-y, x]',
+        UNRELATED: '1',
+      },
+      [base],
+    );
     const merged = mergeStack({ workspace: '/ws', layers: [base, ...env], diagnostics: [] });
     assert.deepEqual(merged.value.settings, { model: 'opus', includeCoAuthoredBy: false });
     assert.deepEqual((merged.value.mcpServers['seq-think'] as { args: string[] }).args, ['-y', 'x']);

@@ -39,7 +39,10 @@ describe('applying outputs', () => {
     );
     const result = await applyPlan(plan);
     assert.equal(result.ok, true);
-    assert.deepEqual(result.targets.map((target) => target.outcome), ['written', 'written', 'written']);
+    assert.deepEqual(
+      result.targets.map((target) => target.outcome),
+      ['written', 'written', 'written'],
+    );
     const { state } = await readState(example.workspace);
     for (const output of outputs) {
       assert.equal(example.read(output.path), output.content);
@@ -56,7 +59,10 @@ describe('applying outputs', () => {
     assert.equal(diffOutputs(again), '');
     const result = await applyPlan(again);
     assert.ok(result.targets.every((target) => target.outcome === 'unchanged'));
-    assert.deepEqual(watched.map((path) => statSync(join(example.workspace, path)).mtimeMs), before);
+    assert.deepEqual(
+      watched.map((path) => statSync(join(example.workspace, path)).mtimeMs),
+      before,
+    );
   });
 
   it('updates a target it wrote itself when the environment changes', async () => {
@@ -64,7 +70,11 @@ describe('applying outputs', () => {
     example.write('.claude-env/local.yaml', 'version: 1\nsettings:\n  model: claude-haiku-4-5\n');
     const plan = await planApply(example.workspace, renderOutputs(example.load()));
     const actions = Object.fromEntries(plan.entries.map((entry) => [entry.path, entry.action]));
-    assert.deepEqual(actions, { '.claude/settings.local.json': 'update', '.mcp.json': 'update', '.vscode/mcp.json': 'update' });
+    assert.deepEqual(actions, {
+      '.claude/settings.local.json': 'update',
+      '.mcp.json': 'update',
+      '.vscode/mcp.json': 'update',
+    });
     await applyPlan(plan);
     assert.equal(JSON.parse(example.read('.claude/settings.local.json')).model, 'claude-haiku-4-5');
   });
@@ -92,7 +102,11 @@ describe('applying outputs', () => {
     example.write(matching.path, matching.content);
     const plan = await planApply(example.workspace, outputs);
     const actions = Object.fromEntries(plan.entries.map((entry) => [entry.path, entry.action]));
-    assert.deepEqual(actions, { '.claude/settings.local.json': 'unchanged', '.mcp.json': 'drifted', '.vscode/mcp.json': 'create' });
+    assert.deepEqual(actions, {
+      '.claude/settings.local.json': 'unchanged',
+      '.mcp.json': 'drifted',
+      '.vscode/mcp.json': 'create',
+    });
     assert.match(plan.entries[1].reason ?? '', /not written by claude-env/);
     await applyPlan(plan);
     const { state } = await readState(example.workspace);
@@ -107,7 +121,10 @@ describe('applying outputs', () => {
     const plan = await planApply(example.workspace, outputs);
     assert.match(plan.warnings[0], /state\.json is not valid JSON/);
     // Files still identical to the output are unchanged; the edited one cannot be told from ours, so it is drift.
-    assert.deepEqual(plan.entries.map((entry) => entry.action), ['unchanged', 'drifted', 'unchanged']);
+    assert.deepEqual(
+      plan.entries.map((entry) => entry.action),
+      ['unchanged', 'drifted', 'unchanged'],
+    );
     const result = await applyPlan(plan);
     assert.equal(result.ok, false);
     assert.equal(example.read('.mcp.json'), '{"edited": true}\n');
@@ -140,15 +157,28 @@ describe('applying outputs', () => {
     const second = await applyPlan(await planApply(example.workspace, outputs), { force: true });
     const backups = [first, second].map((result) => result.targets.find((target) => target.path === settings)!.backup!);
     assert.notEqual(backups[0], backups[1]);
-    assert.deepEqual(backups.map((backup) => readFileSync(backup, 'utf8')), ['{"first": true}\n', '{"second": true}\n']);
+    assert.deepEqual(
+      backups.map((backup) => readFileSync(backup, 'utf8')),
+      ['{"first": true}\n', '{"second": true}\n'],
+    );
     assert.match(backups[0], /\.claude_settings\.local\.json\./);
   });
 
   it('touches nothing in a dry run', async () => {
     const result = await applyPlan(await planApply(example.workspace, outputs), { dryRun: true });
     assert.equal(result.dryRun, true);
-    assert.deepEqual(result.targets.map((target) => target.outcome), ['written', 'written', 'written']);
-    assert.deepEqual(example.files().filter((file) => file.startsWith('workspace/.claude/') || file.endsWith('state.json') || file.endsWith('.mcp.json')), []);
+    assert.deepEqual(
+      result.targets.map((target) => target.outcome),
+      ['written', 'written', 'written'],
+    );
+    assert.deepEqual(
+      example
+        .files()
+        .filter(
+          (file) => file.startsWith('workspace/.claude/') || file.endsWith('state.json') || file.endsWith('.mcp.json'),
+        ),
+      [],
+    );
   });
 
   it('keeps the permission bits of a file it replaces', async () => {
@@ -215,7 +245,10 @@ describe('atomic writes', () => {
     writeFileSync(join(example.workspace, '.vscode', 'mcp.json', 'keep.txt'), 'old content');
     const result = await applyPlan(plan);
     assert.equal(result.ok, false);
-    assert.deepEqual(result.targets.map((target) => target.outcome), ['written', 'written', 'failed']);
+    assert.deepEqual(
+      result.targets.map((target) => target.outcome),
+      ['written', 'written', 'failed'],
+    );
     assert.match(result.targets[2].message ?? '', /^Could not write \.vscode\/mcp\.json: EISDIR/);
     assert.equal(readFileSync(join(example.workspace, '.vscode', 'mcp.json', 'keep.txt'), 'utf8'), 'old content');
     assert.deepEqual(tempFiles(example), []);

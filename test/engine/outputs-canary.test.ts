@@ -63,9 +63,15 @@ describe('resolved secrets never reach written files', () => {
     const env = example.load();
 
     // The canaries are really reachable: the spawned servers get them.
-    const magic = await resolveServer(env.servers.find((server) => server.name === 'magic')!, ctx);
+    const magic = await resolveServer(
+      env.servers.find((server) => server.name === 'magic')!,
+      ctx,
+    );
     assert.equal(magic.server?.env.API_KEY, CANARY.environment);
-    const everything = await resolveServer(env.servers.find((server) => server.name === 'everything')!, ctx);
+    const everything = await resolveServer(
+      env.servers.find((server) => server.name === 'everything')!,
+      ctx,
+    );
     assert.equal(everything.server?.args[2], `--token=${CANARY.fileReference}`);
     assert.deepEqual(everything.server?.env, {
       FROM_ENV: CANARY.variable,
@@ -97,7 +103,8 @@ describe('resolved secrets never reach written files', () => {
       ['apply result', JSON.stringify(result)],
     ];
     for (const [where, text] of haystacks) {
-      for (const canary of Object.values(CANARY)) assert.equal(text.includes(canary), false, `${canary} leaked into ${where}`);
+      for (const canary of Object.values(CANARY))
+        assert.equal(text.includes(canary), false, `${canary} leaked into ${where}`);
     }
     // What the files hold instead: references in each target's syntax.
     assert.match(example.read('.mcp.json'), /"API_KEY": "\$\{MAGIC_API_KEY\}"/);
@@ -107,10 +114,13 @@ describe('resolved secrets never reach written files', () => {
   it('redacts every resolved value from a log line', async () => {
     example = exampleWorkspace();
     const env = example.load();
-    const magic = await resolveServer(env.servers.find((server) => server.name === 'magic')!, {
-      workspace: example.workspace,
-      secrets: new EnvironmentSecretProvider({ CLAUDE_ENV_SECRET_MAGIC_API_KEY: CANARY.environment }),
-    });
+    const magic = await resolveServer(
+      env.servers.find((server) => server.name === 'magic')!,
+      {
+        workspace: example.workspace,
+        secrets: new EnvironmentSecretProvider({ CLAUDE_ENV_SECRET_MAGIC_API_KEY: CANARY.environment }),
+      },
+    );
     const redactor = new Redactor(magic.secretValues);
     const line = `spawn npx with API_KEY=${CANARY.environment} {"key":"${CANARY.environment}"}`;
     assert.equal(redactor.redact(line), 'spawn npx with API_KEY=*** {"key":"***"}');

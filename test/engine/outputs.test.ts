@@ -55,7 +55,13 @@ describe('renderOutputs', () => {
     );
     const files = byPath(outputs);
     const mcp = files['.mcp.json'] as { mcpServers: Record<string, Record<string, unknown>> };
-    assert.deepEqual(Object.keys(mcp.mcpServers), ['context7', 'sequential-thinking', 'playwright', 'magic', 'everything']);
+    assert.deepEqual(Object.keys(mcp.mcpServers), [
+      'context7',
+      'sequential-thinking',
+      'playwright',
+      'magic',
+      'everything',
+    ]);
     assert.deepEqual(mcp.mcpServers.magic, {
       type: 'stdio',
       command: 'npx',
@@ -139,13 +145,19 @@ describe('renderOutputs', () => {
       ),
     });
     const env = example.load();
-    assert.ok(env.servers.find((server) => server.name === 'scraper-unvetted')?.blockedReason, 'the base policy denies *-unvetted');
+    assert.ok(
+      env.servers.find((server) => server.name === 'scraper-unvetted')?.blockedReason,
+      'the base policy denies *-unvetted',
+    );
     const files = byPath(renderOutputs(env));
     const mcp = files['.mcp.json'] as { mcpServers: Record<string, unknown> };
     const vscode = files['.vscode/mcp.json'] as { inputs: Array<{ id: string }>; servers: Record<string, unknown> };
     assert.equal('scraper-unvetted' in mcp.mcpServers, false);
     assert.equal('scraper-unvetted' in vscode.servers, false);
-    assert.deepEqual(vscode.inputs.map((input) => input.id), ['magic-api-key']);
+    assert.deepEqual(
+      vscode.inputs.map((input) => input.id),
+      ['magic-api-key'],
+    );
   });
 
   it('writes VS Code inputs as password prompts, one per secret', () => {
@@ -155,7 +167,12 @@ describe('renderOutputs', () => {
       servers: Record<string, { env: Record<string, string> }>;
     };
     assert.deepEqual(vscode.inputs, [
-      { type: 'promptString', id: 'magic-api-key', description: 'Secret "magic-api-key" for MCP servers (claude-env)', password: true },
+      {
+        type: 'promptString',
+        id: 'magic-api-key',
+        description: 'Secret "magic-api-key" for MCP servers (claude-env)',
+        password: true,
+      },
     ]);
     assert.deepEqual(vscode.servers.magic.env, { API_KEY: '${input:magic-api-key}' });
     assert.deepEqual(vscode.servers.context7.env, { CONTEXT7_API_KEY: '${env:CONTEXT7_API_KEY}' });
@@ -172,8 +189,11 @@ describe('renderOutputs', () => {
 
   it('puts only the shared layers in settings.json, never a person’s user or local values', () => {
     example = exampleWorkspace({
-      '.claude-env/project.yaml': project('outputs:\n  claudeSettings: both\nsettings:\n  env:\n    PROJECT_NAME: storefront\n'),
-      '.claude-env/local.yaml': 'version: 1\nsettings:\n  model: my-private-model\n  env:\n    MY_TOKEN: ${secret:personal}\n',
+      '.claude-env/project.yaml': project(
+        'outputs:\n  claudeSettings: both\nsettings:\n  env:\n    PROJECT_NAME: storefront\n',
+      ),
+      '.claude-env/local.yaml':
+        'version: 1\nsettings:\n  model: my-private-model\n  env:\n    MY_TOKEN: ${secret:personal}\n',
     });
     const files = byPath(renderOutputs(example.load()));
     const shared = files['.claude/settings.json'] as Record<string, unknown>;
@@ -186,9 +206,17 @@ describe('renderOutputs', () => {
   });
 
   it('writes only settings.json for claudeSettings shared, and no settings for none', () => {
-    example = exampleWorkspace({ '.claude-env/project.yaml': project('outputs:\n  claudeSettings: shared\n  mcpJson: false\n') });
-    assert.deepEqual(renderOutputs(example.load()).map((output) => output.path), ['.claude/settings.json']);
+    example = exampleWorkspace({
+      '.claude-env/project.yaml': project('outputs:\n  claudeSettings: shared\n  mcpJson: false\n'),
+    });
+    assert.deepEqual(
+      renderOutputs(example.load()).map((output) => output.path),
+      ['.claude/settings.json'],
+    );
     example.write('.claude-env/project.yaml', project('outputs:\n  claudeSettings: none\n'));
-    assert.deepEqual(renderOutputs(example.load()).map((output) => output.path), ['.mcp.json']);
+    assert.deepEqual(
+      renderOutputs(example.load()).map((output) => output.path),
+      ['.mcp.json'],
+    );
   });
 });

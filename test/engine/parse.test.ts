@@ -120,7 +120,12 @@ describe('parseLayer', () => {
   it('stops a YAML alias bomb instead of expanding it', function () {
     this.timeout(5000);
     const lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 9; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill('*' + String.fromCharCode(96 + i)).join(',')}]`);
+    for (let i = 1; i < 9; i++)
+      lines.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill('*' + String.fromCharCode(96 + i))
+          .join(',')}]`,
+      );
     const layer = parse(`settings:\n  companyAnnouncements: []\n${lines.map((l) => 'x' + l).join('\n')}\n`);
     assert.ok(layer.diagnostics.some((d) => d.code === 'syntax.aliasLimit'));
   });
@@ -128,7 +133,10 @@ describe('parseLayer', () => {
   it('refuses a 10 MB file at once', () => {
     const started = Date.now();
     const layer = parse('settings:\n' + '  # padding\n'.repeat(1_000_000));
-    assert.deepEqual(layer.diagnostics.map((d) => d.code), ['syntax.tooLarge']);
+    assert.deepEqual(
+      layer.diagnostics.map((d) => d.code),
+      ['syntax.tooLarge'],
+    );
     assert.ok(Date.now() - started < 2000);
   });
 

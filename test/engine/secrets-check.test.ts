@@ -80,7 +80,10 @@ describe('checkSecrets', () => {
     assert.equal(magic.severity, 'error');
     const webText = example.read('../org/teams/web.yaml');
     assert.deepEqual(magic.range.start, positionOf(webText, '${secret:magic-api-key}'));
-    assert.match(magic.message, /`\$\{secret:magic-api-key\}` is not set: set the environment variable CLAUDE_ENV_SECRET_MAGIC_API_KEY/);
+    assert.match(
+      magic.message,
+      /`\$\{secret:magic-api-key\}` is not set: set the environment variable CLAUDE_ENV_SECRET_MAGIC_API_KEY/,
+    );
     assert.deepEqual(magic.data?.path, ['mcpServers', 'magic', 'env', 'API_KEY']);
   });
 
@@ -116,12 +119,21 @@ describe('checkSecrets', () => {
   });
 
   it('skips servers refused by policy', () => {
-    assert.equal(diagnostics.some((d) => JSON.stringify(d).includes('never-needed')), false);
-    assert.equal(diagnostics.some((d) => JSON.stringify(d.data ?? {}).includes('scraper-unvetted')), false);
+    assert.equal(
+      diagnostics.some((d) => JSON.stringify(d).includes('never-needed')),
+      false,
+    );
+    assert.equal(
+      diagnostics.some((d) => JSON.stringify(d.data ?? {}).includes('scraper-unvetted')),
+      false,
+    );
   });
 
   it('warns about a key written in clear in settings.env and offers a ${secret:…} name', () => {
-    const [literal] = find('secret.literal', (d) => (d.data?.path as string[]).join('.') === 'settings.env.ANTHROPIC_API_KEY');
+    const [literal] = find(
+      'secret.literal',
+      (d) => (d.data?.path as string[]).join('.') === 'settings.env.ANTHROPIC_API_KEY',
+    );
     assert.ok(literal);
     assert.equal(literal.severity, 'warning');
     assert.deepEqual(literal.range.start, positionOf(PROJECT, 'sk-ant-api03'));
@@ -132,7 +144,10 @@ describe('checkSecrets', () => {
   });
 
   it('warns about a token in a header and keeps the rest of the value in the suggested replacement', () => {
-    const [header] = find('secret.literal', (d) => (d.data?.path as string[]).join('.') === 'mcpServers.memory.headers.Authorization');
+    const [header] = find(
+      'secret.literal',
+      (d) => (d.data?.path as string[]).join('.') === 'mcpServers.memory.headers.Authorization',
+    );
     assert.ok(header);
     assert.match(header.message, /GitHub token/);
     assert.equal(header.data?.suggestedName, 'memory-authorization');
@@ -141,7 +156,10 @@ describe('checkSecrets', () => {
 
   it('does not warn about paths, words, package names or commit hashes', () => {
     const literalPaths = find('secret.literal').map((d) => (d.data?.path as string[]).join('.'));
-    assert.deepEqual(literalPaths.sort(), ['mcpServers.memory.headers.Authorization', 'settings.env.ANTHROPIC_API_KEY']);
+    assert.deepEqual(literalPaths.sort(), [
+      'mcpServers.memory.headers.Authorization',
+      'settings.env.ANTHROPIC_API_KEY',
+    ]);
   });
 
   it('passes on what the secret providers report, such as a secrets file readable by others', async () => {
@@ -153,8 +171,14 @@ describe('checkSecrets', () => {
       secrets: new ChainSecretProvider([new EnvironmentSecretProvider({}), new SecretsFileProvider(file)]),
       environment: { DEFINED: 'yes' },
     });
-    assert.deepEqual(found.filter((d) => d.code === 'secret.filePermissions').map((d) => d.file), [file]);
-    assert.equal(found.some((d) => d.message.includes('magic-api-key') && d.code === 'secret.unresolved'), false);
+    assert.deepEqual(
+      found.filter((d) => d.code === 'secret.filePermissions').map((d) => d.file),
+      [file],
+    );
+    assert.equal(
+      found.some((d) => d.message.includes('magic-api-key') && d.code === 'secret.unresolved'),
+      false,
+    );
   });
 });
 
@@ -178,7 +202,10 @@ describe('literal credential detection', () => {
     assert.equal(findLiteralSecrets('a8F3kQ9zX2mL7pW4', 'MY_SERVICE_TOKEN').length, 1);
     assert.equal(findLiteralSecrets('a8F3kQ9zX2mL7pW4', 'REGION').length, 0);
     assert.equal(findLiteralSecrets('wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'AWS_SECRET_ACCESS_KEY').length, 1);
-    assert.equal(findLiteralSecrets('https://mcp.example.com/mcp?key=Zx8vQ2mN7pL4kR9tW3yB6cF1hJ5sD0gA', 'url').length, 1);
+    assert.equal(
+      findLiteralSecrets('https://mcp.example.com/mcp?key=Zx8vQ2mN7pL4kR9tW3yB6cF1hJ5sD0gA', 'url').length,
+      1,
+    );
   });
 
   it('leaves ordinary values alone', () => {

@@ -18,7 +18,8 @@ describe('secret references (properties)', () => {
         for (const found of [...scan.references, ...scan.malformed]) {
           assert.equal(text.slice(found.start, found.end), found.raw);
         }
-        for (let i = 1; i < scan.references.length; i++) assert.ok(scan.references[i].start >= scan.references[i - 1].end);
+        for (let i = 1; i < scan.references.length; i++)
+          assert.ok(scan.references[i].start >= scan.references[i - 1].end);
       }),
       { numRuns: 1000 },
     );
@@ -50,13 +51,18 @@ describe('secret references (properties)', () => {
 });
 
 describe('Redactor (properties)', () => {
-  const secret = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'k', '1', '-', '"', '\\'), minLength: 4, maxLength: 12 });
+  const secret = fc.string({
+    unit: fc.constantFrom('a', 'b', 'c', 'k', '1', '-', '"', '\\'),
+    minLength: 4,
+    maxLength: 12,
+  });
 
   it('leaves no registered value in any text it redacts', () => {
     fc.assert(
       fc.property(fc.array(secret, { minLength: 1, maxLength: 4 }), fc.string({ maxLength: 60 }), (values, filler) => {
         const redactor = new Redactor(values);
-        const text = values.map((value, index) => `${filler.slice(0, index * 3)}${value}`).join(filler) + values.join('');
+        const text =
+          values.map((value, index) => `${filler.slice(0, index * 3)}${value}`).join(filler) + values.join('');
         const redacted = redactor.redact(text);
         for (const value of values) assert.equal(redacted.includes(value), false, `${value} survived in ${redacted}`);
       }),

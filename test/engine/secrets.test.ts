@@ -66,7 +66,10 @@ describe('secret references', () => {
   it('treats $${ as a literal ${ and not as a reference', () => {
     assert.deepEqual(findReferences('echo $${HOME} $${env:X}'), []);
     assert.deepEqual(scanReferences('echo $${HOME}').malformed, []);
-    assert.equal(mapReferences('echo $${HOME} ${env:A}', () => 'x'), 'echo ${HOME} x');
+    assert.equal(
+      mapReferences('echo $${HOME} ${env:A}', () => 'x'),
+      'echo ${HOME} x',
+    );
   });
 
   it('reports malformed references instead of throwing', () => {
@@ -168,7 +171,10 @@ describe('secret providers', () => {
     writeFileSync(file, 'a=b\n');
     chmodSync(file, 0o640);
     const chain = new ChainSecretProvider([new EnvironmentSecretProvider({}), new SecretsFileProvider(file)]);
-    assert.deepEqual((await chain.check()).map((d) => d.code), ['secret.filePermissions']);
+    assert.deepEqual(
+      (await chain.check()).map((d) => d.code),
+      ['secret.filePermissions'],
+    );
   });
 });
 
@@ -182,8 +188,15 @@ describe('resolving references', () => {
   it('resolves env, defaults, secrets and files, and lists the secret values', async () => {
     mkdirSync(join(workspace, 'keys'));
     writeFileSync(join(workspace, 'keys', 'token'), 'file-token-1\n');
-    const ctx = { workspace, secrets: fixedSecrets({ k: 'secret-value' }), environment: { USER_NAME: 'ada', EMPTY: '' } };
-    const outcome = await resolveString('${env:USER_NAME}/${env:EMPTY:-dflt}/${env:MISSING:-d2}/${secret:k}/${file:keys/token}', ctx);
+    const ctx = {
+      workspace,
+      secrets: fixedSecrets({ k: 'secret-value' }),
+      environment: { USER_NAME: 'ada', EMPTY: '' },
+    };
+    const outcome = await resolveString(
+      '${env:USER_NAME}/${env:EMPTY:-dflt}/${env:MISSING:-d2}/${secret:k}/${file:keys/token}',
+      ctx,
+    );
     assert.equal(outcome.value, 'ada/dflt/d2/secret-value/file-token-1');
     assert.deepEqual(outcome.problems, []);
     // Defaults are written in the file, so they are not secrets.
@@ -231,20 +244,29 @@ describe('resolving references', () => {
   });
 
   it('refuses a server with a required reference missing and names the reference and how to set it', async () => {
-    const provider = new ChainSecretProvider([new EnvironmentSecretProvider({}), new SecretsFileProvider('/nowhere/secrets.env')]);
+    const provider = new ChainSecretProvider([
+      new EnvironmentSecretProvider({}),
+      new SecretsFileProvider('/nowhere/secrets.env'),
+    ]);
     const outcome = await resolveServer(
       server({ name: 'magic', env: { API_KEY: '${secret:magic-api-key}', OK: '${env:X:-fine}' }, url: '${env:NOPE}' }),
       { workspace, secrets: provider, environment: {} },
     );
     assert.equal(outcome.server, undefined);
     assert.equal(outcome.errors.length, 2);
-    assert.match(outcome.errors[0], /^magic: env\.API_KEY: `\$\{secret:magic-api-key\}` is not set: set the environment variable CLAUDE_ENV_SECRET_MAGIC_API_KEY/);
+    assert.match(
+      outcome.errors[0],
+      /^magic: env\.API_KEY: `\$\{secret:magic-api-key\}` is not set: set the environment variable CLAUDE_ENV_SECRET_MAGIC_API_KEY/,
+    );
     assert.match(outcome.errors[0], /`magic-api-key=…` to \/nowhere\/secrets\.env \(chmod 600\)/);
     assert.match(outcome.errors[1], /^magic: url: `\$\{env:NOPE\}` is not set: export NOPE/);
   });
 
   it('refuses a server whose file reference points nowhere, naming the path', async () => {
-    const outcome = await resolveServer(server({ env: { T: '${file:missing.txt}' } }), { workspace, secrets: fixedSecrets({}) });
+    const outcome = await resolveServer(server({ env: { T: '${file:missing.txt}' } }), {
+      workspace,
+      secrets: fixedSecrets({}),
+    });
     assert.equal(outcome.server, undefined);
     assert.ok(outcome.errors[0].includes(join(workspace, 'missing.txt')));
     assert.match(outcome.errors[0], /does not exist/);

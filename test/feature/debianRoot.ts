@@ -3,7 +3,16 @@
  * The roots are built once by scripts/debian-root.sh and cached as tarballs under .cache/debian-root/.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, renameSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -41,7 +50,10 @@ export interface RunOptions {
 
 /** Returns the cached tarball of a root, building it first when missing (needs root and Debian's mirror). */
 export function rootTarball(variant: RootVariant): string {
-  const built = spawnSync(join(REPO_ROOT, 'scripts', 'debian-root.sh'), [variant], { encoding: 'utf8', timeout: 15 * 60_000 });
+  const built = spawnSync(join(REPO_ROOT, 'scripts', 'debian-root.sh'), [variant], {
+    encoding: 'utf8',
+    timeout: 15 * 60_000,
+  });
   if (built.status !== 0) throw new Error(`scripts/debian-root.sh ${variant} failed:\n${built.stderr}`);
   return built.stdout.trim();
 }
@@ -112,7 +124,9 @@ export class DebianRoot {
     const lower = unpackedRoot(variant);
     const scratch = mkdtempSync(join(tmpdir(), `claude-env-${variant}-`));
     // Writes go to memory: dpkg syncs every file it unpacks, which on a busy disk costs minutes.
-    mount(['-t', 'tmpfs', '-o', 'size=4g,mode=0755', 'tmpfs', scratch], () => rmSync(scratch, { recursive: true, force: true }));
+    mount(['-t', 'tmpfs', '-o', 'size=4g,mode=0755', 'tmpfs', scratch], () =>
+      rmSync(scratch, { recursive: true, force: true }),
+    );
     for (const folder of ['upper', 'work', 'root']) mkdirSync(join(scratch, folder));
     const dir = join(scratch, 'root');
     const layers = `lowerdir=${lower},upperdir=${join(scratch, 'upper')},workdir=${join(scratch, 'work')}`;

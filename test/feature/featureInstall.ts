@@ -3,7 +3,17 @@
  * Dockerfile, and runs its lifecycle commands the way the CLI runs them after creating the container.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type DebianRoot, IMAGE_PATH, REPO_ROOT, type RunResult } from './debianRoot';
 
@@ -30,7 +40,10 @@ export function featureMetadata(): FeatureMetadata {
 
 /** The variable an option arrives in, by the devcontainer CLI's rule: `checkServers` becomes `CHECKSERVERS`. */
 export function optionVariable(id: string): string {
-  return id.replace(/[^\w_]/g, '_').replace(/^[\d_]+/g, '_').toUpperCase();
+  return id
+    .replace(/[^\w_]/g, '_')
+    .replace(/^[\d_]+/g, '_')
+    .toUpperCase();
 }
 
 let packaged: string | undefined;
@@ -81,7 +94,10 @@ export function installFeature(root: DebianRoot, archive: string, install: Insta
     if (!(id in metadata.options)) throw new Error(`test asks for option '${id}', which the feature does not declare`);
   }
   writeFileSync(root.path(`${folder}/devcontainer-features.env`), `${optionLines.join('\n')}\n`);
-  writeFileSync(root.path(`${FEATURES_DIR}/devcontainer-features.builtin.env`), `_CONTAINER_USER=${containerUser}\n_REMOTE_USER=${remoteUser}\n`);
+  writeFileSync(
+    root.path(`${FEATURES_DIR}/devcontainer-features.builtin.env`),
+    `_CONTAINER_USER=${containerUser}\n_REMOTE_USER=${remoteUser}\n`,
+  );
   // The CLI appends the homes with the same getent lookup in a RUN step; empty when the user does not exist yet.
   const homes = [
     `echo "_CONTAINER_USER_HOME=$(getent passwd ${containerUser} | cut -d: -f6)" >> ${FEATURES_DIR}/devcontainer-features.builtin.env`,
@@ -109,7 +125,11 @@ export function installFeature(root: DebianRoot, archive: string, install: Insta
  * The container's environment for a user: the image's, then each installed feature's `containerEnv` in install
  * order (`others` before this feature, which installs after node and common-utils).
  */
-export function containerEnv(user: string, home: string, others: Record<string, string>[] = []): Record<string, string> {
+export function containerEnv(
+  user: string,
+  home: string,
+  others: Record<string, string>[] = [],
+): Record<string, string> {
   const env: Record<string, string> = { PATH: IMAGE_PATH, HOME: home, USER: user };
   for (const featureEnv of [...others, featureMetadata().containerEnv]) {
     for (const [name, value] of Object.entries(featureEnv)) {

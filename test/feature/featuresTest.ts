@@ -14,9 +14,16 @@ export const SCENARIO_DIR = join(REPO_ROOT, 'devcontainer-feature', 'test', 'cla
  * from the pinned @devcontainers/cli so that the scripts run against the same `check` and `reportResults`.
  */
 export function featuresTestLib(): string {
-  const cli = readFileSync(join(REPO_ROOT, 'node_modules', '@devcontainers', 'cli', 'dist', 'spec-node', 'devContainersSpecCLI.js'), 'utf8');
-  const literal = /`(\n#!\/bin\/bash\nSCRIPT_FOLDER=[\s\S]*?\nreportResults\(\) \{[\s\S]*?\n\})`;var \w+="dev-container-features-test-lib"/.exec(cli);
-  if (!literal) throw new Error('dev-container-features-test-lib not found in @devcontainers/cli; was the CLI upgraded?');
+  const cli = readFileSync(
+    join(REPO_ROOT, 'node_modules', '@devcontainers', 'cli', 'dist', 'spec-node', 'devContainersSpecCLI.js'),
+    'utf8',
+  );
+  const literal =
+    /`(\n#!\/bin\/bash\nSCRIPT_FOLDER=[\s\S]*?\nreportResults\(\) \{[\s\S]*?\n\})`;var \w+="dev-container-features-test-lib"/.exec(
+      cli,
+    );
+  if (!literal)
+    throw new Error('dev-container-features-test-lib not found in @devcontainers/cli; was the CLI upgraded?');
   // A template literal without substitutions: evaluating it only resolves its escapes.
   return runInNewContext(`\`${literal[1]}\``) as string;
 }

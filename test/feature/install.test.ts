@@ -3,9 +3,25 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DebianRoot, REPO_ROOT, type RunResult } from './debianRoot';
-import { addNodeFeatureLayout, containerEnv, installFeature, NODE_FEATURE_ENV, packagedFeature, runLifecycle } from './featureInstall';
+import {
+  addNodeFeatureLayout,
+  containerEnv,
+  installFeature,
+  NODE_FEATURE_ENV,
+  packagedFeature,
+  runLifecycle,
+} from './featureInstall';
 import { runTestScript } from './featuresTest';
-import { assertSameAsDesktop, assertServerResult, copyExample, createContainer, DEV, ownerOf, USER_FILES, WORKSPACE } from './workspace';
+import {
+  assertSameAsDesktop,
+  assertServerResult,
+  copyExample,
+  createContainer,
+  DEV,
+  ownerOf,
+  USER_FILES,
+  WORKSPACE,
+} from './workspace';
 
 describe('dev container feature installed into a Debian bookworm root', function () {
   this.timeout(10 * 60_000);
@@ -13,14 +29,25 @@ describe('dev container feature installed into a Debian bookworm root', function
 
   before(function () {
     this.timeout(20 * 60_000);
-    if (process.getuid?.() !== 0) throw new Error('the feature tests need root: they debootstrap, chroot and mount /proc');
+    if (process.getuid?.() !== 0)
+      throw new Error('the feature tests need root: they debootstrap, chroot and mount /proc');
     archive = packagedFeature();
   });
 
   it('packs the CLI bundle, the installer and the lifecycle scripts into the publishable archive', () => {
     const listed = spawnSync('tar', ['-tf', archive], { encoding: 'utf8' }).stdout.split('\n');
-    for (const file of ['devcontainer-feature.json', 'install.sh', 'bundle/cli.js', 'lifecycle/post-create.sh', 'lifecycle/post-start.sh', 'NOTES.md']) {
-      assert.ok(listed.includes(`./${file}`), `${file} is missing from ${relative(REPO_ROOT, archive)}: ${listed.join(' ')}`);
+    for (const file of [
+      'devcontainer-feature.json',
+      'install.sh',
+      'bundle/cli.js',
+      'lifecycle/post-create.sh',
+      'lifecycle/post-start.sh',
+      'NOTES.md',
+    ]) {
+      assert.ok(
+        listed.includes(`./${file}`),
+        `${file} is missing from ${relative(REPO_ROOT, archive)}: ${listed.join(' ')}`,
+      );
     }
   });
 
@@ -48,12 +75,22 @@ describe('dev container feature installed into a Debian bookworm root', function
       });
 
       it('gives the remote user a working claude-env on PATH that only root can change', () => {
-        const version = root.run('claude-env --version', { user: DEV.name, env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: DEV.home } });
+        const version = root.run('claude-env --version', {
+          user: DEV.name,
+          env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: DEV.home },
+        });
         assert.equal(version.status, 0, version.output);
         assert.match(version.stdout.trim(), /\d+\.\d+\.\d+/);
-        for (const path of ['/usr/local/bin/claude-env', '/usr/local/share/claude-env/cli.js', '/usr/local/share/claude-env/options.env']) {
+        for (const path of [
+          '/usr/local/bin/claude-env',
+          '/usr/local/share/claude-env/cli.js',
+          '/usr/local/share/claude-env/options.env',
+        ]) {
           assert.equal(ownerOf(root, path), 'root:root', path);
-          const writable = root.run(`test -w ${path}`, { user: DEV.name, env: { PATH: '/usr/bin:/bin', HOME: DEV.home } });
+          const writable = root.run(`test -w ${path}`, {
+            user: DEV.name,
+            env: { PATH: '/usr/bin:/bin', HOME: DEV.home },
+          });
           assert.notEqual(writable.status, 0, `${path} must not be writable by ${DEV.name}`);
         }
       });
@@ -98,7 +135,10 @@ describe('dev container feature installed into a Debian bookworm root', function
           assert.match(created.output, /\.claude-env\/local\.yaml:\d+:\d+: error/);
           assert.match(created.stdout, /claude-env: apply stopped on errors in the layers or while writing \(exit 1/);
           assert.match(created.stdout, /claude-env: the container starts either way\./);
-          assert.ok(readFileSync(root.path(join(WORKSPACE, '.mcp.json'))).equals(mcpJson), 'nothing is written from a broken stack');
+          assert.ok(
+            readFileSync(root.path(join(WORKSPACE, '.mcp.json'))).equals(mcpJson),
+            'nothing is written from a broken stack',
+          );
         } finally {
           writeFileSync(local, kept);
         }
@@ -111,7 +151,10 @@ describe('dev container feature installed into a Debian bookworm root', function
         assertServerResult(started.stdout, 'everything', 'ok');
         assertServerResult(started.stdout, 'sequential-thinking', 'ok');
         assert.match(started.stdout, /claude-env: all required MCP servers are healthy\./);
-        assert.match(started.stdout, /claude-env: note: this container runs Node\.js v18\.\d+\.\d+; servers that need Node\.js 20 or later/);
+        assert.match(
+          started.stdout,
+          /claude-env: note: this container runs Node\.js v18\.\d+\.\d+; servers that need Node\.js 20 or later/,
+        );
         assert.match(started.stdout, /claude-env: the container starts either way\./);
         assert.deepEqual(root.processes(), [], 'no server may outlive the check');
       });
@@ -154,10 +197,19 @@ describe('dev container feature installed into a Debian bookworm root', function
         try {
           // The project names no team: only the option brings team web's servers and rules in.
           writeFileSync(project, kept.replace(/^teams: \[web\]\n/m, ''));
-          for (const file of ['.mcp.json', '.claude/settings.local.json', '.vscode/mcp.json', '.claude-env/state.json']) {
+          for (const file of [
+            '.mcp.json',
+            '.claude/settings.local.json',
+            '.vscode/mcp.json',
+            '.claude-env/state.json',
+          ]) {
             rmSync(root.path(join(WORKSPACE, file)), { force: true });
           }
-          const again = installFeature(root, archive, { remoteUser: DEV.name, options: { team: 'web' }, offline: true });
+          const again = installFeature(root, archive, {
+            remoteUser: DEV.name,
+            options: { team: 'web' },
+            offline: true,
+          });
           assert.equal(again.status, 0, again.output);
           const created = runLifecycle(root, 'postCreateCommand', DEV, WORKSPACE);
           assert.match(created.stdout, /with team web/);
@@ -173,10 +225,19 @@ describe('dev container feature installed into a Debian bookworm root', function
         this.timeout(6 * 60_000);
         const installed = installFeature(root, archive, { remoteUser: DEV.name, options: { installClaudeCode: true } });
         assert.equal(installed.status, 0, installed.output);
-        const claude = root.run('command -v claude && claude --version', { user: DEV.name, env: containerEnv(DEV.name, DEV.home) });
+        const claude = root.run('command -v claude && claude --version', {
+          user: DEV.name,
+          env: containerEnv(DEV.name, DEV.home),
+        });
         assert.equal(claude.status, 0, claude.output);
-        assert.match(claude.stdout, /^\/usr\/local\/share\/claude-env\/npm-global\/bin\/claude\n\d+\.\d+\.\d+ \(Claude Code\)/);
-        assert.equal(ownerOf(root, '/usr/local/share/claude-env/npm-global/lib/node_modules/@anthropic-ai/claude-code'), `${DEV.name}:${DEV.name}`);
+        assert.match(
+          claude.stdout,
+          /^\/usr\/local\/share\/claude-env\/npm-global\/bin\/claude\n\d+\.\d+\.\d+ \(Claude Code\)/,
+        );
+        assert.equal(
+          ownerOf(root, '/usr/local/share/claude-env/npm-global/lib/node_modules/@anthropic-ai/claude-code'),
+          `${DEV.name}:${DEV.name}`,
+        );
         // The lifecycle tests above filled the user's npx cache; Claude Code's tarballs must not have joined it.
         const cached = root.run(`grep -rl 'anthropic-ai/claude-code' ${DEV.home}/.npm /tmp`);
         assert.equal(cached.stdout, '', 'the downloaded tarballs must not stay in the image');
@@ -196,11 +257,19 @@ describe('dev container feature installed into a Debian bookworm root', function
       for (const [option, value, message] of badValues) {
         it(`refuses ${option}=${value} with a message that lists the valid values`, () => {
           const before = readFileSync(root.path('usr/local/share/claude-env/options.env'), 'utf8');
-          const refused = installFeature(root, archive, { remoteUser: DEV.name, options: { [option]: value }, offline: true });
+          const refused = installFeature(root, archive, {
+            remoteUser: DEV.name,
+            options: { [option]: value },
+            offline: true,
+          });
           assert.notEqual(refused.status, 0, refused.output);
           assert.match(refused.stderr, message);
           assert.ok(!existsSync(root.path('tmp/owned')), 'the value must never run as a command');
-          assert.equal(readFileSync(root.path('usr/local/share/claude-env/options.env'), 'utf8'), before, 'a refused install changes nothing');
+          assert.equal(
+            readFileSync(root.path('usr/local/share/claude-env/options.env'), 'utf8'),
+            before,
+            'a refused install changes nothing',
+          );
         });
       }
     });
@@ -226,7 +295,7 @@ describe('dev container feature installed into a Debian bookworm root', function
     it("uses the node feature's Node.js although it is not on PATH yet, and installs nothing from Debian", () => {
       assert.equal(installed.status, 0, installed.output);
       assert.ok(installed.stdout.includes(`installed with node ${nodeVersion} for user dev.`), installed.output);
-      assert.ok(!existsSync(root.path('usr/bin/node')), 'Debian\'s nodejs must not be installed');
+      assert.ok(!existsSync(root.path('usr/bin/node')), "Debian's nodejs must not be installed");
       assert.deepEqual(readdirSync(root.path('var/lib/apt/lists')), []);
     });
 
@@ -246,7 +315,8 @@ describe('dev container feature installed into a Debian bookworm root', function
         this.timeout(6 * 60_000);
         const started = runLifecycle(root, 'postStartCommand', DEV, WORKSPACE, [NODE_FEATURE_ENV]);
         assert.equal(started.status, 0, started.output);
-        for (const server of ['context7', 'sequential-thinking', 'playwright', 'everything']) assertServerResult(started.stdout, server, 'ok');
+        for (const server of ['context7', 'sequential-thinking', 'playwright', 'everything'])
+          assertServerResult(started.stdout, server, 'ok');
         // Magic needs a key that this container does not have: reported, never started.
         assertServerResult(started.stdout, 'magic', 'unresolved');
         assert.doesNotMatch(started.stdout, /note: this container runs Node\.js/);
@@ -272,7 +342,10 @@ describe('dev container feature installed into a Debian bookworm root', function
         writeFileSync(osRelease, 'ID=alpine\nPRETTY_NAME="Alpine Linux v3.20"\n');
         const refused = installFeature(root, archive, { offline: true });
         assert.notEqual(refused.status, 0, refused.output);
-        assert.match(refused.stderr, /this image is 'Alpine Linux v3\.20'\. Add ghcr\.io\/devcontainers\/features\/node before this feature\./);
+        assert.match(
+          refused.stderr,
+          /this image is 'Alpine Linux v3\.20'\. Add ghcr\.io\/devcontainers\/features\/node before this feature\./,
+        );
         assert.ok(!existsSync(root.path('usr/local/bin/claude-env')), 'nothing is installed');
       } finally {
         rmSync(osRelease);

@@ -23,9 +23,13 @@ function installDefaults(): Map<string, { variable: string; value: string }> {
 
 function ensureShellcheck(): void {
   if (spawnSync('shellcheck', ['--version']).status === 0) return;
-  const installed = spawnSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck'], {
-    encoding: 'utf8',
-  });
+  const installed = spawnSync(
+    'sh',
+    ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck'],
+    {
+      encoding: 'utf8',
+    },
+  );
   if (installed.status !== 0) throw new Error(`installing shellcheck failed:\n${installed.stderr}`);
 }
 
@@ -53,7 +57,10 @@ describe('dev container feature metadata', () => {
     assert.equal(options.installClaudeCode!.type, 'boolean');
     assert.equal(options.team!.type, 'string');
     for (const [id, option] of Object.entries(options)) {
-      assert.ok(((option as { description?: string }).description ?? '').length > 20, `option ${id} needs a description`);
+      assert.ok(
+        ((option as { description?: string }).description ?? '').length > 20,
+        `option ${id} needs a description`,
+      );
     }
   });
 
@@ -66,11 +73,19 @@ describe('dev container feature metadata', () => {
     }
   });
 
-  it('installs after the node and common-utils features and adds this repository\'s extension to VS Code', () => {
+  it("installs after the node and common-utils features and adds this repository's extension to VS Code", () => {
     const metadata = featureMetadata();
-    assert.deepEqual(metadata.installsAfter, ['ghcr.io/devcontainers/features/node', 'ghcr.io/devcontainers/features/common-utils']);
-    const extension = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { publisher: string; name: string };
-    assert.deepEqual((metadata.customizations as { vscode: { extensions: string[] } }).vscode.extensions, [`${extension.publisher}.${extension.name}`]);
+    assert.deepEqual(metadata.installsAfter, [
+      'ghcr.io/devcontainers/features/node',
+      'ghcr.io/devcontainers/features/common-utils',
+    ]);
+    const extension = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+      publisher: string;
+      name: string;
+    };
+    assert.deepEqual((metadata.customizations as { vscode: { extensions: string[] } }).vscode.extensions, [
+      `${extension.publisher}.${extension.name}`,
+    ]);
   });
 
   it('runs lifecycle scripts that install.sh copies out of the temporary feature folder', () => {
@@ -78,7 +93,11 @@ describe('dev container feature metadata', () => {
     const installer = readFileSync(join(FEATURE_DIR, 'install.sh'), 'utf8');
     for (const hook of ['postCreateCommand', 'postStartCommand'] as const) {
       const command = metadata[hook];
-      assert.match(command, /^\/usr\/local\/share\/claude-env\/lifecycle\/[\w-]+\.sh$/, `${hook} must point outside the feature folder`);
+      assert.match(
+        command,
+        /^\/usr\/local\/share\/claude-env\/lifecycle\/[\w-]+\.sh$/,
+        `${hook} must point outside the feature folder`,
+      );
       const script = command.split('/').pop()!;
       assert.ok(installer.includes(`lifecycle/${script}`), `install.sh must copy ${script}`);
     }
@@ -94,7 +113,10 @@ describe('dev container feature metadata', () => {
 
   it('has scenarios for `devcontainer features test` that use only declared options with their types, each with its script', () => {
     const options = featureMetadata().options;
-    const scenarios = JSON.parse(readFileSync(join(SCENARIO_DIR, 'scenarios.json'), 'utf8')) as Record<string, { features: Record<string, Record<string, unknown>> }>;
+    const scenarios = JSON.parse(readFileSync(join(SCENARIO_DIR, 'scenarios.json'), 'utf8')) as Record<
+      string,
+      { features: Record<string, Record<string, unknown>> }
+    >;
     assert.ok(Object.keys(scenarios).length >= 4);
     for (const [name, scenario] of Object.entries(scenarios)) {
       assert.ok(existsSync(join(SCENARIO_DIR, `${name}.sh`)), `scenario ${name} needs ${name}.sh`);
@@ -110,10 +132,16 @@ describe('dev container feature metadata', () => {
   it('has shell scripts that shellcheck finds nothing in', function () {
     this.timeout(120_000);
     ensureShellcheck();
-    const result = spawnSync('shellcheck', ['--shell=sh', '--severity=style', ...SCRIPTS], { cwd: FEATURE_DIR, encoding: 'utf8' });
+    const result = spawnSync('shellcheck', ['--shell=sh', '--severity=style', ...SCRIPTS], {
+      cwd: FEATURE_DIR,
+      encoding: 'utf8',
+    });
     assert.equal(result.status, 0, result.stdout + result.stderr);
     const tests = readdirSync(SCENARIO_DIR).filter((file) => file.endsWith('.sh'));
-    const testResult = spawnSync('shellcheck', ['--shell=bash', '--severity=style', ...tests], { cwd: SCENARIO_DIR, encoding: 'utf8' });
+    const testResult = spawnSync('shellcheck', ['--shell=bash', '--severity=style', ...tests], {
+      cwd: SCENARIO_DIR,
+      encoding: 'utf8',
+    });
     assert.equal(testResult.status, 0, testResult.stdout + testResult.stderr);
   });
 });

@@ -2,7 +2,13 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DebianRoot, type RootVariant } from './debianRoot';
-import { addNodeFeatureLayout, containerEnv, installFeature, NODE_FEATURE_ENV, packagedFeature } from './featureInstall';
+import {
+  addNodeFeatureLayout,
+  containerEnv,
+  installFeature,
+  NODE_FEATURE_ENV,
+  packagedFeature,
+} from './featureInstall';
 import { runTestScript, SCENARIO_DIR } from './featuresTest';
 const NODE_FEATURE = 'ghcr.io/devcontainers/features/node:1';
 
@@ -42,7 +48,11 @@ function runScenario(name: string, scenario: Scenario, installs = 1): string {
       others.push(NODE_FEATURE_ENV);
     }
     for (let i = 0; i < installs; i++) {
-      const installed = installFeature(root, packagedFeature(), { remoteUser: remote, options: scenario.features['claude-env'], offline });
+      const installed = installFeature(root, packagedFeature(), {
+        remoteUser: remote,
+        options: scenario.features['claude-env'],
+        offline,
+      });
       assert.equal(installed.status, 0, installed.output);
     }
     const tested = runTestScript(root, name, remote, containerEnv(remote, home, others));
@@ -59,13 +69,17 @@ describe('dev container feature: the devcontainer features test scripts, in Debi
 
   before(function () {
     this.timeout(20 * 60_000);
-    if (process.getuid?.() !== 0) throw new Error('the feature tests need root: they debootstrap, chroot and mount /proc');
+    if (process.getuid?.() !== 0)
+      throw new Error('the feature tests need root: they debootstrap, chroot and mount /proc');
     scenarios = JSON.parse(readFileSync(join(SCENARIO_DIR, 'scenarios.json'), 'utf8')) as Record<string, Scenario>;
     packagedFeature();
   });
 
   // What `devcontainer features test --base-image mcr.microsoft.com/devcontainers/base:bookworm` runs them on.
-  const baseImage: Scenario = { image: 'mcr.microsoft.com/devcontainers/base:bookworm', features: { 'claude-env': {} } };
+  const baseImage: Scenario = {
+    image: 'mcr.microsoft.com/devcontainers/base:bookworm',
+    features: { 'claude-env': {} },
+  };
 
   it('passes test.sh, the default-options test', () => {
     assert.match(runScenario('test', baseImage), /Test Passed!/);

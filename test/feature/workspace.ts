@@ -40,7 +40,11 @@ export function desktopApply(): Map<string, Buffer> {
     mkdirSync(home);
     // Only what a fresh account has: no user layer, no CLAUDE_ENV_* variables from whoever runs the tests.
     const env = { PATH: process.env.PATH ?? '', HOME: home };
-    const applied = spawnSync(process.execPath, [join(REPO_ROOT, 'dist', 'cli.js'), 'apply', '--json'], { cwd: workspace, env, encoding: 'utf8' });
+    const applied = spawnSync(process.execPath, [join(REPO_ROOT, 'dist', 'cli.js'), 'apply', '--json'], {
+      cwd: workspace,
+      env,
+      encoding: 'utf8',
+    });
     assert.equal(applied.status, 0, `desktop apply failed:\n${applied.stdout}${applied.stderr}`);
     const report = JSON.parse(applied.stdout) as { targets: { path: string; outcome: string }[] };
     const written = new Map<string, Buffer>();
@@ -69,7 +73,10 @@ export function createContainer(root: DebianRoot, otherFeatureEnvs: Record<strin
 /** Asserts that postCreateCommand wrote what the desktop CLI writes, byte for byte, owned by the remote user. */
 export function assertSameAsDesktop(root: DebianRoot, created: RunResult): void {
   assert.equal(created.status, 0, created.output);
-  assert.match(created.stdout, /claude-env: applied: Claude Code's files in \/workspaces\/examples\/workspace are up to date\./);
+  assert.match(
+    created.stdout,
+    /claude-env: applied: Claude Code's files in \/workspaces\/examples\/workspace are up to date\./,
+  );
   const expected = desktopApply();
   assert.deepEqual([...expected.keys()].sort(), ['.claude/settings.local.json', '.mcp.json', '.vscode/mcp.json']);
   for (const [file, bytes] of expected) {

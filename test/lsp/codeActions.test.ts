@@ -15,7 +15,9 @@ describe('LSP quick fixes', function () {
   /** Asks for the fixes of the first diagnostic with `code`, applies the one offered and returns the new text. */
   async function applyFix(uri: string, text: string, code: string): Promise<string> {
     const { client } = fixture;
-    const diagnostics = await client.waitForDiagnostics(uri, (found) => found.some((diagnostic) => diagnostic.code === code));
+    const diagnostics = await client.waitForDiagnostics(uri, (found) =>
+      found.some((diagnostic) => diagnostic.code === code),
+    );
     const diagnostic = diagnostics.find((candidate) => candidate.code === code) as Diagnostic;
     const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
       textDocument: { uri },

@@ -30,24 +30,40 @@ describe('LSP code lens', function () {
     const { text, carets } = withCarets(tree.text(BASE).replace('  model:', '  |model|:'));
     await client.open(tree.uri(BASE), text);
     const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: tree.uri(BASE) } });
-    assert.deepEqual(lenses.map((lens) => [lens.range.start, lens.command?.title]), [[carets[0], 'deleted in local layer']]);
-    const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri: tree.uri(BASE) }, position: carets[0] });
-    assert.match((hover.contents as MarkupContent).value, /Deleted by \*\*local\*\* at \[\.claude-env\/local\.yaml:3\]/);
+    assert.deepEqual(
+      lenses.map((lens) => [lens.range.start, lens.command?.title]),
+      [[carets[0], 'deleted in local layer']],
+    );
+    const hover = await client.request<Hover>('textDocument/hover', {
+      textDocument: { uri: tree.uri(BASE) },
+      position: carets[0],
+    });
+    assert.match(
+      (hover.contents as MarkupContent).value,
+      /Deleted by \*\*local\*\* at \[\.claude-env\/local\.yaml:3\]/,
+    );
   });
 
   it('puts a lens on a replaced list but not on a unioned one', async () => {
     fixture = await startOnOrg({
-      [LOCAL]: 'version: 1\nsettings:\n  permissions:\n    deny:\n      - Bash(curl:*)\nmcpServers:\n  context7:\n    args: ["-e", "1"]\n',
+      [LOCAL]:
+        'version: 1\nsettings:\n  permissions:\n    deny:\n      - Bash(curl:*)\nmcpServers:\n  context7:\n    args: ["-e", "1"]\n',
     });
     const { client, tree } = fixture;
     const { text, carets } = withCarets(tree.text(BASE).replace('    args:', '    |args|:'));
     await client.open(tree.uri(BASE), text);
     const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: tree.uri(BASE) } });
     const titles = lenses.map((lens) => [lens.range.start, lens.command?.title]);
-    assert.deepEqual(titles.filter(([, title]) => String(title).includes('["-e"')), [[carets[0], 'overridden in local layer → effective: ["-e","1"]']]);
+    assert.deepEqual(
+      titles.filter(([, title]) => String(title).includes('["-e"')),
+      [[carets[0], 'overridden in local layer → effective: ["-e","1"]']],
+    );
     const denyLine = text.split('\n').findIndex((line) => line.trim() === 'deny:');
     assert.ok(denyLine > 0);
-    assert.ok(!titles.some(([position]) => (position as { line: number }).line === denyLine), 'no lens on the unioned deny list');
+    assert.ok(
+      !titles.some(([position]) => (position as { line: number }).line === denyLine),
+      'no lens on the unioned deny list',
+    );
   });
 
   it('asks the editor to refresh lenses when another file of the stack changes them', async () => {
@@ -60,6 +76,9 @@ describe('LSP code lens', function () {
     await client.open(tree.uri(LOCAL), 'version: 1\n');
     await refreshed;
     const after = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: tree.uri(BASE) } });
-    assert.deepEqual(after.map((lens) => lens.command?.title), ['overridden in team web layer → effective: claude-opus-4-1']);
+    assert.deepEqual(
+      after.map((lens) => lens.command?.title),
+      ['overridden in team web layer → effective: claude-opus-4-1'],
+    );
   });
 });

@@ -30,7 +30,10 @@ describe('LSP completion', function () {
     const uri = tree.uri(LOCAL);
     if (client.diagnostics.has(uri)) await client.change(uri, text);
     else await client.open(uri, text);
-    const list = await client.request<CompletionList>('textDocument/completion', { textDocument: { uri }, position: carets[0] });
+    const list = await client.request<CompletionList>('textDocument/completion', {
+      textDocument: { uri },
+      position: carets[0],
+    });
     return list.items;
   }
 
@@ -43,14 +46,22 @@ describe('LSP completion', function () {
         permissions:
           |
     `);
-    assert.deepEqual(labels(items).sort(), ['additionalDirectories', 'allow', 'ask', 'defaultMode', 'deny', 'disableBypassPermissionsMode']);
+    assert.deepEqual(labels(items).sort(), [
+      'additionalDirectories',
+      'allow',
+      'ask',
+      'defaultMode',
+      'deny',
+      'disableBypassPermissionsMode',
+    ]);
     const deny = items.find((item) => item.label === 'deny')!;
     assert.match(JSON.stringify(deny.documentation), /never use/);
   });
 
   it('offers top-level keys on an empty line at the root', async () => {
     const items = await complete('version: 1\n|\n');
-    for (const key of ['settings', 'mcpServers', 'policy', 'outputs', 'source', 'teams']) assert.ok(labels(items).includes(key), key);
+    for (const key of ['settings', 'mcpServers', 'policy', 'outputs', 'source', 'teams'])
+      assert.ok(labels(items).includes(key), key);
   });
 
   it('offers the enum values of a key', async () => {

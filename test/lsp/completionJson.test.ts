@@ -16,13 +16,22 @@ describe('LSP completion in JSON layer files', function () {
     const { text, carets } = withCarets(marked);
     const uri = tree.uri('repo/.claude-env/local.json');
     await client.open(uri, text, 'json');
-    const list = await client.request<CompletionList>('textDocument/completion', { textDocument: { uri }, position: carets[0] });
+    const list = await client.request<CompletionList>('textDocument/completion', {
+      textDocument: { uri },
+      position: carets[0],
+    });
     return list.items.map((item) => item.label);
   }
 
   it('offers enum values inside a JSON string and keys inside a JSON object', async () => {
     fixture = await startOnOrg();
-    assert.deepEqual(await completeJson('{"settings": {"permissions": {"defaultMode": "|"}}}'), ['default', 'acceptEdits', 'plan', 'bypassPermissions', 'dontAsk']);
+    assert.deepEqual(await completeJson('{"settings": {"permissions": {"defaultMode": "|"}}}'), [
+      'default',
+      'acceptEdits',
+      'plan',
+      'bypassPermissions',
+      'dontAsk',
+    ]);
     const keys = await completeJson('{"mcpServers": {"x": {"command": "node", "|"}}}');
     assert.ok(keys.includes('args') && keys.includes('supervision'), keys.join(','));
   });

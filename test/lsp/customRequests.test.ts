@@ -25,32 +25,55 @@ describe('claudeEnv/ custom requests', function () {
   it('returns the effective environment with JSON provenance, reflecting an unsaved buffer', async () => {
     fixture = await startOnOrg();
     const { client, tree } = fixture;
-    await client.open(tree.uri(LOCAL), yaml`
+    await client.open(
+      tree.uri(LOCAL),
+      yaml`
       version: 1
       settings:
         model: claude-opus-4-1-unsaved
-    `);
-    const result = await client.request<EffectiveEnvironmentResult>(EffectiveEnvironmentRequest.method, { uri: tree.uri('repo') });
+    `,
+    );
+    const result = await client.request<EffectiveEnvironmentResult>(EffectiveEnvironmentRequest.method, {
+      uri: tree.uri('repo'),
+    });
     assert.equal(result.workspace, tree.path('repo'));
     assert.equal(result.value.settings.model, 'claude-opus-4-1-unsaved');
     const model = result.tree.children?.settings.children?.model;
     assert.ok(model);
     assert.equal(model.origin.kind, 'local');
     assert.equal(model.origin.uri, tree.uri(LOCAL));
-    assert.deepEqual(model.overridden.map((origin) => origin.label), ['team web', 'base']);
-    assert.deepEqual(result.servers.map((server) => server.name), ['context7']);
-    assert.deepEqual(result.tree.children?.settings.children?.permissions.children?.allow.itemOrigins?.map((origin) => origin.kind), ['team', 'project']);
-    assert.deepEqual(result.tree.children?.settings.contributors?.map((origin) => origin.kind), ['team', 'project', 'local']);
+    assert.deepEqual(
+      model.overridden.map((origin) => origin.label),
+      ['team web', 'base'],
+    );
+    assert.deepEqual(
+      result.servers.map((server) => server.name),
+      ['context7'],
+    );
+    assert.deepEqual(
+      result.tree.children?.settings.children?.permissions.children?.allow.itemOrigins?.map((origin) => origin.kind),
+      ['team', 'project'],
+    );
+    assert.deepEqual(
+      result.tree.children?.settings.contributors?.map((origin) => origin.kind),
+      ['team', 'project', 'local'],
+    );
   });
 
   it('explains a dotted path with the file and line that set it', async () => {
     fixture = await startOnOrg();
     const { client, tree } = fixture;
-    const result = await client.request<ExplainResult>(ExplainRequest.method, { uri: tree.uri(PROJECT), path: 'settings.model' });
+    const result = await client.request<ExplainResult>(ExplainRequest.method, {
+      uri: tree.uri(PROJECT),
+      path: 'settings.model',
+    });
     assert.equal(result.found, true);
     assert.equal(result.node?.value, 'claude-haiku-4-5');
     assert.equal(result.text.split('\n')[1], '  set by local at .claude-env/local.yaml:3');
-    const missing = await client.request<ExplainResult>(ExplainRequest.method, { uri: tree.uri(PROJECT), path: 'settings.nope' });
+    const missing = await client.request<ExplainResult>(ExplainRequest.method, {
+      uri: tree.uri(PROJECT),
+      path: 'settings.nope',
+    });
     assert.equal(missing.found, false);
   });
 
@@ -72,12 +95,19 @@ describe('claudeEnv/ custom requests', function () {
   });
 
   it('reads the user layer from the folder the client names', async () => {
-    fixture = await startOnOrg({ 'home/claude-env/user.yaml': 'version: 1\nsettings:\n  outputStyle: terse\n' }, {}, (tree) => ({
-      userConfigDir: tree.path('home/claude-env'),
-    }));
+    fixture = await startOnOrg(
+      { 'home/claude-env/user.yaml': 'version: 1\nsettings:\n  outputStyle: terse\n' },
+      {},
+      (tree) => ({
+        userConfigDir: tree.path('home/claude-env'),
+      }),
+    );
     const { client, tree } = fixture;
     const result = await client.request<LayerStackResult>(LayerStackRequest.method, { uri: tree.uri(PROJECT) });
-    assert.deepEqual(result.layers.map((layer) => layer.kind), ['base', 'team', 'project', 'user', 'local']);
+    assert.deepEqual(
+      result.layers.map((layer) => layer.kind),
+      ['base', 'team', 'project', 'user', 'local'],
+    );
     assert.equal(result.layers[3].file, tree.path('home/claude-env/user.yaml'));
   });
 
@@ -85,11 +115,17 @@ describe('claudeEnv/ custom requests', function () {
     fixture = await startOnOrg();
     const { client, tree } = fixture;
     const list = await client.request<WorkspacesResult>(WorkspacesRequest.method, {});
-    assert.deepEqual(list.workspaces.map((workspace) => workspace.workspace), [tree.path('repo')]);
+    assert.deepEqual(
+      list.workspaces.map((workspace) => workspace.workspace),
+      [tree.path('repo')],
+    );
 
     await client.open(tree.uri(LOCAL), tree.text(LOCAL));
     await client.change(tree.uri(LOCAL), 'version: 1\nsettings:\n  cleanupPeriodDays: 7\n');
-    const last = await client.waitForNotification<StackChangedParams>(StackChangedNotification.method, (params) => params.problems.errors > 0);
+    const last = await client.waitForNotification<StackChangedParams>(
+      StackChangedNotification.method,
+      (params) => params.problems.errors > 0,
+    );
     assert.equal(last.workspace, tree.path('repo'));
     assert.deepEqual(last.changedFiles, [tree.path(LOCAL)]);
     assert.equal(last.problems.errors, 1);

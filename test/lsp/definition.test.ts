@@ -41,31 +41,51 @@ describe('LSP go to definition', function () {
     const { client, tree } = fixture;
     await client.open(tree.uri(LOCAL), tree.text(LOCAL));
     const locations = await definitionAt(tree.uri(LOCAL), tree.carets(LOCAL)[0]);
-    assert.deepEqual(locations?.map((location) => [location.uri, location.range.start.line]), [
-      [tree.uri(TEAM), 2],
-      [tree.uri(BASE), 2],
-    ]);
+    assert.deepEqual(
+      locations?.map((location) => [location.uri, location.range.start.line]),
+      [
+        [tree.uri(TEAM), 2],
+        [tree.uri(BASE), 2],
+      ],
+    );
   });
 
   it("jumps from the project's teams entry to the team file and from source.path to the base", async () => {
     fixture = await startOnOrg();
     const { client, tree } = fixture;
-    const { text, carets } = withCarets(tree.text(PROJECT).replace('teams: [web]', 'teams: [w|eb]').replace('path: ../../org', 'path: ../..|/org'));
+    const { text, carets } = withCarets(
+      tree.text(PROJECT).replace('teams: [web]', 'teams: [w|eb]').replace('path: ../../org', 'path: ../..|/org'),
+    );
     await client.open(tree.uri(PROJECT), text);
     const start = { line: 0, character: 0 };
-    assert.deepEqual(await definitionAt(tree.uri(PROJECT), carets[1]), [{ uri: tree.uri(TEAM), range: { start, end: start } }]);
-    assert.deepEqual(await definitionAt(tree.uri(PROJECT), carets[0]), [{ uri: tree.uri(BASE), range: { start, end: start } }]);
+    assert.deepEqual(await definitionAt(tree.uri(PROJECT), carets[1]), [
+      { uri: tree.uri(TEAM), range: { start, end: start } },
+    ]);
+    assert.deepEqual(await definitionAt(tree.uri(PROJECT), carets[0]), [
+      { uri: tree.uri(BASE), range: { start, end: start } },
+    ]);
   });
 
   it('jumps from a locked path in the policy to the value it locks, and hover shows that value', async () => {
     fixture = await startOnOrg();
     const { client, tree } = fixture;
-    const { text, carets } = withCarets(tree.text(BASE).replace('- settings.cleanupPeriodDays', '- settings.cleanup|PeriodDays'));
+    const { text, carets } = withCarets(
+      tree.text(BASE).replace('- settings.cleanupPeriodDays', '- settings.cleanup|PeriodDays'),
+    );
     await client.open(tree.uri(BASE), text);
     const locations = await definitionAt(tree.uri(BASE), carets[0]);
     const line = text.split('\n').findIndex((candidate) => candidate.includes('cleanupPeriodDays: 30'));
-    assert.deepEqual(locations?.map((location) => [location.uri, location.range.start.line]), [[tree.uri(BASE), line]]);
-    const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri: tree.uri(BASE) }, position: carets[0] });
-    assert.match((hover.contents as MarkupContent).value, /Applies to `settings\.cleanupPeriodDays`: `30`, set by \*\*base\*\*/);
+    assert.deepEqual(
+      locations?.map((location) => [location.uri, location.range.start.line]),
+      [[tree.uri(BASE), line]],
+    );
+    const hover = await client.request<Hover>('textDocument/hover', {
+      textDocument: { uri: tree.uri(BASE) },
+      position: carets[0],
+    });
+    assert.match(
+      (hover.contents as MarkupContent).value,
+      /Applies to `settings\.cleanupPeriodDays`: `30`, set by \*\*base\*\*/,
+    );
   });
 });

@@ -1,11 +1,17 @@
 import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
-import { DiagnosticSeverity, DidChangeWatchedFilesNotification, FileChangeType, type Diagnostic } from 'vscode-languageserver-protocol/node';
+import {
+  DiagnosticSeverity,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  type Diagnostic,
+} from 'vscode-languageserver-protocol/node';
 import { SecretNamesNotification } from '@claude-env/protocol';
 import { withCarets, yaml } from './support/carets';
 import { BASE, LOCAL, startOnOrg, TEAM, type ServerFixture } from './support/orgFixture';
 
-const withCode = (code: string) => (diagnostics: Diagnostic[]) => diagnostics.some((diagnostic) => diagnostic.code === code);
+const withCode = (code: string) => (diagnostics: Diagnostic[]) =>
+  diagnostics.some((diagnostic) => diagnostic.code === code);
 
 describe('LSP diagnostics', function () {
   this.timeout(20_000);
@@ -61,11 +67,22 @@ describe('LSP diagnostics', function () {
     await client.open(base, tree.text(BASE));
     await client.waitForDiagnostics(base, () => true);
 
-    await client.change(base, tree.text(BASE).replace('    - settings.cleanupPeriodDays', '    - settings.cleanupPeriodDays\n    - settings.model'));
+    await client.change(
+      base,
+      tree
+        .text(BASE)
+        .replace('    - settings.cleanupPeriodDays', '    - settings.cleanupPeriodDays\n    - settings.model'),
+    );
     for (const file of [LOCAL, TEAM]) {
       const diagnostics = await client.waitForDiagnostics(tree.uri(file), withCode('policy.lockedKey'));
       const lock = diagnostics.find((diagnostic) => diagnostic.code === 'policy.lockedKey')!;
-      assert.equal(lock.range.start.line, tree.text(file).split('\n').findIndex((line) => line.includes('model:')));
+      assert.equal(
+        lock.range.start.line,
+        tree
+          .text(file)
+          .split('\n')
+          .findIndex((line) => line.includes('model:')),
+      );
       assert.equal(lock.relatedInformation?.[0].location.uri, base);
     }
 
@@ -149,10 +166,13 @@ describe('LSP diagnostics', function () {
     assert.equal(literal.severity, DiagnosticSeverity.Warning);
     assert.deepEqual(literal.range, { start: carets[0], end: carets[1] });
 
-    const actions = await client.request<{ title: string; edit: { changes: Record<string, { newText: string; range: unknown }[]> } }[]>(
-      'textDocument/codeAction',
-      { textDocument: { uri: local }, range: literal.range, context: { diagnostics: [literal] } },
-    );
+    const actions = await client.request<
+      { title: string; edit: { changes: Record<string, { newText: string; range: unknown }[]> } }[]
+    >('textDocument/codeAction', {
+      textDocument: { uri: local },
+      range: literal.range,
+      context: { diagnostics: [literal] },
+    });
     const fix = actions.find((action) => action.title.includes('${secret:'));
     assert.ok(fix, `no secret quick fix in ${JSON.stringify(actions)}`);
     const [change] = fix.edit.changes[local];
@@ -160,7 +180,6 @@ describe('LSP diagnostics', function () {
     assert.deepEqual(change.range, literal.range);
   });
 });
-
 
 describe('LSP diagnostics from outside the editor', function () {
   this.timeout(20_000);
@@ -174,7 +193,9 @@ describe('LSP diagnostics from outside the editor', function () {
     fixture = await startOnOrg();
     const { client, tree } = fixture;
     writeFileSync(tree.path(LOCAL), 'version: 1\nsettings:\n  cleanupPeriodDays: 1\n');
-    await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: tree.uri(LOCAL), type: FileChangeType.Changed }] });
+    await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+      changes: [{ uri: tree.uri(LOCAL), type: FileChangeType.Changed }],
+    });
     const diagnostics = await client.waitForDiagnostics(tree.uri(LOCAL), withCode('policy.lockedKey'));
     assert.equal(diagnostics.find((diagnostic) => diagnostic.code === 'policy.lockedKey')?.range.start.line, 2);
   });

@@ -12,7 +12,10 @@ describe('LSP hover', function () {
   });
 
   async function hoverAt(uri: string, position: { line: number; character: number }): Promise<string> {
-    const result = await fixture.client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position });
+    const result = await fixture.client.request<Hover | null>('textDocument/hover', {
+      textDocument: { uri },
+      position,
+    });
     assert.ok(result, 'no hover');
     return (result.contents as MarkupContent).value;
   }
@@ -54,7 +57,10 @@ describe('LSP hover', function () {
           env:
             TOK|EN: \${secret:context7-token}
     `;
-    fixture = await startOnOrg({ [LOCAL]: marked }, { CLAUDE_ENV_SECRET_CONTEXT7_TOKEN: 'resolved-value-must-not-leak' });
+    fixture = await startOnOrg(
+      { [LOCAL]: marked },
+      { CLAUDE_ENV_SECRET_CONTEXT7_TOKEN: 'resolved-value-must-not-leak' },
+    );
     const { client, tree } = fixture;
     await client.open(tree.uri(LOCAL), tree.text(LOCAL));
     const text = await hoverAt(tree.uri(LOCAL), tree.carets(LOCAL)[0]);

@@ -22,7 +22,11 @@ describe('incremental layer parsing', function () {
     const chunks = splitChunks(generateLayer(5000));
     assert.ok(chunks && chunks.length > 10, `only ${chunks?.length} chunks`);
     assert.ok(chunks.some((chunk) => chunk.parents[0]?.key === 'mcpServers'));
-    assert.ok(chunks.some((chunk) => chunk.items && chunk.parents.map((parent) => parent.key).join('.') === 'settings.permissions.allow'));
+    assert.ok(
+      chunks.some(
+        (chunk) => chunk.items && chunk.parents.map((parent) => parent.key).join('.') === 'settings.permissions.allow',
+      ),
+    );
   });
 
   it('re-parses only the chunk an edit touched, even when lines were inserted above others', () => {
@@ -47,7 +51,16 @@ describe('incremental layer parsing', function () {
       fc.record({
         line: fc.nat({ max: base.length - 2 }),
         kind: fc.constantFrom('replace', 'insert', 'delete', 'break', 'duplicate'),
-        text: fc.constantFrom('    command: npx', '  model: claude-opus-4-1', '      - Bash(ls)', '  extra-server:\n    command: node', 'bogus: [', '    cwd: 7', '# note', ''),
+        text: fc.constantFrom(
+          '    command: npx',
+          '  model: claude-opus-4-1',
+          '      - Bash(ls)',
+          '  extra-server:\n    command: node',
+          'bogus: [',
+          '    cwd: 7',
+          '# note',
+          '',
+        ),
       }),
       { minLength: 1, maxLength: 6 },
     );

@@ -84,7 +84,12 @@ describe('claude-env mcp list, check and run', function () {
   it('lists each server with its policy state and the line that defines it, starting nothing', async () => {
     const { code, out } = await cli(['mcp', 'list', '--json', '--cwd', workspace]);
     assert.equal(code, 0);
-    const servers = JSON.parse(out).servers as Array<{ name: string; state: string; reason: string; definedAt: string }>;
+    const servers = JSON.parse(out).servers as Array<{
+      name: string;
+      state: string;
+      reason: string;
+      definedAt: string;
+    }>;
     const byName = Object.fromEntries(servers.map((server) => [server.name, server]));
     assert.equal(byName.good.state, 'allowed');
     assert.equal(byName.good.definedAt, '.claude-env/project.yaml:5');
@@ -137,7 +142,11 @@ describe('claude-env mcp list, check and run', function () {
   it('prints JSON lines with --json and exits 1 when a required server ended failed', async () => {
     const environment = loadEnvironment(workspace, { env: process.env });
     const targets = selectTargets(
-      await resolveTargets(environment, { workspace, secrets: defaultSecretProvider(process.env), environment: process.env }),
+      await resolveTargets(environment, {
+        workspace,
+        secrets: defaultSecretProvider(process.env),
+        environment: process.env,
+      }),
       ['good', 'broken'],
       'mcp run',
     );
@@ -149,11 +158,17 @@ describe('claude-env mcp list, check and run', function () {
     const onOut = (text: string) => {
       out += text;
       events.push(JSON.parse(text));
-      const seen = (name: string, state: string) => events.some((event) => event.name === name && event.state === state);
+      const seen = (name: string, state: string) =>
+        events.some((event) => event.name === name && event.state === state);
       if (!stop.signal.aborted && seen('broken', 'failed') && seen('good', 'running')) stop.abort();
     };
     const io: CliIo = { out: onOut, err: () => undefined, env: process.env, outColour: palette, errColour: palette };
-    const code = await mcpRun({ json: true, logs: false, tuning: { backoffBaseMs: 10, stopGraceMs: 300 } }, targets, io, stop.signal);
+    const code = await mcpRun(
+      { json: true, logs: false, tuning: { backoffBaseMs: 10, stopGraceMs: 300 } },
+      targets,
+      io,
+      stop.signal,
+    );
     assert.equal(code, 1);
     const states = events.filter((event) => event.event === 'state');
     const broken = states.filter((event) => event.name === 'broken').map((event) => event.state);
@@ -191,7 +206,18 @@ describe('claude-env mcp list, check and run', function () {
   it('stops the servers it started and exits 130 when a check is interrupted with SIGINT', async () => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', join(ROOT, 'test/fixtures/mcp/cli-host.ts'), 'mcp', 'check', 'slow', '--timeout', '60s', '--cwd', workspace],
+      [
+        '--import',
+        'tsx',
+        join(ROOT, 'test/fixtures/mcp/cli-host.ts'),
+        'mcp',
+        'check',
+        'slow',
+        '--timeout',
+        '60s',
+        '--cwd',
+        workspace,
+      ],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let out = '';
@@ -199,7 +225,8 @@ describe('claude-env mcp list, check and run', function () {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     // The check prints nothing until it is done; the server's process appearing is the only sign that it started.
     const deadline = Date.now() + 10_000;
-    while (taggedProcesses(tag).length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+    while (taggedProcesses(tag).length === 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 25));
     assert.equal(taggedProcesses(tag).length, 1, 'the slow server was started');
     child.kill('SIGINT');
     assert.equal(await exited, 130);

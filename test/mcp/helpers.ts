@@ -20,7 +20,12 @@ export function stdioServer(
   command: string,
   args: string[],
   tag: string,
-  options: { env?: Record<string, string>; supervision?: Partial<SupervisionOptions>; secretValues?: string[]; cwd?: string } = {},
+  options: {
+    env?: Record<string, string>;
+    supervision?: Partial<SupervisionOptions>;
+    secretValues?: string[];
+    cwd?: string;
+  } = {},
 ): ResolvedServer {
   return {
     name,
@@ -69,9 +74,17 @@ export function waitForState(
   const wanted = Array.isArray(states) ? states : [states];
   const current = supervisor.get(name);
   if (current && wanted.includes(current.state)) {
-    return Promise.resolve({ name, state: current.state, previous: current.state, reason: current.reason, time: Date.now() });
+    return Promise.resolve({
+      name,
+      state: current.state,
+      previous: current.state,
+      reason: current.reason,
+      time: Date.now(),
+    });
   }
-  return collectUntil(supervisor, name, (event) => wanted.includes(event.state), timeoutMs).then((events) => events[events.length - 1]);
+  return collectUntil(supervisor, name, (event) => wanted.includes(event.state), timeoutMs).then(
+    (events) => events[events.length - 1],
+  );
 }
 
 /** Collects the state events of `name` until `done` says so. */
@@ -94,7 +107,11 @@ export function collectUntil(
     };
     const timer = setTimeout(() => {
       supervisor.off('state', onState);
-      reject(new Error(`timed out after ${timeoutMs} ms; states seen: ${seen.map((e) => `${e.state} (${e.reason})`).join(' → ') || 'none'}`));
+      reject(
+        new Error(
+          `timed out after ${timeoutMs} ms; states seen: ${seen.map((e) => `${e.state} (${e.reason})`).join(' → ') || 'none'}`,
+        ),
+      );
     }, timeoutMs);
     supervisor.on('state', onState);
   });

@@ -13,7 +13,10 @@ function readPids(file: string): { server: number; child: number; escaped: numbe
 
 function waitForLog(supervisor: Supervisor, name: string, pattern: RegExp, timeoutMs = 15_000): Promise<LogLine> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no log line matching ${pattern} within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`no log line matching ${pattern} within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const onLog = (server: string, line: LogLine) => {
       if (server === name && pattern.test(line.text)) {
         clearTimeout(timer);
@@ -47,7 +50,10 @@ describe('MCP supervisor: processes, output and logs', function () {
     const status = await supervisor.start('noisy');
     assert.equal(status.state, 'running');
     assert.equal(status.catalog.tools.length, 2);
-    const noise = supervisor.get('noisy')!.logs().filter((line) => line.source === 'stdout');
+    const noise = supervisor
+      .get('noisy')!
+      .logs()
+      .filter((line) => line.source === 'stdout');
     assert.ok(noise.some((line) => line.text === 'not a protocol message: this is not json'));
     assert.ok(noise.some((line) => line.text.includes('"json": "but not JSON-RPC"')));
   });
@@ -94,20 +100,31 @@ describe('MCP supervisor: processes, output and logs', function () {
   it('reaps the children a crashed server left behind before deciding on a restart', async () => {
     const pidFile = join(scratch, 'pids.json');
     await supervisor.add(
-      fixture('crasher', 'grandchild', tag, { env: { PID_FILE: pidFile, CRASH_AFTER_MS: '150' }, supervision: { restart: 'never' } }),
+      fixture('crasher', 'grandchild', tag, {
+        env: { PID_FILE: pidFile, CRASH_AFTER_MS: '150' },
+        supervision: { restart: 'never' },
+      }),
     );
     await supervisor.start('crasher');
     const pids = readPids(pidFile);
     await waitForState(supervisor, 'crasher', 'crashed');
     for (const pid of Object.values(pids)) assert.equal(isAlive(pid), false, `pid ${pid} is gone`);
-    assert.ok(supervisor.get('crasher')!.logs().some((line) => /ended 2 process\(es\) with SIGTERM/.test(line.text)));
+    assert.ok(
+      supervisor
+        .get('crasher')!
+        .logs()
+        .some((line) => /ended 2 process\(es\) with SIGTERM/.test(line.text)),
+    );
   });
 
-  it('redacts a secret value from stderr and from the server\'s logging notifications', async () => {
+  it("redacts a secret value from stderr and from the server's logging notifications", async () => {
     const canary = 'canary-7f3a91c2e5d8';
     await supervisor.add(fixture('secretive', 'ok', tag, { env: { SECRET_CANARY: canary }, secretValues: [canary] }));
     // stderr and stdout are separate pipes: wait for both lines, in whichever order they arrive.
-    const logged = Promise.all([waitForLog(supervisor, 'secretive', /^using key/), waitForLog(supervisor, 'secretive', /^loaded key/)]);
+    const logged = Promise.all([
+      waitForLog(supervisor, 'secretive', /^using key/),
+      waitForLog(supervisor, 'secretive', /^loaded key/),
+    ]);
     await supervisor.start('secretive');
     await logged;
     const logs = supervisor.get('secretive')!.logs();
@@ -126,7 +143,10 @@ describe('MCP supervisor: processes, output and logs', function () {
     );
     process.env.CLAUDE_ENV_TEST_HOST_ONLY = 'from-the-host';
     try {
-      await supervisor.add({ ...fixture('probe', 'ok', tag, { env: { OWN: 'own-value' }, cwd: scratch }), args: [probe] });
+      await supervisor.add({
+        ...fixture('probe', 'ok', tag, { env: { OWN: 'own-value' }, cwd: scratch }),
+        args: [probe],
+      });
       assert.equal((await supervisor.start('probe')).state, 'running');
     } finally {
       delete process.env.CLAUDE_ENV_TEST_HOST_ONLY;
@@ -150,13 +170,20 @@ void supervisor.add(fixture('forker', 'grandchild', ${JSON.stringify(tag)}, { en
   .then((status) => { console.log(status.state); process.exit(0); });
 `,
     );
-    const child = spawn(process.execPath, ['--import', 'tsx', host], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', host], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     const code = await new Promise((resolve) => child.once('exit', resolve));
     assert.equal(code, 0);
     assert.equal(output.trim(), 'running');
     const pids = Object.values(readPids(pidFile));
-    assert.deepEqual(await waitUntilGone(pids), [], 'the exit hook killed the server, its child and the escaped grandchild');
+    assert.deepEqual(
+      await waitUntilGone(pids),
+      [],
+      'the exit hook killed the server, its child and the escaped grandchild',
+    );
   });
 });

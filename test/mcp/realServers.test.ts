@@ -46,7 +46,9 @@ describe('MCP supervisor: real servers from the npm registry', function () {
   }
 
   it('supervises server-everything over stdio, with its tools, resources and prompts', async () => {
-    await supervisor.add(npmServer('everything', '@modelcontextprotocol/server-everything/dist/index.js', ['stdio'], tag));
+    await supervisor.add(
+      npmServer('everything', '@modelcontextprotocol/server-everything/dist/index.js', ['stdio'], tag),
+    );
     const status = await supervisor.start('everything');
     assert.equal(status.state, 'running', status.reason);
     assert.ok(status.catalog.tools.some((tool) => tool.name === 'echo'));
@@ -84,7 +86,7 @@ describe('MCP supervisor: real servers from the npm registry', function () {
       'browser_snapshot',
     ]));
 
-  it('reports Magic without an API key as failed with the server\'s own explanation, promptly and without retrying', async () => {
+  it("reports Magic without an API key as failed with the server's own explanation, promptly and without retrying", async () => {
     // Empty values shadow any key of the host, and the endpoint points at a closed loopback port: this test must
     // never reach the network.
     const noKey = { API_KEY: '', TWENTY_FIRST_API_KEY: '', API_KEY_21ST: '', MCP_URL_21ST: 'http://127.0.0.1:9/mcp' };
@@ -97,7 +99,10 @@ describe('MCP supervisor: real servers from the npm registry', function () {
     const started = Date.now();
     const status = await supervisor.start('magic');
     assert.equal(status.state, 'failed');
-    assert.match(status.reason, /^the server refused the handshake \(-32001\): Not authenticated - your API key is missing/);
+    assert.match(
+      status.reason,
+      /^the server refused the handshake \(-32001\): Not authenticated - your API key is missing/,
+    );
     assert.match(status.reason, /; stderr: No API key found/);
     assert.equal(status.metrics.restarts, 0, 'the same key cannot work on a second try');
     assert.ok(Date.now() - started < 5_000, 'no hang: it fails well before the startup timeout');

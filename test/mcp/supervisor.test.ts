@@ -20,7 +20,10 @@ describe('MCP supervisor: lifecycle and restart policy', function () {
     await supervisor.add(fixture('ok', 'ok', tag));
     const status = await supervisor.start('ok');
     assert.equal(status.state, 'running');
-    assert.deepEqual(status.catalog.tools.map((tool) => tool.name), ['echo', 'add']);
+    assert.deepEqual(
+      status.catalog.tools.map((tool) => tool.name),
+      ['echo', 'add'],
+    );
     assert.ok(status.metrics.handshakeMs! > 0);
     assert.equal(status.serverInfo?.name, 'fixture-ok');
     assert.ok(status.pid && taggedProcesses(tag).includes(status.pid));
@@ -35,7 +38,9 @@ describe('MCP supervisor: lifecycle and restart policy', function () {
     // Jitter pinned to zero here (the restart policy test covers it) so that the planned delays are exact.
     supervisor = new Supervisor({ backoffBaseMs: 100, stopGraceMs: 300, random: () => 0.5 });
     await supervisor.add(
-      fixture('flaky', 'exit-at-start', tag, { supervision: { restart: 'on-failure', maxRestarts: 3, crashLoopWindowMs: 60_000 } }),
+      fixture('flaky', 'exit-at-start', tag, {
+        supervision: { restart: 'on-failure', maxRestarts: 3, crashLoopWindowMs: 60_000 },
+      }),
     );
     const events = collectUntil(supervisor, 'flaky', (event) => event.state === 'failed');
     void supervisor.start('flaky');
@@ -51,7 +56,10 @@ describe('MCP supervisor: lifecycle and restart policy', function () {
     // And the supervisor really waited: from each `restarting` to the next `starting`.
     restarting.forEach((event, index) => {
       const next = seen.slice(seen.indexOf(event) + 1).find((later) => later.state === 'starting')!;
-      assert.ok(next.time - event.time >= planned[index] - 2, `waited ${next.time - event.time} ms of ${planned[index]}`);
+      assert.ok(
+        next.time - event.time >= planned[index] - 2,
+        `waited ${next.time - event.time} ms of ${planned[index]}`,
+      );
     });
   });
 
@@ -93,8 +101,14 @@ describe('MCP supervisor: lifecycle and restart policy', function () {
     await supervisor.start('hung');
     const seen = await events;
     const states = seen.map((event) => event.state);
-    assert.ok(states.indexOf('degraded') !== -1 && states.indexOf('degraded') < states.indexOf('crashed'), states.join(' → '));
-    assert.match(seen.find((event) => event.state === 'crashed')!.reason, /not answering pings \(2 ping\(s\) in a row failed/);
+    assert.ok(
+      states.indexOf('degraded') !== -1 && states.indexOf('degraded') < states.indexOf('crashed'),
+      states.join(' → '),
+    );
+    assert.match(
+      seen.find((event) => event.state === 'crashed')!.reason,
+      /not answering pings \(2 ping\(s\) in a row failed/,
+    );
     assert.ok(states.includes('restarting'));
     assert.deepEqual(taggedProcesses(tag), [], 'the hung process was killed');
   });
@@ -106,7 +120,11 @@ describe('MCP supervisor: lifecycle and restart policy', function () {
         supervision: { pingIntervalMs: 50, pingTimeoutMs: 1_000 },
       }),
     );
-    const events = collectUntil(supervisor, 'sluggish', (event, seen) => event.state === 'running' && seen.some((e) => e.state === 'degraded'));
+    const events = collectUntil(
+      supervisor,
+      'sluggish',
+      (event, seen) => event.state === 'running' && seen.some((e) => e.state === 'degraded'),
+    );
     await supervisor.start('sluggish');
     const seen = await events;
     const degraded = seen.find((event) => event.state === 'degraded')!;
@@ -145,7 +163,10 @@ describe('MCP supervisor: lifecycle and restart policy', function () {
 
   it('stops cleanly, without a restart, a server that exits with code 0 under "on-failure"', async () => {
     await supervisor.add(
-      fixture('done', 'crash-after', tag, { env: { CRASH_AFTER_MS: '100', EXIT_CODE: '0' }, supervision: { restart: 'on-failure' } }),
+      fixture('done', 'crash-after', tag, {
+        env: { CRASH_AFTER_MS: '100', EXIT_CODE: '0' },
+        supervision: { restart: 'on-failure' },
+      }),
     );
     await supervisor.start('done');
     const stopped = await waitForState(supervisor, 'done', 'stopped');
@@ -160,7 +181,13 @@ describe('MCP supervisor: lifecycle and restart policy', function () {
     );
     await supervisor.start('growing');
     assert.equal(await listed, 3);
-    assert.deepEqual(supervisor.get('growing')!.status().catalog.tools.map((tool) => tool.name), ['echo', 'add', 'late']);
+    assert.deepEqual(
+      supervisor
+        .get('growing')!
+        .status()
+        .catalog.tools.map((tool) => tool.name),
+      ['echo', 'add', 'late'],
+    );
   });
 
   it('never starts a server blocked by policy, and blocks running servers when the workspace is not trusted', async () => {

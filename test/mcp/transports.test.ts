@@ -21,7 +21,10 @@ function freePort(): Promise<number> {
 }
 
 /** Starts server-everything in an HTTP mode on 127.0.0.1 and resolves once it says it listens. */
-async function startHttpEverything(mode: 'streamableHttp' | 'sse', tag: string): Promise<{ process: ChildProcess; port: number }> {
+async function startHttpEverything(
+  mode: 'streamableHttp' | 'sse',
+  tag: string,
+): Promise<{ process: ChildProcess; port: number }> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--require', LOOPBACK_ONLY, EVERYTHING, mode], {
     env: { ...process.env, PORT: String(port), [TEST_TAG_VAR]: tag },

@@ -10,16 +10,26 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { desktopAvailability, runElectronSuite } from './runElectron';
 import { formatReport, repoRoot, runWebSuite, type WebSuiteRun } from './runWeb';
-import { expandView, goToLine, hoverUntil, notificationInCenter, openClaudeEnvSidebar, rowTexts, runFromCommandPalette } from './ui';
+import {
+  expandView,
+  goToLine,
+  hoverUntil,
+  notificationInCenter,
+  openClaudeEnvSidebar,
+  rowTexts,
+  runFromCommandPalette,
+} from './ui';
 
 // Installing the toolchain on a fresh machine takes ~3 minutes; a suite run ~30 s on 2 cores.
 const HARNESS_TIMEOUT_MS = 900_000;
 
-
 /** The in-editor suite ran in `mode`, ran enough tests, and none failed. */
 function assertSuitePassed(run: WebSuiteRun | undefined, mode: 'trusted' | 'restricted'): void {
   assert.ok(run?.report, `the suite wrote no report; see ${run?.resultsDir}`);
-  assert.deepEqual(run.report.tests.filter((test) => test.state === 'failed').map((test) => test.title), []);
+  assert.deepEqual(
+    run.report.tests.filter((test) => test.state === 'failed').map((test) => test.title),
+    [],
+  );
   assert.ok(run.report.passed >= 15, `only ${run.report.passed} tests ran`);
   assert.equal(run.report.mode, mode);
   assert.equal(run.exitCode, 0);
@@ -35,7 +45,9 @@ describe('extension in the VS Code server’s browser workbench (headless Chromi
     afterEach(async function () {
       // What the person saw when a UI test failed, for whoever reads the CI log.
       if (this.currentTest?.state === 'failed' && person && run) {
-        await person.screenshot({ path: join(run.resultsDir, `failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`) });
+        await person.screenshot({
+          path: join(run.resultsDir, `failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`),
+        });
       }
     });
     before(async () => {
@@ -50,11 +62,20 @@ describe('extension in the VS Code server’s browser workbench (headless Chromi
       const page = await personPage();
       await openClaudeEnvSidebar(page);
       const layers = await rowTexts(await expandView(page, 'Layers'), 4);
-      assert.deepEqual(layers.slice(0, 4), ['base no problems', 'team web 1 error', 'project no problems', 'local no problems']);
+      assert.deepEqual(layers.slice(0, 4), [
+        'base no problems',
+        'team web 1 error',
+        'project no problems',
+        'local no problems',
+      ]);
 
       const effective = await expandView(page, 'Effective Configuration');
       // A click on the row itself would open the file that set it; the twistie expands it.
-      await effective.filter({ hasText: /^settings/ }).first().locator('.monaco-tl-twistie').click();
+      await effective
+        .filter({ hasText: /^settings/ })
+        .first()
+        .locator('.monaco-tl-twistie')
+        .click();
       const rows = await rowTexts(effective, 4);
       assert.ok(rows.includes('model "claude-sonnet-4-5" · local.yaml:4'), `model row: ${rows.join(' | ')}`);
       // Hovering the value shows its provenance: the winning layer and what it overrode.
@@ -68,7 +89,10 @@ describe('extension in the VS Code server’s browser workbench (headless Chromi
       await openClaudeEnvSidebar(page);
       // Opening a layer from the Layers view, as a person would.
       const layers = await expandView(page, 'Layers');
-      await layers.filter({ hasText: /^local/ }).first().click();
+      await layers
+        .filter({ hasText: /^local/ })
+        .first()
+        .click();
       await page.locator('.tab.active', { hasText: 'local.yaml' }).waitFor({ state: 'visible' });
       await goToLine(page, '4:5');
       await runFromCommandPalette(page, 'Claude Env: Explain Setting at Cursor');
@@ -97,19 +121,28 @@ describe('extension in the VS Code server’s browser workbench (headless Chromi
       await dialog.getByRole('button', { name: 'Replace' }).click();
       // The write happens in the extension host; the file system offers this test no event to wait on.
       const deadline = Date.now() + 20_000;
-      while (readFileSync(mcpJson, 'utf8') === handEdited && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      while (readFileSync(mcpJson, 'utf8') === handEdited && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 100));
       assert.notEqual(readFileSync(mcpJson, 'utf8'), handEdited, 'Apply replaced the file after the person agreed');
       const backups = join(workspace, '.claude-env', 'backups');
       assert.ok(existsSync(backups));
-      const saved = readdirSync(backups, { recursive: true }).map(String).map((name) => join(backups, name));
-      assert.ok(saved.some((file) => !file.endsWith('/') && existsSync(file) && readFileSync(file, 'utf8') === handEdited), 'the hand edit is backed up');
+      const saved = readdirSync(backups, { recursive: true })
+        .map(String)
+        .map((name) => join(backups, name));
+      assert.ok(
+        saved.some((file) => !file.endsWith('/') && existsSync(file) && readFileSync(file, 'utf8') === handEdited),
+        'the hand edit is backed up',
+      );
     });
   });
 
   describe('Restricted Mode', () => {
     let run: WebSuiteRun | undefined;
     before(async () => {
-      run = await runWebSuite({ mode: 'restricted', resultsDir: join(repoRoot, 'test-results', 'vscode-web-restricted') });
+      run = await runWebSuite({
+        mode: 'restricted',
+        resultsDir: join(repoRoot, 'test-results', 'vscode-web-restricted'),
+      });
       console.log(formatReport(run));
     });
     after(async () => run?.close());
@@ -137,9 +170,16 @@ describe('extension in desktop VS Code (@vscode/test-electron)', function () {
   }
   for (const mode of ['trusted', 'restricted'] as const) {
     it(`passes every in-editor test in a ${mode} folder (VS Code ${availability.version})`, async () => {
-      const result = await runElectronSuite({ mode, availability, resultsDir: join(repoRoot, 'test-results', `vscode-desktop-${mode}`) });
+      const result = await runElectronSuite({
+        mode,
+        availability,
+        resultsDir: join(repoRoot, 'test-results', `vscode-desktop-${mode}`),
+      });
       assert.ok(result.report, 'the suite wrote no report');
-      assert.deepEqual(result.report.tests.filter((test) => test.state === 'failed').map((test) => test.title), []);
+      assert.deepEqual(
+        result.report.tests.filter((test) => test.state === 'failed').map((test) => test.title),
+        [],
+      );
       assert.equal(result.report.uiKind, 'desktop');
       assert.equal(result.exitCode, 0);
     });

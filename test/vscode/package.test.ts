@@ -14,14 +14,20 @@ import { prepareWorkspace, type SuiteWorkspace } from './workspace';
 
 describe('the packaged extension (.vsix)', function () {
   this.timeout(900_000);
-  const { name, version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { name: string; version: string };
+  const { name, version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+    name: string;
+    version: string;
+  };
   const vsix = join(repoRoot, `${name}-${version}.vsix`);
   let workspace: SuiteWorkspace | undefined;
   let server: VsCodeServer | undefined;
   let browser: Browser | undefined;
 
   before(() => {
-    const packaged = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'vscode-package.mjs')], { cwd: repoRoot, encoding: 'utf8' });
+    const packaged = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'vscode-package.mjs')], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
     assert.equal(packaged.status, 0, `npm run package failed:\n${packaged.stdout}${packaged.stderr}`);
   });
 
@@ -34,7 +40,10 @@ describe('the packaged extension (.vsix)', function () {
   it('holds only the bundles, the manifest, the schema and the editor assets', () => {
     const listing = spawnSync('unzip', ['-Z1', vsix], { encoding: 'utf8' });
     assert.equal(listing.status, 0, listing.stderr);
-    const files = listing.stdout.split('\n').filter((line) => line.startsWith('extension/')).sort();
+    const files = listing.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('extension/'))
+      .sort();
     assert.deepEqual(files, [
       'extension/dist/extension.js',
       'extension/dist/server.js',
@@ -54,7 +63,13 @@ describe('the packaged extension (.vsix)', function () {
     const dataDir = join(workspace.temp, 'vscode');
     installVsix(toolchain, dataDir, vsix);
     const resultsDir = join(repoRoot, 'test-results', 'vscode-vsix');
-    server = await startVsCodeServer({ toolchain, dataDir, trusted: true, env: workspace.env, logFile: join(resultsDir, 'server.log') });
+    server = await startVsCodeServer({
+      toolchain,
+      dataDir,
+      trusted: true,
+      env: workspace.env,
+      logFile: join(resultsDir, 'server.log'),
+    });
     browser = await launchChromium(toolchain);
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.setDefaultTimeout(60_000);
@@ -62,7 +77,12 @@ describe('the packaged extension (.vsix)', function () {
     await page.goto(server.workbenchUrl(workspace.folder));
     await openClaudeEnvSidebar(page);
     const layers = await rowTexts(await expandView(page, 'Layers'), 4);
-    assert.deepEqual(layers.slice(0, 4), ['base no problems', 'team web 1 error', 'project no problems', 'local no problems']);
+    assert.deepEqual(layers.slice(0, 4), [
+      'base no problems',
+      'team web 1 error',
+      'project no problems',
+      'local no problems',
+    ]);
     await page.screenshot({ path: join(resultsDir, 'installed-vsix-sidebar.png') });
   });
 });

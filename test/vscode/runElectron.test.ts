@@ -23,10 +23,17 @@ describe('choosing the desktop VS Code runner', () => {
   });
 
   it('downloads the requested release only when asked to', () => {
-    assert.deepEqual(desktopAvailability(repo, { DISPLAY: ':99', CLAUDE_ENV_VSCODE_DESKTOP: '1', CLAUDE_ENV_VSCODE_VERSION: '1.91.0' }), {
-      available: true,
-      version: '1.91.0',
-    });
+    assert.deepEqual(
+      desktopAvailability(repo, {
+        DISPLAY: ':99',
+        CLAUDE_ENV_VSCODE_DESKTOP: '1',
+        CLAUDE_ENV_VSCODE_VERSION: '1.91.0',
+      }),
+      {
+        available: true,
+        version: '1.91.0',
+      },
+    );
   });
 
   it('needs a display on Linux even when VS Code is there', () => {

@@ -15,8 +15,7 @@ import type { SuiteMode, SuiteReport } from './suiteReport';
 import { prepareWorkspace } from './workspace';
 
 export type DesktopAvailability =
-  | { available: true; version: string; executablePath?: string }
-  | { available: false; reason: string };
+  { available: true; version: string; executablePath?: string } | { available: false; reason: string };
 
 /** Decides whether desktop VS Code can run here, without touching the network. */
 export function desktopAvailability(
@@ -24,11 +23,15 @@ export function desktopAvailability(
   env: NodeJS.ProcessEnv = process.env,
   platform: NodeJS.Platform = process.platform,
 ): DesktopAvailability {
-  if (env.CLAUDE_ENV_VSCODE_DESKTOP === '0') return { available: false, reason: 'disabled by CLAUDE_ENV_VSCODE_DESKTOP=0' };
+  if (env.CLAUDE_ENV_VSCODE_DESKTOP === '0')
+    return { available: false, reason: 'disabled by CLAUDE_ENV_VSCODE_DESKTOP=0' };
   const found = findDesktopVsCode(repoRoot, env);
   if (!found.available) return found;
   if (platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) {
-    return { available: false, reason: 'desktop VS Code needs a display; run under `xvfb-run -a` (DISPLAY is not set)' };
+    return {
+      available: false,
+      reason: 'desktop VS Code needs a display; run under `xvfb-run -a` (DISPLAY is not set)',
+    };
   }
   return found;
 }
@@ -43,7 +46,9 @@ function findDesktopVsCode(repoRoot: string, env: NodeJS.ProcessEnv): DesktopAva
   const wanted = env.CLAUDE_ENV_VSCODE_VERSION ?? 'stable';
   if (env.CLAUDE_ENV_VSCODE_DESKTOP === '1') return { available: true, version: wanted };
   const cacheDir = join(repoRoot, '.vscode-test');
-  const cached = existsSync(cacheDir) ? readdirSync(cacheDir).filter((name) => /^vscode-(linux|darwin|win32)/.test(name)) : [];
+  const cached = existsSync(cacheDir)
+    ? readdirSync(cacheDir).filter((name) => /^vscode-(linux|darwin|win32)/.test(name))
+    : [];
   if (cached.length > 0) {
     // test-electron names its cache folder vscode-<platform>-<version>.
     const version = wanted === 'stable' ? (cached[cached.length - 1]?.split('-').pop() ?? 'stable') : wanted;
@@ -64,7 +69,9 @@ export interface DesktopRunOptions {
 }
 
 /** Runs the suite in desktop VS Code and returns its exit code and report. */
-export async function runElectronSuite(options: DesktopRunOptions): Promise<{ exitCode: number; report: SuiteReport | undefined }> {
+export async function runElectronSuite(
+  options: DesktopRunOptions,
+): Promise<{ exitCode: number; report: SuiteReport | undefined }> {
   const repoRoot = options.repoRoot ?? join(__dirname, '..', '..');
   mkdirSync(options.resultsDir, { recursive: true });
   const testsPath = await buildExtensionAndSuite(repoRoot);
@@ -90,7 +97,9 @@ export async function runElectronSuite(options: DesktopRunOptions): Promise<{ ex
       if (!(error instanceof TestRunFailedError)) throw error;
       exitCode = error.code ?? 1;
     }
-    const report = existsSync(prepared.reportFile) ? (JSON.parse(readFileSync(prepared.reportFile, 'utf8')) as SuiteReport) : undefined;
+    const report = existsSync(prepared.reportFile)
+      ? (JSON.parse(readFileSync(prepared.reportFile, 'utf8')) as SuiteReport)
+      : undefined;
     return { exitCode, report };
   } finally {
     prepared.dispose();

@@ -8,7 +8,12 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { ensureVsCodeWeb, startVsCodeServer, type VsCodeServer, type VsCodeWebToolchain } from '../../scripts/vscode-server';
+import {
+  ensureVsCodeWeb,
+  startVsCodeServer,
+  type VsCodeServer,
+  type VsCodeWebToolchain,
+} from '../../scripts/vscode-server';
 import { buildExtensionAndSuite } from './buildSuite';
 import type { SuiteMode, SuiteReport } from './suiteReport';
 import { prepareWorkspace } from './workspace';
@@ -101,7 +106,10 @@ export async function runWebSuite(options: WebSuiteOptions): Promise<WebSuiteRun
       void page.exposeFunction('codeAutomationExit', (code: number) => resolveExit(code));
     });
     await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
-      appendFileSync(workbenchLog, `[${type}] ${args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' ')}\n`);
+      appendFileSync(
+        workbenchLog,
+        `[${type}] ${args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' ')}\n`,
+      );
     });
     page.on('pageerror', (error) => appendFileSync(workbenchLog, `[pageerror] ${error.stack ?? error}\n`));
 
@@ -114,7 +122,10 @@ export async function runWebSuite(options: WebSuiteOptions): Promise<WebSuiteRun
     const code = await Promise.race([
       exitCode,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`the in-editor suite did not finish within ${timeoutMs} ms; see ${workbenchLog}`)), timeoutMs);
+        timer = setTimeout(
+          () => reject(new Error(`the in-editor suite did not finish within ${timeoutMs} ms; see ${workbenchLog}`)),
+          timeoutMs,
+        );
       }),
     ]).finally(() => clearTimeout(timer));
     const suiteMs = Date.now() - loaded;
@@ -129,7 +140,18 @@ export async function runWebSuite(options: WebSuiteOptions): Promise<WebSuiteRun
       await person.goto(running.workbenchUrl(workspace, { extensionPath: repoRoot }));
       return person;
     };
-    return { mode: options.mode, exitCode: code, report, suiteMs, startupMs, workspace, resultsDir: options.resultsDir, page, openWorkbench, close };
+    return {
+      mode: options.mode,
+      exitCode: code,
+      report,
+      suiteMs,
+      startupMs,
+      workspace,
+      resultsDir: options.resultsDir,
+      page,
+      openWorkbench,
+      close,
+    };
   } catch (error) {
     await close();
     throw error;
@@ -138,13 +160,18 @@ export async function runWebSuite(options: WebSuiteOptions): Promise<WebSuiteRun
 
 /** Prints a run the way mocha's spec reporter would, for people reading CI logs. */
 export function formatReport(run: WebSuiteRun): string {
-  const lines = [`VS Code ${run.report?.vscodeVersion ?? '?'} (${run.report?.uiKind ?? '?'}), ${run.mode}: exit code ${run.exitCode}`];
+  const lines = [
+    `VS Code ${run.report?.vscodeVersion ?? '?'} (${run.report?.uiKind ?? '?'}), ${run.mode}: exit code ${run.exitCode}`,
+  ];
   for (const test of run.report?.tests ?? []) {
     lines.push(`  ${test.state === 'passed' ? '✔' : '✗'} ${test.title} (${test.durationMs} ms)`);
     if (test.error) lines.push(test.error.replace(/^/gm, '      '));
   }
   const timings = run.report?.timings;
-  if (timings) lines.push(`  activate(): ${timings.activateMs.toFixed(1)} ms, activate() to language server running: ${timings.serverStartMs?.toFixed(0) ?? '?'} ms`);
+  if (timings)
+    lines.push(
+      `  activate(): ${timings.activateMs.toFixed(1)} ms, activate() to language server running: ${timings.serverStartMs?.toFixed(0) ?? '?'} ms`,
+    );
   lines.push(`  startup ${run.startupMs} ms, suite ${run.suiteMs} ms`);
   return lines.join('\n');
 }

@@ -30,7 +30,7 @@ export const applyCommand: CommandSpec = {
   summary: "write Claude Code's files (.claude/settings*.json, .mcp.json, .vscode/mcp.json)",
   usage: 'apply [--dry-run] [--force] [--json]',
   description: [
-    'Writes the files the `outputs` block selects, atomically and byte-for-byte reproducibly; a second apply writes nothing. Secret references are written in each file\'s own syntax (`${NAME}` for Claude Code, `${input:name}` for VS Code), never their values, so unresolved secrets do not block apply.',
+    "Writes the files the `outputs` block selects, atomically and byte-for-byte reproducibly; a second apply writes nothing. Secret references are written in each file's own syntax (`${NAME}` for Claude Code, `${input:name}` for VS Code), never their values, so unresolved secrets do not block apply.",
     'Errors in the stack (syntax, schema, policy) block apply: they are printed and nothing is written.',
     'A file edited by hand since the last apply (or one claude-env never wrote that differs) is drift: apply then writes nothing, names the files and exits 3. With --force each drifted file is first copied to .claude-env/backups/ and then replaced.',
   ],
@@ -55,7 +55,10 @@ export const applyCommand: CommandSpec = {
     const environment = loadWorkspace(cwd, io);
     const errors = blockingErrors(environment);
     if (errors.length > 0) {
-      if (json) io.out(`${JSON.stringify({ ok: false, blocked: true, targets: [], diagnostics: errors.map((d) => diagnosticToJson(d, cwd)) }, null, 2)}\n`);
+      if (json)
+        io.out(
+          `${JSON.stringify({ ok: false, blocked: true, targets: [], diagnostics: errors.map((d) => diagnosticToJson(d, cwd)) }, null, 2)}\n`,
+        );
       else reportBlocked(errors, cwd, io, 'apply');
       return ExitCode.findings;
     }
@@ -64,39 +67,55 @@ export const applyCommand: CommandSpec = {
     if (dryRun && !json) {
       // The plan first, drift included, so a dry run shows everything even when it then reports drift.
       const driftNote = force ? ' (would be backed up, then replaced)' : ' (edited by hand; apply needs --force)';
-      for (const entry of plan.entries) io.out(`${describeAction(entry, io.outColour)} ${entry.path}${entry.action === 'drifted' ? driftNote : ''}\n`);
+      for (const entry of plan.entries)
+        io.out(`${describeAction(entry, io.outColour)} ${entry.path}${entry.action === 'drifted' ? driftNote : ''}\n`);
     }
     const unreadable = unreadableTargets(plan);
     if (unreadable.length > 0) {
-      throw new CliError(`cannot apply: ${unreadable.map((entry) => `${entry.path} ${entry.reason ?? 'cannot be read'}`).join('; ')}`, ExitCode.notLoaded);
+      throw new CliError(
+        `cannot apply: ${unreadable.map((entry) => `${entry.path} ${entry.reason ?? 'cannot be read'}`).join('; ')}`,
+        ExitCode.notLoaded,
+      );
     }
     const drift = driftLines(plan);
     // Writing the other files while one is refused would leave the outputs half old, half new: all or nothing.
     if (drift.length > 0 && !force) {
       if (json) {
-        const targets = plan.entries.map((entry) => ({ path: entry.path, action: entry.action, outcome: entry.action === 'drifted' ? 'refused' : 'skipped', reason: entry.reason }));
+        const targets = plan.entries.map((entry) => ({
+          path: entry.path,
+          action: entry.action,
+          outcome: entry.action === 'drifted' ? 'refused' : 'skipped',
+          reason: entry.reason,
+        }));
         io.out(`${JSON.stringify({ ok: false, drifted: true, dryRun, targets }, null, 2)}\n`);
         return ExitCode.driftRefused;
       }
-      throw new CliError(`${drift.length} file${drift.length === 1 ? ' was' : 's were'} edited by hand; nothing written`, ExitCode.driftRefused, [
-        ...drift,
-        'review with `claude-env diff`, then rerun `claude-env apply --force` to replace them',
-      ]);
+      throw new CliError(
+        `${drift.length} file${drift.length === 1 ? ' was' : 's were'} edited by hand; nothing written`,
+        ExitCode.driftRefused,
+        [...drift, 'review with `claude-env diff`, then rerun `claude-env apply --force` to replace them'],
+      );
     }
     const result = await applyPlan(plan, { force, dryRun });
     // Apply creates state.json and, when forced, backups of hand-edited files (which may hold secrets the
     // user typed): make sure git ignores them even in repositories that never ran `init`.
     const gitignoreChanged = !dryRun && ensureGitignore(cwd);
     if (json) {
-      const targets = result.targets.map((target) => ({ ...target, backup: target.backup ? relative(cwd, target.backup) : undefined }));
+      const targets = result.targets.map((target) => ({
+        ...target,
+        backup: target.backup ? relative(cwd, target.backup) : undefined,
+      }));
       io.out(`${JSON.stringify({ ok: result.ok, dryRun, targets }, null, 2)}\n`);
     } else if (!dryRun) {
       for (const target of result.targets) io.out(`${outcomeLine(target, cwd)}\n`);
-      if (gitignoreChanged) io.out('updated .claude-env/.gitignore (local.yaml, state.json, backups/ stay out of git)\n');
+      if (gitignoreChanged)
+        io.out('updated .claude-env/.gitignore (local.yaml, state.json, backups/ stay out of git)\n');
     } else {
       io.out('dry run: nothing written\n');
     }
     if (result.ok) return ExitCode.ok;
-    return result.targets.some((target) => target.outcome === 'refused' && target.action === 'drifted') ? ExitCode.driftRefused : ExitCode.findings;
+    return result.targets.some((target) => target.outcome === 'refused' && target.action === 'drifted')
+      ? ExitCode.driftRefused
+      : ExitCode.findings;
   },
 };

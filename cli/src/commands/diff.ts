@@ -11,7 +11,8 @@ function paintDiff(text: string, colour: Palette): string {
   return text
     .split('\n')
     .map((line) => {
-      if (line.startsWith('+++') || line.startsWith('---') || line.startsWith('===') || line.startsWith('Index:')) return colour.bold(line);
+      if (line.startsWith('+++') || line.startsWith('---') || line.startsWith('===') || line.startsWith('Index:'))
+        return colour.bold(line);
       if (line.startsWith('+')) return colour.green(line);
       if (line.startsWith('-')) return colour.red(line);
       if (line.startsWith('@@')) return colour.cyan(line);
@@ -44,7 +45,10 @@ export const diffCommand: CommandSpec = {
     const errors = blockingErrors(environment);
     const json = flag(context, 'json');
     if (errors.length > 0) {
-      if (json) io.out(`${JSON.stringify({ blocked: true, targets: [], diagnostics: errors.map((d) => diagnosticToJson(d, cwd)) }, null, 2)}\n`);
+      if (json)
+        io.out(
+          `${JSON.stringify({ blocked: true, targets: [], diagnostics: errors.map((d) => diagnosticToJson(d, cwd)) }, null, 2)}\n`,
+        );
       else reportBlocked(errors, cwd, io, 'apply is');
       return ExitCode.findings;
     }

@@ -17,7 +17,7 @@ export const execCommand: CommandSpec = {
   description: [
     'Resolves every `${secret:…}` and `${file:…}` reference of the effective settings and allowed servers, and runs the command with them in its environment under the names the written files use (`${secret:magic-api-key}` → `MAGIC_API_KEY`).',
     'The values stay in memory: nothing is written and nothing is printed. References that cannot be resolved are reported on stderr; the command still runs unless --strict is given.',
-    'The command\'s exit code becomes claude-env\'s; a command killed by a signal gives 128 + the signal number.',
+    "The command's exit code becomes claude-env's; a command killed by a signal gives 128 + the signal number.",
   ],
   options: {
     strict: { type: 'boolean', description: 'do not run the command when a reference cannot be resolved' },
@@ -27,7 +27,7 @@ export const execCommand: CommandSpec = {
     [ExitCode.findings, 'with --strict: a reference could not be resolved (the command did not run)'],
     [ExitCode.usage, 'no command given'],
     [ExitCode.notLoaded, 'no project layer, or the command could not be started'],
-    [0, 'otherwise: the command\'s own exit code'],
+    [0, "otherwise: the command's own exit code"],
   ],
   async run(context) {
     const { cwd, io } = context;
@@ -40,7 +40,13 @@ export const execCommand: CommandSpec = {
   },
 };
 
-function runWithVariables(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, report: (message: string) => void): Promise<number> {
+function runWithVariables(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  report: (message: string) => void,
+): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd, env, stdio: 'inherit' });
     // The terminal sends Ctrl-C to the whole foreground group; forwarding covers `kill <pid of claude-env>`.
@@ -49,7 +55,9 @@ function runWithVariables(command: string, args: string[], cwd: string, env: Nod
     process.on('SIGHUP', forward);
     process.on('SIGINT', () => undefined);
     child.on('error', (error: NodeJS.ErrnoException) => {
-      report(`claude-env: error: cannot run ${command}: ${error.code === 'ENOENT' ? 'command not found' : error.message}\n`);
+      report(
+        `claude-env: error: cannot run ${command}: ${error.code === 'ENOENT' ? 'command not found' : error.message}\n`,
+      );
       resolve(ExitCode.notLoaded);
     });
     child.on('exit', (code, signal) => {

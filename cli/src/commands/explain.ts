@@ -16,7 +16,8 @@ function valueText(value: unknown): string {
 
 /** `path = value`, or `path =` and one item per line when the list is too long for one. */
 function headline(wanted: string, value: unknown, bold: (text: string) => string): string[] {
-  const nested = value !== null && typeof value === 'object' && !(Array.isArray(value) && inlineArray(value) !== undefined);
+  const nested =
+    value !== null && typeof value === 'object' && !(Array.isArray(value) && inlineArray(value) !== undefined);
   if (nested) return [`${bold(wanted)} =`, ...plainLines(value, '  ')];
   return [`${bold(wanted)} = ${valueText(value)}`];
 }
@@ -25,7 +26,10 @@ function headline(wanted: string, value: unknown, bold: (text: string) => string
 function suggestionsFor(environment: EffectiveEnvironment, wanted: string): string[] {
   const paths = allPaths(environment);
   // A prefix of what was asked for exists already; suggesting it back would not help.
-  const close = closeMatches(wanted, paths.filter((path) => !wanted.startsWith(`${path}.`)));
+  const close = closeMatches(
+    wanted,
+    paths.filter((path) => !wanted.startsWith(`${path}.`)),
+  );
   if (close.length > 0) return close;
   const segments = wanted.split('.');
   for (let length = segments.length - 1; length > 0; length--) {
@@ -45,9 +49,13 @@ function explainText(context: CommandContext, wanted: string, node: EffectiveNod
   const colour = io.outColour;
   const lines: string[] = [];
   if (node.deleted) {
-    lines.push(`${colour.bold(wanted)} is deleted by ${node.origin.label} at ${location(cwd, node.origin.file, node.origin.keyRange)}`);
+    lines.push(
+      `${colour.bold(wanted)} is deleted by ${node.origin.label} at ${location(cwd, node.origin.file, node.origin.keyRange)}`,
+    );
   } else if (node.children) {
-    lines.push(renderSubtree(node.path[node.path.length - 1] ?? wanted, node, { cwd, explain: true, colour }).trimEnd());
+    lines.push(
+      renderSubtree(node.path[node.path.length - 1] ?? wanted, node, { cwd, explain: true, colour }).trimEnd(),
+    );
   } else {
     lines.push(...headline(wanted, node.value, colour.bold));
   }
@@ -71,7 +79,9 @@ function explainText(context: CommandContext, wanted: string, node: EffectiveNod
     const items = (node.value as unknown[]).map((item) => valueText(item));
     const width = Math.max(...items.map((item) => item.length));
     node.itemOrigins.forEach((origin, index) => {
-      lines.push(`  - ${(items[index] ?? '').padEnd(width)}  ${colour.dim(`← ${origin.label} ${location(cwd, origin.file, origin.keyRange)}`)}`);
+      lines.push(
+        `  - ${(items[index] ?? '').padEnd(width)}  ${colour.dim(`← ${origin.label} ${location(cwd, origin.file, origin.keyRange)}`)}`,
+      );
     });
   }
   return `${lines.join('\n')}\n`;
@@ -102,7 +112,11 @@ export const explainCommand: CommandSpec = {
     const node = wanted === '' ? undefined : explainPath(environment, wanted);
     if (!node || node.path.length === 0) {
       const suggestions = suggestionsFor(environment, wanted);
-      throw new CliError(`no value at \`${wanted}\` in the effective environment`, ExitCode.findings, suggestions.length > 0 ? [`did you mean: ${suggestions.join(', ')}`] : []);
+      throw new CliError(
+        `no value at \`${wanted}\` in the effective environment`,
+        ExitCode.findings,
+        suggestions.length > 0 ? [`did you mean: ${suggestions.join(', ')}`] : [],
+      );
     }
     if (flag(context, 'json')) {
       const report: Record<string, unknown> = {
@@ -114,7 +128,11 @@ export const explainCommand: CommandSpec = {
         overridden: node.overridden.map((origin) => originToJson(origin, cwd)),
         contributors: (node.contributors ?? []).map((origin) => originToJson(origin, cwd)),
       };
-      if (node.itemOrigins) report.items = node.itemOrigins.map((origin, index) => ({ value: (node.value as unknown[])[index], origin: originToJson(origin, cwd) }));
+      if (node.itemOrigins)
+        report.items = node.itemOrigins.map((origin, index) => ({
+          value: (node.value as unknown[])[index],
+          origin: originToJson(origin, cwd),
+        }));
       io.out(`${JSON.stringify(report, null, 2)}\n`);
       return ExitCode.ok;
     }

@@ -53,9 +53,15 @@ export function runImport(request: ImportRequest, io: CliIo): number {
     ? request.files.map((file) => resolve(cwd, file))
     : DEFAULT_FILES[request.to].map((file) => defaultPath(cwd, file, io.env)).filter((path) => existsSync(path));
   if (paths.length === 0) {
-    throw new CliError(`nothing to import: none of ${DEFAULT_FILES[request.to].join(', ')} exists in ${cwd}`, ExitCode.findings);
+    throw new CliError(
+      `nothing to import: none of ${DEFAULT_FILES[request.to].join(', ')} exists in ${cwd}`,
+      ExitCode.findings,
+    );
   }
-  const sources: ImportSource[] = paths.map((path) => ({ file: path, text: readTextFile(path, displayPath(cwd, path)) }));
+  const sources: ImportSource[] = paths.map((path) => ({
+    file: path,
+    text: readTextFile(path, displayPath(cwd, path)),
+  }));
   const result = importFiles(sources, { setOutputs: request.to === 'project' });
   for (const diagnostic of sortDiagnostics(result.diagnostics)) io.err(formatDiagnostic(diagnostic, cwd, io.errColour));
   if (result.diagnostics.some((d) => d.severity === 'error')) {
@@ -66,7 +72,10 @@ export function runImport(request: ImportRequest, io: CliIo): number {
   const servers = result.files.reduce((sum, file) => sum + file.servers.length, 0);
   const settings = result.files.reduce((sum, file) => sum + file.settings.length, 0);
   if (servers === 0 && settings === 0) {
-    throw new CliError(`nothing to import: ${shownSources.join(', ')} hold${paths.length === 1 ? 's' : ''} no settings and no servers`, ExitCode.findings);
+    throw new CliError(
+      `nothing to import: ${shownSources.join(', ')} hold${paths.length === 1 ? 's' : ''} no settings and no servers`,
+      ExitCode.findings,
+    );
   }
   if (request.print) {
     io.out(layerToYaml(result.layer, [`Imported by claude-env from ${shownSources.join(', ')}.`]));
@@ -76,13 +85,18 @@ export function runImport(request: ImportRequest, io: CliIo): number {
   const target = targetPath(cwd, request.to, io.env);
   const shownTarget = displayPath(cwd, target);
   if (target.endsWith('.json')) {
-    throw new CliError(`import writes YAML and ${shownTarget} is JSON: use --print and add the keys by hand`, ExitCode.findings);
+    throw new CliError(
+      `import writes YAML and ${shownTarget} is JSON: use --print and add the keys by hand`,
+      ExitCode.findings,
+    );
   }
   let text: string;
   let replaced: string[] = [];
   if (existsSync(target)) {
     if (request.mustCreate) {
-      throw new CliError(`${shownTarget} already exists; not overwriting it`, ExitCode.findings, ['run `claude-env import` to add existing files to it']);
+      throw new CliError(`${shownTarget} already exists; not overwriting it`, ExitCode.findings, [
+        'run `claude-env import` to add existing files to it',
+      ]);
     }
     const merged = mergeIntoLayerText(readTextFile(target, shownTarget), result.layer);
     if (merged.error) throw new CliError(`cannot add to ${shownTarget}: ${merged.error}`, ExitCode.findings);
@@ -100,7 +114,9 @@ export function runImport(request: ImportRequest, io: CliIo): number {
   writeTextFile(target, shownTarget, text);
   if (request.to !== 'user') ensureGitignore(cwd);
 
-  io.err(`imported ${servers} server${servers === 1 ? '' : 's'} and ${settings} setting${settings === 1 ? '' : 's'} from ${shownSources.join(', ')} into ${shownTarget}\n`);
+  io.err(
+    `imported ${servers} server${servers === 1 ? '' : 's'} and ${settings} setting${settings === 1 ? '' : 's'} from ${shownSources.join(', ')} into ${shownTarget}\n`,
+  );
   for (const path of replaced) io.err(`  replaced ${path}\n`);
   io.err('next: `claude-env diff` shows what `claude-env apply` would write\n');
   return ExitCode.ok;
@@ -115,7 +131,12 @@ export const importCommand: CommandSpec = {
     'Without FILE, imports .claude/settings.json, .mcp.json and .vscode/mcp.json into the project layer; with `--to local`, .claude/settings.local.json into .claude-env/local.yaml; with `--to user`, the user-scope servers of ~/.claude.json into your user layer. An existing layer keeps its comments and other keys; a settings key or server already in it is replaced and listed.',
   ],
   options: {
-    to: { type: 'string', valueName: 'LAYER', description: '`project` (.claude-env/project.yaml, default), `local` (.claude-env/local.yaml) or `user` (~/.config/claude-env/user.yaml)' },
+    to: {
+      type: 'string',
+      valueName: 'LAYER',
+      description:
+        '`project` (.claude-env/project.yaml, default), `local` (.claude-env/local.yaml) or `user` (~/.config/claude-env/user.yaml)',
+    },
     print: { type: 'boolean', description: 'print the layer to stdout instead of writing it' },
   },
   positionals: { min: 0, max: Number.POSITIVE_INFINITY, name: 'files' },
@@ -127,7 +148,8 @@ export const importCommand: CommandSpec = {
   ],
   async run(context) {
     const to = (stringOption(context, 'to') ?? 'project') as ImportTarget;
-    if (!TARGETS.includes(to)) throw new UsageError(`--to must be \`project\`, \`local\` or \`user\`, not \`${to}\``, 'import');
+    if (!TARGETS.includes(to))
+      throw new UsageError(`--to must be \`project\`, \`local\` or \`user\`, not \`${to}\``, 'import');
     return runImport({ cwd: context.cwd, files: context.positionals, to, print: flag(context, 'print') }, context.io);
   },
 };

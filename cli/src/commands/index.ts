@@ -10,4 +10,14 @@ import { showCommand } from './show';
 import { validateCommand } from './validate';
 
 /** Every command of `claude-env`, in the order `--help` lists them. */
-export const COMMANDS: CommandSpec[] = [validateCommand, showCommand, explainCommand, diffCommand, applyCommand, initCommand, importCommand, mcpCommand, execCommand];
+export const COMMANDS: CommandSpec[] = [
+  validateCommand,
+  showCommand,
+  explainCommand,
+  diffCommand,
+  applyCommand,
+  initCommand,
+  importCommand,
+  mcpCommand,
+  execCommand,
+];

@@ -50,11 +50,14 @@ export const initCommand: CommandSpec = {
   summary: 'create .claude-env/project.yaml with the reference MCP servers',
   usage: 'init [--from-existing]',
   description: [
-    'Creates .claude-env/project.yaml (Context7, Sequential Thinking, Playwright and Magic, with commented `source` and `teams` lines) and .claude-env/.gitignore (local.yaml, state.json, backups/), and lists the files `apply` generates (.mcp.json, .claude/settings.local.json, .vscode/mcp.json) in the repository\'s .gitignore: they hold personal values. Never overwrites an existing project layer.',
-    'With --from-existing, the project layer is imported from the repository\'s .claude/settings.json, .mcp.json and .vscode/mcp.json instead (see `claude-env import --help`).',
+    "Creates .claude-env/project.yaml (Context7, Sequential Thinking, Playwright and Magic, with commented `source` and `teams` lines) and .claude-env/.gitignore (local.yaml, state.json, backups/), and lists the files `apply` generates (.mcp.json, .claude/settings.local.json, .vscode/mcp.json) in the repository's .gitignore: they hold personal values. Never overwrites an existing project layer.",
+    "With --from-existing, the project layer is imported from the repository's .claude/settings.json, .mcp.json and .vscode/mcp.json instead (see `claude-env import --help`).",
   ],
   options: {
-    'from-existing': { type: 'boolean', description: 'import the existing Claude Code / VS Code files instead of the template' },
+    'from-existing': {
+      type: 'boolean',
+      description: 'import the existing Claude Code / VS Code files instead of the template',
+    },
   },
   positionals: { min: 0, max: 0 },
   exitCodes: [
@@ -73,15 +76,20 @@ export const initCommand: CommandSpec = {
     }
     if (flag(context, 'from-existing')) {
       const code = runImport({ cwd, files: [], to: 'project', print: false, mustCreate: true }, io);
-      if (code === ExitCode.ok && ensureOutputsIgnored(cwd)) io.err('added the files apply generates to .gitignore (they become personal, generated files)\n');
+      if (code === ExitCode.ok && ensureOutputsIgnored(cwd))
+        io.err('added the files apply generates to .gitignore (they become personal, generated files)\n');
       return code;
     }
     const target = join(cwd, '.claude-env', 'project.yaml');
     writeTextFile(target, '.claude-env/project.yaml', PROJECT_TEMPLATE);
     const gitignoreChanged = ensureGitignore(cwd);
     const outputsIgnored = ensureOutputsIgnored(cwd);
-    io.err(`created .claude-env/project.yaml${gitignoreChanged ? ' and .claude-env/.gitignore' : ''}${outputsIgnored ? '; the files apply generates are listed in .gitignore' : ''}\n`);
-    io.err('next: set `source` and `teams` if your organisation has layers, then `claude-env validate` and `claude-env apply`\n');
+    io.err(
+      `created .claude-env/project.yaml${gitignoreChanged ? ' and .claude-env/.gitignore' : ''}${outputsIgnored ? '; the files apply generates are listed in .gitignore' : ''}\n`,
+    );
+    io.err(
+      'next: set `source` and `teams` if your organisation has layers, then `claude-env validate` and `claude-env apply`\n',
+    );
     return ExitCode.ok;
   },
 };

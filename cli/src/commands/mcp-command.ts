@@ -72,7 +72,7 @@ const checkCommand: CommandSpec = {
     timeout: {
       type: 'string',
       valueName: 'DURATION',
-      description: 'startup timeout for every server (e.g. 20s, 500ms), instead of each server\'s startupTimeout',
+      description: "startup timeout for every server (e.g. 20s, 500ms), instead of each server's startupTimeout",
     },
   },
   positionals: { min: 0, max: Infinity, name: 'server names' },
@@ -85,7 +85,10 @@ const checkCommand: CommandSpec = {
   ],
   async run(context) {
     const rawTimeout = stringOption(context, 'timeout');
-    const timeoutMs = rawTimeout === undefined ? undefined : parseDuration(/^\d+$/.test(rawTimeout) ? Number(rawTimeout) : rawTimeout, NaN);
+    const timeoutMs =
+      rawTimeout === undefined
+        ? undefined
+        : parseDuration(/^\d+$/.test(rawTimeout) ? Number(rawTimeout) : rawTimeout, NaN);
     if (timeoutMs !== undefined && !(timeoutMs > 0)) {
       throw new UsageError(`--timeout must be a duration such as 20s, 500ms or 2m, not \`${rawTimeout}\``, 'mcp check');
     }
@@ -107,7 +110,7 @@ const runCommand: CommandSpec = {
   ],
   options: {
     json: { type: 'boolean', description: 'print one JSON object per line for each event' },
-    logs: { type: 'boolean', description: 'also print the servers\' stderr and log messages (secrets redacted)' },
+    logs: { type: 'boolean', description: "also print the servers' stderr and log messages (secrets redacted)" },
   },
   positionals: { min: 0, max: Infinity, name: 'server names' },
   exitCodes: [
@@ -128,7 +131,9 @@ export const mcpCommand: CommandSpec = {
   name: 'mcp',
   summary: 'list, check and supervise the MCP servers of the environment',
   usage: 'mcp <list|check|run> [name…]',
-  description: ['Works on the effective MCP servers: list them, check that they start and answer, or supervise them in the foreground.'],
+  description: [
+    'Works on the effective MCP servers: list them, check that they start and answer, or supervise them in the foreground.',
+  ],
   options: {},
   positionals: { min: 0, max: 0 },
   subcommands: [listCommand, checkCommand, runCommand],

@@ -24,7 +24,9 @@ export async function resolveTargets(environment: EffectiveEnvironment, context:
       const resolution = await resolveServer(definition, context);
       // The resolver names the server in each message; the commands print the name in its own column.
       const prefix = `${definition.name}: `;
-      const problems = resolution.errors.map((error) => (error.startsWith(prefix) ? error.slice(prefix.length) : error));
+      const problems = resolution.errors.map((error) =>
+        error.startsWith(prefix) ? error.slice(prefix.length) : error,
+      );
       return { definition, server: resolution.server, problems };
     }),
   );
@@ -81,8 +83,12 @@ export function mcpList(options: McpListOptions, targets: McpTarget[], io: CliIo
   const rows = targets.map((target) => {
     const { definition } = target;
     const { state, reason } = verdict(target);
-    const launch = definition.type === 'stdio' ? [definition.command, ...(definition.args ?? [])].join(' ') : definition.url ?? '';
-    const flags = [definition.supervision.autoStart ? 'autoStart' : '', definition.supervision.required ? 'required' : '']
+    const launch =
+      definition.type === 'stdio' ? [definition.command, ...(definition.args ?? [])].join(' ') : (definition.url ?? '');
+    const flags = [
+      definition.supervision.autoStart ? 'autoStart' : '',
+      definition.supervision.required ? 'required' : '',
+    ]
       .filter(Boolean)
       .join(',');
     return [
@@ -95,7 +101,9 @@ export function mcpList(options: McpListOptions, targets: McpTarget[], io: CliIo
       reason,
     ];
   });
-  io.out(renderTable(['NAME', 'TYPE', 'COMMAND / URL', 'POLICY', 'RESTART', 'DEFINED AT', 'REASON'], rows, io.outColour));
+  io.out(
+    renderTable(['NAME', 'TYPE', 'COMMAND / URL', 'POLICY', 'RESTART', 'DEFINED AT', 'REASON'], rows, io.outColour),
+  );
   return ExitCode.ok;
 }
 
@@ -124,15 +132,18 @@ export interface CheckResult {
  * `claude-env mcp check`: starts each server, completes the handshake, lists its tools, pings it and stops it.
  * Exit 1 when a `required` server is not ok. Blocked and unresolved servers are reported, never started.
  */
-export async function mcpCheck(options: McpCheckOptions, targets: McpTarget[], io: CliIo, abort?: AbortSignal): Promise<number> {
+export async function mcpCheck(
+  options: McpCheckOptions,
+  targets: McpTarget[],
+  io: CliIo,
+  abort?: AbortSignal,
+): Promise<number> {
   const supervisor = new Supervisor(options.tuning);
   const onAbort = () => void supervisor.stopAll();
   abort?.addEventListener('abort', onAbort);
   try {
     const results = await mapPool(targets, options.concurrency ?? 4, (target) =>
-      abort?.aborted
-        ? Promise.resolve(interrupted(target))
-        : checkOne(supervisor, target, options),
+      abort?.aborted ? Promise.resolve(interrupted(target)) : checkOne(supervisor, target, options),
     );
     printCheck(results, options, io);
     return results.some((result) => result.required && !result.ok) ? ExitCode.findings : ExitCode.ok;
@@ -222,19 +233,37 @@ export interface McpRunOptions {
  * aborted (SIGINT/SIGTERM in the CLI), then stops every server with its whole process tree.
  * Exit 1 when a required server ended `failed`, 0 otherwise.
  */
-export async function mcpRun(options: McpRunOptions, targets: McpTarget[], io: CliIo, stop: AbortSignal): Promise<number> {
+export async function mcpRun(
+  options: McpRunOptions,
+  targets: McpTarget[],
+  io: CliIo,
+  stop: AbortSignal,
+): Promise<number> {
   const supervisor = new Supervisor(options.tuning);
   const print = (record: Record<string, unknown>, text: string) =>
     io.out(options.json ? `${JSON.stringify({ time: new Date().toISOString(), ...record })}\n` : text);
-  supervisor.on('state', (event) => print({ event: 'state', ...event, time: new Date(event.time).toISOString() }, formatStateChange(event, io.outColour)));
+  supervisor.on('state', (event) =>
+    print(
+      { event: 'state', ...event, time: new Date(event.time).toISOString() },
+      formatStateChange(event, io.outColour),
+    ),
+  );
   if (options.logs) {
-    supervisor.on('log', (name, line) => print({ event: 'log', name, ...line, time: new Date(line.time).toISOString() }, `${io.outColour.dim(`${name} ${line.source}`)} ${line.text}\n`));
+    supervisor.on('log', (name, line) =>
+      print(
+        { event: 'log', name, ...line, time: new Date(line.time).toISOString() },
+        `${io.outColour.dim(`${name} ${line.source}`)} ${line.text}\n`,
+      ),
+    );
   }
   for (const target of targets) {
     if (target.server) {
       await supervisor.add(target.server, { blockedReason: target.definition.blockedReason });
     } else {
-      print({ event: 'unresolved', name: target.definition.name, problems: target.problems }, `${target.definition.name}: ${colourState('unresolved', io.outColour)} - ${target.problems.join('; ')}\n`);
+      print(
+        { event: 'unresolved', name: target.definition.name, problems: target.problems },
+        `${target.definition.name}: ${colourState('unresolved', io.outColour)} - ${target.problems.join('; ')}\n`,
+      );
     }
   }
   if (supervisor.names().length === 0) {
@@ -244,11 +273,17 @@ export async function mcpRun(options: McpRunOptions, targets: McpTarget[], io: C
   // Ping timers do not hold the event loop, and URL servers have no child process that would: hold it here.
   const keepAlive = setInterval(() => undefined, 1 << 30);
   try {
-    const stopped = new Promise<void>((resolve) => (stop.aborted ? resolve() : stop.addEventListener('abort', () => resolve(), { once: true })));
+    const stopped = new Promise<void>((resolve) =>
+      stop.aborted ? resolve() : stop.addEventListener('abort', () => resolve(), { once: true }),
+    );
     void supervisor.startAll();
     await stopped;
-    const required = targets.filter((target) => target.definition.supervision.required).map((target) => target.definition.name);
-    const failedRequired = supervisor.statuses().filter((status) => status.state === 'failed' && required.includes(status.name));
+    const required = targets
+      .filter((target) => target.definition.supervision.required)
+      .map((target) => target.definition.name);
+    const failedRequired = supervisor
+      .statuses()
+      .filter((status) => status.state === 'failed' && required.includes(status.name));
     await supervisor.stopAll();
     print({ event: 'stopped', servers: supervisor.names().length }, `stopped ${supervisor.names().length} server(s)\n`);
     return failedRequired.length ? ExitCode.findings : ExitCode.ok;

@@ -15,7 +15,11 @@ export const showCommand: CommandSpec = {
   ],
   options: {
     explain: { type: 'boolean', short: 'e', description: 'add provenance to every value' },
-    json: { type: 'boolean', description: 'print JSON: `value`, `blocked` servers, `diagnostics`, and with --explain `provenance` by dotted path' },
+    json: {
+      type: 'boolean',
+      description:
+        'print JSON: `value`, `blocked` servers, `diagnostics`, and with --explain `provenance` by dotted path',
+    },
   },
   positionals: { min: 0, max: 0 },
   exitCodes: [
@@ -29,7 +33,9 @@ export const showCommand: CommandSpec = {
     const diagnostics = sortDiagnostics(environment.diagnostics);
     const explain = flag(context, 'explain');
     if (flag(context, 'json')) {
-      const blocked = Object.fromEntries(environment.servers.filter((s) => s.blockedReason).map((s) => [s.name, s.blockedReason]));
+      const blocked = Object.fromEntries(
+        environment.servers.filter((s) => s.blockedReason).map((s) => [s.name, s.blockedReason]),
+      );
       const report: Record<string, unknown> = { value: environment.value, blocked };
       if (explain) report.provenance = provenanceToJson(environment, cwd);
       report.diagnostics = diagnostics.map((diagnostic) => diagnosticToJson(diagnostic, cwd));

@@ -1,6 +1,13 @@
 import { flag, type CommandSpec } from '../command';
 import { ExitCode } from '../exitCodes';
-import { countDiagnostics, diagnosticToJson, displayPath, formatDiagnostic, sortDiagnostics, summaryLine } from '../format/diagnostics';
+import {
+  countDiagnostics,
+  diagnosticToJson,
+  displayPath,
+  formatDiagnostic,
+  sortDiagnostics,
+  summaryLine,
+} from '../format/diagnostics';
 import { loadWorkspace, secretDiagnostics, stackFiles } from '../workspace';
 
 export const validateCommand: CommandSpec = {

@@ -20,7 +20,8 @@ export function colourWanted(isTTY: boolean, env: NodeJS.ProcessEnv): boolean {
 }
 
 export function createPalette(enabled: boolean): Palette {
-  const wrap = (open: number, close: number) => (text: string) => (enabled ? `\u001b[${open}m${text}\u001b[${close}m` : text);
+  const wrap = (open: number, close: number) => (text: string) =>
+    enabled ? `\u001b[${open}m${text}\u001b[${close}m` : text;
   return {
     enabled,
     red: wrap(31, 39),

@@ -14,7 +14,8 @@ export function describeWrite(origin: Origin, cwd: string): string {
 
 /** `← project .claude-env/project.yaml:12 (overrides team web teams/web.yaml:8, base base.yaml:5)`. */
 export function provenanceNote(origin: Origin, overridden: readonly Origin[], cwd: string): string {
-  const overrides = overridden.length > 0 ? ` (overrides ${overridden.map((o) => describeWrite(o, cwd)).join(', ')})` : '';
+  const overrides =
+    overridden.length > 0 ? ` (overrides ${overridden.map((o) => describeWrite(o, cwd)).join(', ')})` : '';
   return `← ${describeWrite(origin, cwd)}${overrides}`;
 }
 
@@ -63,7 +64,10 @@ export function plainLines(value: unknown, indent: string): string[] {
   if (Array.isArray(value)) {
     if (value.length === 0) return [`${indent}[]`];
     return value.flatMap((item) => {
-      const nested = item !== null && typeof item === 'object' ? plainLines(item, `${indent}  `) : [`${indent}  ${formatScalar(item)}`];
+      const nested =
+        item !== null && typeof item === 'object'
+          ? plainLines(item, `${indent}  `)
+          : [`${indent}  ${formatScalar(item)}`];
       const first = (nested[0] ?? '').slice(indent.length + 2);
       return [`${indent}- ${first}`, ...nested.slice(1)];
     });

@@ -30,7 +30,9 @@ function isMapNode(node: EffectiveNode): boolean {
  */
 export function renderTree(environment: EffectiveEnvironment, options: TreeOptions): string {
   const lines: Line[] = [];
-  const blocked = new Map(environment.servers.filter((s) => s.blockedReason).map((s) => [s.name, s.blockedReason as string]));
+  const blocked = new Map(
+    environment.servers.filter((s) => s.blockedReason).map((s) => [s.name, s.blockedReason as string]),
+  );
   const children = environment.tree.children ?? new Map<string, EffectiveNode>();
   for (const section of SECTIONS) {
     const node = children.get(section);
@@ -41,12 +43,21 @@ export function renderTree(environment: EffectiveEnvironment, options: TreeOptio
   return layout(lines, options.colour);
 }
 
-function renderNode(key: string, node: EffectiveNode, depth: number, lines: Line[], options: TreeOptions, blocked: Map<string, string>): void {
+function renderNode(
+  key: string,
+  node: EffectiveNode,
+  depth: number,
+  lines: Line[],
+  options: TreeOptions,
+  blocked: Map<string, string>,
+): void {
   const indent = '  '.repeat(depth);
   const label = formatKey(key);
   const note = options.explain ? provenanceNote(node.origin, node.overridden, options.cwd) : undefined;
   if (isMapNode(node)) {
-    const entries = [...(node.children ?? new Map<string, EffectiveNode>()).entries()].filter(([, child]) => live(child));
+    const entries = [...(node.children ?? new Map<string, EffectiveNode>()).entries()].filter(([, child]) =>
+      live(child),
+    );
     const blockedReason = node.path.length === 2 && node.path[0] === 'mcpServers' ? blocked.get(key) : undefined;
     const suffix = blockedReason ? `  # blocked: ${blockedReason}` : '';
     if (entries.length === 0) {
@@ -70,7 +81,14 @@ function renderNode(key: string, node: EffectiveNode, depth: number, lines: Line
   lines.push({ text: `${indent}${label}: ${formatScalar(node.value)}`, note });
 }
 
-function renderArray(label: string, node: EffectiveNode, indent: string, lines: Line[], options: TreeOptions, note: string | undefined): void {
+function renderArray(
+  label: string,
+  node: EffectiveNode,
+  indent: string,
+  lines: Line[],
+  options: TreeOptions,
+  note: string | undefined,
+): void {
   const items = node.value as unknown[];
   if (items.length === 0) {
     lines.push({ text: `${indent}${label}: []`, note });
@@ -83,7 +101,10 @@ function renderArray(label: string, node: EffectiveNode, indent: string, lines: 
     items.forEach((item, index) => {
       const origin = node.itemOrigins?.[index];
       const [first = '', ...rest] = plainLines([item], `${indent}  `);
-      lines.push({ text: first, note: options.explain && origin ? provenanceNote(origin, [], options.cwd) : undefined });
+      lines.push({
+        text: first,
+        note: options.explain && origin ? provenanceNote(origin, [], options.cwd) : undefined,
+      });
       for (const text of rest) lines.push({ text });
     });
     return;
@@ -145,7 +166,11 @@ export function provenanceToJson(environment: EffectiveEnvironment, cwd: string)
       origin: originToJson(node.origin, cwd),
       overridden: node.overridden.map((origin) => originToJson(origin, cwd)),
     };
-    if (node.itemOrigins) entry.items = node.itemOrigins.map((origin, index) => ({ value: (node.value as unknown[])[index], origin: originToJson(origin, cwd) }));
+    if (node.itemOrigins)
+      entry.items = node.itemOrigins.map((origin, index) => ({
+        value: (node.value as unknown[])[index],
+        origin: originToJson(origin, cwd),
+      }));
     result[node.path.join('.')] = entry;
   };
   visit(environment.tree);

@@ -85,15 +85,29 @@ export function importFiles(sources: ImportSource[], options: ImportOptions): Im
     files.push(imported);
     if (!doc.root) continue; // an empty file holds nothing to import
     if (doc.root.type !== 'object') {
-      diagnostics.push(importDiagnostic(doc.file, nodeRange(doc, doc.root), 'error', 'import.shape', 'expected a JSON object'));
+      diagnostics.push(
+        importDiagnostic(doc.file, nodeRange(doc, doc.root), 'error', 'import.shape', 'expected a JSON object'),
+      );
       continue;
     }
-    const put = (section: Record<string, unknown>, prefix: string, key: string, value: unknown, keyNode: JsonNode): void => {
+    const put = (
+      section: Record<string, unknown>,
+      prefix: string,
+      key: string,
+      value: unknown,
+      keyNode: JsonNode,
+    ): void => {
       const path = `${prefix}.${key}`;
       const earlier = writtenBy.get(path);
       if (earlier !== undefined && !isDeepStrictEqual(section[key], value)) {
         diagnostics.push(
-          importDiagnostic(doc.file, nodeRange(doc, keyNode), 'warning', 'import.conflict', `${path} is also set differently in ${earlier}; this file's value is used`),
+          importDiagnostic(
+            doc.file,
+            nodeRange(doc, keyNode),
+            'warning',
+            'import.conflict',
+            `${path} is also set differently in ${earlier}; this file's value is used`,
+          ),
         );
       }
       section[key] = value;
@@ -113,7 +127,15 @@ export function importFiles(sources: ImportSource[], options: ImportOptions): Im
     for (const { key, keyNode, valueNode } of propertiesOf(doc.root)) {
       if (key === sectionName) {
         if (valueNode.type !== 'object') {
-          diagnostics.push(importDiagnostic(doc.file, nodeRange(doc, valueNode), 'error', 'import.shape', `"${key}" must be an object of servers by name`));
+          diagnostics.push(
+            importDiagnostic(
+              doc.file,
+              nodeRange(doc, valueNode),
+              'error',
+              'import.shape',
+              `"${key}" must be an object of servers by name`,
+            ),
+          );
           continue;
         }
         for (const server of propertiesOf(valueNode)) {
@@ -128,7 +150,13 @@ export function importFiles(sources: ImportSource[], options: ImportOptions): Im
         continue;
       } else {
         diagnostics.push(
-          importDiagnostic(doc.file, nodeRange(doc, keyNode), 'warning', 'import.unknownKey', `"${key}" is not part of ${basename(doc.file)}'s format and is not imported`),
+          importDiagnostic(
+            doc.file,
+            nodeRange(doc, keyNode),
+            'warning',
+            'import.unknownKey',
+            `"${key}" is not part of ${basename(doc.file)}'s format and is not imported`,
+          ),
         );
       }
     }
@@ -154,29 +182,50 @@ function importServer(
   diagnostics: Diagnostic[],
 ): unknown {
   if (node.type !== 'object') {
-    diagnostics.push(importDiagnostic(doc.file, nodeRange(doc, node), 'error', 'import.shape', `server "${name}" must be an object`));
+    diagnostics.push(
+      importDiagnostic(doc.file, nodeRange(doc, node), 'error', 'import.shape', `server "${name}" must be an object`),
+    );
     return undefined;
   }
   if (!/^[A-Za-z0-9._-]+$/.test(name)) {
     diagnostics.push(
-      importDiagnostic(doc.file, nodeRange(doc, keyNode), 'warning', 'import.serverName', `server name "${name}" has characters a layer does not allow (letters, digits, ".", "_", "-")`),
+      importDiagnostic(
+        doc.file,
+        nodeRange(doc, keyNode),
+        'warning',
+        'import.serverName',
+        `server name "${name}" has characters a layer does not allow (letters, digits, ".", "_", "-")`,
+      ),
     );
   }
   const value = nodeValue(node);
-  const dollarBefore = kind === 'vscodeMcpJson' ? /\$\$\{(?:input|env):[^}]+\}/ : /\$\$\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}/;
+  const dollarBefore =
+    kind === 'vscodeMcpJson' ? /\$\$\{(?:input|env):[^}]+\}/ : /\$\$\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}/;
   for (const stringNode of stringNodes(node)) {
     const found = dollarBefore.exec(String(stringNode.value));
     if (!found) continue;
     // claude-env reads `$${` as an escaped, literal `${`, so a `$` glued to a variable has no faithful form.
     diagnostics.push(
-      importDiagnostic(doc.file, nodeRange(doc, stringNode), 'warning', 'import.dollarBeforeVariable', `server "${name}": the \`$\` right before \`${found[0].slice(1)}\` cannot be carried over (a layer reads \`$\${\` as a literal \`\${\`); the variable is kept as text. Move the \`$\` into the variable's value.`),
+      importDiagnostic(
+        doc.file,
+        nodeRange(doc, stringNode),
+        'warning',
+        'import.dollarBeforeVariable',
+        `server "${name}": the \`$\` right before \`${found[0].slice(1)}\` cannot be carried over (a layer reads \`$\${\` as a literal \`\${\`); the variable is kept as text. Move the \`$\` into the variable's value.`,
+      ),
     );
   }
   if (kind !== 'vscodeMcpJson') return mapStrings(value, fromClaudeSyntax);
   for (const stringNode of stringNodes(node)) {
     for (const variable of vscodeOnlyVariables(String(stringNode.value))) {
       diagnostics.push(
-        importDiagnostic(doc.file, nodeRange(doc, stringNode), 'warning', 'import.vscodeVariable', `server "${name}" uses ${variable}, which only VS Code expands; it is kept as text, and Claude Code will not expand it`),
+        importDiagnostic(
+          doc.file,
+          nodeRange(doc, stringNode),
+          'warning',
+          'import.vscodeVariable',
+          `server "${name}" uses ${variable}, which only VS Code expands; it is kept as text, and Claude Code will not expand it`,
+        ),
       );
     }
   }

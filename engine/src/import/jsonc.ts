@@ -23,7 +23,15 @@ export function parseJsonc(file: string, text: string): JsoncDocument {
     const key = `${error.offset}:${error.error}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    diagnostics.push(importDiagnostic(file, rangeAt(text, error.offset, error.length), 'error', 'import.syntax', describeParseError(error)));
+    diagnostics.push(
+      importDiagnostic(
+        file,
+        rangeAt(text, error.offset, error.length),
+        'error',
+        'import.syntax',
+        describeParseError(error),
+      ),
+    );
   }
   return { file, text, root, diagnostics };
 }

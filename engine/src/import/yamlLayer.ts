@@ -58,7 +58,12 @@ function tidy(doc: Document): void {
   visit(doc, {
     Pair(_key, pair) {
       // Arguments read best as one line, like a command line.
-      if (isScalar(pair.key) && pair.key.value === 'args' && isSeq(pair.value) && pair.value.items.every((item) => isScalar(item))) {
+      if (
+        isScalar(pair.key) &&
+        pair.key.value === 'args' &&
+        isSeq(pair.value) &&
+        pair.value.items.every((item) => isScalar(item))
+      ) {
         pair.value.flow = true;
       }
     },

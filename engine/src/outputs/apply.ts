@@ -82,7 +82,10 @@ export async function planApply(workspace: string, outputs: readonly RenderedOut
     else if (recorded !== undefined && sha256(before) === recorded) entry.action = 'update';
     else {
       entry.action = 'drifted';
-      entry.reason = recorded === undefined ? 'exists and was not written by claude-env' : 'was edited since claude-env last wrote it';
+      entry.reason =
+        recorded === undefined
+          ? 'exists and was not written by claude-env'
+          : 'was edited since claude-env last wrote it';
     }
     if (before !== undefined) entry.before = before;
     entries.push(entry);
@@ -143,7 +146,11 @@ export async function applyPlan(plan: ApplyPlan, options: ApplyOptions = {}): Pr
     }
   }
   if (stateChanged && !dryRun) await writeState(plan.workspace, state);
-  return { dryRun, targets, ok: targets.every((target) => target.outcome === 'written' || target.outcome === 'unchanged') };
+  return {
+    dryRun,
+    targets,
+    ok: targets.every((target) => target.outcome === 'written' || target.outcome === 'unchanged'),
+  };
 }
 
 /** A unified diff of every target the plan would change (drifted ones show the person's text as `a/`). */
@@ -171,7 +178,10 @@ export const BACKUP_FOLDER = `${STATE_FOLDER}/backups`;
 async function backUp(workspace: string, entry: PlanEntry): Promise<string> {
   const folder = join(workspace, ...BACKUP_FOLDER.split('/'));
   await fsp.mkdir(folder, { recursive: true });
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   const base = `${entry.path.replace(/[\\/]/g, '_')}.${stamp}`;
   for (let attempt = 1; ; attempt++) {
     const backup = join(folder, attempt === 1 ? base : `${base}-${attempt}`);

@@ -57,11 +57,20 @@ export function renderOutputs(env: EffectiveEnvironment, options: RenderOptions 
   if (selection.claudeSettings === 'shared' || selection.claudeSettings === 'both') {
     const merge = options.mergeStack ?? mergeStack;
     // A person's user and local layers must never reach the committed file, so re-merge without them.
-    const shared: LayerStack = { ...env.stack, layers: env.stack.layers.filter((layer) => SHARED_LAYERS.includes(layer.kind)) };
-    outputs.push({ path: CLAUDE_SHARED_SETTINGS, content: json(mapStrings(merge(shared).value.settings ?? {}, toClaudeCodeSyntax)) });
+    const shared: LayerStack = {
+      ...env.stack,
+      layers: env.stack.layers.filter((layer) => SHARED_LAYERS.includes(layer.kind)),
+    };
+    outputs.push({
+      path: CLAUDE_SHARED_SETTINGS,
+      content: json(mapStrings(merge(shared).value.settings ?? {}, toClaudeCodeSyntax)),
+    });
   }
   if (selection.claudeSettings === 'local' || selection.claudeSettings === 'both') {
-    outputs.push({ path: CLAUDE_LOCAL_SETTINGS, content: json(mapStrings(env.value.settings ?? {}, toClaudeCodeSyntax)) });
+    outputs.push({
+      path: CLAUDE_LOCAL_SETTINGS,
+      content: json(mapStrings(env.value.settings ?? {}, toClaudeCodeSyntax)),
+    });
   }
   if (selection.mcpJson) {
     outputs.push({ path: MCP_JSON, content: json({ mcpServers: serverEntries(env, toClaudeCodeSyntax) }) });
@@ -81,7 +90,8 @@ function serverEntries(env: EffectiveEnvironment, convert: (text: string) => str
     const definition = definitions.get(name);
     if (definition?.blockedReason) continue;
     const raw = (rawEntry ?? {}) as Record<string, unknown>;
-    const type = definition?.type ?? (typeof raw.type === 'string' ? raw.type : raw.url !== undefined ? 'http' : 'stdio');
+    const type =
+      definition?.type ?? (typeof raw.type === 'string' ? raw.type : raw.url !== undefined ? 'http' : 'stdio');
     const entry: Record<string, unknown> = { type };
     if (type === 'stdio') {
       entry.command = raw.command;
@@ -106,14 +116,21 @@ function vscodeInputs(env: EffectiveEnvironment): Array<Record<string, unknown>>
   const names: string[] = [];
   for (const [name, entry] of Object.entries(env.value.mcpServers ?? {})) {
     if (blocked.has(name)) continue;
-    const transport = Object.entries((entry ?? {}) as Record<string, unknown>).filter(([key]) => !CLAUDE_ENV_ONLY_FIELDS.has(key));
+    const transport = Object.entries((entry ?? {}) as Record<string, unknown>).filter(
+      ([key]) => !CLAUDE_ENV_ONLY_FIELDS.has(key),
+    );
     forEachString(Object.fromEntries(transport), (text) => {
       for (const reference of findReferences(text)) {
         if (reference.kind === 'secret' && !names.includes(reference.name)) names.push(reference.name);
       }
     });
   }
-  return names.map((id) => ({ type: 'promptString', id, description: `Secret "${id}" for MCP servers (claude-env)`, password: true }));
+  return names.map((id) => ({
+    type: 'promptString',
+    id,
+    description: `Secret "${id}" for MCP servers (claude-env)`,
+    password: true,
+  }));
 }
 
 function json(value: unknown): string {

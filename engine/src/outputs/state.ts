@@ -39,13 +39,17 @@ export async function readState(workspace: string): Promise<{ state: ApplyState;
     text = await fsp.readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { state: emptyState() };
-    return { state: emptyState(), warning: `Cannot read ${path} (${(error as Error).message}); existing files are treated as edited by hand.` };
+    return {
+      state: emptyState(),
+      warning: `Cannot read ${path} (${(error as Error).message}); existing files are treated as edited by hand.`,
+    };
   }
   try {
     const parsed = JSON.parse(text) as Partial<ApplyState>;
     const targets: Record<string, TargetRecord> = {};
     for (const [target, record] of Object.entries(parsed.targets ?? {})) {
-      if (record && typeof record.sha256 === 'string') targets[target] = { sha256: record.sha256, writtenAt: String(record.writtenAt ?? '') };
+      if (record && typeof record.sha256 === 'string')
+        targets[target] = { sha256: record.sha256, writtenAt: String(record.writtenAt ?? '') };
     }
     return { state: { version: 1, targets } };
   } catch {

@@ -56,7 +56,13 @@ export async function checkSecrets(env: EffectiveEnvironment, ctx: ResolveContex
         severity: 'error',
         code: 'secret.unresolved',
         message: problem,
-        data: { path: site.path, reference: reference.raw, kind: reference.kind, start: reference.start, end: reference.end },
+        data: {
+          path: site.path,
+          reference: reference.raw,
+          kind: reference.kind,
+          start: reference.start,
+          end: reference.end,
+        },
       });
     }
     diagnostics.push(...literalFindings(site));
@@ -67,11 +73,13 @@ export async function checkSecrets(env: EffectiveEnvironment, ctx: ResolveContex
 
 /** Where literal credentials are worth a warning, and which key name describes them. */
 function literalScope(path: Array<string | number>): { server?: string; key: string; prefixOnly: boolean } | undefined {
-  if (path[0] === 'settings' && path[1] === 'env' && path.length === 3) return { key: String(path[2]), prefixOnly: false };
+  if (path[0] === 'settings' && path[1] === 'env' && path.length === 3)
+    return { key: String(path[2]), prefixOnly: false };
   if (path[0] !== 'mcpServers' || path.length < 3) return undefined;
   const server = String(path[1]);
   const field = path[2];
-  if ((field === 'env' || field === 'headers') && path.length === 4) return { server, key: String(path[3]), prefixOnly: false };
+  if ((field === 'env' || field === 'headers') && path.length === 4)
+    return { server, key: String(path[3]), prefixOnly: false };
   if (field === 'url' && path.length === 3) return { server, key: 'url', prefixOnly: false };
   // Arguments are full of paths and package names; only unmistakable vendor prefixes are reported there.
   if (field === 'args' && path.length === 4) return { server, key: 'key', prefixOnly: true };
@@ -82,11 +90,13 @@ function literalFindings(site: StringSite): Diagnostic[] {
   const scope = literalScope(site.path);
   if (!scope) return [];
   const found = findLiteralSecrets(site.value, scope.key).filter(
-    (literal) => !scope.prefixOnly || credentialReason(site.value.slice(literal.start, literal.end)) !== 'high-entropy token',
+    (literal) =>
+      !scope.prefixOnly || credentialReason(site.value.slice(literal.start, literal.end)) !== 'high-entropy token',
   );
   if (found.length === 0) return [];
   const suggestedName = suggestSecretName(scope.server, scope.key === 'url' ? 'token' : scope.key);
-  const replacement = site.value.slice(0, found[0].start) + `\${secret:${suggestedName}}` + site.value.slice(found[0].end);
+  const replacement =
+    site.value.slice(0, found[0].start) + `\${secret:${suggestedName}}` + site.value.slice(found[0].end);
   const where = scope.server ? `server \`${scope.server}\`` : '`settings.env`';
   return [
     {
@@ -121,7 +131,8 @@ function collectStrings(env: EffectiveEnvironment, node: EffectiveNode): StringS
     node.value.forEach((item, index) => {
       if (typeof item !== 'string') return;
       const origin: Origin = node.itemOrigins?.[index] ?? node.origin;
-      const range = node.itemOrigins?.[index]?.range ?? itemRange(env, node.origin, [...node.path, index]) ?? node.origin.range;
+      const range =
+        node.itemOrigins?.[index]?.range ?? itemRange(env, node.origin, [...node.path, index]) ?? node.origin.range;
       sites.push({ path: [...node.path, index], value: item, file: origin.file, range });
     });
   }

@@ -16,20 +16,29 @@ export interface ClaudeCodeVariables {
  * policy, and settings), so that the CLI can start Claude Code with them in its environment. `${env:…}`
  * references are left out: they already name the variable Claude Code reads.
  */
-export async function claudeCodeVariables(env: EffectiveEnvironment, ctx: ResolveContext): Promise<ClaudeCodeVariables> {
+export async function claudeCodeVariables(
+  env: EffectiveEnvironment,
+  ctx: ResolveContext,
+): Promise<ClaudeCodeVariables> {
   const blocked = new Set(env.servers.filter((server) => server.blockedReason).map((server) => server.name));
   const references = new Map<string, ValueReference>();
   const collect = (value: unknown): void => {
     if (typeof value === 'string') {
-      for (const reference of findReferences(value)) if (reference.kind !== 'env') references.set(reference.raw, reference);
+      for (const reference of findReferences(value))
+        if (reference.kind !== 'env') references.set(reference.raw, reference);
     } else if (Array.isArray(value)) value.forEach(collect);
-    else if (value !== null && typeof value === 'object') Object.values(value as Record<string, unknown>).forEach(collect);
+    else if (value !== null && typeof value === 'object')
+      Object.values(value as Record<string, unknown>).forEach(collect);
   };
   collect(env.value.settings);
   for (const [name, entry] of Object.entries(env.value.mcpServers ?? {})) {
     if (blocked.has(name)) continue;
     // Only what reaches the written files: supervision and cwd stay with claude-env.
-    collect(Object.entries((entry ?? {}) as Record<string, unknown>).filter(([key]) => key !== 'supervision' && key !== 'cwd').map(([, value]) => value));
+    collect(
+      Object.entries((entry ?? {}) as Record<string, unknown>)
+        .filter(([key]) => key !== 'supervision' && key !== 'cwd')
+        .map(([, value]) => value),
+    );
   }
   const variables: Record<string, string> = {};
   const problems: string[] = [];

@@ -41,8 +41,14 @@ export class EnvironmentSecretProvider implements SecretProvider {
 }
 
 /** `$XDG_CONFIG_HOME/claude-env/secrets.env`, default `~/.config/claude-env/secrets.env`. */
-export function defaultSecretsFile(environment: NodeJS.ProcessEnv = process.env, home: string = environment.HOME || homedir()): string {
-  const configHome = environment.XDG_CONFIG_HOME && environment.XDG_CONFIG_HOME.trim() ? environment.XDG_CONFIG_HOME : join(home, '.config');
+export function defaultSecretsFile(
+  environment: NodeJS.ProcessEnv = process.env,
+  home: string = environment.HOME || homedir(),
+): string {
+  const configHome =
+    environment.XDG_CONFIG_HOME && environment.XDG_CONFIG_HOME.trim()
+      ? environment.XDG_CONFIG_HOME
+      : join(home, '.config');
   return join(configHome, 'claude-env', 'secrets.env');
 }
 
@@ -103,7 +109,13 @@ export class SecretsFileProvider implements SecretProvider {
       mode = (await fsp.stat(this.path)).mode;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      return [this.diagnostic(0, 'secret.fileUnreadable', `Cannot read the secrets file ${this.path}: ${(error as Error).message}`)];
+      return [
+        this.diagnostic(
+          0,
+          'secret.fileUnreadable',
+          `Cannot read the secrets file ${this.path}: ${(error as Error).message}`,
+        ),
+      ];
     }
     // Windows has no POSIX permission bits worth checking; its ACLs are outside what stat reports.
     if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
@@ -120,7 +132,12 @@ export class SecretsFileProvider implements SecretProvider {
     const text = await this.readText().catch(() => undefined);
     for (const line of text === undefined ? [] : parseSecretsFile(text).badLines) {
       diagnostics.push(
-        this.diagnostic(line, 'secret.fileSyntax', `Line ${line + 1} of ${this.path} is not \`name=value\` (nor a \`#\` comment) and is ignored.`, 'warning'),
+        this.diagnostic(
+          line,
+          'secret.fileSyntax',
+          `Line ${line + 1} of ${this.path} is not \`name=value\` (nor a \`#\` comment) and is ignored.`,
+          'warning',
+        ),
       );
     }
     return diagnostics;
@@ -135,7 +152,12 @@ export class SecretsFileProvider implements SecretProvider {
     }
   }
 
-  private diagnostic(line: number, code: string, message: string, severity: Diagnostic['severity'] = 'error'): Diagnostic {
+  private diagnostic(
+    line: number,
+    code: string,
+    message: string,
+    severity: Diagnostic['severity'] = 'error',
+  ): Diagnostic {
     const position = { line, character: 0 };
     return { file: this.path, range: { start: position, end: position }, severity, code, message };
   }
@@ -162,17 +184,24 @@ export class ChainSecretProvider implements SecretProvider {
   }
 
   hint(name: string): string {
-    return this.providers.map((provider) => (provider.hint ? provider.hint(name) : `add it to ${provider.describe()}`)).join(', or ');
+    return this.providers
+      .map((provider) => (provider.hint ? provider.hint(name) : `add it to ${provider.describe()}`))
+      .join(', or ');
   }
 
   async check(): Promise<Diagnostic[]> {
-    const all = await Promise.all(this.providers.map((provider) => (provider.check ? provider.check() : Promise.resolve([]))));
+    const all = await Promise.all(
+      this.providers.map((provider) => (provider.check ? provider.check() : Promise.resolve([]))),
+    );
     return all.flat();
   }
 }
 
 /** The CLI and container default: `CLAUDE_ENV_SECRET_*` variables first, then the secrets file. */
-export function defaultSecretProvider(environment: NodeJS.ProcessEnv = process.env, home: string = environment.HOME || homedir()): ChainSecretProvider {
+export function defaultSecretProvider(
+  environment: NodeJS.ProcessEnv = process.env,
+  home: string = environment.HOME || homedir(),
+): ChainSecretProvider {
   return new ChainSecretProvider([
     new EnvironmentSecretProvider(environment),
     new SecretsFileProvider(defaultSecretsFile(environment, home)),

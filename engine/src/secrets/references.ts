@@ -147,7 +147,9 @@ function parseReference(raw: string, body: string, start: number, end: number): 
   const malformed = (reason: string): Token => ({ kind: 'malformed', malformed: { raw, start, end, reason } });
   const colon = body.indexOf(':');
   if (colon < 0) {
-    return malformed('has no kind: write `${env:NAME}`, `${secret:name}` or `${file:path}` (or `$${` for a literal `${`)');
+    return malformed(
+      'has no kind: write `${env:NAME}`, `${secret:name}` or `${file:path}` (or `$${` for a literal `${`)',
+    );
   }
   const kind = body.slice(0, colon);
   const rest = body.slice(colon + 1);
@@ -157,7 +159,9 @@ function parseReference(raw: string, body: string, start: number, end: number): 
       const name = dash < 0 ? rest : rest.slice(0, dash);
       if (!name) return malformed('names no variable: write `${env:NAME}`');
       if (!ENV_NAME.test(name)) {
-        return malformed(`has an invalid variable name \`${name}\`: use letters, digits and \`_\`, not starting with a digit`);
+        return malformed(
+          `has an invalid variable name \`${name}\`: use letters, digits and \`_\`, not starting with a digit`,
+        );
       }
       const reference: EnvReference = { kind: 'env', raw, start, end, name };
       if (dash >= 0) reference.defaultValue = rest.slice(dash + 2);

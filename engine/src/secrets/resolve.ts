@@ -65,7 +65,12 @@ export async function resolveString(text: string, ctx: ResolveContext): Promise<
     }
     const outcome = await resolveReference(part.reference, ctx);
     if (outcome.value === undefined) {
-      problems.push({ kind: 'unresolved', raw: part.reference.raw, reference: part.reference, message: outcome.message });
+      problems.push({
+        kind: 'unresolved',
+        raw: part.reference.raw,
+        reference: part.reference,
+        message: outcome.message,
+      });
       continue;
     }
     if (outcome.secret) secretValues.push(outcome.value);
@@ -100,7 +105,9 @@ export async function resolveReference(
       try {
         value = await ctx.secrets.get(reference.name);
       } catch (error) {
-        return { message: `\`${reference.raw}\` could not be read from ${ctx.secrets.describe()}: ${(error as Error).message}` };
+        return {
+          message: `\`${reference.raw}\` could not be read from ${ctx.secrets.describe()}: ${(error as Error).message}`,
+        };
       }
       if (value !== undefined) return { value, secret: true };
       const how = ctx.secrets.hint ? ctx.secrets.hint(reference.name) : `add it to ${ctx.secrets.describe()}`;
@@ -115,7 +122,9 @@ export async function resolveReference(
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         const why = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? (error as Error).message})`;
-        return { message: `\`${reference.raw}\`: the file ${path} ${why}. Create it, or change the path (relative paths start at the workspace).` };
+        return {
+          message: `\`${reference.raw}\`: the file ${path} ${why}. Create it, or change the path (relative paths start at the workspace).`,
+        };
       }
     }
   }
@@ -143,13 +152,17 @@ export async function resolveServer(def: ServerDefinition, ctx: ResolveContext):
   const resolveField = async (text: string, field: Array<string | number>): Promise<string> => {
     const outcome = await resolveString(text, ctx);
     for (const { reference, value } of outcome.resolved) {
-      if (reference.kind !== 'env' && !exported.has(claudeVariableOf(reference))) exported.set(claudeVariableOf(reference), value);
+      if (reference.kind !== 'env' && !exported.has(claudeVariableOf(reference)))
+        exported.set(claudeVariableOf(reference), value);
     }
     secretValues.push(...outcome.secretValues);
     for (const problem of outcome.problems) problems.push({ ...problem, field });
     return outcome.value ?? '';
   };
-  const resolveMap = async (map: Record<string, string> | undefined, field: string): Promise<Record<string, string>> => {
+  const resolveMap = async (
+    map: Record<string, string> | undefined,
+    field: string,
+  ): Promise<Record<string, string>> => {
     const out: Record<string, string> = {};
     for (const [key, text] of Object.entries(map ?? {})) out[key] = await resolveField(String(text), [field, key]);
     return out;

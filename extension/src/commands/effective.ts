@@ -46,7 +46,9 @@ export function explainAtCursor(ctx: CtxInit) {
     const editor = vscode.window.activeTextEditor;
     const path = editor ? settingPathAt(editor.document, editor.selection.active) : undefined;
     if (!editor || !path) {
-      void vscode.window.showInformationMessage('Claude Env: put the cursor on a key under `settings` or `mcpServers` in a layer file.');
+      void vscode.window.showInformationMessage(
+        'Claude Env: put the cursor on a key under `settings` or `mcpServers` in a layer file.',
+      );
       return undefined;
     }
     return explainPath(ctx)(editor.document.uri.toString(), path);

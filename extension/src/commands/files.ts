@@ -34,7 +34,9 @@ const EXISTING_FILES = ['.claude/settings.json', '.mcp.json', '.vscode/mcp.json'
 
 function optionsOf(args: unknown[]): FileCommandOptions {
   const first = args[0];
-  return typeof first === 'object' && first !== null && !(first instanceof vscode.Uri) ? (first as FileCommandOptions) : {};
+  return typeof first === 'object' && first !== null && !(first instanceof vscode.Uri)
+    ? (first as FileCommandOptions)
+    : {};
 }
 
 async function pickFolder(options: FileCommandOptions): Promise<string | undefined> {
@@ -51,9 +53,16 @@ async function pickFolder(options: FileCommandOptions): Promise<string | undefin
 /** Logs a run and tells the person how it went; returns true for exit code 0. */
 function report(ctx: Ctx, title: string, run: CliRun): boolean {
   ctx.output.info(`${title} (exit ${run.exitCode})\n${run.stdout}${run.stderr}`);
-  const text = (run.exitCode === 0 ? run.stdout || run.stderr : run.stderr || run.stdout).trim().split('\n').slice(0, 6).join(' · ');
+  const text = (run.exitCode === 0 ? run.stdout || run.stderr : run.stderr || run.stdout)
+    .trim()
+    .split('\n')
+    .slice(0, 6)
+    .join(' · ');
   const show = run.exitCode === 0 ? vscode.window.showInformationMessage : vscode.window.showErrorMessage;
-  void show(`Claude Env: ${title}: ${text || (run.exitCode === 0 ? 'done' : `failed (exit ${run.exitCode})`)}`, 'Open Output').then((choice) => {
+  void show(
+    `Claude Env: ${title}: ${text || (run.exitCode === 0 ? 'done' : `failed (exit ${run.exitCode})`)}`,
+    'Open Output',
+  ).then((choice) => {
     if (choice) ctx.output.show();
   });
   return run.exitCode === 0;
@@ -72,8 +81,16 @@ export function initialize(ctx: Ctx) {
     if (fromExisting === undefined && EXISTING_FILES.some((file) => existsSync(join(folder, file)))) {
       const choice = await vscode.window.showQuickPick(
         [
-          { label: 'Import existing configuration', detail: `From ${EXISTING_FILES.filter((file) => existsSync(join(folder, file))).join(', ')}`, fromExisting: true },
-          { label: 'Start from the reference servers', detail: 'Context7, Sequential Thinking, Playwright and Magic', fromExisting: false },
+          {
+            label: 'Import existing configuration',
+            detail: `From ${EXISTING_FILES.filter((file) => existsSync(join(folder, file))).join(', ')}`,
+            fromExisting: true,
+          },
+          {
+            label: 'Start from the reference servers',
+            detail: 'Context7, Sequential Thinking, Playwright and Magic',
+            fromExisting: false,
+          },
         ],
         { placeHolder: 'How should .claude-env/project.yaml start?' },
       );
@@ -140,7 +157,10 @@ export function apply(ctx: Ctx) {
       const onDrift = options.onDrift ?? readSettings(vscode.Uri.file(folder)).applyOnDrift;
       const replace = onDrift === 'replace' || (onDrift === 'ask' && (await confirmReplace(drifted)));
       if (!replace) {
-        report(ctx, 'Apply', { ...first, stderr: `kept ${drifted.length} file(s) edited by hand; nothing written: ${drifted.join(', ')}\n` });
+        report(ctx, 'Apply', {
+          ...first,
+          stderr: `kept ${drifted.length} file(s) edited by hand; nothing written: ${drifted.join(', ')}\n`,
+        });
         return { folder, runs, ok: false };
       }
       runs.push(await runClaudeEnv(['apply', '--json', '--force'], folder));
@@ -150,8 +170,8 @@ export function apply(ctx: Ctx) {
     const summary = result?.blocked
       ? 'errors in the layers block apply; nothing written (see the Problems panel)'
       : result
-      ? result.targets.map((target) => `${target.outcome} ${target.path}`).join('\n') || 'nothing to write'
-      : last.stdout;
+        ? result.targets.map((target) => `${target.outcome} ${target.path}`).join('\n') || 'nothing to write'
+        : last.stdout;
     const ok = report(ctx, 'Apply', { ...last, stdout: `${summary}\n` });
     return { folder, runs, ok };
   };

@@ -35,7 +35,8 @@ export function isRefusal(value: unknown): value is Refusal {
 export function registerCommands(ctx: Ctx, table: Record<string, CommandSpec>): vscode.Disposable[] {
   return Object.entries(table).map(([name, spec]) =>
     vscode.commands.registerCommand(`${COMMAND_PREFIX}${name}`, async (...args: unknown[]) => {
-      if (spec.writes && !vscode.workspace.isTrusted) return refuse(ctx, name, RESTRICTED_MODE_REASON, 'Manage Workspace Trust');
+      if (spec.writes && !vscode.workspace.isTrusted)
+        return refuse(ctx, name, RESTRICTED_MODE_REASON, 'Manage Workspace Trust');
       if (spec.needs === 'nothing') return spec.create(ctx)(...args);
       if (!ctx.isReady()) return refuse(ctx, name, ctx.notRunningReason, 'Open Output');
       return spec.create(ctx)(...args);

@@ -29,14 +29,24 @@ interface McpCommandSpec {
 }
 
 /** Refusal when the folder has no project layer, so there is nothing to supervise. */
-export const NO_WORKSPACE_REASON = 'no folder of this window has a .claude-env/project.yaml, so there are no MCP servers to supervise';
+export const NO_WORKSPACE_REASON =
+  'no folder of this window has a .claude-env/project.yaml, so there are no MCP servers to supervise';
 
 /** The server a command was invoked for: a view row, a name, or a pick among `candidates`. */
-async function serverArg(fleet: McpFleet, args: unknown[], candidates: (entry: FleetEntry) => boolean, placeHolder: string): Promise<string | undefined> {
+async function serverArg(
+  fleet: McpFleet,
+  args: unknown[],
+  candidates: (entry: FleetEntry) => boolean,
+  placeHolder: string,
+): Promise<string | undefined> {
   const first = args[0];
   if (typeof first === 'string') return first;
-  if (first && typeof first === 'object' && (first as McpTreeElement).kind === 'server') return (first as { name: string }).name;
-  const names = fleet.list().filter(candidates).map((entry) => entry.definition.name);
+  if (first && typeof first === 'object' && (first as McpTreeElement).kind === 'server')
+    return (first as { name: string }).name;
+  const names = fleet
+    .list()
+    .filter(candidates)
+    .map((entry) => entry.definition.name);
   if (names.length === 0) {
     void vscode.window.showInformationMessage(`Claude Env: no MCP server to pick (${placeHolder.toLowerCase()}).`);
     return undefined;
@@ -47,10 +57,13 @@ async function serverArg(fleet: McpFleet, args: unknown[], candidates: (entry: F
 /** Tells why a server cannot start (policy, missing secret) and offers the way out. */
 function explainNotStartable(ctx: McpCommandContext, entry: FleetEntry): void {
   const action = entry.state === 'unresolved' ? 'Set Secret' : 'Go to Definition';
-  void vscode.window.showWarningMessage(`Claude Env: ${entry.definition.name} cannot start: ${entry.reason}`, action).then((choice) => {
-    if (choice === 'Set Secret') void vscode.commands.executeCommand('claudeEnv.setSecret');
-    if (choice === 'Go to Definition') void vscode.commands.executeCommand('claudeEnv.mcp.goToDefinition', entry.definition.name);
-  });
+  void vscode.window
+    .showWarningMessage(`Claude Env: ${entry.definition.name} cannot start: ${entry.reason}`, action)
+    .then((choice) => {
+      if (choice === 'Set Secret') void vscode.commands.executeCommand('claudeEnv.setSecret');
+      if (choice === 'Go to Definition')
+        void vscode.commands.executeCommand('claudeEnv.mcp.goToDefinition', entry.definition.name);
+    });
   ctx.output.warn(`${entry.definition.name} not started: ${entry.reason}`);
 }
 
@@ -62,13 +75,14 @@ function serverCommand(
   candidates: (entry: FleetEntry) => boolean,
   act: (ctx: McpCommandContext, name: string) => Promise<unknown>,
 ): (ctx: McpCommandContext) => Handler {
-  return (ctx) => async (...args) => {
-    const name = await serverArg(ctx.fleet, args, candidates, placeHolder);
-    if (!name) return undefined;
-    const entry = ctx.fleet.entry(name);
-    if (!entry) throw new Error(`no MCP server named "${name}"`);
-    return act(ctx, name);
-  };
+  return (ctx) =>
+    async (...args) => {
+      const name = await serverArg(ctx.fleet, args, candidates, placeHolder);
+      if (!name) return undefined;
+      const entry = ctx.fleet.entry(name);
+      if (!entry) throw new Error(`no MCP server named "${name}"`);
+      return act(ctx, name);
+    };
 }
 
 async function startOrExplain(ctx: McpCommandContext, name: string, restart: boolean): Promise<FleetEntry> {
@@ -82,28 +96,57 @@ async function startOrExplain(ctx: McpCommandContext, name: string, restart: boo
 
 /** `claudeEnv.mcp.*` (and `claudeEnv.setSecret`) command ids without the `claudeEnv.` prefix. */
 export const MCP_COMMANDS: Record<string, McpCommandSpec> = {
-  'mcp.start': { runs: true, needsFleet: true, create: serverCommand('Start MCP server', (e) => isStartable(e) && !isUp(e), (ctx, name) => startOrExplain(ctx, name, false)) },
-  'mcp.restart': { runs: true, needsFleet: true, create: serverCommand('Restart MCP server', isStartable, (ctx, name) => startOrExplain(ctx, name, true)) },
-  'mcp.stop': { runs: false, needsFleet: true, create: serverCommand('Stop MCP server', isUp, (ctx, name) => ctx.fleet.stop(name)) },
+  'mcp.start': {
+    runs: true,
+    needsFleet: true,
+    create: serverCommand(
+      'Start MCP server',
+      (e) => isStartable(e) && !isUp(e),
+      (ctx, name) => startOrExplain(ctx, name, false),
+    ),
+  },
+  'mcp.restart': {
+    runs: true,
+    needsFleet: true,
+    create: serverCommand('Restart MCP server', isStartable, (ctx, name) => startOrExplain(ctx, name, true)),
+  },
+  'mcp.stop': {
+    runs: false,
+    needsFleet: true,
+    create: serverCommand('Stop MCP server', isUp, (ctx, name) => ctx.fleet.stop(name)),
+  },
   'mcp.showLog': {
     runs: false,
     needsFleet: true,
-    create: serverCommand('Show the log of', () => true, async (ctx, name) => ctx.logs.show(name).name),
+    create: serverCommand(
+      'Show the log of',
+      () => true,
+      async (ctx, name) => ctx.logs.show(name).name,
+    ),
   },
   'mcp.goToDefinition': {
     runs: false,
     needsFleet: true,
-    create: serverCommand('Go to the definition of', () => true, async (ctx, name) => {
-      const { origin } = (ctx.fleet.entry(name) as FleetEntry).definition;
-      if (origin.file.startsWith('env:')) {
-        void vscode.window.showInformationMessage(`Claude Env: ${name} is defined by the environment variable ${origin.file.slice(4)}.`);
-        return undefined;
-      }
-      const start = new vscode.Position(origin.keyRange.start.line, origin.keyRange.start.character);
-      const end = new vscode.Position(origin.keyRange.end.line, origin.keyRange.end.character);
-      const editor = await vscode.window.showTextDocument(vscode.Uri.file(origin.file), { selection: new vscode.Range(start, end), preview: false });
-      return editor.document.uri.fsPath;
-    }),
+    create: serverCommand(
+      'Go to the definition of',
+      () => true,
+      async (ctx, name) => {
+        const { origin } = (ctx.fleet.entry(name) as FleetEntry).definition;
+        if (origin.file.startsWith('env:')) {
+          void vscode.window.showInformationMessage(
+            `Claude Env: ${name} is defined by the environment variable ${origin.file.slice(4)}.`,
+          );
+          return undefined;
+        }
+        const start = new vscode.Position(origin.keyRange.start.line, origin.keyRange.start.character);
+        const end = new vscode.Position(origin.keyRange.end.line, origin.keyRange.end.character);
+        const editor = await vscode.window.showTextDocument(vscode.Uri.file(origin.file), {
+          selection: new vscode.Range(start, end),
+          preview: false,
+        });
+        return editor.document.uri.fsPath;
+      },
+    ),
   },
   'mcp.startAll': { runs: true, needsFleet: true, create: (ctx) => async () => ctx.fleet.startAll() },
   'mcp.stopAll': {
@@ -126,14 +169,16 @@ export const MCP_COMMANDS: Record<string, McpCommandSpec> = {
   setSecret: {
     runs: false,
     needsFleet: false,
-    create: (ctx) => async (...args) => {
-      const options = (typeof args[0] === 'object' && args[0] !== null ? args[0] : {}) as SetSecretArgs;
-      const referenced = ctx.fleet ? referencedSecretNames(ctx.fleet.list().map((entry) => entry.definition)) : [];
-      const name = await setSecret(ctx.secrets, referenced, options);
-      // SecretStorage's change event also reloads, but a caller awaiting this command wants the result now.
-      if (name && ctx.fleet) await ctx.fleet.reload();
-      return name;
-    },
+    create:
+      (ctx) =>
+      async (...args) => {
+        const options = (typeof args[0] === 'object' && args[0] !== null ? args[0] : {}) as SetSecretArgs;
+        const referenced = ctx.fleet ? referencedSecretNames(ctx.fleet.list().map((entry) => entry.definition)) : [];
+        const name = await setSecret(ctx.secrets, referenced, options);
+        // SecretStorage's change event also reloads, but a caller awaiting this command wants the result now.
+        if (name && ctx.fleet) await ctx.fleet.reload();
+        return name;
+      },
   },
 };
 
@@ -141,7 +186,9 @@ export const MCP_COMMANDS: Record<string, McpCommandSpec> = {
  * Registers the table. `ctx` is undefined when no folder has a project layer: commands that need one refuse
  * and say why (Set Secret still works).
  */
-export function registerMcpCommands(ctx: Partial<McpCommandContext> & Pick<McpCommandContext, 'secrets' | 'output'>): vscode.Disposable[] {
+export function registerMcpCommands(
+  ctx: Partial<McpCommandContext> & Pick<McpCommandContext, 'secrets' | 'output'>,
+): vscode.Disposable[] {
   return Object.entries(MCP_COMMANDS).map(([id, spec]) =>
     vscode.commands.registerCommand(`claudeEnv.${id}`, async (...args: unknown[]) => {
       if (spec.runs && !vscode.workspace.isTrusted) return refuse(ctx.output, id, RESTRICTED_MODE_REASON);
@@ -151,7 +198,9 @@ export function registerMcpCommands(ctx: Partial<McpCommandContext> & Pick<McpCo
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         ctx.output.error(`claudeEnv.${id} failed: ${message}`);
-        void vscode.window.showErrorMessage(`Claude Env: ${message}`, 'Open Output').then((choice) => choice && ctx.output.show());
+        void vscode.window
+          .showErrorMessage(`Claude Env: ${message}`, 'Open Output')
+          .then((choice) => choice && ctx.output.show());
         return undefined;
       }
     }),
@@ -161,8 +210,10 @@ export function registerMcpCommands(ctx: Partial<McpCommandContext> & Pick<McpCo
 function refuse(output: vscode.LogOutputChannel, id: string, reason: string): Refusal {
   output.warn(`claudeEnv.${id} not run: ${reason}`);
   const action = reason === RESTRICTED_MODE_REASON ? 'Manage Workspace Trust' : undefined;
-  void vscode.window.showWarningMessage(`Claude Env: cannot run this command: ${reason}`, ...(action ? [action] : [])).then((choice) => {
-    if (choice === 'Manage Workspace Trust') void vscode.commands.executeCommand('workbench.trust.manage');
-  });
+  void vscode.window
+    .showWarningMessage(`Claude Env: cannot run this command: ${reason}`, ...(action ? [action] : []))
+    .then((choice) => {
+      if (choice === 'Manage Workspace Trust') void vscode.commands.executeCommand('workbench.trust.manage');
+    });
   return { refused: true, reason };
 }

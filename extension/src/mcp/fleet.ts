@@ -94,9 +94,11 @@ export class McpFleet extends EventEmitter<FleetEvents> {
    * so that two file events never reconcile at the same time.
    */
   reload(): Promise<void> {
-    this.queue = this.queue.then(() => this.reconcile()).catch((error: unknown) => {
-      this.options.log(`reloading the MCP servers failed: ${error instanceof Error ? error.message : String(error)}`);
-    });
+    this.queue = this.queue
+      .then(() => this.reconcile())
+      .catch((error: unknown) => {
+        this.options.log(`reloading the MCP servers failed: ${error instanceof Error ? error.message : String(error)}`);
+      });
     return this.queue;
   }
 

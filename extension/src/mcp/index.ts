@@ -51,7 +51,8 @@ function supervisedFolder(): string | undefined {
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
     if (folder.uri.scheme !== 'file') continue;
     const dir = join(folder.uri.fsPath, '.claude-env');
-    if (['project.yaml', 'project.yml', 'project.json'].some((name) => existsSync(join(dir, name)))) return folder.uri.fsPath;
+    if (['project.yaml', 'project.yml', 'project.json'].some((name) => existsSync(join(dir, name))))
+      return folder.uri.fsPath;
   }
   return undefined;
 }
@@ -78,7 +79,10 @@ export function registerMcpSupervision(extension: vscode.ExtensionContext, ctx: 
     extension.subscriptions.push(
       ...registerMcpCommands({ secrets, output }),
       // An empty provider, so the view shows its welcome text instead of "no data provider".
-      vscode.window.registerTreeDataProvider<McpTreeElement>(MCP_VIEW_ID, { getChildren: () => [], getTreeItem: () => new vscode.TreeItem('') }),
+      vscode.window.registerTreeDataProvider<McpTreeElement>(MCP_VIEW_ID, {
+        getChildren: () => [],
+        getTreeItem: () => new vscode.TreeItem(''),
+      }),
       vscode.commands.registerCommand('claudeEnv.mcp.supervision', () => empty),
     );
     return empty;
@@ -103,9 +107,11 @@ export function registerMcpSupervision(extension: vscode.ExtensionContext, ctx: 
     output.warn(`MCP: ${event.name} ${event.state}: ${event.reason}`);
     // A crash that will be retried is shown in the view; only the end of the road interrupts the person.
     if (event.state !== 'failed') return;
-    void vscode.window.showErrorMessage(`Claude Env: MCP server "${event.name}" failed: ${event.reason}`, 'Show Log').then((choice) => {
-      if (choice) logs.show(event.name);
-    });
+    void vscode.window
+      .showErrorMessage(`Claude Env: MCP server "${event.name}" failed: ${event.reason}`, 'Show Log')
+      .then((choice) => {
+        if (choice) logs.show(event.name);
+      });
   });
 
   extension.subscriptions.push(
@@ -123,7 +129,11 @@ export function registerMcpSupervision(extension: vscode.ExtensionContext, ctx: 
     vscode.workspace.onDidGrantWorkspaceTrust(() => void fleet.setTrusted(true)),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('claudeEnv.mcp.statusBar')) statusBar.refresh();
-      if (['claudeEnv.userConfigDir', 'claudeEnv.mcp.autoStart', 'claudeEnv.mcp.offerToVSCode'].some((name) => event.affectsConfiguration(name))) {
+      if (
+        ['claudeEnv.userConfigDir', 'claudeEnv.mcp.autoStart', 'claudeEnv.mcp.offerToVSCode'].some((name) =>
+          event.affectsConfiguration(name),
+        )
+      ) {
         watcher.schedule();
       }
     }),
@@ -138,7 +148,14 @@ export function registerMcpSupervision(extension: vscode.ExtensionContext, ctx: 
     const tooltip = item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : (item.tooltip ?? '');
     const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
     const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : '';
-    return { element, label, description: String(item.description ?? ''), tooltip, contextValue: item.contextValue ?? '', icon };
+    return {
+      element,
+      label,
+      description: String(item.description ?? ''),
+      tooltip,
+      contextValue: item.contextValue ?? '',
+      icon,
+    };
   };
   const api: McpSupervisionApi = {
     workspace,
@@ -146,7 +163,11 @@ export function registerMcpSupervision(extension: vscode.ExtensionContext, ctx: 
     onDidChange: changed.event,
     entries: () => fleet.list(),
     rows: (parent) => tree.getChildren(parent).map(render),
-    statusBar: () => ({ text: statusBar.item.text, tooltip: String(statusBar.item.tooltip ?? ''), visible: readMcpSettings().statusBar && fleet.list().length > 0 }),
+    statusBar: () => ({
+      text: statusBar.item.text,
+      tooltip: String(statusBar.item.tooltip ?? ''),
+      visible: readMcpSettings().statusBar && fleet.list().length > 0,
+    }),
     openedLogs: () => logs.opened(),
     stop: () => fleet.dispose(),
   };

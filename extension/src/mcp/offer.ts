@@ -36,11 +36,25 @@ interface McpApi {
     provider: {
       onDidChangeMcpServerDefinitions?: vscode.Event<void>;
       provideMcpServerDefinitions(token: vscode.CancellationToken): vscode.ProviderResult<Definition[]>;
-      resolveMcpServerDefinition?(server: Definition, token: vscode.CancellationToken): vscode.ProviderResult<Definition>;
+      resolveMcpServerDefinition?(
+        server: Definition,
+        token: vscode.CancellationToken,
+      ): vscode.ProviderResult<Definition>;
     },
   ): vscode.Disposable;
-  StdioDefinition: new (label: string, command: string, args?: string[], env?: Record<string, string>, version?: string) => StdioDefinition;
-  HttpDefinition: new (label: string, uri: vscode.Uri, headers?: Record<string, string>, version?: string) => HttpDefinition;
+  StdioDefinition: new (
+    label: string,
+    command: string,
+    args?: string[],
+    env?: Record<string, string>,
+    version?: string,
+  ) => StdioDefinition;
+  HttpDefinition: new (
+    label: string,
+    uri: vscode.Uri,
+    headers?: Record<string, string>,
+    version?: string,
+  ) => HttpDefinition;
 }
 
 /** VS Code's MCP API, or undefined when this VS Code has none. */
@@ -71,7 +85,10 @@ export function offerServersToVSCode(fleet: McpFleet, secrets: SecretProvider): 
   fleet.on('changed', onFleetChange);
   const offered = (): ServerDefinition[] =>
     readMcpSettings().offerToVSCode && vscode.workspace.isTrusted
-      ? fleet.list().filter((entry) => entry.state !== 'blocked').map((entry) => entry.definition)
+      ? fleet
+          .list()
+          .filter((entry) => entry.state !== 'blocked')
+          .map((entry) => entry.definition)
       : [];
   const registration = api.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, {
     onDidChangeMcpServerDefinitions: changed.event,
@@ -79,7 +96,11 @@ export function offerServersToVSCode(fleet: McpFleet, secrets: SecretProvider): 
     resolveMcpServerDefinition: async (server) => {
       const definition = offered().find((candidate) => candidate.name === server.label);
       if (!definition) throw new Error(`Claude Env no longer offers the MCP server "${server.label}"`);
-      const resolution = await resolveServer(definition, { workspace: fleet.workspace, secrets, environment: process.env });
+      const resolution = await resolveServer(definition, {
+        workspace: fleet.workspace,
+        secrets,
+        environment: process.env,
+      });
       if (!resolution.server) throw new Error(resolution.errors.join('; '));
       const resolved = resolution.server;
       if ('command' in server) {
@@ -109,7 +130,13 @@ function toVSCode(api: McpApi, definition: ServerDefinition): Definition {
   // The version makes VS Code notice a changed definition and offer to refresh the server's tools.
   const version = String(hashOf(JSON.stringify({ ...definition, origin: undefined })));
   if (definition.type === 'stdio') {
-    const server = new api.StdioDefinition(definition.name, definition.command ?? '', definition.args ?? [], {}, version);
+    const server = new api.StdioDefinition(
+      definition.name,
+      definition.command ?? '',
+      definition.args ?? [],
+      {},
+      version,
+    );
     return server;
   }
   return new api.HttpDefinition(definition.name, vscode.Uri.parse(definition.url ?? ''), {}, version);

@@ -14,18 +14,20 @@ export function shareHeldSecretNames(ctx: Ctx, fleet: McpFleet, secrets: SecretS
   let lastSent: string | undefined;
   let pending = Promise.resolve();
   const share = () => {
-    pending = pending.then(async () => {
-      const client = ctx.client;
-      if (!client || !ctx.isReady()) return;
-      const referenced = referencedSecretNames(fleet.list().map((entry) => entry.definition));
-      const held: string[] = [];
-      for (const name of referenced) if ((await secrets.get(name)) !== undefined) held.push(name);
-      // Only a changed set is sent: the server answers with a stack change, which must not send again.
-      const key = held.join('\n');
-      if (key === lastSent) return;
-      lastSent = key;
-      await sendNotification(client, SecretNamesNotification, { names: held });
-    }).catch(() => undefined);
+    pending = pending
+      .then(async () => {
+        const client = ctx.client;
+        if (!client || !ctx.isReady()) return;
+        const referenced = referencedSecretNames(fleet.list().map((entry) => entry.definition));
+        const held: string[] = [];
+        for (const name of referenced) if ((await secrets.get(name)) !== undefined) held.push(name);
+        // Only a changed set is sent: the server answers with a stack change, which must not send again.
+        const key = held.join('\n');
+        if (key === lastSent) return;
+        lastSent = key;
+        await sendNotification(client, SecretNamesNotification, { names: held });
+      })
+      .catch(() => undefined);
   };
   fleet.on('changed', share);
   const subscriptions = [
@@ -37,5 +39,10 @@ export function shareHeldSecretNames(ctx: Ctx, fleet: McpFleet, secrets: SecretS
     }),
   ];
   share();
-  return { dispose: () => { fleet.off('changed', share); subscriptions.forEach((s) => s.dispose()); } };
+  return {
+    dispose: () => {
+      fleet.off('changed', share);
+      subscriptions.forEach((s) => s.dispose());
+    },
+  };
 }

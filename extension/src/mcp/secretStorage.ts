@@ -3,12 +3,7 @@
  * variables and secrets file the CLI reads, so a secret set for the terminal works in the editor too.
  */
 import * as vscode from 'vscode';
-import {
-  ChainSecretProvider,
-  defaultSecretProvider,
-  findReferences,
-  type SecretProvider,
-} from '@claude-env/engine';
+import { ChainSecretProvider, defaultSecretProvider, findReferences, type SecretProvider } from '@claude-env/engine';
 import type { ServerDefinition } from '@claude-env/engine';
 
 /** SecretStorage keys are shared by the whole extension; the prefix keeps secrets apart from other state. */
@@ -82,26 +77,38 @@ const SECRET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
  * "Claude Env: Set Secret": picks a secret name (those the servers reference are offered first), asks for the
  * value in a password box and stores it. Returns the name stored, or undefined when cancelled.
  */
-export async function setSecret(storage: SecretStorageProvider, referenced: string[], args: SetSecretArgs = {}): Promise<string | undefined> {
+export async function setSecret(
+  storage: SecretStorageProvider,
+  referenced: string[],
+  args: SetSecretArgs = {},
+): Promise<string | undefined> {
   let name = args.name;
   if (!name) {
     const other = 'Another name…';
     const picked = referenced.length
-      ? await vscode.window.showQuickPick([...referenced, other], { placeHolder: 'Secret referenced as ${secret:name}' })
+      ? await vscode.window.showQuickPick([...referenced, other], {
+          placeHolder: 'Secret referenced as ${secret:name}',
+        })
       : other;
     if (!picked) return undefined;
-    name = picked === other ? await vscode.window.showInputBox({
-      prompt: 'Secret name, as written in ${secret:name}',
-      validateInput: (text) => (SECRET_NAME.test(text) ? undefined : 'Letters, digits, dot, dash and underscore'),
-    }) : picked;
+    name =
+      picked === other
+        ? await vscode.window.showInputBox({
+            prompt: 'Secret name, as written in ${secret:name}',
+            validateInput: (text) => (SECRET_NAME.test(text) ? undefined : 'Letters, digits, dot, dash and underscore'),
+          })
+        : picked;
   }
   if (!name) return undefined;
-  if (!SECRET_NAME.test(name)) throw new Error(`"${name}" is not a secret name: use letters, digits, dot, dash and underscore`);
-  const value = args.value ?? (await vscode.window.showInputBox({
-    prompt: `Value of \${secret:${name}} (kept in VS Code's secret storage, never written to a file)`,
-    password: true,
-    ignoreFocusOut: true,
-  }));
+  if (!SECRET_NAME.test(name))
+    throw new Error(`"${name}" is not a secret name: use letters, digits, dot, dash and underscore`);
+  const value =
+    args.value ??
+    (await vscode.window.showInputBox({
+      prompt: `Value of \${secret:${name}} (kept in VS Code's secret storage, never written to a file)`,
+      password: true,
+      ignoreFocusOut: true,
+    }));
   if (value === undefined) return undefined;
   await storage.store(name, value);
   return name;

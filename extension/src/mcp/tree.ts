@@ -37,10 +37,16 @@ export function describeEntry(entry: FleetEntry): string {
   const metrics = entry.status?.metrics;
   if (metrics?.uptimeMs !== undefined) parts.push(`up ${formatMs(metrics.uptimeMs)}`);
   const ping = metrics?.medianPingMs ?? metrics?.lastPingMs;
-  if (ping !== undefined && (entry.state === 'running' || entry.state === 'degraded')) parts.push(`ping ${formatMs(ping)}`);
+  if (ping !== undefined && (entry.state === 'running' || entry.state === 'degraded'))
+    parts.push(`ping ${formatMs(ping)}`);
   const tools = entry.status?.catalog.tools.length ?? 0;
   if (entry.state === 'running' || entry.state === 'degraded') parts.push(`${tools} tool${tools === 1 ? '' : 's'}`);
-  if (entry.state === 'blocked' || entry.state === 'unresolved' || entry.state === 'failed' || entry.state === 'crashed') {
+  if (
+    entry.state === 'blocked' ||
+    entry.state === 'unresolved' ||
+    entry.state === 'failed' ||
+    entry.state === 'crashed'
+  ) {
     parts.push(entry.reason);
   }
   return parts.join(' · ');
@@ -50,7 +56,10 @@ export function describeEntry(entry: FleetEntry): string {
 export function tooltipOf(entry: FleetEntry): vscode.MarkdownString {
   const { definition, status } = entry;
   const lines = [`**${definition.name}** — ${entry.state}`, '', entry.reason];
-  const launch = definition.type === 'stdio' ? [definition.command, ...(definition.args ?? [])].join(' ') : `${definition.type} ${definition.url ?? ''}`;
+  const launch =
+    definition.type === 'stdio'
+      ? [definition.command, ...(definition.args ?? [])].join(' ')
+      : `${definition.type} ${definition.url ?? ''}`;
   lines.push('', `\`${launch}\``);
   if (status) {
     const m = status.metrics;
@@ -82,7 +91,8 @@ export class McpServersTreeProvider implements vscode.TreeDataProvider<McpTreeEl
   constructor(private readonly fleet: McpFleet) {
     fleet.on('changed', this.onFleetChange);
     this.ticker = setInterval(() => {
-      if (fleet.list().some((entry) => entry.state === 'running' || entry.state === 'degraded')) this.changed.fire(undefined);
+      if (fleet.list().some((entry) => entry.state === 'running' || entry.state === 'degraded'))
+        this.changed.fire(undefined);
     }, 15_000);
   }
 
@@ -99,11 +109,29 @@ export class McpServersTreeProvider implements vscode.TreeDataProvider<McpTreeEl
     const server = element.server;
     switch (element.section) {
       case 'tools':
-        return catalog.tools.map((tool) => ({ kind: 'item', server, section: 'tools', label: tool.name, detail: tool.description }));
+        return catalog.tools.map((tool) => ({
+          kind: 'item',
+          server,
+          section: 'tools',
+          label: tool.name,
+          detail: tool.description,
+        }));
       case 'resources':
-        return catalog.resources.map((resource) => ({ kind: 'item', server, section: 'resources', label: resource.name, detail: resource.uri }));
+        return catalog.resources.map((resource) => ({
+          kind: 'item',
+          server,
+          section: 'resources',
+          label: resource.name,
+          detail: resource.uri,
+        }));
       case 'prompts':
-        return catalog.prompts.map((prompt) => ({ kind: 'item', server, section: 'prompts', label: prompt.name, detail: prompt.description }));
+        return catalog.prompts.map((prompt) => ({
+          kind: 'item',
+          server,
+          section: 'prompts',
+          label: prompt.name,
+          detail: prompt.description,
+        }));
     }
   }
 
@@ -111,7 +139,10 @@ export class McpServersTreeProvider implements vscode.TreeDataProvider<McpTreeEl
     if (element.kind === 'server') return this.serverItem(element.name);
     if (element.kind === 'section') {
       const count = this.fleet.entry(element.server)?.status?.catalog[element.section].length ?? 0;
-      const item = new vscode.TreeItem(element.section[0].toUpperCase() + element.section.slice(1), vscode.TreeItemCollapsibleState.Collapsed);
+      const item = new vscode.TreeItem(
+        element.section[0].toUpperCase() + element.section.slice(1),
+        vscode.TreeItemCollapsibleState.Collapsed,
+      );
       item.id = `${element.server}/${element.section}`;
       item.description = String(count);
       item.iconPath = new vscode.ThemeIcon(SECTION_ICONS[element.section]);
@@ -135,8 +166,12 @@ export class McpServersTreeProvider implements vscode.TreeDataProvider<McpTreeEl
   private serverItem(name: string): vscode.TreeItem {
     const entry = this.fleet.entry(name);
     const catalog = entry?.status?.catalog;
-    const hasChildren = catalog !== undefined && catalog.tools.length + catalog.resources.length + catalog.prompts.length > 0;
-    const item = new vscode.TreeItem(name, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const hasChildren =
+      catalog !== undefined && catalog.tools.length + catalog.resources.length + catalog.prompts.length > 0;
+    const item = new vscode.TreeItem(
+      name,
+      hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+    );
     item.id = `server/${name}`;
     if (!entry) return item;
     item.iconPath = STATE_ICONS[entry.state];

@@ -38,7 +38,8 @@ export class LayerWatcher implements vscode.Disposable {
       this.outside.delete(file);
     }
     for (const file of wanted) {
-      if (!this.outside.has(file)) this.outside.set(file, this.watch(new vscode.RelativePattern(vscode.Uri.file(dirname(file)), basename(file))));
+      if (!this.outside.has(file))
+        this.outside.set(file, this.watch(new vscode.RelativePattern(vscode.Uri.file(dirname(file)), basename(file))));
     }
   }
 

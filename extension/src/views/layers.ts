@@ -52,9 +52,14 @@ export class LayersTreeProvider implements vscode.TreeDataProvider<LayerInfo>, v
     item.id = `${layer.kind}:${layer.file}`;
     item.iconPath = STATE_ICONS[layer.state];
     // The server validates open buffers; only a buffer with changes differs from the file on disk.
-    const unsaved = layer.openInEditor && vscode.workspace.textDocuments.some((document) => document.uri.fsPath === layer.file && document.isDirty);
-    item.description = layer.state === 'missing' ? 'not present' : `${describeProblems(layer.problems)}${unsaved ? ' (unsaved)' : ''}`;
-    item.tooltip = new vscode.MarkdownString(`**${layer.label}** (${layer.kind} layer)\n\n\`${layer.file}\`\n\n${layer.state === 'missing' ? 'This file does not exist.' : describeProblems(layer.problems)}`);
+    const unsaved =
+      layer.openInEditor &&
+      vscode.workspace.textDocuments.some((document) => document.uri.fsPath === layer.file && document.isDirty);
+    item.description =
+      layer.state === 'missing' ? 'not present' : `${describeProblems(layer.problems)}${unsaved ? ' (unsaved)' : ''}`;
+    item.tooltip = new vscode.MarkdownString(
+      `**${layer.label}** (${layer.kind} layer)\n\n\`${layer.file}\`\n\n${layer.state === 'missing' ? 'This file does not exist.' : describeProblems(layer.problems)}`,
+    );
     item.contextValue = `layer.${layer.state}`;
     if (layer.uri && layer.state !== 'missing') {
       item.resourceUri = vscode.Uri.parse(layer.uri);

@@ -19,7 +19,12 @@ export function shortValue(value: unknown, max = 60): string {
 }
 
 /** Markdown explaining where `value` at `path` came from and what it replaced. */
-export function provenanceMarkdown(path: string[], value: unknown, origin: OriginJson, overridden: OriginJson[]): vscode.MarkdownString {
+export function provenanceMarkdown(
+  path: string[],
+  value: unknown,
+  origin: OriginJson,
+  overridden: OriginJson[],
+): vscode.MarkdownString {
   const markdown = new vscode.MarkdownString();
   markdown.appendMarkdown(`**${path.join('.')}**`);
   if (typeof value !== 'object' || value === null) markdown.appendMarkdown(` = \`${shortValue(value, 120)}\``);
@@ -27,7 +32,9 @@ export function provenanceMarkdown(path: string[], value: unknown, origin: Origi
   if (overridden.length > 0) {
     markdown.appendMarkdown('\n\nOverrides:');
     for (const previous of overridden) {
-      markdown.appendMarkdown(`\n- ${previous.label} at \`${originLabel(previous)}\`: \`${shortValue(previous.value, 80)}\``);
+      markdown.appendMarkdown(
+        `\n- ${previous.label} at \`${originLabel(previous)}\`: \`${shortValue(previous.value, 80)}\``,
+      );
     }
   }
   return markdown;

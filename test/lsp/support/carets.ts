@@ -28,9 +28,15 @@ export function withCarets(marked: string): { text: string; carets: Position[] }
 
 /** Dedents a template literal so fixtures can be indented with the test code. */
 export function yaml(strings: TemplateStringsArray, ...values: unknown[]): string {
-  const raw = strings.reduce((out, part, index) => out + part + (index < values.length ? String(values[index]) : ''), '');
+  const raw = strings.reduce(
+    (out, part, index) => out + part + (index < values.length ? String(values[index]) : ''),
+    '',
+  );
   const lines = raw.replace(/^\n/, '').split('\n');
   const indents = lines.filter((line) => line.trim() !== '').map((line) => line.length - line.trimStart().length);
   const cut = indents.length > 0 ? Math.min(...indents) : 0;
-  return lines.map((line) => line.slice(cut)).join('\n').replace(/[ \t]+$/, '');
+  return lines
+    .map((line) => line.slice(cut))
+    .join('\n')
+    .replace(/[ \t]+$/, '');
 }

@@ -73,7 +73,12 @@ export class LspClient {
   }
   private readonly versions = new Map<string, number>();
   private waiters: Waiter[] = [];
-  private notificationWaiters: { method: string; accept: (params: unknown) => boolean; resolve: (params: unknown) => void; timer: NodeJS.Timeout }[] = [];
+  private notificationWaiters: {
+    method: string;
+    accept: (params: unknown) => boolean;
+    resolve: (params: unknown) => void;
+    timer: NodeJS.Timeout;
+  }[] = [];
   private stderr = '';
 
   private constructor(
@@ -116,7 +121,10 @@ export class LspClient {
   static async start(options: StartOptions = {}): Promise<LspClient> {
     const [command, ...args] = options.command ?? [process.execPath, SERVER_BUNDLE, '--stdio'];
     const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env });
-    const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const connection = createProtocolConnection(
+      new StreamMessageReader(child.stdout!),
+      new StreamMessageWriter(child.stdin!),
+    );
     const client = new LspClient(child, connection);
     connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
       params.items.map((item) => options.configuration?.(item.section) ?? null),
@@ -158,7 +166,11 @@ export class LspClient {
    * Resolves with the first diagnostics published for `uri` that satisfy `accept` (checking what was already
    * published first). Rejects after `timeoutMs` with what was last seen, so a failing test says why.
    */
-  waitForDiagnostics(uri: string, accept: (diagnostics: Diagnostic[], params: PublishDiagnosticsParams) => boolean, timeoutMs = 8000): Promise<Diagnostic[]> {
+  waitForDiagnostics(
+    uri: string,
+    accept: (diagnostics: Diagnostic[], params: PublishDiagnosticsParams) => boolean,
+    timeoutMs = 8000,
+  ): Promise<Diagnostic[]> {
     const test = (params: PublishDiagnosticsParams) => accept(params.diagnostics, params);
     const current = this.diagnostics.get(uri);
     if (current && test(current)) return Promise.resolve(current.diagnostics);
@@ -166,7 +178,11 @@ export class LspClient {
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((waiter) => waiter.timer !== timer);
         const last = this.diagnostics.get(uri);
-        reject(new Error(`No matching diagnostics for ${uri} within ${timeoutMs} ms; last: ${JSON.stringify(last?.diagnostics ?? null)}\n${this.stderr}`));
+        reject(
+          new Error(
+            `No matching diagnostics for ${uri} within ${timeoutMs} ms; last: ${JSON.stringify(last?.diagnostics ?? null)}\n${this.stderr}`,
+          ),
+        );
       }, timeoutMs);
       this.waiters.push({ uri, accept: test, resolve: (params) => resolve(params.diagnostics), reject, timer });
     });
@@ -190,14 +206,21 @@ export class LspClient {
 
   /** Resolves with the first notification of `method` (already received or to come) that satisfies `accept`. */
   waitForNotification<P>(method: string, accept: (params: P) => boolean, timeoutMs = 8000): Promise<P> {
-    const seen = this.notifications.find((notification) => notification.method === method && accept(notification.params as P));
+    const seen = this.notifications.find(
+      (notification) => notification.method === method && accept(notification.params as P),
+    );
     if (seen) return Promise.resolve(seen.params as P);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.notificationWaiters = this.notificationWaiters.filter((waiter) => waiter.timer !== timer);
         reject(new Error(`No matching ${method} within ${timeoutMs} ms\n${this.stderr}`));
       }, timeoutMs);
-      this.notificationWaiters.push({ method, accept: (params) => accept(params as P), resolve: (params) => resolve(params as P), timer });
+      this.notificationWaiters.push({
+        method,
+        accept: (params) => accept(params as P),
+        resolve: (params) => resolve(params as P),
+        timer,
+      });
     });
   }
 

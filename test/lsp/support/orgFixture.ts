@@ -76,7 +76,11 @@ export async function startOnOrg(
   const tree = buildTree(orgFiles(overrides));
   const configHome = realpathSync(mkdtempSync(join(tmpdir(), 'claude-env-lsp-config-')));
   const env: NodeJS.ProcessEnv = { ...isolatedEnv(), XDG_CONFIG_HOME: configHome, ...extraEnv };
-  const client = await LspClient.start({ folders: [tree.path('repo')], env, initializationOptions: { diagnosticsDelayMs: 20, ...initializationOptions(tree) } });
+  const client = await LspClient.start({
+    folders: [tree.path('repo')],
+    env,
+    initializationOptions: { diagnosticsDelayMs: 20, ...initializationOptions(tree) },
+  });
   return {
     tree,
     client,

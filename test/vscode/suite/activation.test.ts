@@ -16,10 +16,15 @@ describe('activation', () => {
 
   it('registers every command the manifest contributes', async () => {
     await activeApi();
-    const contributed = (extension().packageJSON.contributes.commands as { command: string }[]).map((entry) => entry.command);
+    const contributed = (extension().packageJSON.contributes.commands as { command: string }[]).map(
+      (entry) => entry.command,
+    );
     const registered = new Set(await vscode.commands.getCommands(true));
     assert.ok(contributed.length >= 6);
-    assert.deepEqual(contributed.filter((id) => !registered.has(id)), []);
+    assert.deepEqual(
+      contributed.filter((id) => !registered.has(id)),
+      [],
+    );
   });
 
   it('gives files in .claude-env the layer language', async () => {
@@ -34,7 +39,10 @@ describe('activation', () => {
     assert.equal(document.languageId, 'yaml', 'a plain YAML file by its name alone');
     const adopted = await whenEvent(
       vscode.workspace.onDidOpenTextDocument,
-      () => vscode.workspace.textDocuments.find((open) => open.uri.fsPath === team.fsPath && open.languageId === 'claude-env-layer'),
+      () =>
+        vscode.workspace.textDocuments.find(
+          (open) => open.uri.fsPath === team.fsPath && open.languageId === 'claude-env-layer',
+        ),
       'the team file to get the layer language',
     );
     assert.equal(adopted.languageId, 'claude-env-layer');

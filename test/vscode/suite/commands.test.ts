@@ -10,9 +10,18 @@ describe('commands that read', () => {
     assert.ok(document);
     assert.equal(document.languageId, 'json');
     assert.notEqual(document.uri.scheme, 'file', 'a virtual document cannot be saved over a file');
-    const effective = JSON.parse(document.getText()) as { settings: Record<string, unknown>; mcpServers: Record<string, unknown> };
+    const effective = JSON.parse(document.getText()) as {
+      settings: Record<string, unknown>;
+      mcpServers: Record<string, unknown>;
+    };
     assert.equal(effective.settings.model, 'claude-sonnet-4-5');
-    assert.deepEqual(Object.keys(effective.mcpServers).sort(), ['context7', 'everything', 'magic', 'playwright', 'sequential-thinking']);
+    assert.deepEqual(Object.keys(effective.mcpServers).sort(), [
+      'context7',
+      'everything',
+      'magic',
+      'playwright',
+      'sequential-thinking',
+    ]);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
@@ -57,7 +66,11 @@ describe('commands that read', () => {
     // The org team file is part of the stack: opening it gives it the layer language and its diagnostics.
     const document = await vscode.workspace.openTextDocument(team);
     await vscode.window.showTextDocument(document);
-    const diagnostics = await diagnosticsWhen(team, (found) => found.some((d) => /secret/.test(String(typeof d.code === 'object' ? d.code.value : d.code))), 'the unresolved secret in the team layer');
+    const diagnostics = await diagnosticsWhen(
+      team,
+      (found) => found.some((d) => /secret/.test(String(typeof d.code === 'object' ? d.code.value : d.code))),
+      'the unresolved secret in the team layer',
+    );
     assert.ok(diagnostics.length > 0);
   });
 });

@@ -25,7 +25,11 @@ describe('diagnostics', () => {
     await activeApi();
     const editor = await openInEditor('.claude-env', 'local.yaml');
     await replaceText(editor, 'version: 1\nsettings: [unclosed\n');
-    await diagnosticsWhen(editor.document.uri, (found) => found.some((d) => d.severity === vscode.DiagnosticSeverity.Error), 'a syntax error');
+    await diagnosticsWhen(
+      editor.document.uri,
+      (found) => found.some((d) => d.severity === vscode.DiagnosticSeverity.Error),
+      'a syntax error',
+    );
     await replaceText(editor, 'version: 1\nsettings:\n  model: claude-sonnet-4-5\n');
     const after = await diagnosticsWhen(
       editor.document.uri,

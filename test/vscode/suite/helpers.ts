@@ -34,7 +34,12 @@ export function workspacePath(...segments: string[]): string {
 }
 
 /** Resolves with the first value `probe` returns that is not undefined, re-checking when `event` fires. */
-export function whenEvent<T>(event: vscode.Event<unknown>, probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
+export function whenEvent<T>(
+  event: vscode.Event<unknown>,
+  probe: () => T | undefined | Promise<T | undefined>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let done = false;
     const finish = (value: T | undefined) => {
@@ -56,7 +61,11 @@ export function whenEvent<T>(event: vscode.Event<unknown>, probe: () => T | unde
 }
 
 /** Waits until the diagnostics of `uri` satisfy `accept` and returns them. */
-export function diagnosticsWhen(uri: vscode.Uri, accept: (diagnostics: vscode.Diagnostic[]) => boolean, what: string): Promise<vscode.Diagnostic[]> {
+export function diagnosticsWhen(
+  uri: vscode.Uri,
+  accept: (diagnostics: vscode.Diagnostic[]) => boolean,
+  what: string,
+): Promise<vscode.Diagnostic[]> {
   return whenEvent(
     vscode.languages.onDidChangeDiagnostics,
     () => {

@@ -7,7 +7,11 @@ describe('hover', () => {
     await activeApi();
     const editor = await openInEditor('.claude-env', 'local.yaml');
     const position = positionOf(editor.document, 'model:', 1);
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, position);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      editor.document.uri,
+      position,
+    );
     const text = hoverText(hovers);
     assert.match(text, /settings\.model/);
     assert.match(text, /local/);

@@ -30,11 +30,21 @@ function entryOf(api: McpSupervisionApi, name: string): FleetEntry | undefined {
 }
 
 /** Waits until the named server satisfies `accept`. */
-function entryWhen(api: McpSupervisionApi, name: string, accept: (entry: FleetEntry) => boolean, what: string): Promise<FleetEntry> {
-  return whenEvent(api.onDidChange, () => {
-    const entry = entryOf(api, name);
-    return entry && accept(entry) ? entry : undefined;
-  }, what, SERVER_TIMEOUT_MS);
+function entryWhen(
+  api: McpSupervisionApi,
+  name: string,
+  accept: (entry: FleetEntry) => boolean,
+  what: string,
+): Promise<FleetEntry> {
+  return whenEvent(
+    api.onDidChange,
+    () => {
+      const entry = entryOf(api, name);
+      return entry && accept(entry) ? entry : undefined;
+    },
+    what,
+    SERVER_TIMEOUT_MS,
+  );
 }
 
 /** Pids of live processes whose environment holds `variable=value` (or just `variable=` as a prefix). */
@@ -45,7 +55,13 @@ function processesWith(needle: string): number[] {
     try {
       const state = fs.readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.[0];
       if (state === 'Z' || state === 'X') continue;
-      if (fs.readFileSync(`/proc/${entry}/environ`, 'latin1').split('\0').some((pair) => pair.startsWith(needle))) pids.push(Number(entry));
+      if (
+        fs
+          .readFileSync(`/proc/${entry}/environ`, 'latin1')
+          .split('\0')
+          .some((pair) => pair.startsWith(needle))
+      )
+        pids.push(Number(entry));
     } catch {
       // The process ended while we looked, or is not ours to read.
     }
@@ -73,7 +89,15 @@ if (suiteMode() === 'trusted') {
     const localLayer = () => workspacePath('.claude-env', 'local.yaml');
     let originalLocal = '';
     const tag = randomUUID();
-    const everythingBin = () => path.join(extension().extensionPath, 'node_modules', '@modelcontextprotocol', 'server-everything', 'dist', 'index.js');
+    const everythingBin = () =>
+      path.join(
+        extension().extensionPath,
+        'node_modules',
+        '@modelcontextprotocol',
+        'server-everything',
+        'dist',
+        'index.js',
+      );
 
     /**
      * A local layer (restored afterwards) that points `everything` at this Node and the installed package, so it
@@ -98,7 +122,10 @@ if (suiteMode() === 'trusted') {
     it('lists every effective server, a missing secret as unresolved, and goes to the line that defines it', async () => {
       const api = await supervision();
       assert.equal(api.workspace, workspacePath());
-      const names = api.rows().map((row) => row.label).sort();
+      const names = api
+        .rows()
+        .map((row) => row.label)
+        .sort();
       assert.deepEqual(names, ['context7', 'everything', 'magic', 'playwright', 'sequential-thinking']);
       const magic = api.rows().find((row) => row.label === 'magic');
       assert.equal(magic?.contextValue, 'mcpServer.unresolved');
@@ -127,19 +154,30 @@ if (suiteMode() === 'trusted') {
     it('starts a server from stopped to running, lists its tools, and stops it with no process left', async () => {
       const api = await supervision();
       writeLocalLayer(tag);
-      await entryWhen(api, 'everything', (entry) => entry.definition.command === process.execPath, 'the local layer to reach the fleet');
+      await entryWhen(
+        api,
+        'everything',
+        (entry) => entry.definition.command === process.execPath,
+        'the local layer to reach the fleet',
+      );
       assert.equal(entryOf(api, 'everything')?.state, 'stopped');
 
       const started = await vscode.commands.executeCommand<FleetEntry>('claudeEnv.mcp.start', 'everything');
       assert.equal(started?.state, 'running', `everything: ${started?.reason}`);
       const pid = started.status?.pid;
-      assert.ok(pid && processesWith(`CLAUDE_ENV_SUITE_TAG=${tag}`).includes(pid), 'the server process carries the layer env');
+      assert.ok(
+        pid && processesWith(`CLAUDE_ENV_SUITE_TAG=${tag}`).includes(pid),
+        'the server process carries the layer env',
+      );
 
       const row = api.rows().find((candidate) => candidate.label === 'everything');
       assert.match(row?.description ?? '', /^running · up .* · \d+ tools$/);
       assert.match(row?.tooltip ?? '', new RegExp(`pid ${pid}`));
       const sections = api.rows(row?.element);
-      assert.ok(sections.some((section) => section.label === 'Tools'), 'a Tools section');
+      assert.ok(
+        sections.some((section) => section.label === 'Tools'),
+        'a Tools section',
+      );
       const tools = api.rows(sections.find((section) => section.label === 'Tools')?.element);
       assert.ok(tools.length > 0 && tools.some((tool) => tool.description !== ''), 'tools with descriptions');
       assert.match(api.statusBar().text, /1\/\d+ MCP/);
@@ -173,7 +211,10 @@ if (suiteMode() === 'trusted') {
 
     it('shows a server outside the policy as blocked with the rule, and does not start it', async () => {
       const api = await supervision();
-      writeLocalLayer(tag, `  rogue-unvetted:\n    command: ${JSON.stringify(process.execPath)}\n    args: [${JSON.stringify(everythingBin())}]\n`);
+      writeLocalLayer(
+        tag,
+        `  rogue-unvetted:\n    command: ${JSON.stringify(process.execPath)}\n    args: [${JSON.stringify(everythingBin())}]\n`,
+      );
       const blocked = await entryWhen(api, 'rogue-unvetted', () => true, 'the denied server to be listed');
       assert.equal(blocked.state, 'blocked');
       assert.match(blocked.reason, /denied|allow/i);
@@ -188,9 +229,19 @@ if (suiteMode() === 'trusted') {
         `  memory:\n    command: ${JSON.stringify(process.execPath)}\n    args: ["-e", "console.error('boom ${tag}'); process.exit(3)"]\n` +
         `    supervision:\n      restart: on-failure\n      maxRestarts: 1\n`;
       writeLocalLayer(tag, crashing);
-      await entryWhen(api, 'memory', (entry) => entry.definition.command === process.execPath, 'the crashing server to be listed');
+      await entryWhen(
+        api,
+        'memory',
+        (entry) => entry.definition.command === process.execPath,
+        'the crashing server to be listed',
+      );
       await vscode.commands.executeCommand('claudeEnv.mcp.start', 'memory');
-      const failed = await entryWhen(api, 'memory', (entry) => entry.state === 'failed', 'memory to reach the crash-loop cap');
+      const failed = await entryWhen(
+        api,
+        'memory',
+        (entry) => entry.state === 'failed',
+        'memory to reach the crash-loop cap',
+      );
       assert.match(failed.reason, /exited with code 3/);
       assert.match(api.rows().find((row) => row.label === 'memory')?.description ?? '', /^failed · /);
       assert.match(api.statusBar().text, /\$\(warning\)/);
@@ -202,7 +253,11 @@ if (suiteMode() === 'trusted') {
       const api = await supervision();
       const webLayer = vscode.Uri.file(workspacePath('..', 'org', 'teams', 'web.yaml'));
       const unresolvedKey = (diagnostics: vscode.Diagnostic[]) =>
-        diagnostics.some((diagnostic) => String(typeof diagnostic.code === 'object' ? diagnostic.code.value : diagnostic.code) === 'secret.unresolved');
+        diagnostics.some(
+          (diagnostic) =>
+            String(typeof diagnostic.code === 'object' ? diagnostic.code.value : diagnostic.code) ===
+            'secret.unresolved',
+        );
       await diagnosticsWhen(webLayer, unresolvedKey, 'the missing Magic key to be reported in the team layer');
       const value = `canary-${randomUUID()}`;
       const stored = await vscode.commands.executeCommand('claudeEnv.setSecret', { name: 'magic-api-key', value });
@@ -212,7 +267,11 @@ if (suiteMode() === 'trusted') {
       const shown = JSON.stringify(api.rows().map((row) => [row.description, row.tooltip]));
       assert.equal(shown.includes(value), false);
       // The language server cannot read SecretStorage: it learns the name (never the value) and stops reporting it.
-      const after = await diagnosticsWhen(webLayer, (diagnostics) => !unresolvedKey(diagnostics), 'the stored secret to stop being reported');
+      const after = await diagnosticsWhen(
+        webLayer,
+        (diagnostics) => !unresolvedKey(diagnostics),
+        'the stored secret to stop being reported',
+      );
       assert.equal(JSON.stringify(after.map((diagnostic) => diagnostic.message)).includes(value), false);
     });
   });
@@ -231,7 +290,11 @@ if (suiteMode() === 'trusted') {
       assert.ok(isRefusal(refusal));
       assert.match(refusal.reason, /Restricted Mode/);
       assert.ok(isRefusal(await vscode.commands.executeCommand('claudeEnv.mcp.startAll')));
-      assert.deepEqual(processesWith(`${RUN_MARKER_VAR}=`).filter(descendsFromHost), [], 'no MCP server process of this window');
+      assert.deepEqual(
+        processesWith(`${RUN_MARKER_VAR}=`).filter(descendsFromHost),
+        [],
+        'no MCP server process of this window',
+      );
     });
   });
 }

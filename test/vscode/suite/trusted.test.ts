@@ -9,15 +9,21 @@ import { activeApi, workspacePath } from './helpers';
 describe('commands that write (trusted folder)', () => {
   it('Apply writes Claude Code’s files, and a second Apply writes nothing', async () => {
     await activeApi();
-    const first = await vscode.commands.executeCommand<FileCommandResult>('claudeEnv.apply', { folder: workspacePath() });
+    const first = await vscode.commands.executeCommand<FileCommandResult>('claudeEnv.apply', {
+      folder: workspacePath(),
+    });
     assert.equal(first?.ok, true, first?.runs.map((run) => run.stdout + run.stderr).join('\n'));
-    const mcp = JSON.parse(fs.readFileSync(workspacePath('.mcp.json'), 'utf8')) as { mcpServers: Record<string, { env?: Record<string, string> }> };
+    const mcp = JSON.parse(fs.readFileSync(workspacePath('.mcp.json'), 'utf8')) as {
+      mcpServers: Record<string, { env?: Record<string, string> }>;
+    };
     assert.ok(mcp.mcpServers.context7);
     // Secrets stay references in Claude Code's syntax.
     assert.match(mcp.mcpServers.magic?.env?.API_KEY ?? '', /^\$\{[A-Z0-9_]+\}$/);
     assert.ok(fs.existsSync(workspacePath('.claude', 'settings.local.json')));
 
-    const second = await vscode.commands.executeCommand<FileCommandResult>('claudeEnv.apply', { folder: workspacePath() });
+    const second = await vscode.commands.executeCommand<FileCommandResult>('claudeEnv.apply', {
+      folder: workspacePath(),
+    });
     const targets = (JSON.parse(second?.runs[0]?.stdout ?? '{}') as { targets: { outcome: string }[] }).targets;
     assert.ok(targets.length > 0 && targets.every((target) => target.outcome === 'unchanged'));
   });
@@ -28,27 +34,44 @@ describe('commands that write (trusted folder)', () => {
     const handEdited = '{ "mcpServers": { "mine": { "command": "echo" } } }\n';
     fs.writeFileSync(target, handEdited);
 
-    const kept = await vscode.commands.executeCommand<FileCommandResult>('claudeEnv.apply', { folder: workspacePath(), onDrift: 'keep' });
+    const kept = await vscode.commands.executeCommand<FileCommandResult>('claudeEnv.apply', {
+      folder: workspacePath(),
+      onDrift: 'keep',
+    });
     assert.equal(kept?.ok, false);
     assert.equal(fs.readFileSync(target, 'utf8'), handEdited, 'the hand edit is untouched');
 
-    const replaced = await vscode.commands.executeCommand<FileCommandResult>('claudeEnv.apply', { folder: workspacePath(), onDrift: 'replace' });
+    const replaced = await vscode.commands.executeCommand<FileCommandResult>('claudeEnv.apply', {
+      folder: workspacePath(),
+      onDrift: 'replace',
+    });
     assert.equal(replaced?.ok, true);
     assert.notEqual(fs.readFileSync(target, 'utf8'), handEdited);
     const backups = fs.readdirSync(workspacePath('.claude-env', 'backups'), { recursive: true }).map(String);
-    const backedUp = backups.map((name) => workspacePath('.claude-env', 'backups', name)).filter((file) => fs.statSync(file).isFile());
-    assert.ok(backedUp.some((file) => fs.readFileSync(file, 'utf8') === handEdited), 'the hand edit is saved in .claude-env/backups/');
+    const backedUp = backups
+      .map((name) => workspacePath('.claude-env', 'backups', name))
+      .filter((file) => fs.statSync(file).isFile());
+    assert.ok(
+      backedUp.some((file) => fs.readFileSync(file, 'utf8') === handEdited),
+      'the hand edit is saved in .claude-env/backups/',
+    );
   });
 
   it('Initialize writes a project layer in a folder without one', async () => {
     await activeApi();
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'claude-env-init-'));
     try {
-      const result = await vscode.commands.executeCommand<FileCommandResult>('claudeEnv.init', { folder, fromExisting: false });
+      const result = await vscode.commands.executeCommand<FileCommandResult>('claudeEnv.init', {
+        folder,
+        fromExisting: false,
+      });
       assert.equal(result?.ok, true);
       const project = fs.readFileSync(path.join(folder, '.claude-env', 'project.yaml'), 'utf8');
       assert.match(project, /context7/);
-      const again = await vscode.commands.executeCommand<FileCommandResult>('claudeEnv.init', { folder, fromExisting: false });
+      const again = await vscode.commands.executeCommand<FileCommandResult>('claudeEnv.init', {
+        folder,
+        fromExisting: false,
+      });
       assert.equal(again?.ok, false, 'never overwrites an existing project layer');
     } finally {
       fs.rmSync(folder, { recursive: true, force: true });
@@ -59,7 +82,12 @@ describe('commands that write (trusted folder)', () => {
     await activeApi();
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'claude-env-import-'));
     try {
-      fs.writeFileSync(path.join(folder, '.mcp.json'), JSON.stringify({ mcpServers: { memory: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-memory'] } } }));
+      fs.writeFileSync(
+        path.join(folder, '.mcp.json'),
+        JSON.stringify({
+          mcpServers: { memory: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-memory'] } },
+        }),
+      );
       const result = await vscode.commands.executeCommand<FileCommandResult>('claudeEnv.import', { folder });
       assert.equal(result?.ok, true, result?.runs[0]?.stderr);
       const project = fs.readFileSync(path.join(folder, '.claude-env', 'project.yaml'), 'utf8');

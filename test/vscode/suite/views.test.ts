@@ -10,7 +10,10 @@ describe('views', () => {
     const stack = await api.layers();
     assert.ok(stack, 'the workspace has a stack');
     const present = stack.layers.filter((layer) => layer.state !== 'missing');
-    assert.deepEqual(present.map((layer) => layer.kind), ['base', 'team', 'project', 'local']);
+    assert.deepEqual(
+      present.map((layer) => layer.kind),
+      ['base', 'team', 'project', 'local'],
+    );
     assert.equal(present[1]?.label, 'team web');
     assert.equal(present[3]?.file, workspacePath('.claude-env', 'local.yaml'));
     // The example's team layer references a secret nobody set: an error counted on that file.
@@ -27,7 +30,10 @@ describe('views', () => {
     assert.ok(model, 'settings.model is a row');
     assert.equal(model.value, 'claude-sonnet-4-5');
     assert.equal(model.origin.kind, 'local');
-    assert.deepEqual(model.overridden.map((origin) => origin.label), ['team web', 'base']);
+    assert.deepEqual(
+      model.overridden.map((origin) => origin.label),
+      ['team web', 'base'],
+    );
 
     const item = api.effectiveItem(model);
     const tooltip = item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : String(item.tooltip);
@@ -43,8 +49,12 @@ describe('views', () => {
   it('gives every item of a union array the layer that added it', async () => {
     const api = await activeApi();
     const [settings] = await api.effectiveRows();
-    const permissions = (await api.effectiveRows(settings)).find((row) => row.path.join('.') === 'settings.permissions');
-    const allow = (await api.effectiveRows(permissions)).find((row) => row.path.join('.') === 'settings.permissions.allow');
+    const permissions = (await api.effectiveRows(settings)).find(
+      (row) => row.path.join('.') === 'settings.permissions',
+    );
+    const allow = (await api.effectiveRows(permissions)).find(
+      (row) => row.path.join('.') === 'settings.permissions.allow',
+    );
     const items = await api.effectiveRows(allow);
     const origins = new Map(items.map((item) => [item.value, path.basename(item.origin.file)]));
     assert.equal(origins.get('Bash(npm run lint)'), 'web.yaml');
