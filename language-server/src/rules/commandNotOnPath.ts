@@ -6,7 +6,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import type { Diagnostic, EffectiveEnvironment, EffectiveNode } from '@claude-env/engine';
 import { ServerDiagnosticCodes } from '@claude-env/protocol';
-import type { WorkspaceRule } from './index';
+import type { WorkspaceRule } from './rule';
 
 /** Looks a command up on PATH (and PATHEXT on Windows); absolute and relative paths are checked as they are. */
 export function findExecutable(command: string, cwd: string, env: NodeJS.ProcessEnv = process.env): string | undefined {

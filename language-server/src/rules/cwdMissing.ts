@@ -6,7 +6,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Diagnostic, EffectiveEnvironment } from '@claude-env/engine';
 import { ServerDiagnosticCodes } from '@claude-env/protocol';
-import type { WorkspaceRule } from './index';
+import type { WorkspaceRule } from './rule';
 
 export function cwdMissingRule(): WorkspaceRule {
   return {

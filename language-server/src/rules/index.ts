@@ -5,13 +5,10 @@
 import type { Diagnostic, EffectiveEnvironment } from '@claude-env/engine';
 import { commandNotOnPathRule } from './commandNotOnPath';
 import { cwdMissingRule } from './cwdMissing';
+import type { WorkspaceRule } from './rule';
 
-/** A check over a workspace's merged environment. */
-export interface WorkspaceRule {
-  /** The diagnostic code the rule emits. */
-  readonly code: string;
-  check(env: EffectiveEnvironment): Diagnostic[];
-}
+export type { WorkspaceRule } from './rule';
+
 
 /** The rules every workspace runs. */
 export function defaultRules(): WorkspaceRule[] {
