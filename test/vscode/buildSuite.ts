@@ -30,6 +30,8 @@ export async function buildExtensionAndSuite(repoRoot: string): Promise<string> 
     sourcemap: 'inline',
     external: ['vscode'],
     logLevel: 'warning',
+    // As in scripts/build.mjs: jsonc-parser's UMD entry hides its requires from the bundler; its ESM entry bundles.
+    mainFields: ['module', 'main'],
     // Mocha's parallel mode resolves worker files at run time; the suite runs serially and never loads them.
     logOverride: { 'require-resolve-not-external': 'silent' },
   });
