@@ -115,19 +115,3 @@ export function allFiles(folder: string): { path: string; text: string }[] {
   }
   return files;
 }
-
-/**
- * Text with one `|` caret marking a position; returns the text without it and the 1-based line and column
- * the CLI must print for that position.
- */
-export function caret(marked: string): { text: string; line: number; column: number } {
-  const offset = marked.indexOf('|');
-  if (offset < 0) throw new Error('no | caret in fixture');
-  const before = marked.slice(0, offset);
-  const lines = before.split('\n');
-  return {
-    text: marked.slice(0, offset) + marked.slice(offset + 1),
-    line: lines.length,
-    column: (lines[lines.length - 1] ?? '').length + 1,
-  };
-}

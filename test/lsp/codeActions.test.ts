@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { yaml } from './support/carets';
+import { yaml } from '../helpers/carets';
 import { LOCAL, startOnOrg, type ServerFixture } from './support/orgFixture';
 
 describe('LSP quick fixes', function () {

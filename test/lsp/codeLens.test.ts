@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { CodeLens, Hover, MarkupContent } from 'vscode-languageserver-protocol/node';
-import { withCarets } from './support/carets';
+import { withCarets } from '../helpers/carets';
 import { BASE, LOCAL, startOnOrg, type ServerFixture } from './support/orgFixture';
 
 describe('LSP code lens', function () {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { CompletionItem, CompletionList } from 'vscode-languageserver-protocol/node';
-import { withCarets, yaml } from './support/carets';
+import { withCarets, yaml } from '../helpers/carets';
 import { LOCAL, startOnOrg, type ServerFixture } from './support/orgFixture';
 
 describe('LSP completion', function () {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { CompletionList } from 'vscode-languageserver-protocol/node';
-import { withCarets } from './support/carets';
+import { withCarets } from '../helpers/carets';
 import { startOnOrg, type ServerFixture } from './support/orgFixture';
 
 describe('LSP completion in JSON layer files', function () {

@@ -11,7 +11,7 @@ import {
   type StackChangedParams,
   type WorkspacesResult,
 } from '@claude-env/protocol';
-import { yaml } from './support/carets';
+import { yaml } from '../helpers/carets';
 import { BASE, LOCAL, PROJECT, startOnOrg, TEAM, type ServerFixture } from './support/orgFixture';
 
 describe('claudeEnv/ custom requests', function () {

@@ -7,7 +7,7 @@ import {
   type Diagnostic,
 } from 'vscode-languageserver-protocol/node';
 import { SecretNamesNotification } from '@claude-env/protocol';
-import { withCarets, yaml } from './support/carets';
+import { withCarets, yaml } from '../helpers/carets';
 import { BASE, LOCAL, startOnOrg, TEAM, type ServerFixture } from './support/orgFixture';
 
 const withCode = (code: string) => (diagnostics: Diagnostic[]) =>

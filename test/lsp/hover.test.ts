@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { Hover, MarkupContent } from 'vscode-languageserver-protocol/node';
-import { withCarets, yaml } from './support/carets';
+import { withCarets, yaml } from '../helpers/carets';
 import { BASE, LOCAL, PROJECT, startOnOrg, TEAM, type ServerFixture } from './support/orgFixture';
 
 describe('LSP hover', function () {

@@ -5,7 +5,7 @@
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { yaml } from './carets';
+import { yaml } from '../../helpers/carets';
 import { LspClient } from './lspClient';
 import { buildTree, type BuiltTree } from './workspaceBuilder';
 

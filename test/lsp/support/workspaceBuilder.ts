@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { withCarets, type Position } from './carets';
+import { withCarets, type Position } from '../../helpers/carets';
 
 export interface BuiltTree {
   root: string;
