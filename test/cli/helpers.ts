@@ -1,19 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import {
-  copyFileSync,
-  cpSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-
-export const REPO = join(__dirname, '..', '..');
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../helpers/paths';
+import { tempFolder } from '../helpers/workspace';
 
 let builtCli: string | undefined;
 
@@ -31,8 +20,8 @@ export function cliPath(): string {
   }
   const snapshot = join(tempFolder('claude-env-cli-bundle-'), 'cli.js');
   for (let attempt = 1; ; attempt++) {
-    execFileSync(process.execPath, [join(REPO, 'scripts', 'build.mjs')], { cwd: REPO, stdio: 'pipe' });
-    copyFileSync(join(REPO, 'dist', 'cli.js'), snapshot);
+    execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build.mjs')], { cwd: REPO_ROOT, stdio: 'pipe' });
+    copyFileSync(join(REPO_ROOT, 'dist', 'cli.js'), snapshot);
     const check = spawnSync(process.execPath, [snapshot, '--version'], { encoding: 'utf8' });
     if (check.status === 0 && /^\d+\.\d+\.\d+/.test(check.stdout)) break;
     if (attempt === 3) throw new Error(`the built CLI does not run: ${check.stderr}`);
@@ -66,52 +55,4 @@ export function runCli(args: string[], options: { cwd: string; env?: Record<stri
     timeout: 60_000,
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
-}
-
-const temporaryFolders: string[] = [];
-
-/** A fresh temporary folder, removed after the run. */
-export function tempFolder(prefix = 'claude-env-cli-'): string {
-  const folder = mkdtempSync(join(tmpdir(), prefix));
-  temporaryFolders.push(folder);
-  return folder;
-}
-
-after(() => {
-  for (const folder of temporaryFolders.splice(0)) rmSync(folder, { recursive: true, force: true });
-});
-
-/** A copy of examples/ (org + workspace); returns the workspace folder. */
-export function copyExample(): string {
-  const root = tempFolder();
-  cpSync(join(REPO, 'examples'), join(root, 'examples'), { recursive: true });
-  return join(root, 'examples', 'workspace');
-}
-
-/** A workspace made of the given files (paths relative to it). */
-export function workspaceWith(files: Record<string, string>): string {
-  const workspace = join(tempFolder(), 'workspace');
-  mkdirSync(workspace, { recursive: true });
-  for (const [path, text] of Object.entries(files)) writeFile(join(workspace, path), text);
-  return workspace;
-}
-
-export function writeFile(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
-}
-
-export function readText(path: string): string {
-  return readFileSync(path, 'utf8');
-}
-
-/** Every file under a folder with its text, for "the secret appears nowhere" checks. */
-export function allFiles(folder: string): { path: string; text: string }[] {
-  const files: { path: string; text: string }[] = [];
-  for (const name of readdirSync(folder)) {
-    const path = join(folder, name);
-    if (statSync(path).isDirectory()) files.push(...allFiles(path));
-    else files.push({ path, text: readFileSync(path, 'utf8') });
-  }
-  return files;
 }

@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { caret } from '../helpers/carets';
-import { copyExample, runCli, workspaceWith } from './helpers';
+import { copyExample } from '../helpers/examples';
+import { workspaceWith } from '../helpers/workspace';
+import { runCli } from './helpers';
 
 const MAGIC_KEY = { CLAUDE_ENV_SECRET_MAGIC_API_KEY: 'mk-test-value-1234' };
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { yaml } from '../../helpers/carets';
 import { LspClient } from './lspClient';
-import { buildTree, type BuiltTree } from './workspaceBuilder';
+import { markedTree, type MarkedTree } from '../../helpers/workspace';
 
 export const BASE = 'org/base.yaml';
 export const TEAM = 'org/teams/web.yaml';
@@ -63,7 +63,7 @@ export function orgFiles(overrides: Record<string, string> = {}): Record<string,
 
 /** A running server over a built org + workspace, with the user layer pointed at an empty folder. */
 export interface ServerFixture {
-  tree: BuiltTree;
+  tree: MarkedTree;
   client: LspClient;
   dispose(): Promise<void>;
 }
@@ -71,9 +71,9 @@ export interface ServerFixture {
 export async function startOnOrg(
   overrides: Record<string, string> = {},
   extraEnv: NodeJS.ProcessEnv = {},
-  initializationOptions: (tree: BuiltTree) => Record<string, unknown> = () => ({}),
+  initializationOptions: (tree: MarkedTree) => Record<string, unknown> = () => ({}),
 ): Promise<ServerFixture> {
-  const tree = buildTree(orgFiles(overrides));
+  const tree = markedTree(orgFiles(overrides));
   const configHome = realpathSync(mkdtempSync(join(tmpdir(), 'claude-env-lsp-config-')));
   const env: NodeJS.ProcessEnv = { ...isolatedEnv(), XDG_CONFIG_HOME: configHome, ...extraEnv };
   const client = await LspClient.start({
@@ -86,7 +86,7 @@ export async function startOnOrg(
     client,
     async dispose() {
       await client.stop();
-      tree.remove();
+      tree.dispose();
       rmSync(configHome, { recursive: true, force: true });
     },
   };
