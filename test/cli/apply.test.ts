@@ -3,7 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyExample } from '../helpers/examples';
 import { readText, workspaceWith, writeFile } from '../helpers/workspace';
-import { runCli } from './helpers';
+import { runCli } from '../helpers/cli';
 
 const TARGETS = ['.claude/settings.local.json', '.mcp.json', '.vscode/mcp.json'];
 

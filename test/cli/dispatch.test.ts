@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { copyExample } from '../helpers/examples';
 import { REPO_ROOT } from '../helpers/paths';
 import { readText, tempFolder, workspaceWith, writeFile } from '../helpers/workspace';
-import { runCli } from './helpers';
+import { runCli } from '../helpers/cli';
 
 const COMMANDS = ['validate', 'show', 'explain', 'diff', 'apply', 'init', 'import'];
 

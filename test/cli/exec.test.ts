@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { copyExample } from '../helpers/examples';
 import { allFiles } from '../helpers/workspace';
-import { runCli } from './helpers';
+import { runCli } from '../helpers/cli';
 
 const CANARY = 'canary-exec-7f3a9c2e';
 const printKey = [

@@ -5,7 +5,7 @@ import { parse as parseJsonc } from 'jsonc-parser';
 import { parse as parseYaml } from 'yaml';
 import { REPO_ROOT } from '../helpers/paths';
 import { readText, tempFolder, workspaceWith, writeFile } from '../helpers/workspace';
-import { runCli } from './helpers';
+import { runCli } from '../helpers/cli';
 
 const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'import');
 

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { copyExample } from '../helpers/examples';
 import { workspaceWith } from '../helpers/workspace';
-import { runCli } from './helpers';
+import { runCli } from '../helpers/cli';
 
 describe('claude-env show', () => {
   it('prints the effective environment as a tree, secret references as written', () => {

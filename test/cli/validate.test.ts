@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { caret } from '../helpers/carets';
 import { copyExample } from '../helpers/examples';
 import { workspaceWith } from '../helpers/workspace';
-import { runCli } from './helpers';
+import { runCli } from '../helpers/cli';
 
 const MAGIC_KEY = { CLAUDE_ENV_SECRET_MAGIC_API_KEY: 'mk-test-value-1234' };
 

@@ -6,6 +6,7 @@ import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { yaml } from '../../helpers/carets';
+import { withoutClaudeEnv } from '../../helpers/env';
 import { LspClient } from './lspClient';
 import { markedTree, type MarkedTree } from '../../helpers/workspace';
 
@@ -75,7 +76,7 @@ export async function startOnOrg(
 ): Promise<ServerFixture> {
   const tree = markedTree(orgFiles(overrides));
   const configHome = realpathSync(mkdtempSync(join(tmpdir(), 'claude-env-lsp-config-')));
-  const env: NodeJS.ProcessEnv = { ...isolatedEnv(), XDG_CONFIG_HOME: configHome, ...extraEnv };
+  const env: NodeJS.ProcessEnv = { ...withoutClaudeEnv(), XDG_CONFIG_HOME: configHome, ...extraEnv };
   const client = await LspClient.start({
     folders: [tree.path('repo')],
     env,
@@ -90,11 +91,4 @@ export async function startOnOrg(
       rmSync(configHome, { recursive: true, force: true });
     },
   };
-}
-
-/** The test runner's environment without claude-env's own variables, which would add an environment layer. */
-export function isolatedEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('CLAUDE_ENV_')) env[name] = value;
-  return env;
 }

@@ -1,8 +1,10 @@
+/** The built `claude-env` CLI, run as a user runs it, in an isolated home. */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../helpers/paths';
-import { tempFolder } from '../helpers/workspace';
+import { REPO_ROOT } from './paths';
+import { isolatedEnv } from './env';
+import { tempFolder } from './workspace';
 
 let builtCli: string | undefined;
 
@@ -34,15 +36,6 @@ export interface CliRun {
   code: number;
   stdout: string;
   stderr: string;
-}
-
-/** A home for one test: no user layer, no secrets file, nothing from the developer's machine. */
-export function isolatedEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith('CLAUDE_ENV_') && key !== 'NO_COLOR' && key !== 'FORCE_COLOR') env[key] = value;
-  }
-  return { ...env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), ...extra };
 }
 
 /** Runs `claude-env args…` in `cwd` with an isolated home and returns its exit code and output. */
