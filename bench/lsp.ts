@@ -19,7 +19,8 @@ import {
   DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
 } from 'vscode-languageserver-protocol/node';
-import { LspClient, REPO_ROOT } from '../test/lsp/support/lspClient';
+import { LspClient } from '../test/helpers/lspClient';
+import { REPO_ROOT } from '../test/helpers/paths';
 import { markedTree } from '../test/helpers/workspace';
 
 const YAML_LS = join(REPO_ROOT, 'node_modules', 'yaml-language-server', 'bin', 'yaml-language-server');
