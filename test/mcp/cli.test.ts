@@ -11,7 +11,8 @@ import { mcpCommand } from '../../cli/src/commands/mcp-command';
 import { loadEnvironment } from '@claude-env/engine';
 import { defaultSecretProvider } from '../../engine/src/secrets';
 import { createPalette } from '../../cli/src/format/colour';
-import { FIXTURE_SERVER, ROOT, TEST_TAG_VAR, newTag, taggedProcesses } from './helpers';
+import { FIXTURE_SERVER, TEST_TAG_VAR, newTag, taggedProcesses } from '../helpers/mcp';
+import { REPO_ROOT } from '../helpers/paths';
 
 const commands = COMMANDS.some((command) => command.name === 'mcp') ? COMMANDS : [...COMMANDS, mcpCommand];
 
@@ -27,7 +28,7 @@ async function cli(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code:
     outColour: palette,
     errColour: palette,
   };
-  const code = await runCli(argv, io, { commands, version: 'test', processCwd: ROOT });
+  const code = await runCli(argv, io, { commands, version: 'test', processCwd: REPO_ROOT });
   return { code, out, err };
 }
 
@@ -181,8 +182,8 @@ describe('claude-env mcp list, check and run', function () {
   it('runs in the foreground, prints state changes, and stops every server on SIGTERM', async () => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', join(ROOT, 'test/fixtures/mcp/cli-host.ts'), 'mcp', 'run', 'good', '--cwd', workspace],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+      ['--import', 'tsx', join(REPO_ROOT, 'test/fixtures/mcp/cli-host.ts'), 'mcp', 'run', 'good', '--cwd', workspace],
+      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let out = '';
     let err = '';
@@ -209,7 +210,7 @@ describe('claude-env mcp list, check and run', function () {
       [
         '--import',
         'tsx',
-        join(ROOT, 'test/fixtures/mcp/cli-host.ts'),
+        join(REPO_ROOT, 'test/fixtures/mcp/cli-host.ts'),
         'mcp',
         'check',
         'slow',
@@ -218,7 +219,7 @@ describe('claude-env mcp list, check and run', function () {
         '--cwd',
         workspace,
       ],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
