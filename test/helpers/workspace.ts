@@ -1,6 +1,6 @@
 /**
- * Throw-away folders for tests: a tree of files (optionally with `|` caret markers), folders removed at the end
- * of the mocha run, and the small file helpers the suites share.
+ * Throw-away folders for tests: a tree of files (optionally with `|` caret markers), folders removed when the test
+ * process exits, and the small file helpers the suites share.
  */
 import {
   mkdirSync,
@@ -69,21 +69,21 @@ export function markedTree(files: Record<string, string>, prefix = 'claude-env-l
 
 const temporaryFolders: string[] = [];
 
-/** A fresh temporary folder, removed after the mocha run. */
+/** A fresh temporary folder, removed when the test process exits. */
 export function tempFolder(prefix = 'claude-env-cli-'): string {
+  // At exit rather than in a mocha `after`: that works the same in serial and parallel runs (where each worker
+  // loads this module once for many files) and outside mocha.
+  if (temporaryFolders.length === 0) process.once('exit', removeTemporaryFolders);
   const folder = mkdtempSync(join(tmpdir(), prefix));
   temporaryFolders.push(folder);
   return folder;
 }
 
-// Outside mocha (the benchmarks import the tree builders) there is no `after`, and no temp folder to remove.
-if (typeof after === 'function') {
-  after(() => {
-    for (const folder of temporaryFolders.splice(0)) rmSync(folder, { recursive: true, force: true });
-  });
+function removeTemporaryFolders(): void {
+  for (const folder of temporaryFolders.splice(0)) rmSync(folder, { recursive: true, force: true });
 }
 
-/** A workspace made of the given files (paths relative to it), removed after the mocha run. */
+/** A workspace made of the given files (paths relative to it), removed when the test process exits. */
 export function workspaceWith(files: Record<string, string>): string {
   const workspace = join(tempFolder(), 'workspace');
   mkdirSync(workspace, { recursive: true });
