@@ -3,6 +3,7 @@
  * process exits, and the small file helpers the suites share.
  */
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -10,6 +11,7 @@ import {
   realpathSync,
   rmSync,
   statSync,
+  watch,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -112,4 +114,26 @@ export function filesUnder(folder: string): string[] {
 /** Every file under a folder with its text, for "the secret appears nowhere" checks. */
 export function allFiles(folder: string): { path: string; text: string }[] {
   return filesUnder(folder).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
+}
+
+/**
+ * Resolves when `path` exists (at once if it does already), watching its folder; rejects after `timeoutMs`. For
+ * processes that say they started only by writing a file.
+ */
+export function whenFileAppears(path: string, timeoutMs = 10_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const watcher = watch(dirname(path), () => {
+      if (existsSync(path)) done();
+    });
+    const timer = setTimeout(() => {
+      watcher.close();
+      reject(new Error(`${path} did not appear within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      watcher.close();
+      resolve();
+    };
+    if (existsSync(path)) done();
+  });
 }

@@ -13,6 +13,7 @@ import { defaultSecretProvider } from '../../engine/src/secrets';
 import { createPalette } from '../../cli/src/format/colour';
 import { FIXTURE_SERVER, TEST_TAG_VAR, newTag, taggedProcesses } from '../helpers/mcp';
 import { REPO_ROOT } from '../helpers/paths';
+import { whenFileAppears } from '../helpers/workspace';
 
 const commands = COMMANDS.some((command) => command.name === 'mcp') ? COMMANDS : [...COMMANDS, mcpCommand];
 
@@ -36,6 +37,9 @@ async function cli(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code:
  * A workspace with an org base that denies `*-unvetted`, and a project layer with one server per outcome. Every
  * server carries the test tag so that the leftover scan finds its processes.
  */
+/** Written by the slow server as soon as it runs, relative to the workspace's parent. */
+const SLOW_STARTED = 'slow.started';
+
 function makeWorkspace(root: string, tag: string): string {
   const node = JSON.stringify(process.execPath);
   const fixture = JSON.stringify(FIXTURE_SERVER);
@@ -57,7 +61,10 @@ function makeWorkspace(root: string, tag: string): string {
       '  broken:',
       server('exit-at-start', '    supervision:\n      required: true\n'),
       '  slow:',
-      server('slow-start', '      START_DELAY_MS: "10000"\n'),
+      server(
+        'slow-start',
+        `      START_DELAY_MS: "10000"\n      STARTED_FILE: ${JSON.stringify(join(root, SLOW_STARTED))}\n`,
+      ),
       '  keyed:',
       server('ok', '      API_KEY: ${secret:missing-key}\n'),
       '  tool-unvetted:',
@@ -205,6 +212,9 @@ describe('claude-env mcp list, check and run', function () {
   });
 
   it('stops the servers it started and exits 130 when a check is interrupted with SIGINT', async () => {
+    const startedFile = join(scratch, SLOW_STARTED);
+    rmSync(startedFile, { force: true });
+    const started = whenFileAppears(startedFile, 10_000);
     const child = spawn(
       process.execPath,
       [
@@ -224,10 +234,8 @@ describe('claude-env mcp list, check and run', function () {
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    // The check prints nothing until it is done; the server's process appearing is the only sign that it started.
-    const deadline = Date.now() + 10_000;
-    while (taggedProcesses(tag).length === 0 && Date.now() < deadline)
-      await new Promise((resolve) => setTimeout(resolve, 25));
+    // The check prints nothing until it is done; the file the slow server writes when it runs says it started.
+    await started;
     assert.equal(taggedProcesses(tag).length, 1, 'the slow server was started');
     child.kill('SIGINT');
     assert.equal(await exited, 130);
