@@ -1,7 +1,7 @@
 /** The built `claude-env` CLI, run as a user runs it, in an isolated home. */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { REPO_ROOT } from './paths';
 import { isolatedEnv } from './env';
 import { tempFolder } from './workspace';
@@ -11,13 +11,14 @@ let builtCli: string | undefined;
 /**
  * The built CLI, as users run it. Built once per mocha run with the project's own build script, then copied
  * aside: other suites rebuild dist/ while this one runs, and a half-written bundle must not fail a test.
- * `CLAUDE_ENV_CLI` points the suite at an already built bundle instead (e.g. the one a package ships).
+ * `CLAUDE_ENV_CLI` points the suite at an already built bundle instead (e.g. the one a package ships, or the one
+ * `npm run test:unit` builds before its parallel workers start); a relative path is taken from the repository root.
  */
 export function cliPath(): string {
   if (builtCli) return builtCli;
   const prebuilt = process.env.CLAUDE_ENV_CLI;
   if (prebuilt) {
-    builtCli = prebuilt;
+    builtCli = resolve(REPO_ROOT, prebuilt);
     return builtCli;
   }
   const snapshot = join(tempFolder('claude-env-cli-bundle-'), 'cli.js');
