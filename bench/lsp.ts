@@ -19,8 +19,9 @@ import {
   DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
 } from 'vscode-languageserver-protocol/node';
-import { LspClient, REPO_ROOT } from '../test/lsp/support/lspClient';
-import { buildTree } from '../test/lsp/support/workspaceBuilder';
+import { LspClient } from '../test/helpers/lspClient';
+import { REPO_ROOT } from '../test/helpers/paths';
+import { markedTree } from '../test/helpers/workspace';
 
 const YAML_LS = join(REPO_ROOT, 'node_modules', 'yaml-language-server', 'bin', 'yaml-language-server');
 const SCHEMA_URI = pathToFileURL(join(REPO_ROOT, 'schemas', 'layer.schema.json')).href;
@@ -167,7 +168,7 @@ function median(values: number[]): number {
 
 async function benchSize(lines: number, options: Options) {
   const text = generateLayer(lines);
-  const tree = buildTree({ ...ORG, 'repo/.claude-env/local.yaml': text });
+  const tree = markedTree({ ...ORG, 'repo/.claude-env/local.yaml': text });
   const configHome = realpathSync(mkdtempSync(join(tmpdir(), 'claude-env-bench-config-')));
   const uri = tree.uri('repo/.claude-env/local.yaml');
   const contenders = await startContenders(tree.path('repo'), configHome);
@@ -231,7 +232,7 @@ async function benchSize(lines: number, options: Options) {
     };
   } finally {
     for (const contender of contenders) await contender.client.stop();
-    tree.remove();
+    tree.dispose();
     rmSync(configHome, { recursive: true, force: true });
   }
 }

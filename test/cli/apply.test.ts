@@ -1,7 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { copyExample, readText, runCli, workspaceWith, writeFile } from './helpers';
+import { copyExample } from '../helpers/examples';
+import { readText, workspaceWith, writeFile } from '../helpers/workspace';
+import { runCli } from '../helpers/cli';
 
 const TARGETS = ['.claude/settings.local.json', '.mcp.json', '.vscode/mcp.json'];
 

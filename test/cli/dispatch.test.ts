@@ -1,12 +1,15 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
-import { REPO, copyExample, readText, runCli, tempFolder, workspaceWith, writeFile } from './helpers';
+import { copyExample } from '../helpers/examples';
+import { REPO_ROOT } from '../helpers/paths';
+import { readText, tempFolder, workspaceWith, writeFile } from '../helpers/workspace';
+import { runCli } from '../helpers/cli';
 
 const COMMANDS = ['validate', 'show', 'explain', 'diff', 'apply', 'init', 'import'];
 
 describe('claude-env command line', () => {
   it('prints the package version with --version', () => {
-    const version = (JSON.parse(readText(join(REPO, 'package.json'))) as { version: string }).version;
+    const version = (JSON.parse(readText(join(REPO_ROOT, 'package.json'))) as { version: string }).version;
     const run = runCli(['--version'], { cwd: tempFolder() });
     assert.equal(run.code, 0);
     assert.equal(run.stdout, `${version}\n`);

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { COMMANDS } from '../../cli/src/commands';
 import { GLOBAL_OPTIONS } from '../../cli/src/globalOptions';
 import { ExitCode } from '../../cli/src/exitCodes';
-import { REPO, readText } from './helpers';
+import { REPO_ROOT } from '../helpers/paths';
+import { readText } from '../helpers/workspace';
 
 /** The part of docs/cli.md under `## <name>`, up to the next `## ` heading. */
 function section(docs: string, name: string): string {
@@ -14,7 +15,7 @@ function section(docs: string, name: string): string {
 }
 
 describe('docs/cli.md', () => {
-  const docs = readText(join(REPO, 'docs', 'cli.md'));
+  const docs = readText(join(REPO_ROOT, 'docs', 'cli.md'));
 
   it('documents every command with each of its options', () => {
     for (const command of COMMANDS) {

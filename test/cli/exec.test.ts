@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { allFiles, copyExample, runCli } from './helpers';
+import { copyExample } from '../helpers/examples';
+import { allFiles } from '../helpers/workspace';
+import { runCli } from '../helpers/cli';
 
 const CANARY = 'canary-exec-7f3a9c2e';
 const printKey = [

@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
-import { copyExample, runCli, writeFile } from './helpers';
+import { copyExample } from '../helpers/examples';
+import { writeFile } from '../helpers/workspace';
+import { runCli } from '../helpers/cli';
 
 describe('claude-env explain', () => {
   it('prints the winning value and every layer that set it, winner first, with file:line:col', () => {

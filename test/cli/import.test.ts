@@ -3,9 +3,11 @@ import { cpSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseJsonc } from 'jsonc-parser';
 import { parse as parseYaml } from 'yaml';
-import { REPO, readText, runCli, tempFolder, workspaceWith, writeFile } from './helpers';
+import { REPO_ROOT } from '../helpers/paths';
+import { readText, tempFolder, workspaceWith, writeFile } from '../helpers/workspace';
+import { runCli } from '../helpers/cli';
 
-const FIXTURES = join(REPO, 'test', 'fixtures', 'import');
+const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'import');
 
 function fixtureWorkspace(): string {
   const workspace = join(tempFolder(), 'workspace');

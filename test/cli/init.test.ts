@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { readText, runCli, workspaceWith } from './helpers';
+import { readText, workspaceWith } from '../helpers/workspace';
+import { runCli } from '../helpers/cli';
 
 describe('claude-env init', () => {
   it('creates the project layer with the reference fleet and a .gitignore for personal files', () => {

@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { dirname } from 'node:path';
-import { allFiles, copyExample, runCli } from './helpers';
+import { copyExample } from '../helpers/examples';
+import { allFiles } from '../helpers/workspace';
+import { runCli } from '../helpers/cli';
 
 // A value that cannot appear by accident: if it shows up anywhere, a resolved secret leaked.
 const CANARY = 'canary-7f3a9c1e5b2d4806-do-not-print';

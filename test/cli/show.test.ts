@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { copyExample, runCli, workspaceWith } from './helpers';
+import { copyExample } from '../helpers/examples';
+import { workspaceWith } from '../helpers/workspace';
+import { runCli } from '../helpers/cli';
 
 describe('claude-env show', () => {
   it('prints the effective environment as a tree, secret references as written', () => {

@@ -1,5 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { caret, copyExample, runCli, workspaceWith } from './helpers';
+import { caret } from '../helpers/carets';
+import { copyExample } from '../helpers/examples';
+import { workspaceWith } from '../helpers/workspace';
+import { runCli } from '../helpers/cli';
 
 const MAGIC_KEY = { CLAUDE_ENV_SECRET_MAGIC_API_KEY: 'mk-test-value-1234' };
 

@@ -2,13 +2,14 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { REPO_ROOT } from '../helpers/paths';
 import { tempTree, type TempTree } from '../helpers/workspace';
 
 /**
  * The bad-input corpus, run through the built CLI as a person would: every case ends quickly with a clear
  * `file:line:col: severity code: message` and exit 1 — never a crash, a stack trace or a hang.
  */
-const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
+const CLI = join(REPO_ROOT, 'dist', 'cli.js');
 
 interface Case {
   name: string;

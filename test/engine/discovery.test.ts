@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { mkdirSync } from 'node:fs';
 import { discoverStack, loadEnvironment, userConfigDir } from '@claude-env/engine';
-import { positionOf, tempTree, type TempTree } from '../helpers/workspace';
+import { positionOf } from '../helpers/carets';
+import { tempTree, type TempTree } from '../helpers/workspace';
 
 const project = (extra = '') => `version: 1\nsource:\n  path: ../../org\nteams: [web]\n${extra}`;
 

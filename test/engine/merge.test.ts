@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { explainPath, mergeStack, parseLayer } from '@claude-env/engine';
 import { environmentLayers } from '../../engine/src/envLayer';
 import { mergeTexts } from '../helpers/stack';
-import { positionOf } from '../helpers/workspace';
+import { positionOf } from '../helpers/carets';
 
 describe('mergeStack', () => {
   it('merges maps deeply and lets a higher layer replace a scalar, remembering what it overrode', () => {

@@ -11,7 +11,7 @@ import {
   writeFileAtomic,
   type RenderedOutput,
 } from '../../engine/src/outputs';
-import { exampleWorkspace, type ExampleWorkspace } from '../fixtures/outputs/workspace';
+import { exampleWorkspace, type ExampleWorkspace } from '../helpers/examples';
 
 /** Files whose names mark them as claude-env's temporary files, anywhere under `root`. */
 function tempFiles(example: ExampleWorkspace): string[] {

@@ -11,7 +11,7 @@ import {
   claudeCodeVariables,
   resolveServer,
 } from '../../engine/src/secrets';
-import { exampleWorkspace, type ExampleWorkspace } from '../fixtures/outputs/workspace';
+import { exampleWorkspace, type ExampleWorkspace } from '../helpers/examples';
 
 // Distinct values per source, so a leak names its path through the engine.
 const CANARY = {

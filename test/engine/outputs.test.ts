@@ -8,7 +8,7 @@ import {
   type RenderedOutput,
 } from '../../engine/src/outputs';
 import { findReferences } from '../../engine/src/secrets';
-import { exampleWorkspace, type ExampleWorkspace } from '../fixtures/outputs/workspace';
+import { exampleWorkspace, type ExampleWorkspace } from '../helpers/examples';
 
 function byPath(outputs: RenderedOutput[]): Record<string, unknown> {
   return Object.fromEntries(outputs.map((output) => [output.path, JSON.parse(output.content)]));

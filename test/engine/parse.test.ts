@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { parseLayer } from '@claude-env/engine';
-import { positionOf } from '../helpers/workspace';
+import { positionOf } from '../helpers/carets';
 
 const parse = (text: string, file = '/ws/.claude-env/project.yaml') => parseLayer(file, text, 'project', 'project');
 const codes = (text: string, file?: string) => parse(text, file).diagnostics.map((d) => d.code);

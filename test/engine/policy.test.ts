@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { explainPath } from '@claude-env/engine';
 import { mergeTexts } from '../helpers/stack';
-import { positionOf } from '../helpers/workspace';
+import { positionOf } from '../helpers/carets';
 
 const base =
   'settings:\n  model: sonnet\n  permissions:\n    deny: [Read(.env)]\npolicy:\n  locked:\n    - settings.model\n';

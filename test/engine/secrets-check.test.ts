@@ -11,7 +11,7 @@ import {
   findLiteralSecrets,
   suggestSecretName,
 } from '../../engine/src/secrets';
-import { exampleWorkspace, type ExampleWorkspace } from '../fixtures/outputs/workspace';
+import { exampleWorkspace, type ExampleWorkspace } from '../helpers/examples';
 
 /** Zero-based position of `needle` in `text`. */
 function positionOf(text: string, needle: string): Position {

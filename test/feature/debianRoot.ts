@@ -15,8 +15,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-export const REPO_ROOT = join(__dirname, '..', '..');
+import { REPO_ROOT } from '../helpers/paths';
 
 /** PATH of the official Debian images, which the container's environment starts from. */
 export const IMAGE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';

@@ -15,7 +15,8 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { type DebianRoot, IMAGE_PATH, REPO_ROOT, type RunResult } from './debianRoot';
+import { type DebianRoot, IMAGE_PATH, type RunResult } from './debianRoot';
+import { REPO_ROOT } from '../helpers/paths';
 
 export const FEATURE_DIR = join(REPO_ROOT, 'devcontainer-feature', 'src', 'claude-env');
 

@@ -5,7 +5,8 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
-import { type DebianRoot, REPO_ROOT, type RunResult } from './debianRoot';
+import { type DebianRoot, type RunResult } from './debianRoot';
+import { REPO_ROOT } from '../helpers/paths';
 
 export const SCENARIO_DIR = join(REPO_ROOT, 'devcontainer-feature', 'test', 'claude-env');
 

@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { DebianRoot, REPO_ROOT, type RunResult } from './debianRoot';
+import { DebianRoot, type RunResult } from './debianRoot';
+import { REPO_ROOT } from '../helpers/paths';
 import {
   addNodeFeatureLayout,
   containerEnv,

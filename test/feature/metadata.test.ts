@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
-import { REPO_ROOT } from './debianRoot';
+import { REPO_ROOT } from '../helpers/paths';
 import { FEATURE_DIR, featureMetadata, optionVariable } from './featureInstall';
 import { SCENARIO_DIR } from './featuresTest';
 

@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DebianRoot, REPO_ROOT, type RunResult } from './debianRoot';
+import { type DebianRoot, type RunResult } from './debianRoot';
+import { REPO_ROOT } from '../helpers/paths';
 import { type RemoteUser, runLifecycle } from './featureInstall';
 
 export const DEV: RemoteUser = { name: 'dev', home: '/home/dev' };

@@ -1,20 +1,15 @@
 import { strict as assert } from 'node:assert';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { yaml } from './support/carets';
-import { LOCAL, startOnOrg, type ServerFixture } from './support/orgFixture';
+import { yaml } from '../helpers/carets';
+import { LOCAL, lspSession } from '../helpers/lspSession';
 
 describe('LSP quick fixes', function () {
-  this.timeout(20_000);
-  let fixture: ServerFixture;
-
-  afterEach(async () => {
-    await fixture?.dispose();
-  });
+  const session = lspSession(this);
 
   /** Asks for the fixes of the first diagnostic with `code`, applies the one offered and returns the new text. */
   async function applyFix(uri: string, text: string, code: string): Promise<string> {
-    const { client } = fixture;
+    const { client } = session;
     const diagnostics = await client.waitForDiagnostics(uri, (found) =>
       found.some((diagnostic) => diagnostic.code === code),
     );
@@ -30,8 +25,8 @@ describe('LSP quick fixes', function () {
   }
 
   it('removes the override of a locked key, after which the lock error is gone', async () => {
-    fixture = await startOnOrg();
-    const { client, tree } = fixture;
+    await session.start();
+    const { client, tree } = session;
     const uri = tree.uri(LOCAL);
     const text = yaml`
       version: 1
@@ -47,8 +42,8 @@ describe('LSP quick fixes', function () {
   });
 
   it('adds a missing required property where the schema wants it', async () => {
-    fixture = await startOnOrg();
-    const { client, tree } = fixture;
+    await session.start();
+    const { client, tree } = session;
     const uri = tree.uri(LOCAL);
     const text = yaml`
       version: 1

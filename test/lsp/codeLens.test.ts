@@ -1,19 +1,14 @@
 import { strict as assert } from 'node:assert';
 import type { CodeLens, Hover, MarkupContent } from 'vscode-languageserver-protocol/node';
-import { withCarets } from './support/carets';
-import { BASE, LOCAL, startOnOrg, type ServerFixture } from './support/orgFixture';
+import { withCarets } from '../helpers/carets';
+import { BASE, LOCAL, lspSession } from '../helpers/lspSession';
 
 describe('LSP code lens', function () {
-  this.timeout(20_000);
-  let fixture: ServerFixture;
-
-  afterEach(async () => {
-    await fixture?.dispose();
-  });
+  const session = lspSession(this);
 
   it('puts a lens on each overridden key naming the winning layer and the effective value, and none on kept keys', async () => {
-    fixture = await startOnOrg();
-    const { client, tree } = fixture;
+    await session.start();
+    const { client, tree } = session;
     const { text, carets } = withCarets(tree.text(BASE).replace('  model:', '  |model|:'));
     await client.open(tree.uri(BASE), text);
     const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: tree.uri(BASE) } });
@@ -25,8 +20,8 @@ describe('LSP code lens', function () {
   });
 
   it('says which layer deleted a key this file sets, and hover tells the same', async () => {
-    fixture = await startOnOrg({ [LOCAL]: 'version: 1\nsettings:\n  model:\n    $delete: true\n' });
-    const { client, tree } = fixture;
+    await session.start({ [LOCAL]: 'version: 1\nsettings:\n  model:\n    $delete: true\n' });
+    const { client, tree } = session;
     const { text, carets } = withCarets(tree.text(BASE).replace('  model:', '  |model|:'));
     await client.open(tree.uri(BASE), text);
     const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: tree.uri(BASE) } });
@@ -45,11 +40,11 @@ describe('LSP code lens', function () {
   });
 
   it('puts a lens on a replaced list but not on a unioned one', async () => {
-    fixture = await startOnOrg({
+    await session.start({
       [LOCAL]:
         'version: 1\nsettings:\n  permissions:\n    deny:\n      - Bash(curl:*)\nmcpServers:\n  context7:\n    args: ["-e", "1"]\n',
     });
-    const { client, tree } = fixture;
+    const { client, tree } = session;
     const { text, carets } = withCarets(tree.text(BASE).replace('    args:', '    |args|:'));
     await client.open(tree.uri(BASE), text);
     const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: tree.uri(BASE) } });
@@ -67,8 +62,8 @@ describe('LSP code lens', function () {
   });
 
   it('asks the editor to refresh lenses when another file of the stack changes them', async () => {
-    fixture = await startOnOrg();
-    const { client, tree } = fixture;
+    await session.start();
+    const { client, tree } = session;
     await client.open(tree.uri(BASE), tree.text(BASE));
     const before = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: tree.uri(BASE) } });
     assert.equal(before.length, 1);

@@ -1,14 +1,13 @@
 import { strict as assert } from 'node:assert';
 import type { CompletionItem, CompletionList } from 'vscode-languageserver-protocol/node';
-import { withCarets, yaml } from './support/carets';
-import { LOCAL, startOnOrg, type ServerFixture } from './support/orgFixture';
+import { withCarets, yaml } from '../helpers/carets';
+import { LOCAL, lspSession } from '../helpers/lspSession';
 
 describe('LSP completion', function () {
-  this.timeout(20_000);
-  let fixture: ServerFixture;
+  const session = lspSession(this, { stopAfter: 'suite' });
 
   before(async () => {
-    fixture = await startOnOrg({
+    await session.start({
       [LOCAL]: yaml`
         version: 1
         mcpServers:
@@ -19,13 +18,9 @@ describe('LSP completion', function () {
     });
   });
 
-  after(async () => {
-    await fixture?.dispose();
-  });
-
   /** Opens `marked` as the local layer (a fresh version each time) and completes at its single caret. */
   async function complete(marked: string): Promise<CompletionItem[]> {
-    const { client, tree } = fixture;
+    const { client, tree } = session;
     const { text, carets } = withCarets(marked);
     const uri = tree.uri(LOCAL);
     if (client.diagnostics.has(uri)) await client.change(uri, text);

@@ -1,18 +1,13 @@
 import { strict as assert } from 'node:assert';
 import type { CompletionList } from 'vscode-languageserver-protocol/node';
-import { withCarets } from './support/carets';
-import { startOnOrg, type ServerFixture } from './support/orgFixture';
+import { withCarets } from '../helpers/carets';
+import { lspSession } from '../helpers/lspSession';
 
 describe('LSP completion in JSON layer files', function () {
-  this.timeout(20_000);
-  let fixture: ServerFixture;
-
-  afterEach(async () => {
-    await fixture?.dispose();
-  });
+  const session = lspSession(this);
 
   async function completeJson(marked: string): Promise<string[]> {
-    const { client, tree } = fixture;
+    const { client, tree } = session;
     const { text, carets } = withCarets(marked);
     const uri = tree.uri('repo/.claude-env/local.json');
     await client.open(uri, text, 'json');
@@ -24,7 +19,7 @@ describe('LSP completion in JSON layer files', function () {
   }
 
   it('offers enum values inside a JSON string and keys inside a JSON object', async () => {
-    fixture = await startOnOrg();
+    await session.start();
     assert.deepEqual(await completeJson('{"settings": {"permissions": {"defaultMode": "|"}}}'), [
       'default',
       'acceptEdits',

@@ -11,20 +11,15 @@ import {
   type StackChangedParams,
   type WorkspacesResult,
 } from '@claude-env/protocol';
-import { yaml } from './support/carets';
-import { BASE, LOCAL, PROJECT, startOnOrg, TEAM, type ServerFixture } from './support/orgFixture';
+import { yaml } from '../helpers/carets';
+import { BASE, LOCAL, lspSession, PROJECT, TEAM } from '../helpers/lspSession';
 
 describe('claudeEnv/ custom requests', function () {
-  this.timeout(20_000);
-  let fixture: ServerFixture;
-
-  afterEach(async () => {
-    await fixture?.dispose();
-  });
+  const session = lspSession(this);
 
   it('returns the effective environment with JSON provenance, reflecting an unsaved buffer', async () => {
-    fixture = await startOnOrg();
-    const { client, tree } = fixture;
+    await session.start();
+    const { client, tree } = session;
     await client.open(
       tree.uri(LOCAL),
       yaml`
@@ -61,8 +56,8 @@ describe('claudeEnv/ custom requests', function () {
   });
 
   it('explains a dotted path with the file and line that set it', async () => {
-    fixture = await startOnOrg();
-    const { client, tree } = fixture;
+    await session.start();
+    const { client, tree } = session;
     const result = await client.request<ExplainResult>(ExplainRequest.method, {
       uri: tree.uri(PROJECT),
       path: 'settings.model',
@@ -78,8 +73,8 @@ describe('claudeEnv/ custom requests', function () {
   });
 
   it('lists the layer stack with each file’s state and problem count', async () => {
-    fixture = await startOnOrg();
-    const { client, tree } = fixture;
+    await session.start();
+    const { client, tree } = session;
     await client.open(tree.uri(LOCAL), 'version: 1\nsettings:\n  cleanupPeriodDays: 7\n');
     const result = await client.request<LayerStackResult>(LayerStackRequest.method, { uri: tree.uri(LOCAL) });
     assert.deepEqual(
@@ -95,14 +90,14 @@ describe('claudeEnv/ custom requests', function () {
   });
 
   it('reads the user layer from the folder the client names', async () => {
-    fixture = await startOnOrg(
+    await session.start(
       { 'home/claude-env/user.yaml': 'version: 1\nsettings:\n  outputStyle: terse\n' },
       {},
       (tree) => ({
         userConfigDir: tree.path('home/claude-env'),
       }),
     );
-    const { client, tree } = fixture;
+    const { client, tree } = session;
     const result = await client.request<LayerStackResult>(LayerStackRequest.method, { uri: tree.uri(PROJECT) });
     assert.deepEqual(
       result.layers.map((layer) => layer.kind),
@@ -112,8 +107,8 @@ describe('claudeEnv/ custom requests', function () {
   });
 
   it('lists the workspaces under the editor folders and notifies when a stack changes', async () => {
-    fixture = await startOnOrg();
-    const { client, tree } = fixture;
+    await session.start();
+    const { client, tree } = session;
     const list = await client.request<WorkspacesResult>(WorkspacesRequest.method, {});
     assert.deepEqual(
       list.workspaces.map((workspace) => workspace.workspace),

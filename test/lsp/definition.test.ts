@@ -1,28 +1,23 @@
 import { strict as assert } from 'node:assert';
 import type { Hover, Location, MarkupContent } from 'vscode-languageserver-protocol/node';
-import { withCarets, yaml } from './support/carets';
-import { BASE, LOCAL, PROJECT, startOnOrg, TEAM, type ServerFixture } from './support/orgFixture';
+import { withCarets, yaml } from '../helpers/carets';
+import { BASE, LOCAL, lspSession, PROJECT, TEAM } from '../helpers/lspSession';
 
 describe('LSP go to definition', function () {
-  this.timeout(20_000);
-  let fixture: ServerFixture;
-
-  afterEach(async () => {
-    await fixture?.dispose();
-  });
+  const session = lspSession(this);
 
   const definitionAt = (uri: string, position: { line: number; character: number }) =>
-    fixture.client.request<Location[] | null>('textDocument/definition', { textDocument: { uri }, position });
+    session.client.request<Location[] | null>('textDocument/definition', { textDocument: { uri }, position });
 
   it('jumps from a key in a lower layer to the line of the layer that wins', async () => {
-    fixture = await startOnOrg({
+    await session.start({
       [LOCAL]: yaml`
         version: 1
         settings:
           |model|: claude-haiku-4-5
       `,
     });
-    const { client, tree } = fixture;
+    const { client, tree } = session;
     const { text, carets } = withCarets(tree.text(BASE).replace('model:', 'mo|del:'));
     await client.open(tree.uri(BASE), text);
     const locations = await definitionAt(tree.uri(BASE), carets[0]);
@@ -31,14 +26,14 @@ describe('LSP go to definition', function () {
   });
 
   it('jumps from the winning key to the values it overrides', async () => {
-    fixture = await startOnOrg({
+    await session.start({
       [LOCAL]: yaml`
         version: 1
         settings:
           mo|del: claude-haiku-4-5
       `,
     });
-    const { client, tree } = fixture;
+    const { client, tree } = session;
     await client.open(tree.uri(LOCAL), tree.text(LOCAL));
     const locations = await definitionAt(tree.uri(LOCAL), tree.carets(LOCAL)[0]);
     assert.deepEqual(
@@ -51,8 +46,8 @@ describe('LSP go to definition', function () {
   });
 
   it("jumps from the project's teams entry to the team file and from source.path to the base", async () => {
-    fixture = await startOnOrg();
-    const { client, tree } = fixture;
+    await session.start();
+    const { client, tree } = session;
     const { text, carets } = withCarets(
       tree.text(PROJECT).replace('teams: [web]', 'teams: [w|eb]').replace('path: ../../org', 'path: ../..|/org'),
     );
@@ -67,8 +62,8 @@ describe('LSP go to definition', function () {
   });
 
   it('jumps from a locked path in the policy to the value it locks, and hover shows that value', async () => {
-    fixture = await startOnOrg();
-    const { client, tree } = fixture;
+    await session.start();
+    const { client, tree } = session;
     const { text, carets } = withCarets(
       tree.text(BASE).replace('- settings.cleanupPeriodDays', '- settings.cleanup|PeriodDays'),
     );

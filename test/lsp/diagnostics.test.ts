@@ -7,22 +7,17 @@ import {
   type Diagnostic,
 } from 'vscode-languageserver-protocol/node';
 import { SecretNamesNotification } from '@claude-env/protocol';
-import { withCarets, yaml } from './support/carets';
-import { BASE, LOCAL, startOnOrg, TEAM, type ServerFixture } from './support/orgFixture';
+import { withCarets, yaml } from '../helpers/carets';
+import { BASE, LOCAL, lspSession, TEAM } from '../helpers/lspSession';
 
 const withCode = (code: string) => (diagnostics: Diagnostic[]) =>
   diagnostics.some((diagnostic) => diagnostic.code === code);
 
 describe('LSP diagnostics', function () {
-  this.timeout(20_000);
-  let fixture: ServerFixture;
-
-  afterEach(async () => {
-    await fixture?.dispose();
-  });
+  const session = lspSession(this);
 
   it("reports a locked key overridden in the local buffer at the override's line, with the base lock as related information, and clears it when fixed", async () => {
-    fixture = await startOnOrg({
+    await session.start({
       [BASE]: yaml`
         version: 1
         settings:
@@ -33,7 +28,7 @@ describe('LSP diagnostics', function () {
             - |settings.permissions.defaultMode|
       `,
     });
-    const { client, tree } = fixture;
+    const { client, tree } = session;
     const local = tree.uri(LOCAL);
     await client.open(local, tree.text(LOCAL));
     await client.waitForDiagnostics(local, (diagnostics) => !withCode('policy.lockedKey')(diagnostics));
@@ -61,8 +56,8 @@ describe('LSP diagnostics', function () {
   });
 
   it('publishes errors in unopened local and team files when a lock is added to the base buffer, and clears them when it is removed', async () => {
-    fixture = await startOnOrg();
-    const { client, tree } = fixture;
+    await session.start();
+    const { client, tree } = session;
     const base = tree.uri(BASE);
     await client.open(base, tree.text(BASE));
     await client.waitForDiagnostics(base, () => true);
@@ -91,8 +86,8 @@ describe('LSP diagnostics', function () {
   });
 
   it('reports a syntax error at its line and a schema error at the offending value', async () => {
-    fixture = await startOnOrg();
-    const { client, tree } = fixture;
+    await session.start();
+    const { client, tree } = session;
     const local = tree.uri(LOCAL);
     await client.open(local, tree.text(LOCAL));
     const { text, carets } = withCarets(yaml`
@@ -111,8 +106,8 @@ describe('LSP diagnostics', function () {
   });
 
   it('warns when a stdio server command is not on PATH, at the command value', async () => {
-    fixture = await startOnOrg();
-    const { client, tree } = fixture;
+    await session.start();
+    const { client, tree } = session;
     const local = tree.uri(LOCAL);
     await client.open(local, tree.text(LOCAL));
     const { text, carets } = withCarets(yaml`
@@ -129,8 +124,8 @@ describe('LSP diagnostics', function () {
   });
 
   it('warns when a stdio server runs in a folder that does not exist, at the cwd value', async () => {
-    fixture = await startOnOrg();
-    const { client, tree } = fixture;
+    await session.start();
+    const { client, tree } = session;
     const local = tree.uri(LOCAL);
     await client.open(local, tree.text(LOCAL));
     const { text, carets } = withCarets(yaml`
@@ -149,8 +144,8 @@ describe('LSP diagnostics', function () {
   });
 
   it('warns about a literal API key with a quick fix that replaces it by a secret reference', async () => {
-    fixture = await startOnOrg();
-    const { client, tree } = fixture;
+    await session.start();
+    const { client, tree } = session;
     const local = tree.uri(LOCAL);
     await client.open(local, tree.text(LOCAL));
     const { text, carets } = withCarets(yaml`
@@ -182,16 +177,11 @@ describe('LSP diagnostics', function () {
 });
 
 describe('LSP diagnostics from outside the editor', function () {
-  this.timeout(20_000);
-  let fixture: ServerFixture;
-
-  afterEach(async () => {
-    await fixture?.dispose();
-  });
+  const session = lspSession(this);
 
   it('re-checks the stack when a layer file changes on disk and reports it in the files it affects', async () => {
-    fixture = await startOnOrg();
-    const { client, tree } = fixture;
+    await session.start();
+    const { client, tree } = session;
     writeFileSync(tree.path(LOCAL), 'version: 1\nsettings:\n  cleanupPeriodDays: 1\n');
     await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
       changes: [{ uri: tree.uri(LOCAL), type: FileChangeType.Changed }],
@@ -201,8 +191,8 @@ describe('LSP diagnostics from outside the editor', function () {
   });
 
   it('reports an unresolved secret reference until the editor says it holds that secret', async () => {
-    fixture = await startOnOrg();
-    const { client, tree } = fixture;
+    await session.start();
+    const { client, tree } = session;
     const local = tree.uri(LOCAL);
     await client.open(local, 'version: 1\nmcpServers:\n  context7:\n    env:\n      TOKEN: ${secret:context7-token}\n');
     const diagnostics = await client.waitForDiagnostics(local, withCode('secret.unresolved'));

@@ -1,18 +1,13 @@
 import { strict as assert } from 'node:assert';
 import type { DocumentSymbol } from 'vscode-languageserver-protocol/node';
-import { BASE, startOnOrg, type ServerFixture } from './support/orgFixture';
+import { BASE, lspSession } from '../helpers/lspSession';
 
 describe('LSP document symbols', function () {
-  this.timeout(20_000);
-  let fixture: ServerFixture;
-
-  afterEach(async () => {
-    await fixture?.dispose();
-  });
+  const session = lspSession(this);
 
   it('outlines a layer file with nested keys and value details', async () => {
-    fixture = await startOnOrg();
-    const { client, tree } = fixture;
+    await session.start();
+    const { client, tree } = session;
     await client.open(tree.uri(BASE), tree.text(BASE));
     const symbols = await client.request<DocumentSymbol[]>('textDocument/documentSymbol', {
       textDocument: { uri: tree.uri(BASE) },

@@ -1,18 +1,13 @@
 import { strict as assert } from 'node:assert';
 import type { Hover, MarkupContent } from 'vscode-languageserver-protocol/node';
-import { withCarets, yaml } from './support/carets';
-import { BASE, LOCAL, PROJECT, startOnOrg, TEAM, type ServerFixture } from './support/orgFixture';
+import { withCarets, yaml } from '../helpers/carets';
+import { BASE, LOCAL, lspSession, PROJECT, TEAM } from '../helpers/lspSession';
 
 describe('LSP hover', function () {
-  this.timeout(20_000);
-  let fixture: ServerFixture;
-
-  afterEach(async () => {
-    await fixture?.dispose();
-  });
+  const session = lspSession(this);
 
   async function hoverAt(uri: string, position: { line: number; character: number }): Promise<string> {
-    const result = await fixture.client.request<Hover | null>('textDocument/hover', {
+    const result = await session.client.request<Hover | null>('textDocument/hover', {
       textDocument: { uri },
       position,
     });
@@ -26,8 +21,8 @@ describe('LSP hover', function () {
       settings:
         mo|del: claude-haiku-4-5
     `;
-    fixture = await startOnOrg({ [LOCAL]: marked });
-    const { client, tree } = fixture;
+    await session.start({ [LOCAL]: marked });
+    const { client, tree } = session;
     await client.open(tree.uri(LOCAL), tree.text(LOCAL));
     const text = await hoverAt(tree.uri(LOCAL), tree.carets(LOCAL)[0]);
     assert.match(text, /\*\*`settings\.model`\*\*/);
@@ -39,8 +34,8 @@ describe('LSP hover', function () {
   });
 
   it('tells a lower layer that its value is overridden, and by whom', async () => {
-    fixture = await startOnOrg();
-    const { client, tree } = fixture;
+    await session.start();
+    const { client, tree } = session;
     const { text, carets } = withCarets(tree.text(TEAM).replace('model:', 'mod|el:'));
     await client.open(tree.uri(TEAM), text);
     const hover = await hoverAt(tree.uri(TEAM), carets[0]);
@@ -57,11 +52,8 @@ describe('LSP hover', function () {
           env:
             TOK|EN: \${secret:context7-token}
     `;
-    fixture = await startOnOrg(
-      { [LOCAL]: marked },
-      { CLAUDE_ENV_SECRET_CONTEXT7_TOKEN: 'resolved-value-must-not-leak' },
-    );
-    const { client, tree } = fixture;
+    await session.start({ [LOCAL]: marked }, { CLAUDE_ENV_SECRET_CONTEXT7_TOKEN: 'resolved-value-must-not-leak' });
+    const { client, tree } = session;
     await client.open(tree.uri(LOCAL), tree.text(LOCAL));
     const text = await hoverAt(tree.uri(LOCAL), tree.carets(LOCAL)[0]);
     assert.match(text, /\$\{secret:context7-token\}/);
@@ -76,8 +68,8 @@ describe('LSP hover', function () {
           env:
             API_K|EY: ghp_Zq8xV2mN4pL7rT1wY6uB9cE3fH5jK0sDa1b2
     `;
-    fixture = await startOnOrg({ [LOCAL]: marked });
-    const { client, tree } = fixture;
+    await session.start({ [LOCAL]: marked });
+    const { client, tree } = session;
     await client.open(tree.uri(LOCAL), tree.text(LOCAL));
     const text = await hoverAt(tree.uri(LOCAL), tree.carets(LOCAL)[0]);
     assert.match(text, /Effective value: `•••••• \(literal credential hidden\)`/);
@@ -85,8 +77,8 @@ describe('LSP hover', function () {
   });
 
   it('names every layer that merged into a map', async () => {
-    fixture = await startOnOrg();
-    const { client, tree } = fixture;
+    await session.start();
+    const { client, tree } = session;
     const { text, carets } = withCarets(tree.text(PROJECT).replace('settings:', 'sett|ings:'));
     await client.open(tree.uri(PROJECT), text);
     const hover = await hoverAt(tree.uri(PROJECT), carets[0]);
@@ -94,8 +86,8 @@ describe('LSP hover', function () {
   });
 
   it('shows which layer contributed an item of a unioned permission list', async () => {
-    fixture = await startOnOrg();
-    const { client, tree } = fixture;
+    await session.start();
+    const { client, tree } = session;
     const { text, carets } = withCarets(tree.text(BASE).replace('- Read(./.env)', '- Read(|./.env)'));
     await client.open(tree.uri(BASE), text);
     const hover = await hoverAt(tree.uri(BASE), carets[0]);

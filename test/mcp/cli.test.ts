@@ -11,7 +11,9 @@ import { mcpCommand } from '../../cli/src/commands/mcp-command';
 import { loadEnvironment } from '@claude-env/engine';
 import { defaultSecretProvider } from '../../engine/src/secrets';
 import { createPalette } from '../../cli/src/format/colour';
-import { FIXTURE_SERVER, ROOT, TEST_TAG_VAR, newTag, taggedProcesses } from './helpers';
+import { FIXTURE_SERVER, TEST_TAG_VAR, newTag, taggedProcesses } from '../helpers/mcp';
+import { REPO_ROOT } from '../helpers/paths';
+import { whenFileAppears } from '../helpers/workspace';
 
 const commands = COMMANDS.some((command) => command.name === 'mcp') ? COMMANDS : [...COMMANDS, mcpCommand];
 
@@ -27,7 +29,7 @@ async function cli(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code:
     outColour: palette,
     errColour: palette,
   };
-  const code = await runCli(argv, io, { commands, version: 'test', processCwd: ROOT });
+  const code = await runCli(argv, io, { commands, version: 'test', processCwd: REPO_ROOT });
   return { code, out, err };
 }
 
@@ -35,6 +37,9 @@ async function cli(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code:
  * A workspace with an org base that denies `*-unvetted`, and a project layer with one server per outcome. Every
  * server carries the test tag so that the leftover scan finds its processes.
  */
+/** Written by the slow server as soon as it runs, relative to the workspace's parent. */
+const SLOW_STARTED = 'slow.started';
+
 function makeWorkspace(root: string, tag: string): string {
   const node = JSON.stringify(process.execPath);
   const fixture = JSON.stringify(FIXTURE_SERVER);
@@ -56,7 +61,10 @@ function makeWorkspace(root: string, tag: string): string {
       '  broken:',
       server('exit-at-start', '    supervision:\n      required: true\n'),
       '  slow:',
-      server('slow-start', '      START_DELAY_MS: "10000"\n'),
+      server(
+        'slow-start',
+        `      START_DELAY_MS: "10000"\n      STARTED_FILE: ${JSON.stringify(join(root, SLOW_STARTED))}\n`,
+      ),
       '  keyed:',
       server('ok', '      API_KEY: ${secret:missing-key}\n'),
       '  tool-unvetted:',
@@ -181,8 +189,8 @@ describe('claude-env mcp list, check and run', function () {
   it('runs in the foreground, prints state changes, and stops every server on SIGTERM', async () => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', join(ROOT, 'test/fixtures/mcp/cli-host.ts'), 'mcp', 'run', 'good', '--cwd', workspace],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+      ['--import', 'tsx', join(REPO_ROOT, 'test/fixtures/mcp/cli-host.ts'), 'mcp', 'run', 'good', '--cwd', workspace],
+      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let out = '';
     let err = '';
@@ -204,12 +212,15 @@ describe('claude-env mcp list, check and run', function () {
   });
 
   it('stops the servers it started and exits 130 when a check is interrupted with SIGINT', async () => {
+    const startedFile = join(scratch, SLOW_STARTED);
+    rmSync(startedFile, { force: true });
+    const started = whenFileAppears(startedFile, 10_000);
     const child = spawn(
       process.execPath,
       [
         '--import',
         'tsx',
-        join(ROOT, 'test/fixtures/mcp/cli-host.ts'),
+        join(REPO_ROOT, 'test/fixtures/mcp/cli-host.ts'),
         'mcp',
         'check',
         'slow',
@@ -218,15 +229,13 @@ describe('claude-env mcp list, check and run', function () {
         '--cwd',
         workspace,
       ],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    // The check prints nothing until it is done; the server's process appearing is the only sign that it started.
-    const deadline = Date.now() + 10_000;
-    while (taggedProcesses(tag).length === 0 && Date.now() < deadline)
-      await new Promise((resolve) => setTimeout(resolve, 25));
+    // The check prints nothing until it is done; the file the slow server writes when it runs says it started.
+    await started;
     assert.equal(taggedProcesses(tag).length, 1, 'the slow server was started');
     child.kill('SIGINT');
     assert.equal(await exited, 130);

@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Supervisor, isAlive, type LogLine } from '@claude-env/mcp';
-import { ROOT, fixture, newTag, taggedProcesses, waitForState, waitUntilGone } from './helpers';
+import { fixture, newTag, taggedProcesses, waitForState, waitUntilGone } from '../helpers/mcp';
+import { REPO_ROOT } from '../helpers/paths';
 
 /** Reads the pid file the `grandchild` fixture writes once its children are spawned. */
 function readPids(file: string): { server: number; child: number; escaped: number } {
@@ -138,7 +139,7 @@ describe('MCP supervisor: processes, output and logs', function () {
     writeFileSync(
       probe,
       `require('fs').writeFileSync('env.json', JSON.stringify({ cwd: process.cwd(), env: process.env })); require(${JSON.stringify(
-        join(ROOT, 'test/fixtures/mcp/fixture-server.cjs'),
+        join(REPO_ROOT, 'test/fixtures/mcp/fixture-server.cjs'),
       )});`,
     );
     process.env.CLAUDE_ENV_TEST_HOST_ONLY = 'from-the-host';
@@ -162,8 +163,8 @@ describe('MCP supervisor: processes, output and logs', function () {
     const host = join(scratch, 'host.ts');
     writeFileSync(
       host,
-      `import { Supervisor } from ${JSON.stringify(join(ROOT, 'mcp/src'))};
-import { fixture } from ${JSON.stringify(join(ROOT, 'test/mcp/helpers'))};
+      `import { Supervisor } from ${JSON.stringify(join(REPO_ROOT, 'mcp/src'))};
+import { fixture } from ${JSON.stringify(join(REPO_ROOT, 'test/helpers/mcp'))};
 const supervisor = new Supervisor();
 void supervisor.add(fixture('forker', 'grandchild', ${JSON.stringify(tag)}, { env: { PID_FILE: ${JSON.stringify(pidFile)} } }))
   .then(() => supervisor.start('forker'))
@@ -171,7 +172,7 @@ void supervisor.add(fixture('forker', 'grandchild', ${JSON.stringify(tag)}, { en
 `,
     );
     const child = spawn(process.execPath, ['--import', 'tsx', host], {
-      cwd: ROOT,
+      cwd: REPO_ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let output = '';

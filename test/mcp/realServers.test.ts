@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ResolvedServer } from '../../engine/src/types';
 import { Supervisor } from '@claude-env/mcp';
-import { newTag, npmServer, taggedProcesses } from './helpers';
+import { newTag, npmServer, taggedProcesses } from '../helpers/mcp';
 
 /**
  * The reference fleet and the official example servers, from the npm registry (pinned devDependencies), started

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { Supervisor, UNTRUSTED_REASON } from '@claude-env/mcp';
-import { collectUntil, fixture, newTag, taggedProcesses, waitForState } from './helpers';
+import { collectUntil, fixture, newTag, taggedProcesses, waitForState } from '../helpers/mcp';
 
 describe('MCP supervisor: lifecycle and restart policy', function () {
   this.timeout(20_000);

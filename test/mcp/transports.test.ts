@@ -4,10 +4,11 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { DEFAULT_SUPERVISION, type ResolvedServer } from '../../engine/src/types';
 import { Supervisor, isAlive } from '@claude-env/mcp';
-import { ROOT, TEST_TAG_VAR, newTag, taggedProcesses, waitForState } from './helpers';
+import { TEST_TAG_VAR, newTag, taggedProcesses, waitForState } from '../helpers/mcp';
+import { REPO_ROOT } from '../helpers/paths';
 
-const EVERYTHING = join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
-const LOOPBACK_ONLY = join(ROOT, 'test/fixtures/mcp/loopback-only.cjs');
+const EVERYTHING = join(REPO_ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
+const LOOPBACK_ONLY = join(REPO_ROOT, 'test/fixtures/mcp/loopback-only.cjs');
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -48,7 +49,7 @@ function urlServer(name: string, type: 'http' | 'sse', url: string): ResolvedSer
     url,
     args: [],
     env: {},
-    cwd: ROOT,
+    cwd: REPO_ROOT,
     headers: { 'X-Claude-Env-Test': 'yes' },
     supervision: { ...DEFAULT_SUPERVISION, pingIntervalMs: 100, pingTimeoutMs: 300, restart: 'never' },
     secretValues: [],

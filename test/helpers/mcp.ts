@@ -1,11 +1,13 @@
+/** MCP servers for the supervisor tests: resolved definitions of the fixture server and of npm packages, state
+ * waits, and the scan for processes a test left behind. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { DEFAULT_SUPERVISION, type ResolvedServer, type SupervisionOptions } from '../../engine/src/types';
 import { isAlive, type ServerState, type StateChangeEvent, type Supervisor } from '@claude-env/mcp';
+import { REPO_ROOT } from './paths';
 
-export const ROOT = resolve(__dirname, '../..');
-export const FIXTURE_SERVER = join(ROOT, 'test/fixtures/mcp/fixture-server.cjs');
+export const FIXTURE_SERVER = join(REPO_ROOT, 'test/fixtures/mcp/fixture-server.cjs');
 
 /** Tags every process a test file starts, so that the leftover scan finds exactly ours. */
 export const TEST_TAG_VAR = 'CLAUDE_ENV_TEST_TAG';
@@ -33,7 +35,7 @@ export function stdioServer(
     command,
     args,
     env: { ...options.env, [TEST_TAG_VAR]: tag },
-    cwd: options.cwd ?? ROOT,
+    cwd: options.cwd ?? REPO_ROOT,
     headers: {},
     supervision: { ...DEFAULT_SUPERVISION, ...options.supervision },
     secretValues: options.secretValues ?? [],
@@ -58,7 +60,7 @@ export function npmServer(
   tag: string,
   options: Parameters<typeof stdioServer>[4] = {},
 ): ResolvedServer {
-  return stdioServer(name, process.execPath, [join(ROOT, 'node_modules', binPath), ...args], tag, options);
+  return stdioServer(name, process.execPath, [join(REPO_ROOT, 'node_modules', binPath), ...args], tag, options);
 }
 
 /**

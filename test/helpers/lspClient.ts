@@ -3,7 +3,6 @@
  * or any other command (the benchmark starts yaml-language-server through the same class).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   createProtocolConnection,
@@ -21,9 +20,7 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
-
-export const REPO_ROOT = join(__dirname, '..', '..', '..');
-export const SERVER_BUNDLE = join(REPO_ROOT, 'dist', 'server.js');
+import { SERVER_BUNDLE } from './paths';
 
 export interface StartOptions {
   /** Command and arguments; defaults to the claude-env server bundle over stdio. */
