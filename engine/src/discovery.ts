@@ -6,6 +6,7 @@ import { parseLayer } from './parse';
 import { environmentLayers } from './envLayer';
 import { resolveSource, type LayerSource } from './sources';
 import type { Diagnostic, FileReader, LayerKind, LayerStack, MapNode, ParsedLayer, Range, SourceNode } from './types';
+import { DiagnosticCode, type DiagnosticCodeValue } from './diagnosticCodes';
 
 /** How to find the stack. Everything defaults to the real machine; tests and the language server override. */
 export interface DiscoverOptions {
@@ -58,7 +59,7 @@ export function discoverStack(workspace: string, options: DiscoverOptions = {}):
       file: join(root, '.claude-env', 'project.yaml'),
       range: ZERO_RANGE,
       severity: 'error',
-      code: 'stack.noProject',
+      code: DiagnosticCode.stackNoProject,
       message: `No project layer in ${root}: run 'claude-env init' to create .claude-env/project.yaml.`,
     });
   }
@@ -92,7 +93,7 @@ function loadOrgLayers(
         stackError(
           project.file,
           teamsEntry!.keyRange,
-          'stack.noSource',
+          DiagnosticCode.stackNoSource,
           "Teams are listed but there is no 'source' to find them in.",
         ),
       );
@@ -106,7 +107,12 @@ function loadOrgLayers(
   if (base) layers.push(load(base.path, 'base', 'base', base.text));
   else
     diagnostics.push(
-      stackError(project.file, source.range, 'stack.baseMissing', `The source ${source.describe} has no base.yaml.`),
+      stackError(
+        project.file,
+        source.range,
+        DiagnosticCode.stackBaseMissing,
+        `The source ${source.describe} has no base.yaml.`,
+      ),
     );
 
   for (const team of teamNodes) {
@@ -115,7 +121,7 @@ function loadOrgLayers(
         stackError(
           project.file,
           team.range,
-          'stack.teamInvalid',
+          DiagnosticCode.stackTeamInvalid,
           `'${team.name}' is not a team name: use letters, digits, '.', '_' and '-'.`,
         ),
       );
@@ -129,7 +135,7 @@ function loadOrgLayers(
         stackError(
           project.file,
           team.range,
-          'stack.teamMissing',
+          DiagnosticCode.stackTeamMissing,
           `Team '${team.name}' has no file teams/${team.name}.yaml in ${source.describe}.`,
         ),
       );
@@ -142,7 +148,7 @@ function loadOrgLayers(
         stackError(
           project.file,
           source.range,
-          'stack.sourceCycle',
+          DiagnosticCode.stackSourceCycle,
           `The source points back at this project: ${layer.file} is already in the stack.`,
         ),
       );
@@ -176,7 +182,7 @@ function teamNodesOf(
   );
 }
 
-function stackError(file: string, range: Range, code: string, message: string): Diagnostic {
+function stackError(file: string, range: Range, code: DiagnosticCodeValue, message: string): Diagnostic {
   return { file, range, severity: 'error', code, message };
 }
 
@@ -195,7 +201,9 @@ function findLayerFile(
       const code = (error as NodeJS.ErrnoException).code;
       const reason =
         code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-      diagnostics?.push(stackError(path, ZERO_RANGE, 'stack.unreadable', `Cannot read this layer file: ${reason}.`));
+      diagnostics?.push(
+        stackError(path, ZERO_RANGE, DiagnosticCode.stackUnreadable, `Cannot read this layer file: ${reason}.`),
+      );
       return undefined;
     }
   }

@@ -26,6 +26,7 @@ export type {
   ResolvedServer,
 } from './types';
 export { LAYER_ORDER, SHARED_LAYERS, POLICY_LAYERS, DEFAULT_SUPERVISION } from './types';
+export { DiagnosticCode, type DiagnosticCodeValue } from './diagnosticCodes';
 export { parseLayer } from './parse';
 export { discoverStack, findProjectLayer, userConfigDir, type DiscoverOptions } from './discovery';
 export { mergeStack, loadEnvironment } from './merge';

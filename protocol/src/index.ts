@@ -227,14 +227,6 @@ export interface ClaudeEnvInitializationOptions {
   userConfigDir?: string;
 }
 
-/** Diagnostic codes the language server itself produces (the engine's codes are documented in docs/diagnostics.md). */
-export const ServerDiagnosticCodes = {
-  /** A stdio server's `command` is not an executable on PATH. */
-  commandNotOnPath: 'server.commandNotFound',
-  /** A stdio server's `cwd` folder does not exist. */
-  cwdMissing: 'server.cwdMissing',
-} as const;
-
 /** Command ids the server asks the client to run (from code lenses). */
 export const ClientCommands = {
   /** Arguments: `[uri: string, path: string]`. Shows the explanation of a dotted path. */

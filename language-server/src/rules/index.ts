@@ -2,14 +2,14 @@
  * Validation rules the language server adds on top of the engine's own checks. Each rule is a plug-in in its
  * own file with a stable diagnostic code; the model runs every registered rule after each merge.
  */
-import type { Diagnostic, EffectiveEnvironment } from '@claude-env/engine';
+import type { Diagnostic, DiagnosticCodeValue, EffectiveEnvironment } from '@claude-env/engine';
 import { commandNotOnPathRule } from './commandNotOnPath';
 import { cwdMissingRule } from './cwdMissing';
 
 /** A check over a workspace's merged environment. */
 export interface WorkspaceRule {
   /** The diagnostic code the rule emits. */
-  readonly code: string;
+  readonly code: DiagnosticCodeValue;
   check(env: EffectiveEnvironment): Diagnostic[];
 }
 
