@@ -4,6 +4,7 @@
  * Every handler returns what it did, so tests and other extensions can call it and read the outcome.
  */
 import * as vscode from 'vscode';
+import { canRestart, canStart, canStop } from '@claude-env/mcp';
 import { RESTRICTED_MODE_REASON, type Refusal } from '../commands/registry';
 import type { FleetEntry, McpFleet } from './fleet';
 import type { ServerLogChannels } from './logs';
@@ -67,7 +68,6 @@ function explainNotStartable(ctx: McpCommandContext, entry: FleetEntry): void {
   ctx.output.warn(`${entry.definition.name} not started: ${entry.reason}`);
 }
 
-const isUp = (entry: FleetEntry) => ['starting', 'running', 'degraded', 'restarting'].includes(entry.state);
 const isStartable = (entry: FleetEntry) => entry.state !== 'blocked' && entry.state !== 'unresolved';
 
 function serverCommand(
@@ -101,19 +101,27 @@ export const MCP_COMMANDS: Record<string, McpCommandSpec> = {
     needsFleet: true,
     create: serverCommand(
       'Start MCP server',
-      (e) => isStartable(e) && !isUp(e),
+      (e) => canStart(e.state),
       (ctx, name) => startOrExplain(ctx, name, false),
     ),
   },
   'mcp.restart': {
     runs: true,
     needsFleet: true,
-    create: serverCommand('Restart MCP server', isStartable, (ctx, name) => startOrExplain(ctx, name, true)),
+    create: serverCommand(
+      'Restart MCP server',
+      (e) => canRestart(e.state),
+      (ctx, name) => startOrExplain(ctx, name, true),
+    ),
   },
   'mcp.stop': {
     runs: false,
     needsFleet: true,
-    create: serverCommand('Stop MCP server', isUp, (ctx, name) => ctx.fleet.stop(name)),
+    create: serverCommand(
+      'Stop MCP server',
+      (e) => canStop(e.state),
+      (ctx, name) => ctx.fleet.stop(name),
+    ),
   },
   'mcp.showLog': {
     runs: false,

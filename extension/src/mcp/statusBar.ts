@@ -3,6 +3,7 @@
  * to a warning when a server crashed or failed, so a dead server is noticed without opening the view.
  */
 import * as vscode from 'vscode';
+import { isConnected } from '@claude-env/mcp';
 import type { McpFleet } from './fleet';
 import { readMcpSettings } from './settings';
 import { MCP_VIEW_ID } from './tree';
@@ -25,7 +26,7 @@ export class McpStatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    const running = entries.filter((entry) => entry.state === 'running' || entry.state === 'degraded').length;
+    const running = entries.filter((entry) => isConnected(entry.state)).length;
     const broken = entries.filter((entry) => entry.state === 'crashed' || entry.state === 'failed');
     this.item.text = `${broken.length ? '$(warning)' : '$(server-process)'} ${running}/${entries.length} MCP`;
     this.item.tooltip = [
