@@ -25,7 +25,8 @@ export interface DiscoverOptions {
   parse?: (file: string, text: string, kind: LayerKind, label: string) => ParsedLayer;
 }
 
-const LAYER_EXTENSIONS = ['.yaml', '.yml', '.json'];
+/** Endings a layer file may have, in the order they are looked for (the dev container's lifecycle scripts too). */
+export const LAYER_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
 
 /** `$XDG_CONFIG_HOME/claude-env`, falling back to `~/.config/claude-env`. */
 export function userConfigDir(env: Record<string, string | undefined> = process.env): string {
