@@ -15,8 +15,16 @@ if [ "${CLAUDE_ENV_APPLY_ON_CREATE}" != true ]; then
     say "applyOnCreate is off; run 'claude-env apply' in the workspace to write Claude Code's files."
     exit 0
 fi
-if [ ! -f .claude-env/project.yaml ] && [ ! -f .claude-env/project.json ]; then
-    say "no .claude-env/project.yaml in $(pwd); nothing to apply."
+# The names the engine looks for, in its order (engine/src/discovery.ts LAYER_EXTENSIONS; a test keeps them in step).
+project_layer=''
+for name in project.yaml project.yml project.json; do
+    if [ -f ".claude-env/${name}" ]; then
+        project_layer=".claude-env/${name}"
+        break
+    fi
+done
+if [ -z "${project_layer}" ]; then
+    say "no .claude-env/project.yaml (or .yml, .json) in $(pwd); nothing to apply."
     exit 0
 fi
 

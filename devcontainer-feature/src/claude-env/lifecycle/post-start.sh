@@ -20,8 +20,16 @@ if [ "${CLAUDE_ENV_CHECK_SERVERS}" != true ]; then
     say "checkServers is off; run 'claude-env mcp check' to check the MCP servers."
     exit 0
 fi
-if [ ! -f .claude-env/project.yaml ] && [ ! -f .claude-env/project.json ]; then
-    say "no .claude-env/project.yaml in $(pwd); no servers to check."
+# The names the engine looks for, in its order (engine/src/discovery.ts LAYER_EXTENSIONS; a test keeps them in step).
+project_layer=''
+for name in project.yaml project.yml project.json; do
+    if [ -f ".claude-env/${name}" ]; then
+        project_layer=".claude-env/${name}"
+        break
+    fi
+done
+if [ -z "${project_layer}" ]; then
+    say "no .claude-env/project.yaml (or .yml, .json) in $(pwd); no servers to check."
     exit 0
 fi
 
