@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { isConnected } from '@claude-env/mcp';
 import type { McpFleet } from './fleet';
-import { readMcpSettings } from './settings';
+import { readSettings } from '../settings';
 import { MCP_VIEW_ID } from './tree';
 
 export class McpStatusBar implements vscode.Disposable {
@@ -22,7 +22,7 @@ export class McpStatusBar implements vscode.Disposable {
 
   refresh(): void {
     const entries = this.fleet.list();
-    if (!readMcpSettings().statusBar || entries.length === 0) {
+    if (!readSettings().mcp.statusBar || entries.length === 0) {
       this.item.hide();
       return;
     }
