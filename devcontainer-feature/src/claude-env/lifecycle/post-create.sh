@@ -6,24 +6,15 @@ CLAUDE_ENV_APPLY_ON_CREATE=true
 CLAUDE_ENV_TEAM=''
 # shellcheck source=/dev/null
 [ -f "${INSTALL_DIR}/options.env" ] && . "${INSTALL_DIR}/options.env"
-
-say() {
-    echo "claude-env: $*"
-}
+# say, has_project_layer: what both lifecycle scripts share, installed beside them.
+# shellcheck source=/dev/null
+. "$(dirname "$0")/common.sh"
 
 if [ "${CLAUDE_ENV_APPLY_ON_CREATE}" != true ]; then
     say "applyOnCreate is off; run 'claude-env apply' in the workspace to write Claude Code's files."
     exit 0
 fi
-# The names the engine looks for, in its order (engine/src/discovery.ts LAYER_EXTENSIONS; a test keeps them in step).
-project_layer=''
-for name in project.yaml project.yml project.json; do
-    if [ -f ".claude-env/${name}" ]; then
-        project_layer=".claude-env/${name}"
-        break
-    fi
-done
-if [ -z "${project_layer}" ]; then
+if ! has_project_layer; then
     say "no .claude-env/project.yaml (or .yml, .json) in $(pwd); nothing to apply."
     exit 0
 fi
