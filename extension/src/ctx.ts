@@ -5,13 +5,18 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { StackChangedNotification, type StackChangedParams } from '@claude-env/protocol';
+import {
+  StackChangedNotification,
+  type RequestSpec,
+  type StackChangedParams,
+  type WorkspaceParams,
+} from '@claude-env/protocol';
 import { createLanguageClient, LAYER_LANGUAGE_ID } from './client';
 import type { McpFleet } from './mcp/fleet';
 import type { ServerLogChannels } from './mcp/logs';
 import type { SecretStorageProvider } from './mcp/secretStorage';
 import { readSettings } from './settings';
-import { onNotification } from './requests';
+import { onNotification, sendRequest } from './requests';
 
 /** A context whose language client is running. */
 export type CtxInit = Ctx & { readonly client: LanguageClient };
@@ -127,6 +132,24 @@ export class Ctx implements vscode.Disposable {
     const document = vscode.window.activeTextEditor?.document;
     if (document?.languageId === LAYER_LANGUAGE_ID && document.uri.scheme === 'file') return document.uri;
     return vscode.workspace.workspaceFolders?.[0]?.uri;
+  }
+
+  /**
+   * Sends a workspace request for the workspace the views show. Null when there is none, the server is not
+   * running, or the request failed (logged as `what`): views then show their welcome text instead of an error.
+   */
+  async requestForCurrentWorkspace<Result>(
+    spec: RequestSpec<WorkspaceParams, Result | null>,
+    what: string,
+  ): Promise<Result | null> {
+    const uri = this.currentWorkspaceUri();
+    if (!uri || !this.isReady()) return null;
+    try {
+      return await sendRequest(this.client, spec, { uri: uri.toString() });
+    } catch (error) {
+      this.output.error(`${what} request failed: ${String(error)}`);
+      return null;
+    }
   }
 
   dispose(): void {
