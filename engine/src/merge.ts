@@ -240,35 +240,20 @@ class StackMerger {
       if (!winner || winner.origin.kind !== conflict.later.kind || winner.deleted) continue;
       const dotted = conflict.path.join('.');
       const decide = `set '${dotted}' in a higher layer (such as the project) to decide`;
+      // Both files get the finding, each pointing at the other: either may be the one to change.
+      const disagreement = (here: Origin, there: Origin): Diagnostic => ({
+        file: here.file,
+        range: here.keyRange,
+        severity: 'error',
+        code: DiagnosticCode.mergeConflict,
+        message: `${here.label} and ${there.label} disagree on '${dotted}' (${JSON.stringify(here.value)} here, ${JSON.stringify(there.value)} there); ${decide}.`,
+        related: [
+          { file: there.file, range: there.keyRange, message: `${there.label} sets ${JSON.stringify(there.value)}` },
+        ],
+      });
       this.diagnostics.push(
-        {
-          file: conflict.later.file,
-          range: conflict.later.keyRange,
-          severity: 'error',
-          code: DiagnosticCode.mergeConflict,
-          message: `${conflict.later.label} and ${conflict.earlier.label} disagree on '${dotted}' (${JSON.stringify(conflict.later.value)} here, ${JSON.stringify(conflict.earlier.value)} there); ${decide}.`,
-          related: [
-            {
-              file: conflict.earlier.file,
-              range: conflict.earlier.keyRange,
-              message: `${conflict.earlier.label} sets ${JSON.stringify(conflict.earlier.value)}`,
-            },
-          ],
-        },
-        {
-          file: conflict.earlier.file,
-          range: conflict.earlier.keyRange,
-          severity: 'error',
-          code: DiagnosticCode.mergeConflict,
-          message: `${conflict.earlier.label} and ${conflict.later.label} disagree on '${dotted}' (${JSON.stringify(conflict.earlier.value)} here, ${JSON.stringify(conflict.later.value)} there); ${decide}.`,
-          related: [
-            {
-              file: conflict.later.file,
-              range: conflict.later.keyRange,
-              message: `${conflict.later.label} sets ${JSON.stringify(conflict.later.value)}`,
-            },
-          ],
-        },
+        disagreement(conflict.later, conflict.earlier),
+        disagreement(conflict.earlier, conflict.later),
       );
     }
   }
