@@ -8,7 +8,10 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 /** Each part, its folder, and the parts it may import (through their public entry only). */
 const PARTS = {
   engine: { folder: 'engine/src', uses: [] },
-  protocol: { folder: 'protocol/src', uses: [] },
+  // The protocol carries the engine's data (origins, server definitions) to the client as JSON, so it derives those
+  // payload types from the engine's instead of writing them again; it imports types only, and the engine is in
+  // both the server's and the extension's bundle anyway.
+  protocol: { folder: 'protocol/src', uses: ['engine'] },
   mcp: { folder: 'mcp/src', uses: ['engine'] },
   'language-server': { folder: 'language-server/src', uses: ['engine', 'protocol'] },
   cli: { folder: 'cli/src', uses: ['engine', 'mcp'] },
@@ -37,8 +40,10 @@ function zonesFor(name) {
     );
 }
 
+// Every part lives in `<part>/src`, so reaching another part takes at least two `../`; with one, `../mcp/…` is a
+// folder of the part itself (the extension's `mcp/`), not the mcp part.
 const relativeAcrossParts = {
-  regex: `^(\\.\\./)+(${Object.values(PARTS)
+  regex: `^(\\.\\./){2,}(${Object.values(PARTS)
     .map(({ folder }) => folder.split('/')[0])
     .join('|')})/`,
   message: 'reach another part through @claude-env/<part>, not a relative path',

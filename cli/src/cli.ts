@@ -6,7 +6,7 @@ import { CliError, UsageError } from './errors';
 import { ExitCode } from './exitCodes';
 import { GLOBAL_OPTIONS } from './globalOptions';
 import { commandHelp, programHelp } from './help';
-import { closeMatches } from './format/suggest';
+import { closeMatches } from '@claude-env/engine';
 
 /** Everything `runCli` needs besides argv: the command table and where the process stands. */
 export interface CliSetup {

@@ -1,16 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { findProjectLayer } from '@claude-env/engine';
 import { CliError, describeFsError } from './errors';
 import { ExitCode } from './exitCodes';
 
 /** Lines `.claude-env/.gitignore` must hold: personal layer, apply state and backups never reach the repository. */
 export const GITIGNORE_LINES = ['local.yaml', 'state.json', 'backups/'];
-
-/** The project layer file of a workspace if one exists (`project.yaml`, `.yml` or `.json`). */
-export function existingProjectLayer(workspace: string): string | undefined {
-  return findProjectLayer(workspace);
-}
 
 /** Reads a text file or fails with a sentence naming the file (exit 4: nothing to work on). */
 export function readTextFile(path: string, shown: string): string {

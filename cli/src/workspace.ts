@@ -1,4 +1,10 @@
-import { loadEnvironment, type Diagnostic, type EffectiveEnvironment } from '@claude-env/engine';
+import {
+  loadEnvironment,
+  type Diagnostic,
+  type EffectiveEnvironment,
+  DiagnosticCode,
+  type DiagnosticCodeValue,
+} from '@claude-env/engine';
 import { checkSecrets, defaultSecretProvider, type ResolveContext } from '@claude-env/engine';
 import type { CliIo } from './command';
 import { CliError } from './errors';
@@ -6,7 +12,7 @@ import { ExitCode } from './exitCodes';
 import { formatDiagnostic } from './format/diagnostics';
 
 /** Stack findings that mean there is nothing to show, diff or apply (as opposed to a stack with errors in it). */
-const FATAL_STACK_CODES = new Set(['stack.noProject']);
+const FATAL_STACK_CODES: ReadonlySet<DiagnosticCodeValue> = new Set([DiagnosticCode.stackNoProject]);
 
 /**
  * Loads and merges the workspace's stack. Fails with exit 4 only when there is no stack at all; every other

@@ -6,6 +6,7 @@ import { parseLayer } from './parse';
 import { environmentLayers } from './envLayer';
 import { resolveSource, type LayerSource } from './sources';
 import type { Diagnostic, FileReader, LayerKind, LayerStack, MapNode, ParsedLayer, Range, SourceNode } from './types';
+import { DiagnosticCode, type DiagnosticCodeValue } from './diagnosticCodes';
 
 /** How to find the stack. Everything defaults to the real machine; tests and the language server override. */
 export interface DiscoverOptions {
@@ -24,7 +25,8 @@ export interface DiscoverOptions {
   parse?: (file: string, text: string, kind: LayerKind, label: string) => ParsedLayer;
 }
 
-const LAYER_EXTENSIONS = ['.yaml', '.yml', '.json'];
+/** Endings a layer file may have, in the order they are looked for (the dev container's lifecycle scripts too). */
+export const LAYER_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
 
 /** `$XDG_CONFIG_HOME/claude-env`, falling back to `~/.config/claude-env`. */
 export function userConfigDir(env: Record<string, string | undefined> = process.env): string {
@@ -58,7 +60,7 @@ export function discoverStack(workspace: string, options: DiscoverOptions = {}):
       file: join(root, '.claude-env', 'project.yaml'),
       range: ZERO_RANGE,
       severity: 'error',
-      code: 'stack.noProject',
+      code: DiagnosticCode.stackNoProject,
       message: `No project layer in ${root}: run 'claude-env init' to create .claude-env/project.yaml.`,
     });
   }
@@ -92,7 +94,7 @@ function loadOrgLayers(
         stackError(
           project.file,
           teamsEntry!.keyRange,
-          'stack.noSource',
+          DiagnosticCode.stackNoSource,
           "Teams are listed but there is no 'source' to find them in.",
         ),
       );
@@ -106,7 +108,12 @@ function loadOrgLayers(
   if (base) layers.push(load(base.path, 'base', 'base', base.text));
   else
     diagnostics.push(
-      stackError(project.file, source.range, 'stack.baseMissing', `The source ${source.describe} has no base.yaml.`),
+      stackError(
+        project.file,
+        source.range,
+        DiagnosticCode.stackBaseMissing,
+        `The source ${source.describe} has no base.yaml.`,
+      ),
     );
 
   for (const team of teamNodes) {
@@ -115,7 +122,7 @@ function loadOrgLayers(
         stackError(
           project.file,
           team.range,
-          'stack.teamInvalid',
+          DiagnosticCode.stackTeamInvalid,
           `'${team.name}' is not a team name: use letters, digits, '.', '_' and '-'.`,
         ),
       );
@@ -129,7 +136,7 @@ function loadOrgLayers(
         stackError(
           project.file,
           team.range,
-          'stack.teamMissing',
+          DiagnosticCode.stackTeamMissing,
           `Team '${team.name}' has no file teams/${team.name}.yaml in ${source.describe}.`,
         ),
       );
@@ -142,7 +149,7 @@ function loadOrgLayers(
         stackError(
           project.file,
           source.range,
-          'stack.sourceCycle',
+          DiagnosticCode.stackSourceCycle,
           `The source points back at this project: ${layer.file} is already in the stack.`,
         ),
       );
@@ -176,7 +183,7 @@ function teamNodesOf(
   );
 }
 
-function stackError(file: string, range: Range, code: string, message: string): Diagnostic {
+function stackError(file: string, range: Range, code: DiagnosticCodeValue, message: string): Diagnostic {
   return { file, range, severity: 'error', code, message };
 }
 
@@ -195,7 +202,9 @@ function findLayerFile(
       const code = (error as NodeJS.ErrnoException).code;
       const reason =
         code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-      diagnostics?.push(stackError(path, ZERO_RANGE, 'stack.unreadable', `Cannot read this layer file: ${reason}.`));
+      diagnostics?.push(
+        stackError(path, ZERO_RANGE, DiagnosticCode.stackUnreadable, `Cannot read this layer file: ${reason}.`),
+      );
       return undefined;
     }
   }

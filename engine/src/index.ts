@@ -26,14 +26,24 @@ export type {
   ResolvedServer,
 } from './types';
 export { LAYER_ORDER, SHARED_LAYERS, POLICY_LAYERS, DEFAULT_SUPERVISION } from './types';
+export { DiagnosticCode, type DiagnosticCodeValue } from './diagnosticCodes';
 export { parseLayer } from './parse';
-export { discoverStack, findProjectLayer, userConfigDir, type DiscoverOptions } from './discovery';
+export { discoverStack, findProjectLayer, LAYER_EXTENSIONS, userConfigDir, type DiscoverOptions } from './discovery';
 export { mergeStack, loadEnvironment } from './merge';
 export { explainPath, nodeAtPath, effectiveNodeAt } from './provenance';
 export { locate, type Located } from './locate';
 export { nodeRealFs, overlayReader } from './fs';
 export { schemaAt, childSchema, mergeStrategyAt, type SchemaNode } from './schema';
 export { parseDuration } from './servers';
+export { closeMatches, closestMatch, typoLimit } from './suggest';
+export {
+  describeOrigin,
+  displayFile,
+  originPlace,
+  originText,
+  type OriginText,
+  type OriginTextOptions,
+} from './describe';
 export { findReferences } from './secrets/references';
 export {
   renderOutputs,

@@ -13,6 +13,7 @@ import {
 } from './policy';
 import { mergeStrategyAt } from './schema';
 import { buildServerDefinitions } from './servers';
+import { DiagnosticCode, type DiagnosticCodeValue } from './diagnosticCodes';
 import type {
   Diagnostic,
   EffectiveEnvironment,
@@ -133,7 +134,11 @@ class StackMerger {
 
     if (directive === '$delete') {
       if (!existing)
-        this.warn(keyRange, 'directive.nothingToDelete', `Nothing to delete: no lower layer sets '${path.join('.')}'.`);
+        this.warn(
+          keyRange,
+          DiagnosticCode.directiveNothingToDelete,
+          `Nothing to delete: no lower layer sets '${path.join('.')}'.`,
+        );
       this.writes.push({ path, layerIndex: this.layerIndex, origin });
       children.set(key, { path, value: undefined, origin, overridden: chain(children.get(key)), deleted: true });
       return;
@@ -143,7 +148,7 @@ class StackMerger {
       if (sameShape(existing, content) === false) {
         this.error(
           keyRange,
-          'merge.typeChange',
+          DiagnosticCode.mergeTypeChange,
           `'${path.join('.')}' is ${shapeName(existing)} in ${describeOrigin(existing.origin)} but ${shapeName(content)} here; this value replaces it.`,
           existing.origin,
         );
@@ -220,7 +225,7 @@ class StackMerger {
     if (!directive && existing && !changes(existing, node, path)) return false;
     this.error(
       origin.keyRange,
-      'policy.lockedKey',
+      DiagnosticCode.policyLockedKey,
       `'${lock.path.join('.')}' is locked by ${describeOrigin(lock.origin)}; this layer cannot change it. Remove this override.`,
       lock.origin,
       { lockedPath: lock.path.join('.'), fix: 'removeOverride' },
@@ -235,40 +240,31 @@ class StackMerger {
       if (!winner || winner.origin.kind !== conflict.later.kind || winner.deleted) continue;
       const dotted = conflict.path.join('.');
       const decide = `set '${dotted}' in a higher layer (such as the project) to decide`;
+      // Both files get the finding, each pointing at the other: either may be the one to change.
+      const disagreement = (here: Origin, there: Origin): Diagnostic => ({
+        file: here.file,
+        range: here.keyRange,
+        severity: 'error',
+        code: DiagnosticCode.mergeConflict,
+        message: `${here.label} and ${there.label} disagree on '${dotted}' (${JSON.stringify(here.value)} here, ${JSON.stringify(there.value)} there); ${decide}.`,
+        related: [
+          { file: there.file, range: there.keyRange, message: `${there.label} sets ${JSON.stringify(there.value)}` },
+        ],
+      });
       this.diagnostics.push(
-        {
-          file: conflict.later.file,
-          range: conflict.later.keyRange,
-          severity: 'error',
-          code: 'merge.conflict',
-          message: `${conflict.later.label} and ${conflict.earlier.label} disagree on '${dotted}' (${JSON.stringify(conflict.later.value)} here, ${JSON.stringify(conflict.earlier.value)} there); ${decide}.`,
-          related: [
-            {
-              file: conflict.earlier.file,
-              range: conflict.earlier.keyRange,
-              message: `${conflict.earlier.label} sets ${JSON.stringify(conflict.earlier.value)}`,
-            },
-          ],
-        },
-        {
-          file: conflict.earlier.file,
-          range: conflict.earlier.keyRange,
-          severity: 'error',
-          code: 'merge.conflict',
-          message: `${conflict.earlier.label} and ${conflict.later.label} disagree on '${dotted}' (${JSON.stringify(conflict.earlier.value)} here, ${JSON.stringify(conflict.later.value)} there); ${decide}.`,
-          related: [
-            {
-              file: conflict.later.file,
-              range: conflict.later.keyRange,
-              message: `${conflict.later.label} sets ${JSON.stringify(conflict.later.value)}`,
-            },
-          ],
-        },
+        disagreement(conflict.later, conflict.earlier),
+        disagreement(conflict.earlier, conflict.later),
       );
     }
   }
 
-  private error(range: Range, code: string, message: string, related?: Origin, data?: Record<string, unknown>): void {
+  private error(
+    range: Range,
+    code: DiagnosticCodeValue,
+    message: string,
+    related?: Origin,
+    data?: Record<string, unknown>,
+  ): void {
     this.diagnostics.push({
       file: this.layer.file,
       range,
@@ -282,7 +278,7 @@ class StackMerger {
     });
   }
 
-  private warn(range: Range, code: string, message: string): void {
+  private warn(range: Range, code: DiagnosticCodeValue, message: string): void {
     this.diagnostics.push({ file: this.layer.file, range, severity: 'warning', code, message });
   }
 }

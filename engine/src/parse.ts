@@ -3,6 +3,7 @@ import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError 
 import { LineIndex, ZERO_RANGE } from './lineIndex';
 import { validateLayerSchema } from './schema';
 import type { Diagnostic, LayerKind, MapEntry, ParsedLayer, Range, SourceNode } from './types';
+import { DiagnosticCode, type DiagnosticCodeValue } from './diagnosticCodes';
 
 /** Layer files larger than this are refused: a config file that big is a mistake, and parsing it would stall the editor. */
 export const MAX_LAYER_BYTES = 5 * 1024 * 1024;
@@ -18,26 +19,34 @@ export function parseLayer(file: string, rawText: string, kind: LayerKind, label
   // Editors hide a byte-order mark and so do we: positions are counted after it.
   const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
   const layer: ParsedLayer = { kind, label, file, format, text, root: undefined, diagnostics: [] };
-  const report = (range: Range, code: string, message: string, severity: Diagnostic['severity'] = 'error') =>
-    layer.diagnostics.push({ file, range, severity, code, message });
+  const report = (
+    range: Range,
+    code: DiagnosticCodeValue,
+    message: string,
+    severity: Diagnostic['severity'] = 'error',
+  ) => layer.diagnostics.push({ file, range, severity, code, message });
 
   if (text.length > MAX_LAYER_BYTES) {
     report(
       ZERO_RANGE,
-      'syntax.tooLarge',
+      DiagnosticCode.syntaxTooLarge,
       `This file is ${(text.length / 1048576).toFixed(1)} MB; layer files are limited to ${MAX_LAYER_BYTES / 1048576} MB.`,
     );
     return layer;
   }
   if (text.slice(0, 8192).includes('\u0000')) {
-    report(ZERO_RANGE, 'syntax.binary', 'This is not a text file: layer files are YAML or JSON.');
+    report(ZERO_RANGE, DiagnosticCode.syntaxBinary, 'This is not a text file: layer files are YAML or JSON.');
     return layer;
   }
   const lines = new LineIndex(text);
   const root = format === 'json' ? parseJson(text, lines, report) : parseYaml(text, lines, report);
   if (root === undefined) return layer;
   if (root.type !== 'map') {
-    report(root.range, 'schema.type', 'A layer file must be a map of keys such as `settings` and `mcpServers`.');
+    report(
+      root.range,
+      DiagnosticCode.schemaType,
+      'A layer file must be a map of keys such as `settings` and `mcpServers`.',
+    );
     return layer;
   }
   layer.root = root;
@@ -45,18 +54,18 @@ export function parseLayer(file: string, rawText: string, kind: LayerKind, label
   return layer;
 }
 
-type Reporter = (range: Range, code: string, message: string, severity?: Diagnostic['severity']) => void;
+type Reporter = (range: Range, code: DiagnosticCodeValue, message: string, severity?: Diagnostic['severity']) => void;
 
 function parseYaml(text: string, lines: LineIndex, report: Reporter): SourceNode | undefined {
   let doc: Document.Parsed;
   try {
     doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, strict: true, keepSourceTokens: false });
   } catch (error) {
-    report(ZERO_RANGE, 'syntax.invalid', `The YAML parser failed: ${(error as Error).message}`);
+    report(ZERO_RANGE, DiagnosticCode.syntaxInvalid, `The YAML parser failed: ${(error as Error).message}`);
     return undefined;
   }
   for (const error of doc.errors) {
-    report(lines.rangeOf(error.pos[0], error.pos[1]), 'syntax.invalid', firstLine(error.message));
+    report(lines.rangeOf(error.pos[0], error.pos[1]), DiagnosticCode.syntaxInvalid, firstLine(error.message));
   }
   if (doc.errors.length > 0 || doc.contents === null) return undefined;
   let aliasBudget = ALIAS_EXPANSION_BUDGET;
@@ -68,7 +77,7 @@ function parseYaml(text: string, lines: LineIndex, report: Reporter): SourceNode
         aliasBombReported = true;
         report(
           fallback,
-          'syntax.aliasLimit',
+          DiagnosticCode.syntaxAliasLimit,
           `YAML aliases expand to more than ${ALIAS_EXPANSION_BUDGET} nodes; expansion stopped here.`,
         );
       }
@@ -79,7 +88,7 @@ function parseYaml(text: string, lines: LineIndex, report: Reporter): SourceNode
     if (isAlias(node)) {
       const target = node.resolve(doc);
       if (!target) {
-        report(range, 'syntax.invalid', `Unknown alias *${node.source}.`);
+        report(range, DiagnosticCode.syntaxInvalid, `Unknown alias *${node.source}.`);
         return { type: 'scalar', value: null, range };
       }
       const expanded = build(target as YamlNode, range, true);
@@ -102,7 +111,7 @@ function parseYaml(text: string, lines: LineIndex, report: Reporter): SourceNode
         const keyNode = pair.key as YamlNode | null;
         const keyRange = keyNode?.range ? lines.rangeOf(keyNode.range[0], keyNode.range[1]) : range;
         if (!isScalar(keyNode)) {
-          report(keyRange, 'syntax.complexKey', 'Keys must be plain strings.');
+          report(keyRange, DiagnosticCode.syntaxComplexKey, 'Keys must be plain strings.');
           continue;
         }
         const key = String(keyNode.value);
@@ -129,7 +138,7 @@ function mergeKeyEntries(entries: MapEntry[], value: SourceNode, keyRange: Range
   const sources = value.type === 'array' ? value.items : [value];
   for (const source of sources) {
     if (source.type !== 'map') {
-      report(keyRange, 'syntax.invalid', 'A merge key (<<) takes a map or a list of maps.');
+      report(keyRange, DiagnosticCode.syntaxInvalid, 'A merge key (<<) takes a map or a list of maps.');
       continue;
     }
     for (const entry of source.entries) if (!entries.some((e) => e.key === entry.key)) entries.push(entry);
@@ -145,7 +154,7 @@ function checkDuplicates(entries: MapEntry[], report: Reporter): MapEntry[] {
     if (first) {
       report(
         entry.keyRange,
-        'syntax.duplicateKey',
+        DiagnosticCode.syntaxDuplicateKey,
         `Duplicate key '${entry.key}' (first defined on line ${first.keyRange.start.line + 1}); the later value is ignored.`,
       );
       continue;
@@ -163,7 +172,7 @@ function parseJson(text: string, lines: LineIndex, report: Reporter): SourceNode
   for (const error of errors) {
     report(
       lines.rangeOf(error.offset, error.offset + error.length),
-      'syntax.invalid',
+      DiagnosticCode.syntaxInvalid,
       describeJsonError(printParseErrorCode(error.error)),
     );
   }

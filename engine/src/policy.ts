@@ -1,5 +1,6 @@
 import { describeOrigin } from './describe';
 import { isDirective, literalValue } from './directives';
+import { DiagnosticCode } from './diagnosticCodes';
 import {
   POLICY_LAYERS,
   type Diagnostic,
@@ -104,7 +105,7 @@ export function reportMisplacedSections(layer: ParsedLayer, out: Diagnostic[]): 
         file: layer.file,
         range: entry.keyRange,
         severity: 'warning',
-        code: 'policy.notHonoured',
+        code: DiagnosticCode.policyNotHonoured,
         message: `Policy is honoured only in base and team layers; this block in the ${layer.label} layer is ignored.`,
       });
     }
@@ -113,7 +114,7 @@ export function reportMisplacedSections(layer: ParsedLayer, out: Diagnostic[]): 
         file: layer.file,
         range: entry.keyRange,
         severity: 'warning',
-        code: 'stack.sourceIgnored',
+        code: DiagnosticCode.stackSourceIgnored,
         message: `'${entry.key}' is read only from the project layer; it is ignored in the ${layer.label} layer.`,
       });
     }
@@ -148,7 +149,7 @@ export function restoreDenyRules(
         file: remover.origin.file,
         range: remover.origin.keyRange,
         severity: 'error',
-        code: 'policy.denyRemoved',
+        code: DiagnosticCode.policyDenyRemoved,
         message: `This removes the deny rule ${identity} set by ${describeOrigin(rule)}; deny rules from lower layers cannot be removed, so it stays in effect.`,
         related: [{ file: rule.file, range: rule.range, message: 'deny rule set here' }],
       });
@@ -262,7 +263,7 @@ export function applyServerPolicy(
         file: definition.file,
         range: definition.keyRange,
         severity: byPolicyAuthor ? 'warning' : 'error',
-        code: deniedBy ? 'policy.serverDenied' : 'policy.serverNotAllowed',
+        code: deniedBy ? DiagnosticCode.policyServerDenied : DiagnosticCode.policyServerNotAllowed,
         message: `${reason} It will not be written or started.`,
         related: [
           {

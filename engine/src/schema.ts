@@ -3,6 +3,7 @@ import layerSchema from '../../schemas/layer.schema.json';
 import { closestMatch } from './suggest';
 import { isDirective, toPlainValue } from './directives';
 import type { Diagnostic, MapEntry, MapNode, Range, SourceNode } from './types';
+import { DiagnosticCode, type DiagnosticCodeValue } from './diagnosticCodes';
 
 /** A JSON Schema node as the layer schema uses it (draft-07 subset plus our `x-` annotations). */
 export interface SchemaNode {
@@ -150,7 +151,12 @@ function mapErrors(file: string, root: MapNode, errors: ErrorObject[], out: Diag
 function diagnosticFor(file: string, root: MapNode, error: ErrorObject): Diagnostic {
   const { node, keyRange } = resolvePointer(root, error.instancePath);
   const valueRange = node?.range ?? keyRange ?? root.range;
-  const at = (range: Range, code: string, message: string, data?: Record<string, unknown>): Diagnostic => ({
+  const at = (
+    range: Range,
+    code: DiagnosticCodeValue,
+    message: string,
+    data?: Record<string, unknown>,
+  ): Diagnostic => ({
     file,
     range,
     severity: 'error',
@@ -165,7 +171,7 @@ function diagnosticFor(file: string, root: MapNode, error: ErrorObject): Diagnos
     const entry = node.entries.find((e) => e.key === propertyName);
     return at(
       entry?.keyRange ?? valueRange,
-      'schema.invalidName',
+      DiagnosticCode.schemaInvalidName,
       `'${propertyName}' is not a valid name: use letters, digits, '.', '_' and '-'.`,
     );
   }
@@ -182,7 +188,7 @@ function diagnosticFor(file: string, root: MapNode, error: ErrorObject): Diagnos
           : '';
       return at(
         entry?.keyRange ?? valueRange,
-        'schema.unknownKey',
+        DiagnosticCode.schemaUnknownKey,
         `Unknown key '${key}' in ${where}.${hint}`,
         suggestion ? { suggestion } : undefined,
       );
@@ -192,7 +198,7 @@ function diagnosticFor(file: string, root: MapNode, error: ErrorObject): Diagnos
       const range = keyRange ?? firstKeyRange(root);
       return at(
         range,
-        'schema.missingProperty',
+        DiagnosticCode.schemaMissingProperty,
         `${where === 'the file' ? 'The file' : where} is missing the required property '${missing}'.`,
         { missingProperty: missing },
       );
@@ -200,7 +206,7 @@ function diagnosticFor(file: string, root: MapNode, error: ErrorObject): Diagnos
     case 'type':
       return at(
         valueRange,
-        'schema.type',
+        DiagnosticCode.schemaType,
         `${where} must be ${article(String(params.type))}, not ${describeValue(node)}.`,
       );
     case 'enum': {
@@ -208,24 +214,29 @@ function diagnosticFor(file: string, root: MapNode, error: ErrorObject): Diagnos
       const suggestion = closestMatch(String(scalarOf(node)), allowed);
       return at(
         valueRange,
-        'schema.enum',
+        DiagnosticCode.schemaEnum,
         `'${scalarOf(node)}' is not a valid value for ${where}. Expected one of: ${allowed.join(', ')}.${suggestion ? ` Did you mean '${suggestion}'?` : ''}`,
         suggestion ? { suggestion } : undefined,
       );
     }
     case 'const':
-      return at(valueRange, 'schema.const', `${where} must be ${JSON.stringify(params.allowedValue)}.`);
+      return at(valueRange, DiagnosticCode.schemaConst, `${where} must be ${JSON.stringify(params.allowedValue)}.`);
     case 'oneOf': {
       const schema = error.parentSchema as SchemaNode | undefined;
       const expected = schema?.['x-expected']
         ? `expected ${schema['x-expected']}.`
         : (schema?.description ?? 'no alternative of the schema matches.');
-      return at(valueRange, 'schema.invalid', `Invalid ${where}: ${expected}`);
+      return at(valueRange, DiagnosticCode.schemaInvalid, `Invalid ${where}: ${expected}`);
     }
     case 'pattern':
-      return at(valueRange, 'schema.format', `${where} has an unexpected format${describeFor(error)}.`);
+      return at(valueRange, DiagnosticCode.schemaFormat, `${where} has an unexpected format${describeFor(error)}.`);
+    case 'minimum':
+      return at(valueRange, DiagnosticCode.schemaMinimum, `${where} ${error.message ?? 'is too small'}.`);
+    case 'minLength':
+      return at(valueRange, DiagnosticCode.schemaMinLength, `${where} ${error.message ?? 'is too short'}.`);
     default:
-      return at(valueRange, `schema.${error.keyword}`, `${where} ${error.message ?? 'is invalid'}.`);
+      // A keyword the layer schema does not use yet; give it its own code in DiagnosticCode when it starts to.
+      return at(valueRange, DiagnosticCode.schemaInvalid, `${where} ${error.message ?? 'is invalid'}.`);
   }
 }
 
@@ -284,7 +295,7 @@ function checkDirectives(file: string, node: SourceNode, out: Diagnostic[]): voi
           file,
           range: entry.keyRange,
           severity: 'error',
-          code: 'directive.unknown',
+          code: DiagnosticCode.directiveUnknown,
           message: `Unknown directive '${entry.key}'. Use '$delete: true' or '$replace: <value>'.`,
         });
       } else if (node.entries.length !== 1) {
@@ -292,7 +303,7 @@ function checkDirectives(file: string, node: SourceNode, out: Diagnostic[]): voi
           file,
           range: entry.keyRange,
           severity: 'error',
-          code: 'directive.invalid',
+          code: DiagnosticCode.directiveInvalid,
           message: `'${entry.key}' must be the only key of its map.`,
         });
       } else if (entry.key === '$delete' && !(entry.value.type === 'scalar' && entry.value.value === true)) {
@@ -300,7 +311,7 @@ function checkDirectives(file: string, node: SourceNode, out: Diagnostic[]): voi
           file,
           range: entry.value.range,
           severity: 'error',
-          code: 'directive.invalid',
+          code: DiagnosticCode.directiveInvalid,
           message: `'$delete' takes the value true.`,
         });
       }
@@ -335,7 +346,7 @@ function warnUnknownKeys(
         file,
         range: entry.keyRange,
         severity: 'warning',
-        code: 'schema.unknownSetting',
+        code: DiagnosticCode.schemaUnknownSetting,
         message: `Unknown ${what} '${entry.key}' in '${path.join('.')}': it is kept as written.${suggestion ? ` Did you mean '${suggestion}'?` : ''}`,
         ...(suggestion ? { data: { suggestion } } : {}),
       });

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import type { Diagnostic, MapEntry, ParsedLayer, Range } from './types';
+import { DiagnosticCode, type DiagnosticCodeValue } from './diagnosticCodes';
 
 /**
  * Where the organisation's base and team layers live. Today a local folder; a git repository pinned to a
@@ -21,7 +22,7 @@ export function resolveSource(
   entry: MapEntry,
   diagnostics: Diagnostic[],
 ): LayerSource | undefined {
-  const error = (range: Range, code: string, message: string) =>
+  const error = (range: Range, code: DiagnosticCodeValue, message: string) =>
     diagnostics.push({ file: project.file, range, severity: 'error', code, message });
   const spec = entry.value;
   if (spec.type !== 'map') return undefined; // the schema reports the shape
@@ -30,7 +31,7 @@ export function resolveSource(
   if (git) {
     error(
       git.keyRange,
-      'stack.gitSourceUnsupported',
+      DiagnosticCode.stackGitSourceUnsupported,
       "Git sources are not supported yet: check the repository out and name its folder with 'path'.",
     );
     return undefined;
@@ -42,14 +43,18 @@ export function resolveSource(
   const projectDir = dirname(project.file);
   const dir = resolve(projectDir, written);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    error(range, 'stack.sourceMissing', `The source folder '${written}' does not exist (looked for ${dir}).`);
+    error(
+      range,
+      DiagnosticCode.stackSourceMissing,
+      `The source folder '${written}' does not exist (looked for ${dir}).`,
+    );
     return undefined;
   }
   const workspace = dirname(projectDir);
   if (dir === projectDir || dir === workspace) {
     error(
       range,
-      'stack.sourceCycle',
+      DiagnosticCode.stackSourceCycle,
       `The source '${written}' points at this project itself; name the organisation's folder instead.`,
     );
     return undefined;

@@ -5,6 +5,7 @@
  * Positions are zero-based (line, UTF-16 character), as in LSP, so the server forwards them untouched and the
  * CLI adds one when it prints `file:line:col`.
  */
+import type { DiagnosticCodeValue } from './diagnosticCodes';
 
 export interface Position {
   line: number;
@@ -30,8 +31,8 @@ export interface Diagnostic {
   file: string;
   range: Range;
   severity: Severity;
-  /** Stable code, e.g. `schema.unknownKey`, `policy.lockedKey`. Documented in docs/diagnostics.md. */
-  code: string;
+  /** Stable code, one of {@link DiagnosticCode} (documented in docs/diagnostics.md). */
+  code: DiagnosticCodeValue;
   message: string;
   related?: RelatedLocation[];
   /** Machine-readable details for quick fixes (never a resolved secret). */

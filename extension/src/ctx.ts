@@ -5,13 +5,33 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { StackChangedNotification, type StackChangedParams } from '@claude-env/protocol';
+import {
+  StackChangedNotification,
+  type RequestSpec,
+  type StackChangedParams,
+  type WorkspaceParams,
+} from '@claude-env/protocol';
 import { createLanguageClient, LAYER_LANGUAGE_ID } from './client';
+import type { McpFleet } from './mcp/fleet';
+import type { ServerLogChannels } from './mcp/logs';
+import type { SecretStorageProvider } from './mcp/secretStorage';
 import { readSettings } from './settings';
-import { onNotification } from './requests';
+import { onNotification, sendRequest } from './requests';
 
 /** A context whose language client is running. */
 export type CtxInit = Ctx & { readonly client: LanguageClient };
+
+/** MCP supervision as the commands use it (set up by mcp/index.ts). */
+export interface McpSupervision {
+  /** Where `Set Secret` stores secrets. */
+  secrets: SecretStorageProvider;
+  /** The supervised servers; undefined when no folder of the window has a project layer. */
+  fleet?: McpFleet;
+  logs?: ServerLogChannels;
+}
+
+/** A context with a supervised MCP fleet. */
+export type CtxFleet = Ctx & { readonly mcp: Required<McpSupervision> };
 
 export class Ctx implements vscode.Disposable {
   readonly output: vscode.LogOutputChannel;
@@ -22,6 +42,8 @@ export class Ctx implements vscode.Disposable {
   readonly onDidChangeStack = this.stackChanged.event;
   /** Why the client is not running, when it is not (shown by commands and views). */
   notRunningReason = 'the language server is starting';
+  /** MCP supervision, once activation set it up. */
+  mcp: McpSupervision | undefined;
 
   private readonly editorSubscription: vscode.Disposable;
   private shownFolder: string | undefined;
@@ -50,6 +72,10 @@ export class Ctx implements vscode.Disposable {
 
   isReady(): this is CtxInit {
     return this.languageClient?.isRunning() === true;
+  }
+
+  hasFleet(): this is CtxFleet {
+    return this.mcp?.fleet !== undefined && this.mcp.logs !== undefined;
   }
 
   /** Starts the language server; on failure tells the person, with a way to the logs. */
@@ -106,6 +132,24 @@ export class Ctx implements vscode.Disposable {
     const document = vscode.window.activeTextEditor?.document;
     if (document?.languageId === LAYER_LANGUAGE_ID && document.uri.scheme === 'file') return document.uri;
     return vscode.workspace.workspaceFolders?.[0]?.uri;
+  }
+
+  /**
+   * Sends a workspace request for the workspace the views show. Null when there is none, the server is not
+   * running, or the request failed (logged as `what`): views then show their welcome text instead of an error.
+   */
+  async requestForCurrentWorkspace<Result>(
+    spec: RequestSpec<WorkspaceParams, Result | null>,
+    what: string,
+  ): Promise<Result | null> {
+    const uri = this.currentWorkspaceUri();
+    if (!uri || !this.isReady()) return null;
+    try {
+      return await sendRequest(this.client, spec, { uri: uri.toString() });
+    } catch (error) {
+      this.output.error(`${what} request failed: ${String(error)}`);
+      return null;
+    }
   }
 
   dispose(): void {

@@ -1,6 +1,7 @@
 /**
- * The extension's settings, read per scope and mapped once into a typed object. Nothing else calls
- * `getConfiguration`, so a setting's name and default live in exactly one place besides package.json.
+ * The extension's settings (`claudeEnv.*`, MCP supervision's included), read per scope and mapped once into a
+ * typed object. Nothing else calls `getConfiguration`, so a setting's name and default live in exactly one place
+ * besides package.json.
  */
 import * as vscode from 'vscode';
 
@@ -14,6 +15,18 @@ export interface ExtensionSettings {
   statusBarEnabled: boolean;
   /** What Apply does with a Claude Code file that was edited by hand since the last apply. */
   applyOnDrift: 'ask' | 'keep';
+  /** The `claudeEnv.mcp.*` settings. */
+  mcp: McpSettings;
+}
+
+/** `claudeEnv.mcp.*`: MCP supervision in the editor. */
+export interface McpSettings {
+  /** Start servers marked `supervision.autoStart` when a trusted folder opens. */
+  autoStart: boolean;
+  /** Offer the effective servers to VS Code's own MCP support (which then runs them). */
+  offerToVSCode: boolean;
+  /** Show the running-server count in the status bar. */
+  statusBar: boolean;
 }
 
 /** Reads the settings that apply to `scope` (a folder or document), or the window's when omitted. */
@@ -27,6 +40,11 @@ export function readSettings(scope?: vscode.ConfigurationScope): ExtensionSettin
     userConfigDir: userDir === '' ? undefined : userDir,
     statusBarEnabled: config.get<boolean>('statusBar.enabled', true),
     applyOnDrift: onDrift === 'keep' ? 'keep' : 'ask',
+    mcp: {
+      autoStart: config.get<boolean>('mcp.autoStart', true),
+      offerToVSCode: config.get<boolean>('mcp.offerToVSCode', false),
+      statusBar: config.get<boolean>('mcp.statusBar', true),
+    },
   };
 }
 

@@ -7,7 +7,6 @@ import { LayerStackRequest, type ProblemCounts } from '@claude-env/protocol';
 import type { Ctx } from './ctx';
 import { readSettings } from './settings';
 import { describeProblems, LAYERS_VIEW_ID } from './views/layers';
-import { sendRequest } from './requests';
 
 export class StackStatusBar implements vscode.Disposable {
   readonly item: vscode.StatusBarItem;
@@ -39,7 +38,7 @@ export class StackStatusBar implements vscode.Disposable {
       this.show('$(warning) Claude Env', `Claude Env: ${this.ctx.notRunningReason}`, undefined);
       return;
     }
-    const stack = await sendRequest(this.ctx.client, LayerStackRequest, { uri: uri.toString() }).catch(() => null);
+    const stack = await this.ctx.requestForCurrentWorkspace(LayerStackRequest, 'layer stack');
     if (generation !== this.generation) return;
     if (!stack) {
       this.item.hide();

@@ -10,7 +10,7 @@ import {
   type Diagnostic,
   type TextEdit,
 } from 'vscode-languageserver/node';
-import { locate } from '@claude-env/engine';
+import { locate, DiagnosticCode } from '@claude-env/engine';
 import { layerDocument, type FeatureContext, type LayerDocument } from './featureContext';
 import { mapStartingAt } from './paths';
 
@@ -18,9 +18,9 @@ type Fixer = (target: LayerDocument, diagnostic: Diagnostic) => CodeAction | und
 
 /** Quick fixes by diagnostic code. */
 const FIXERS: Record<string, Fixer> = {
-  'policy.lockedKey': removeEntry,
-  'schema.missingProperty': addMissingProperty,
-  'secret.literal': replaceLiteralSecret,
+  [DiagnosticCode.policyLockedKey]: removeEntry,
+  [DiagnosticCode.schemaMissingProperty]: addMissingProperty,
+  [DiagnosticCode.secretLiteral]: replaceLiteralSecret,
 };
 
 export async function codeActions(context: FeatureContext, params: CodeActionParams): Promise<CodeAction[]> {

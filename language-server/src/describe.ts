@@ -2,9 +2,8 @@
  * Wording shared by hover, code lenses and the explain request, so that the editor and the sidebar tell the same
  * story about where a value came from.
  */
-import { isAbsolute, relative } from 'node:path';
 import type { EffectiveNode, Origin } from '@claude-env/engine';
-import { mergeStrategyAt } from '@claude-env/engine';
+import { mergeStrategyAt, originPlace, originText } from '@claude-env/engine';
 import { pathToUri } from './documents';
 
 const MAX_VALUE_LENGTH = 120;
@@ -15,11 +14,9 @@ export function formatValue(value: unknown): string {
   return text.length > MAX_VALUE_LENGTH ? `${text.slice(0, MAX_VALUE_LENGTH - 1)}…` : text;
 }
 
-/** `file:line` (one-based) relative to the workspace when the file is inside it. */
+/** `file:line` (one-based) relative to the workspace, or the variable's name for the environment layer. */
 export function formatLocation(origin: Origin, workspace?: string): string {
-  if (origin.file.startsWith('env:')) return 'environment variables';
-  const shown = workspace ? relativeIfInside(workspace, origin.file) : origin.file;
-  return `${shown}:${origin.keyRange.start.line + 1}`;
+  return originPlace(originText(origin, { folder: workspace }));
 }
 
 /** A markdown link to the origin's line. */
@@ -58,10 +55,4 @@ export function summariseItemOrigins(origins: readonly Origin[]): string {
   const counts = new Map<string, number>();
   for (const origin of origins) counts.set(origin.label, (counts.get(origin.label) ?? 0) + 1);
   return [...counts].map(([label, count]) => `${label} (${count})`).join(', ');
-}
-
-/** Relative to the workspace (org files read `../org/base.yaml`), absolute only across drives. */
-function relativeIfInside(folder: string, file: string): string {
-  const path = relative(folder, file);
-  return isAbsolute(path) ? file : path;
 }

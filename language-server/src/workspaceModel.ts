@@ -8,7 +8,7 @@
  * the stack yet (a `local.yaml` being created).
  */
 import type { Diagnostic, EffectiveEnvironment, FileReader, LayerStack, ParsedLayer } from '@claude-env/engine';
-import { discoverStack, mergeStack, parseLayer } from '@claude-env/engine';
+import { discoverStack, mergeStack, parseLayer, DiagnosticCode } from '@claude-env/engine';
 import { checkSecrets, type SecretProvider } from '@claude-env/engine';
 import { IncrementalLayerParser } from './incrementalParse';
 import { runWorkspaceRules, type WorkspaceRule } from './rules';
@@ -170,7 +170,7 @@ export class WorkspaceModel {
 
 /** An unresolved `${secret:name}` that the editor's secret store provides. */
 function heldByClient(diagnostic: Diagnostic, names: ReadonlySet<string>): boolean {
-  if (diagnostic.code !== 'secret.unresolved' || names.size === 0) return false;
+  if (diagnostic.code !== DiagnosticCode.secretUnresolved || names.size === 0) return false;
   const reference = diagnostic.data?.reference;
   const match = typeof reference === 'string' ? /^\$\{secret:([^}]+)\}$/.exec(reference) : null;
   return match !== null && names.has(match[1]);

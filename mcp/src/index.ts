@@ -6,7 +6,16 @@ export { ServerSupervisor } from './serverSupervisor';
 export { RestartPolicy, formatMs, type RestartDecision, type ExitKind } from './backoff';
 export { LogRing, MAX_LINE_CHARS } from './logRing';
 export { RUN_MARKER_VAR, isAlive, processesOfRun } from './processTree';
-export { DEFAULT_TUNING } from './types';
+export {
+  DEFAULT_TUNING,
+  SERVER_STATES,
+  canRestart,
+  canStart,
+  canStop,
+  isActive,
+  isConnected,
+  mayHaveLog,
+} from './types';
 export type {
   ServerState,
   ServerStatus,

@@ -19,6 +19,7 @@ import type {
   SupervisorEvents,
   SupervisorTuning,
 } from './types';
+import { isActive, isConnected } from './types';
 
 /** Why a run ended. */
 type RunEnd =
@@ -42,7 +43,6 @@ interface Run {
 }
 
 /** States from which a start request is a no-op. */
-const ACTIVE: readonly ServerState[] = ['starting', 'running', 'degraded', 'restarting'];
 
 /**
  * Supervises one MCP server: starts it, watches its health, restarts it by policy and stops it with its whole
@@ -103,7 +103,7 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
   status(): ServerStatus {
     const run = this.run;
     const pings = run?.pings;
-    const connected = this.currentState === 'running' || this.currentState === 'degraded';
+    const connected = isConnected(this.currentState);
     return {
       name: this.name,
       type: this.server.type,
@@ -128,7 +128,7 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
    * or the state its failure led to (`restarting`, `crashed`, `failed`, `stopped`).
    */
   async start(): Promise<ServerStatus> {
-    if (this.currentState === 'blocked' || ACTIVE.includes(this.currentState)) return this.status();
+    if (this.currentState === 'blocked' || isActive(this.currentState)) return this.status();
     this.wantRunning = true;
     this.policy.reset();
     await this.launch();
@@ -144,8 +144,7 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
     const run = this.run;
     // A server that already crashed or failed keeps that state and its reason: there was nothing to stop.
     const active =
-      pendingRestart ||
-      (run !== undefined && (!run.ended || run.closing !== undefined) && ACTIVE.includes(this.currentState));
+      pendingRestart || (run !== undefined && (!run.ended || run.closing !== undefined) && isActive(this.currentState));
     if (run && !run.ended) {
       run.ended = true;
       run.pings?.stop();

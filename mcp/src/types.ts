@@ -15,8 +15,54 @@
  * - `failed`: will not be restarted (crash-loop cap reached, or the failure cannot heal by retrying).
  * - `blocked`: refused by policy or because the workspace is not trusted; never started.
  */
-export type ServerState =
-  'stopped' | 'starting' | 'running' | 'degraded' | 'crashed' | 'restarting' | 'failed' | 'blocked';
+export type ServerState = (typeof SERVER_STATES)[number];
+
+/** Every {@link ServerState}, in lifecycle order. */
+export const SERVER_STATES = [
+  'stopped',
+  'starting',
+  'running',
+  'degraded',
+  'crashed',
+  'restarting',
+  'failed',
+  'blocked',
+] as const;
+
+// What each state allows. The supervisor, the CLI and the extension decide with these, and the MCP Servers view's
+// inline buttons (package.json `view/item/context`, keyed on `mcpServer.<state>`) follow the same sets; a test
+// holds package.json to them. They take any string because the editor adds states of its own (`unresolved`),
+// for which all of them are false.
+
+/** Up or on its way up: a changed definition means a restart, and Stop has something to stop. */
+export function isActive(state: string): boolean {
+  return state === 'starting' || state === 'running' || state === 'degraded' || state === 'restarting';
+}
+
+/** Connected and answering (perhaps slowly): pings and the catalog mean something. */
+export function isConnected(state: string): boolean {
+  return state === 'running' || state === 'degraded';
+}
+
+/** Down, and allowed to be started (not blocked). */
+export function canStart(state: string): boolean {
+  return state === 'stopped' || state === 'crashed' || state === 'failed';
+}
+
+/** Something to stop: a process, a connection or a pending restart. */
+export function canStop(state: string): boolean {
+  return isActive(state);
+}
+
+/** Worth restarting: connected, broken, or waiting to restart (a stopped server is started instead). */
+export function canRestart(state: string): boolean {
+  return isConnected(state) || state === 'crashed' || state === 'failed' || state === 'restarting';
+}
+
+/** May have a log to show: any state of the supervisor but `blocked`, which never started anything. */
+export function mayHaveLog(state: string): boolean {
+  return (SERVER_STATES as readonly string[]).includes(state) && state !== 'blocked';
+}
 
 /** Where a log line came from. */
 export type LogSource = 'stderr' | 'stdout' | 'server' | 'supervisor';

@@ -5,6 +5,7 @@
  * the engine's `Map`-based provenance tree is serialised to objects, paths become `file://` URIs next to the
  * absolute path, and secret references stay references (a resolved secret never crosses this boundary).
  */
+import type { Origin, ServerDefinition } from '@claude-env/engine';
 
 /**
  * A request: its method name plus, for the compiler only, its parameter and result types. Plain objects rather
@@ -56,20 +57,10 @@ export interface WorkspaceParams {
   uri: string;
 }
 
-/** Where one value was written. */
-export interface OriginJson {
-  /** `base`, `team`, `project`, `user`, `local` or `env`. */
-  kind: string;
-  /** Human label, e.g. `team web`. */
-  label: string;
-  /** Absolute path of the layer file (or `env:` for environment variables). */
-  file: string;
+/** Where one value was written: the engine's {@link Origin} (plain JSON), plus the file's URI for the client. */
+export interface OriginJson extends Origin {
   /** `file://` URI of `file`, absent for the environment layer. */
   uri?: string;
-  keyRange: ProtocolRange;
-  range: ProtocolRange;
-  /** The value as written there (secret references unresolved). */
-  value: unknown;
 }
 
 /** One node of the effective configuration with its provenance, JSON-safe. */
@@ -89,20 +80,13 @@ export interface EffectiveNodeJson {
   deleted?: boolean;
 }
 
-/** An effective MCP server (references unresolved). */
-export interface ServerJson {
-  name: string;
-  type: 'stdio' | 'http' | 'sse';
-  command?: string;
-  args?: string[];
-  env?: Record<string, string>;
-  cwd?: string;
-  url?: string;
-  headers?: Record<string, string>;
-  supervision: Record<string, unknown>;
+/**
+ * An effective MCP server (references unresolved): the engine's {@link ServerDefinition}, which is plain JSON
+ * already, with its origin's URI added. Derived rather than written again, so a field the engine adds reaches the
+ * client's type too.
+ */
+export interface ServerJson extends Omit<ServerDefinition, 'origin'> {
   origin: OriginJson;
-  /** Set when policy refuses the server. */
-  blockedReason?: string;
 }
 
 /** Error, warning, info and hint counts. */
@@ -226,14 +210,6 @@ export interface ClaudeEnvInitializationOptions {
   /** Folder of the user layer, instead of `$XDG_CONFIG_HOME/claude-env` (or `~/.config/claude-env`). */
   userConfigDir?: string;
 }
-
-/** Diagnostic codes the language server itself produces (the engine's codes are documented in docs/diagnostics.md). */
-export const ServerDiagnosticCodes = {
-  /** A stdio server's `command` is not an executable on PATH. */
-  commandNotOnPath: 'server.commandNotFound',
-  /** A stdio server's `cwd` folder does not exist. */
-  cwdMissing: 'server.cwdMissing',
-} as const;
 
 /** Command ids the server asks the client to run (from code lenses). */
 export const ClientCommands = {

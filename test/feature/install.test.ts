@@ -43,6 +43,7 @@ describe('dev container feature installed into a Debian bookworm root', function
       'bundle/cli.js',
       'lifecycle/post-create.sh',
       'lifecycle/post-start.sh',
+      'lifecycle/common.sh',
       'NOTES.md',
     ]) {
       assert.ok(

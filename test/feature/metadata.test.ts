@@ -8,7 +8,7 @@ import { FEATURE_DIR, featureMetadata, optionVariable } from './featureInstall';
 import { SCENARIO_DIR } from './featuresTest';
 
 const SHARED_SCHEMA = join(REPO_ROOT, '..', 'shared', 'data', 'devContainerFeature.schema.json');
-const SCRIPTS = ['install.sh', 'lifecycle/post-create.sh', 'lifecycle/post-start.sh'];
+const SCRIPTS = ['install.sh', 'lifecycle/post-create.sh', 'lifecycle/post-start.sh', 'lifecycle/common.sh'];
 
 /** The `VAR="${OPTION:-default}"` lines that open install.sh, keyed by OPTION. */
 function installDefaults(): Map<string, { variable: string; value: string }> {

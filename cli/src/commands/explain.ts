@@ -4,7 +4,7 @@ import { CliError } from '../errors';
 import { ExitCode } from '../exitCodes';
 import { location } from '../format/diagnostics';
 import { formatScalar, inlineArray, originToJson, plainLines } from '../format/origin';
-import { closeMatches } from '../format/suggest';
+import { closeMatches } from '@claude-env/engine';
 import { allPaths, renderSubtree } from '../format/tree';
 import { loadWorkspace } from '../workspace';
 

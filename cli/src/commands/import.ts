@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { userConfigDir } from '@claude-env/engine';
+import { findProjectLayer, userConfigDir } from '@claude-env/engine';
 import { importFiles, layerToYaml, mergeIntoLayerText, type ImportSource } from '@claude-env/engine';
 import { flag, stringOption, type CliIo, type CommandSpec } from '../command';
 import { CliError, UsageError } from '../errors';
 import { ExitCode } from '../exitCodes';
-import { ensureGitignore, existingProjectLayer, readTextFile, writeTextFile } from '../files';
+import { ensureGitignore, readTextFile, writeTextFile } from '../files';
 import { displayPath, formatDiagnostic, sortDiagnostics } from '../format/diagnostics';
 
 /** Files `import` picks up when none are named, per target layer. */
@@ -34,7 +34,7 @@ export interface ImportRequest {
 function targetPath(cwd: string, to: ImportTarget, env: NodeJS.ProcessEnv): string {
   if (to === 'local') return join(cwd, '.claude-env', 'local.yaml');
   if (to === 'user') return join(userConfigDir(env), 'user.yaml');
-  return existingProjectLayer(cwd) ?? join(cwd, '.claude-env', 'project.yaml');
+  return findProjectLayer(cwd) ?? join(cwd, '.claude-env', 'project.yaml');
 }
 
 /** `~/x` in a default file list means the home of the environment the command runs with. */

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
+import { findProjectLayer } from '@claude-env/engine';
 import { flag, type CommandSpec } from '../command';
 import { CliError } from '../errors';
 import { ExitCode } from '../exitCodes';
-import { ensureGitignore, ensureOutputsIgnored, existingProjectLayer, writeTextFile } from '../files';
+import { ensureGitignore, ensureOutputsIgnored, writeTextFile } from '../files';
 import { displayPath } from '../format/diagnostics';
 import { runImport } from './import';
 
@@ -68,7 +69,7 @@ export const initCommand: CommandSpec = {
   ],
   async run(context) {
     const { cwd, io } = context;
-    const existing = existingProjectLayer(cwd);
+    const existing = findProjectLayer(cwd);
     if (existing) {
       throw new CliError(`${displayPath(cwd, existing)} already exists; not overwriting it`, ExitCode.findings, [
         'edit it directly, or add existing files to it with `claude-env import`',

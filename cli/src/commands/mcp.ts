@@ -4,8 +4,8 @@ import { Supervisor, type ServerStatus, type SupervisorTuning } from '@claude-en
 import type { CliIo } from '../command';
 import { UsageError } from '../errors';
 import { ExitCode } from '../exitCodes';
-import { originPlace } from '../format/origin';
-import { closeMatches } from '../format/suggest';
+import { placeOf } from '../format/origin';
+import { closeMatches } from '@claude-env/engine';
 import { colourState, formatDuration, formatStateChange, renderTable, statusToJson } from './mcp-format';
 
 /** One effective server as the `mcp` commands see it: its definition and, when its references resolved, the server. */
@@ -70,7 +70,7 @@ export function mcpList(options: McpListOptions, targets: McpTarget[], io: CliIo
         url: definition.url ?? null,
         ...verdict(target),
         supervision: definition.supervision,
-        definedAt: originPlace(definition.origin, options.cwd),
+        definedAt: placeOf(definition.origin, options.cwd),
       };
     });
     io.out(`${JSON.stringify({ servers }, null, 2)}\n`);
@@ -97,7 +97,7 @@ export function mcpList(options: McpListOptions, targets: McpTarget[], io: CliIo
       launch,
       colourState(state, io.outColour),
       `${definition.supervision.restart}${flags ? ` ${flags}` : ''}`,
-      originPlace(definition.origin, options.cwd),
+      placeOf(definition.origin, options.cwd),
       reason,
     ];
   });

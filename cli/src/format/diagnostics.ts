@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
-import { isAbsolute, relative, sep } from 'node:path';
-import type { Diagnostic, Range, Severity } from '@claude-env/engine';
+import { isAbsolute } from 'node:path';
+import { displayFile, type Diagnostic, type Range, type Severity } from '@claude-env/engine';
 import type { Palette } from './colour';
 
 /**
@@ -9,14 +9,7 @@ import type { Palette } from './colour';
  */
 export function displayPath(cwd: string, file: string): string {
   if (!isAbsolute(file)) return file;
-  const shown = relative(cwd, file);
-  if (shown === '') return '.';
-  const home = homedir();
-  if (shown.startsWith('..') && home && file.startsWith(home + sep)) {
-    const fromHome = `~/${relative(home, file)}`;
-    if (fromHome.length < shown.length) return fromHome;
-  }
-  return shown;
+  return displayFile(file, { folder: cwd, home: homedir() });
 }
 
 /** `file:line:col` with one-based line and column, as compilers print it so terminals and editors link it. */

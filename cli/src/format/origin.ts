@@ -1,15 +1,15 @@
-import type { Origin } from '@claude-env/engine';
+import { homedir } from 'node:os';
+import { originPlace, originText, type Origin } from '@claude-env/engine';
 import { displayPath } from './diagnostics';
 
-/** `.claude-env/project.yaml:12` (key line, 1-based), or the variable name for the environment layer. */
-export function originPlace(origin: Origin, cwd: string): string {
-  if (origin.file.startsWith('env:')) return origin.file.slice(4);
-  return `${displayPath(cwd, origin.file)}:${origin.keyRange.start.line + 1}`;
+/** `.claude-env/project.yaml:12` (key line, 1-based) relative to `cwd`, or the variable name for the environment layer. */
+export function placeOf(origin: Origin, cwd: string): string {
+  return originPlace(originText(origin, { folder: cwd, home: homedir() }));
 }
 
 /** `team web ../org/teams/web.yaml:5` — who set a value and where. */
 export function describeWrite(origin: Origin, cwd: string): string {
-  return `${origin.label} ${originPlace(origin, cwd)}`;
+  return `${origin.label} ${placeOf(origin, cwd)}`;
 }
 
 /** `← project .claude-env/project.yaml:12 (overrides team web teams/web.yaml:8, base base.yaml:5)`. */

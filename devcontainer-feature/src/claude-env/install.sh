@@ -127,8 +127,9 @@ install_cli() {
         || fail "the CLI bundle is missing from the feature (bundle/cli.js); build the feature with 'npm run package:feature'."
     mkdir -p "${INSTALL_DIR}/lifecycle"
     cp "${FEATURE_DIR}/bundle/cli.js" "${INSTALL_DIR}/cli.js"
-    cp "${FEATURE_DIR}/lifecycle/post-create.sh" "${FEATURE_DIR}/lifecycle/post-start.sh" "${INSTALL_DIR}/lifecycle/"
-    chmod 0644 "${INSTALL_DIR}/cli.js"
+    cp "${FEATURE_DIR}/lifecycle/post-create.sh" "${FEATURE_DIR}/lifecycle/post-start.sh" \
+        "${FEATURE_DIR}/lifecycle/common.sh" "${INSTALL_DIR}/lifecycle/"
+    chmod 0644 "${INSTALL_DIR}/cli.js" "${INSTALL_DIR}/lifecycle/common.sh"
     chmod 0755 "${INSTALL_DIR}/lifecycle/post-create.sh" "${INSTALL_DIR}/lifecycle/post-start.sh"
     cat >/usr/local/bin/claude-env <<EOF
 #!/bin/sh

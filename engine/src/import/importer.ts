@@ -4,6 +4,7 @@ import type { Node as JsonNode } from 'jsonc-parser';
 import type { Diagnostic } from '../types';
 import { importDiagnostic, nodeRange, nodeValue, parseJsonc, propertiesOf, type JsoncDocument } from './jsonc';
 import { escapeLiteral, fromClaudeSyntax, fromVscodeSyntax, mapStrings, vscodeOnlyVariables } from './references';
+import { DiagnosticCode } from '../diagnosticCodes';
 
 /** The kinds of file `import` understands. */
 /**
@@ -86,7 +87,13 @@ export function importFiles(sources: ImportSource[], options: ImportOptions): Im
     if (!doc.root) continue; // an empty file holds nothing to import
     if (doc.root.type !== 'object') {
       diagnostics.push(
-        importDiagnostic(doc.file, nodeRange(doc, doc.root), 'error', 'import.shape', 'expected a JSON object'),
+        importDiagnostic(
+          doc.file,
+          nodeRange(doc, doc.root),
+          'error',
+          DiagnosticCode.importShape,
+          'expected a JSON object',
+        ),
       );
       continue;
     }
@@ -105,7 +112,7 @@ export function importFiles(sources: ImportSource[], options: ImportOptions): Im
             doc.file,
             nodeRange(doc, keyNode),
             'warning',
-            'import.conflict',
+            DiagnosticCode.importConflict,
             `${path} is also set differently in ${earlier}; this file's value is used`,
           ),
         );
@@ -132,7 +139,7 @@ export function importFiles(sources: ImportSource[], options: ImportOptions): Im
               doc.file,
               nodeRange(doc, valueNode),
               'error',
-              'import.shape',
+              DiagnosticCode.importShape,
               `"${key}" must be an object of servers by name`,
             ),
           );
@@ -154,7 +161,7 @@ export function importFiles(sources: ImportSource[], options: ImportOptions): Im
             doc.file,
             nodeRange(doc, keyNode),
             'warning',
-            'import.unknownKey',
+            DiagnosticCode.importUnknownKey,
             `"${key}" is not part of ${basename(doc.file)}'s format and is not imported`,
           ),
         );
@@ -183,7 +190,13 @@ function importServer(
 ): unknown {
   if (node.type !== 'object') {
     diagnostics.push(
-      importDiagnostic(doc.file, nodeRange(doc, node), 'error', 'import.shape', `server "${name}" must be an object`),
+      importDiagnostic(
+        doc.file,
+        nodeRange(doc, node),
+        'error',
+        DiagnosticCode.importShape,
+        `server "${name}" must be an object`,
+      ),
     );
     return undefined;
   }
@@ -193,7 +206,7 @@ function importServer(
         doc.file,
         nodeRange(doc, keyNode),
         'warning',
-        'import.serverName',
+        DiagnosticCode.importServerName,
         `server name "${name}" has characters a layer does not allow (letters, digits, ".", "_", "-")`,
       ),
     );
@@ -210,7 +223,7 @@ function importServer(
         doc.file,
         nodeRange(doc, stringNode),
         'warning',
-        'import.dollarBeforeVariable',
+        DiagnosticCode.importDollarBeforeVariable,
         `server "${name}": the \`$\` right before \`${found[0].slice(1)}\` cannot be carried over (a layer reads \`$\${\` as a literal \`\${\`); the variable is kept as text. Move the \`$\` into the variable's value.`,
       ),
     );
@@ -223,7 +236,7 @@ function importServer(
           doc.file,
           nodeRange(doc, stringNode),
           'warning',
-          'import.vscodeVariable',
+          DiagnosticCode.importVscodeVariable,
           `server "${name}" uses ${variable}, which only VS Code expands; it is kept as text, and Claude Code will not expand it`,
         ),
       );

@@ -1,5 +1,6 @@
 import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import type { Diagnostic, Position, Range } from '../types';
+import { DiagnosticCode, type DiagnosticCodeValue } from '../diagnosticCodes';
 
 /** A JSONC document read for import: the tree (with offsets) and the syntax errors at their positions. */
 export interface JsoncDocument {
@@ -28,7 +29,7 @@ export function parseJsonc(file: string, text: string): JsoncDocument {
         file,
         rangeAt(text, error.offset, error.length),
         'error',
-        'import.syntax',
+        DiagnosticCode.importSyntax,
         describeParseError(error),
       ),
     );
@@ -76,7 +77,7 @@ export function importDiagnostic(
   file: string,
   range: Range,
   severity: Diagnostic['severity'],
-  code: string,
+  code: DiagnosticCodeValue,
   message: string,
 ): Diagnostic {
   return { file, range, severity, code, message };

@@ -2,6 +2,7 @@ import type { Diagnostic, EffectiveEnvironment, EffectiveNode, Origin, Range, So
 import { credentialReason, findLiteralSecrets, suggestSecretName } from './literal';
 import { scanReferences, type ValueReference } from './references';
 import { resolveReference, type ResolveContext } from './resolve';
+import { DiagnosticCode } from '../diagnosticCodes';
 
 /** One string of the effective configuration with the place it was written. */
 interface StringSite {
@@ -42,7 +43,7 @@ export async function checkSecrets(env: EffectiveEnvironment, ctx: ResolveContex
         file: site.file,
         range: site.range,
         severity: 'error',
-        code: 'secret.malformed',
+        code: DiagnosticCode.secretMalformed,
         message: `\`${malformed.raw}\` ${malformed.reason}.`,
         data: { path: site.path, reference: malformed.raw, start: malformed.start, end: malformed.end },
       });
@@ -54,7 +55,7 @@ export async function checkSecrets(env: EffectiveEnvironment, ctx: ResolveContex
         file: site.file,
         range: site.range,
         severity: 'error',
-        code: 'secret.unresolved',
+        code: DiagnosticCode.secretUnresolved,
         message: problem,
         data: {
           path: site.path,
@@ -103,7 +104,7 @@ function literalFindings(site: StringSite): Diagnostic[] {
       file: site.file,
       range: site.range,
       severity: 'warning',
-      code: 'secret.literal',
+      code: DiagnosticCode.secretLiteral,
       message: `This looks like a ${found[0].reason} written in clear in ${where}. Anyone who can read this file can use it: move it to \`\${secret:${suggestedName}}\`.`,
       // The literal itself stays out of `data`: diagnostics travel to logs and other processes.
       data: {

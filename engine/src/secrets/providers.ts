@@ -2,6 +2,7 @@ import { promises as fsp } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Diagnostic } from '../types';
+import { DiagnosticCode, type DiagnosticCodeValue } from '../diagnosticCodes';
 
 /**
  * Where `${secret:name}` values come from. The CLI and containers use the environment and a 0600 file; the
@@ -112,7 +113,7 @@ export class SecretsFileProvider implements SecretProvider {
       return [
         this.diagnostic(
           0,
-          'secret.fileUnreadable',
+          DiagnosticCode.secretFileUnreadable,
           `Cannot read the secrets file ${this.path}: ${(error as Error).message}`,
         ),
       ];
@@ -122,7 +123,7 @@ export class SecretsFileProvider implements SecretProvider {
       diagnostics.push(
         this.diagnostic(
           0,
-          'secret.filePermissions',
+          DiagnosticCode.secretFilePermissions,
           `The secrets file ${this.path} can be read by other users (mode ${(mode & 0o777).toString(8).padStart(4, '0')}). Run \`chmod 600 ${this.path}\`.`,
           'warning',
         ),
@@ -134,7 +135,7 @@ export class SecretsFileProvider implements SecretProvider {
       diagnostics.push(
         this.diagnostic(
           line,
-          'secret.fileSyntax',
+          DiagnosticCode.secretFileSyntax,
           `Line ${line + 1} of ${this.path} is not \`name=value\` (nor a \`#\` comment) and is ignored.`,
           'warning',
         ),
@@ -154,7 +155,7 @@ export class SecretsFileProvider implements SecretProvider {
 
   private diagnostic(
     line: number,
-    code: string,
+    code: DiagnosticCodeValue,
     message: string,
     severity: Diagnostic['severity'] = 'error',
   ): Diagnostic {

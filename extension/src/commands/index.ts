@@ -5,6 +5,17 @@
 import type { CommandSpec } from './registry';
 import { explainAtCursor, explainPath, showEffectiveConfiguration } from './effective';
 import { apply, importExisting, initialize } from './files';
+import {
+  goToServerDefinition,
+  reloadServers,
+  restartServer,
+  setSecret,
+  showServerLog,
+  startAllServers,
+  startServer,
+  stopAllServers,
+  stopServer,
+} from '../mcp/commands';
 
 export const COMMAND_TABLE: Record<string, CommandSpec> = {
   showEffectiveConfiguration: { needs: 'server', writes: false, create: showEffectiveConfiguration },
@@ -28,4 +39,15 @@ export const COMMAND_TABLE: Record<string, CommandSpec> = {
     writes: false,
     create: (ctx) => async () => ctx.refreshViews(),
   },
+  // MCP servers: starting one runs a program, so those are refused in Restricted Mode; stopping is always allowed.
+  'mcp.start': { needs: 'fleet', writes: true, create: startServer },
+  'mcp.restart': { needs: 'fleet', writes: true, create: restartServer },
+  'mcp.stop': { needs: 'fleet', writes: false, create: stopServer },
+  'mcp.showLog': { needs: 'fleet', writes: false, create: showServerLog },
+  'mcp.goToDefinition': { needs: 'fleet', writes: false, create: goToServerDefinition },
+  'mcp.startAll': { needs: 'fleet', writes: true, create: startAllServers },
+  'mcp.stopAll': { needs: 'fleet', writes: false, create: stopAllServers },
+  'mcp.reload': { needs: 'fleet', writes: false, create: reloadServers },
+  // Storing a secret starts nothing, so it is allowed in Restricted Mode; servers pick it up once trusted.
+  setSecret: { needs: 'nothing', writes: false, create: setSecret },
 };

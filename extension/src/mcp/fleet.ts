@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events';
 import { loadEnvironment, type ServerDefinition } from '@claude-env/engine';
 import { resolveServer, type SecretProvider } from '@claude-env/engine';
 import {
+  isActive,
   Supervisor,
   UNTRUSTED_REASON,
   type ServerState,
@@ -40,9 +41,6 @@ export interface FleetOptions {
   /** Receives problems of the fleet itself (a layer that cannot be loaded); never a secret. */
   log: (message: string) => void;
 }
-
-/** States in which a server is up or on its way up, so a changed definition means a restart. */
-const ACTIVE_STATES: readonly FleetState[] = ['starting', 'running', 'degraded', 'restarting'];
 
 export interface FleetEvents {
   /** The list or a state changed: views re-render. */
@@ -166,7 +164,7 @@ export class McpFleet extends EventEmitter<FleetEvents> {
       const fingerprint = createHash('sha256').update(JSON.stringify(resolution.server)).digest('hex');
       if (this.fingerprints.get(definition.name) === fingerprint && this.supervisor.get(definition.name)) continue;
       const previous = this.supervisor.get(definition.name);
-      const wasActive = previous !== undefined && ACTIVE_STATES.includes(previous.state);
+      const wasActive = previous !== undefined && isActive(previous.state);
       await this.supervisor.add(resolution.server);
       this.fingerprints.set(definition.name, fingerprint);
       if (wasActive) {

@@ -3,17 +3,15 @@
  * Servers view, per-server logs, the status-bar count, the commands, Workspace Trust, layer watching and the
  * offer to VS Code's own MCP support. main.ts makes one call to {@link registerMcpSupervision}.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { findProjectLayer } from '@claude-env/engine';
 import { shareHeldSecretNames } from './secretNames';
 import type { Ctx } from '../ctx';
-import { registerMcpCommands } from './commands';
 import { McpFleet, type FleetEntry } from './fleet';
 import { ServerLogChannels } from './logs';
 import { offerServersToVSCode } from './offer';
 import { editorSecretProvider, SecretStorageProvider } from './secretStorage';
-import { readMcpSettings, userConfigDirSetting } from './settings';
+import { readSettings } from '../settings';
 import { McpStatusBar } from './statusBar';
 import { MCP_VIEW_ID, McpServersTreeProvider, type McpTreeElement } from './tree';
 import { LayerWatcher } from './watch';
@@ -50,9 +48,7 @@ export interface McpSupervisionApi {
 function supervisedFolder(): string | undefined {
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
     if (folder.uri.scheme !== 'file') continue;
-    const dir = join(folder.uri.fsPath, '.claude-env');
-    if (['project.yaml', 'project.yml', 'project.json'].some((name) => existsSync(join(dir, name))))
-      return folder.uri.fsPath;
+    if (findProjectLayer(folder.uri.fsPath)) return folder.uri.fsPath;
   }
   return undefined;
 }
@@ -76,8 +72,9 @@ export function registerMcpSupervision(extension: vscode.ExtensionContext, ctx: 
       openedLogs: () => [],
       stop: async () => undefined,
     };
+    // The MCP commands refuse and say why (Set Secret still works).
+    ctx.mcp = { secrets };
     extension.subscriptions.push(
-      ...registerMcpCommands({ secrets, output }),
       // An empty provider, so the view shows its welcome text instead of "no data provider".
       vscode.window.registerTreeDataProvider<McpTreeElement>(MCP_VIEW_ID, {
         getChildren: () => [],
@@ -91,9 +88,12 @@ export function registerMcpSupervision(extension: vscode.ExtensionContext, ctx: 
   const fleet = new McpFleet({
     workspace,
     secrets: chain,
-    userConfigDir: userConfigDirSetting,
+    userConfigDir: () => readSettings().userConfigDir,
     // Servers handed to VS Code's MCP support are started by VS Code; starting them here too would run each twice.
-    autoStartEnabled: () => readMcpSettings().autoStart && !readMcpSettings().offerToVSCode,
+    autoStartEnabled: () => {
+      const { mcp } = readSettings();
+      return mcp.autoStart && !mcp.offerToVSCode;
+    },
     log: (message) => output.info(`MCP: ${message}`),
   });
   fleet.on('changed', () => changed.fire());
@@ -101,6 +101,7 @@ export function registerMcpSupervision(extension: vscode.ExtensionContext, ctx: 
   const tree = new McpServersTreeProvider(fleet);
   const statusBar = new McpStatusBar(fleet);
   const watcher = new LayerWatcher(fleet);
+  ctx.mcp = { secrets, fleet, logs };
 
   fleet.supervisor.on('state', (event) => {
     if (event.state !== 'crashed' && event.state !== 'failed') return;
@@ -120,7 +121,6 @@ export function registerMcpSupervision(extension: vscode.ExtensionContext, ctx: 
     statusBar,
     watcher,
     vscode.window.createTreeView(MCP_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true }),
-    ...registerMcpCommands({ fleet, logs, secrets, output }),
     offerServersToVSCode(fleet, chain),
     secrets.onDidChange(() => watcher.schedule()),
     shareHeldSecretNames(ctx, fleet, secrets),
@@ -166,7 +166,7 @@ export function registerMcpSupervision(extension: vscode.ExtensionContext, ctx: 
     statusBar: () => ({
       text: statusBar.item.text,
       tooltip: String(statusBar.item.tooltip ?? ''),
-      visible: readMcpSettings().statusBar && fleet.list().length > 0,
+      visible: readSettings().mcp.statusBar && fleet.list().length > 0,
     }),
     openedLogs: () => logs.opened(),
     stop: () => fleet.dispose(),

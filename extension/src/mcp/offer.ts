@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { ServerDefinition } from '@claude-env/engine';
 import { resolveServer, type SecretProvider } from '@claude-env/engine';
 import type { McpFleet } from './fleet';
-import { readMcpSettings } from './settings';
+import { readSettings } from '../settings';
 
 /** Provider id, also declared in package.json `contributes.mcpServerDefinitionProviders`. */
 export const MCP_PROVIDER_ID = 'claudeEnv.servers';
@@ -84,7 +84,7 @@ export function offerServersToVSCode(fleet: McpFleet, secrets: SecretProvider): 
   const onFleetChange = () => changed.fire();
   fleet.on('changed', onFleetChange);
   const offered = (): ServerDefinition[] =>
-    readMcpSettings().offerToVSCode && vscode.workspace.isTrusted
+    readSettings().mcp.offerToVSCode && vscode.workspace.isTrusted
       ? fleet
           .list()
           .filter((entry) => entry.state !== 'blocked')

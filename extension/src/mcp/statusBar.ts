@@ -3,8 +3,9 @@
  * to a warning when a server crashed or failed, so a dead server is noticed without opening the view.
  */
 import * as vscode from 'vscode';
+import { isConnected } from '@claude-env/mcp';
 import type { McpFleet } from './fleet';
-import { readMcpSettings } from './settings';
+import { readSettings } from '../settings';
 import { MCP_VIEW_ID } from './tree';
 
 export class McpStatusBar implements vscode.Disposable {
@@ -21,11 +22,11 @@ export class McpStatusBar implements vscode.Disposable {
 
   refresh(): void {
     const entries = this.fleet.list();
-    if (!readMcpSettings().statusBar || entries.length === 0) {
+    if (!readSettings().mcp.statusBar || entries.length === 0) {
       this.item.hide();
       return;
     }
-    const running = entries.filter((entry) => entry.state === 'running' || entry.state === 'degraded').length;
+    const running = entries.filter((entry) => isConnected(entry.state)).length;
     const broken = entries.filter((entry) => entry.state === 'crashed' || entry.state === 'failed');
     this.item.text = `${broken.length ? '$(warning)' : '$(server-process)'} ${running}/${entries.length} MCP`;
     this.item.tooltip = [

@@ -4,7 +4,7 @@
  */
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { formatMs } from '@claude-env/mcp';
+import { formatMs, isConnected } from '@claude-env/mcp';
 import type { FleetEntry, FleetState, McpFleet } from './fleet';
 
 export const MCP_VIEW_ID = 'claudeEnv.mcpServers';
@@ -37,10 +37,9 @@ export function describeEntry(entry: FleetEntry): string {
   const metrics = entry.status?.metrics;
   if (metrics?.uptimeMs !== undefined) parts.push(`up ${formatMs(metrics.uptimeMs)}`);
   const ping = metrics?.medianPingMs ?? metrics?.lastPingMs;
-  if (ping !== undefined && (entry.state === 'running' || entry.state === 'degraded'))
-    parts.push(`ping ${formatMs(ping)}`);
+  if (ping !== undefined && isConnected(entry.state)) parts.push(`ping ${formatMs(ping)}`);
   const tools = entry.status?.catalog.tools.length ?? 0;
-  if (entry.state === 'running' || entry.state === 'degraded') parts.push(`${tools} tool${tools === 1 ? '' : 's'}`);
+  if (isConnected(entry.state)) parts.push(`${tools} tool${tools === 1 ? '' : 's'}`);
   if (
     entry.state === 'blocked' ||
     entry.state === 'unresolved' ||
@@ -91,8 +90,7 @@ export class McpServersTreeProvider implements vscode.TreeDataProvider<McpTreeEl
   constructor(private readonly fleet: McpFleet) {
     fleet.on('changed', this.onFleetChange);
     this.ticker = setInterval(() => {
-      if (fleet.list().some((entry) => entry.state === 'running' || entry.state === 'degraded'))
-        this.changed.fire(undefined);
+      if (fleet.list().some((entry) => isConnected(entry.state))) this.changed.fire(undefined);
     }, 15_000);
   }
 

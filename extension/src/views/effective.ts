@@ -11,7 +11,6 @@ import {
 } from '@claude-env/protocol';
 import type { Ctx } from '../ctx';
 import { openOriginCommand, originLabel, provenanceMarkdown, shortValue } from './provenance';
-import { sendRequest } from '../requests';
 
 export const EFFECTIVE_VIEW_ID = 'claudeEnv.effective';
 
@@ -91,15 +90,8 @@ export class EffectiveTreeProvider implements vscode.TreeDataProvider<EffectiveE
     return item;
   }
 
-  private async fetch(): Promise<EffectiveEnvironmentResult | null> {
-    const uri = this.ctx.currentWorkspaceUri();
-    if (!uri || !this.ctx.isReady()) return null;
-    try {
-      return await sendRequest(this.ctx.client, EffectiveEnvironmentRequest, { uri: uri.toString() });
-    } catch (error) {
-      this.ctx.output.error(`effective environment request failed: ${String(error)}`);
-      return null;
-    }
+  private fetch(): Promise<EffectiveEnvironmentResult | null> {
+    return this.ctx.requestForCurrentWorkspace(EffectiveEnvironmentRequest, 'effective environment');
   }
 
   dispose(): void {

@@ -5,7 +5,6 @@
 import * as vscode from 'vscode';
 import { LayerStackRequest, type LayerInfo, type LayerStackResult, type ProblemCounts } from '@claude-env/protocol';
 import type { Ctx } from '../ctx';
-import { sendRequest } from '../requests';
 
 export const LAYERS_VIEW_ID = 'claudeEnv.layers';
 
@@ -68,15 +67,8 @@ export class LayersTreeProvider implements vscode.TreeDataProvider<LayerInfo>, v
     return item;
   }
 
-  private async fetch(): Promise<LayerStackResult | null> {
-    const uri = this.ctx.currentWorkspaceUri();
-    if (!uri || !this.ctx.isReady()) return null;
-    try {
-      return await sendRequest(this.ctx.client, LayerStackRequest, { uri: uri.toString() });
-    } catch (error) {
-      this.ctx.output.error(`layer stack request failed: ${String(error)}`);
-      return null;
-    }
+  private fetch(): Promise<LayerStackResult | null> {
+    return this.ctx.requestForCurrentWorkspace(LayerStackRequest, 'layer stack');
   }
 
   dispose(): void {

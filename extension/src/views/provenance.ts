@@ -2,14 +2,13 @@
  * Renders provenance (where a value was set, what it overrode) for tooltips and messages, and turns an origin
  * into the location a click jumps to.
  */
-import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { originPlace, originText } from '@claude-env/engine';
 import type { OriginJson, ProtocolRange } from '@claude-env/protocol';
 
-/** `web.yaml:5` (one-based line), or `environment` for the environment layer. */
+/** `web.yaml:5` (one-based line), or the variable's name for the environment layer. */
 export function originLabel(origin: OriginJson): string {
-  if (!origin.uri) return origin.file.startsWith('env:') && origin.file.length > 4 ? origin.file : 'environment';
-  return `${basename(origin.file)}:${origin.keyRange.start.line + 1}`;
+  return originPlace(originText(origin, { nameOnly: true }));
 }
 
 /** A short single-line rendering of a value, for tree descriptions. */

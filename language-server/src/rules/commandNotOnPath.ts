@@ -5,7 +5,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import type { Diagnostic, EffectiveEnvironment, EffectiveNode } from '@claude-env/engine';
-import { ServerDiagnosticCodes } from '@claude-env/protocol';
+import { DiagnosticCode } from '@claude-env/engine';
 import type { WorkspaceRule } from './rule';
 
 /** Looks a command up on PATH (and PATHEXT on Windows); absolute and relative paths are checked as they are. */
@@ -45,7 +45,7 @@ export function commandNotOnPathRule(options: CommandRuleOptions = {}): Workspac
   // expire so that installing the missing tool clears the warning without restarting the server.
   const cache = new Map<string, { exists: boolean; at: number }>();
   return {
-    code: ServerDiagnosticCodes.commandNotOnPath,
+    code: DiagnosticCode.serverCommandNotFound,
     check(env: EffectiveEnvironment): Diagnostic[] {
       const found: Diagnostic[] = [];
       const servers = env.tree.children?.get('mcpServers');
@@ -67,7 +67,7 @@ export function commandNotOnPathRule(options: CommandRuleOptions = {}): Workspac
           file: origin.file,
           range: origin.range,
           severity: 'warning',
-          code: ServerDiagnosticCodes.commandNotOnPath,
+          code: DiagnosticCode.serverCommandNotFound,
           message: `\`${server.command}\` is not on PATH, so the server \`${server.name}\` cannot start. Install it or give the full path.`,
           data: { server: server.name, command: server.command },
         });

@@ -5,12 +5,12 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Diagnostic, EffectiveEnvironment } from '@claude-env/engine';
-import { ServerDiagnosticCodes } from '@claude-env/protocol';
+import { DiagnosticCode } from '@claude-env/engine';
 import type { WorkspaceRule } from './rule';
 
 export function cwdMissingRule(): WorkspaceRule {
   return {
-    code: ServerDiagnosticCodes.cwdMissing,
+    code: DiagnosticCode.serverCwdMissing,
     check(env: EffectiveEnvironment): Diagnostic[] {
       const found: Diagnostic[] = [];
       const servers = env.tree.children?.get('mcpServers');
@@ -24,7 +24,7 @@ export function cwdMissingRule(): WorkspaceRule {
           file: origin.file,
           range: origin.range,
           severity: 'warning',
-          code: ServerDiagnosticCodes.cwdMissing,
+          code: DiagnosticCode.serverCwdMissing,
           message: `The folder \`${server.cwd}\` (${folder}) does not exist, so the server \`${server.name}\` cannot start in it.`,
           data: { server: server.name, cwd: server.cwd },
         });

@@ -6,17 +6,16 @@ CLAUDE_ENV_APPLY_ON_CREATE=true
 CLAUDE_ENV_TEAM=''
 # shellcheck source=/dev/null
 [ -f "${INSTALL_DIR}/options.env" ] && . "${INSTALL_DIR}/options.env"
-
-say() {
-    echo "claude-env: $*"
-}
+# say, has_project_layer: what both lifecycle scripts share, installed beside them.
+# shellcheck source=/dev/null
+. "$(dirname "$0")/common.sh"
 
 if [ "${CLAUDE_ENV_APPLY_ON_CREATE}" != true ]; then
     say "applyOnCreate is off; run 'claude-env apply' in the workspace to write Claude Code's files."
     exit 0
 fi
-if [ ! -f .claude-env/project.yaml ] && [ ! -f .claude-env/project.json ]; then
-    say "no .claude-env/project.yaml in $(pwd); nothing to apply."
+if ! has_project_layer; then
+    say "no .claude-env/project.yaml (or .yml, .json) in $(pwd); nothing to apply."
     exit 0
 fi
 

@@ -11,17 +11,16 @@ STARTUP_TIMEOUT="${CLAUDE_ENV_CHECK_STARTUP_TIMEOUT:-120s}"
 CHECK_TIMEOUT="${CLAUDE_ENV_CHECK_TIMEOUT:-300}"
 # shellcheck source=/dev/null
 [ -f "${INSTALL_DIR}/options.env" ] && . "${INSTALL_DIR}/options.env"
-
-say() {
-    echo "claude-env: $*"
-}
+# say, has_project_layer: what both lifecycle scripts share, installed beside them.
+# shellcheck source=/dev/null
+. "$(dirname "$0")/common.sh"
 
 if [ "${CLAUDE_ENV_CHECK_SERVERS}" != true ]; then
     say "checkServers is off; run 'claude-env mcp check' to check the MCP servers."
     exit 0
 fi
-if [ ! -f .claude-env/project.yaml ] && [ ! -f .claude-env/project.json ]; then
-    say "no .claude-env/project.yaml in $(pwd); no servers to check."
+if ! has_project_layer; then
+    say "no .claude-env/project.yaml (or .yml, .json) in $(pwd); no servers to check."
     exit 0
 fi
 
