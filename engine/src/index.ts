@@ -60,10 +60,7 @@ export {
 export { importFiles, layerToYaml, mergeIntoLayerText, type ImportSource } from './import';
 export {
   WorkspaceError,
-  describeFsError,
   displayPath,
-  GITIGNORE_LINES,
-  GENERATED_OUTPUTS,
   loadWorkspace,
   initWorkspace,
   PROJECT_TEMPLATE,
@@ -71,7 +68,6 @@ export {
   IMPORT_TARGETS,
   DEFAULT_IMPORT_FILES,
   planWorkspace,
-  blockingErrors,
   applyWorkspace,
   explainSetting,
   effectivePaths,

@@ -3,9 +3,8 @@
  * return typed reports. The CLI formats the reports as text or JSON; the extension turns them into prompts and
  * messages. Nothing here prints, exits or formats for a terminal.
  */
-export { WorkspaceError, describeFsError, type WorkspaceErrorKind } from './errors';
+export { WorkspaceError, type WorkspaceErrorKind } from './errors';
 export { displayPath } from './paths';
-export { GITIGNORE_LINES, GENERATED_OUTPUTS } from './files';
 export { loadWorkspace, type WorkspaceOptions } from './load';
 export { initWorkspace, PROJECT_TEMPLATE, type InitOptions, type InitOutcome, type InitReport } from './init';
 export {
@@ -17,7 +16,7 @@ export {
   type ImportReport,
   type ImportTarget,
 } from './import';
-export { planWorkspace, blockingErrors, type ApplyPlanReport, type PlanOutcome, type PlannedTarget } from './plan';
+export { planWorkspace, type ApplyPlanReport, type PlanOutcome, type PlannedTarget } from './plan';
 export {
   applyWorkspace,
   type ApplyWorkspaceOptions,
