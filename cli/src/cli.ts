@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CliIo, CommandContext, CommandSpec } from './command';
-import { CliError, UsageError } from './errors';
+import { asCliError, CliError, UsageError } from './errors';
 import { ExitCode } from './exitCodes';
 import { GLOBAL_OPTIONS } from './globalOptions';
 import { commandHelp, programHelp } from './help';
@@ -65,7 +65,7 @@ export function resolveWorkingFolder(processCwd: string, requested: string | und
 }
 
 /**
- * Runs one command line and returns the exit code. Throws only `CliError`s (printed by the entry) and bugs.
+ * Runs one command line and returns the exit code. Throws only `CliError`s (`formatFailure` prints them) and bugs.
  */
 export async function runCli(argv: string[], io: CliIo, setup: CliSetup): Promise<number> {
   const first = argv[0];
@@ -148,5 +148,16 @@ export async function runCli(argv: string[], io: CliIo, setup: CliSetup): Promis
   const cwd = resolveWorkingFolder(setup.processCwd, typeof values.cwd === 'string' ? values.cwd : undefined);
   // The team selection travels as CLAUDE_ENV_TEAMS, which discovery reads, so every command honours it alike.
   const teamIo = typeof values.team === 'string' ? { ...io, env: { ...io.env, CLAUDE_ENV_TEAMS: values.team } } : io;
-  return command.run({ io: teamIo, cwd, values, positionals: parsed.positionals, debug: values.debug === true });
+  try {
+    return await command.run({
+      io: teamIo,
+      cwd,
+      values,
+      positionals: parsed.positionals,
+      debug: values.debug === true,
+    });
+  } catch (error) {
+    // Every command gets the engine's errors worded the same way, with paths relative to where it works.
+    throw asCliError(error, cwd, io.errColour);
+  }
 }

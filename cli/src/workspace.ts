@@ -1,34 +1,13 @@
-import {
-  loadEnvironment,
-  type Diagnostic,
-  type EffectiveEnvironment,
-  DiagnosticCode,
-  type DiagnosticCodeValue,
-} from '@claude-env/engine';
+import { loadWorkspace as loadEngineWorkspace, type Diagnostic, type EffectiveEnvironment } from '@claude-env/engine';
 import { checkSecrets, defaultSecretProvider, type ResolveContext } from '@claude-env/engine';
 import type { CliIo } from './command';
-import { CliError } from './errors';
-import { ExitCode } from './exitCodes';
-import { formatDiagnostic } from './format/diagnostics';
-
-/** Stack findings that mean there is nothing to show, diff or apply (as opposed to a stack with errors in it). */
-const FATAL_STACK_CODES: ReadonlySet<DiagnosticCodeValue> = new Set([DiagnosticCode.stackNoProject]);
 
 /**
- * Loads and merges the workspace's stack. Fails with exit 4 only when there is no stack at all; every other
- * problem stays a diagnostic for the command to print.
+ * Loads and merges the workspace's stack with the command's environment variables. Fails (exit 4, through the
+ * engine's `WorkspaceError`) only when there is no stack at all; every other problem stays a diagnostic.
  */
 export function loadWorkspace(cwd: string, io: CliIo): EffectiveEnvironment {
-  const environment = loadEnvironment(cwd, { env: io.env });
-  const fatal = environment.stack.diagnostics.find((diagnostic) => FATAL_STACK_CODES.has(diagnostic.code));
-  if (fatal) {
-    // Whatever else went wrong finding the stack (an unreadable file) is usually the reason: show it too.
-    const causes = environment.stack.diagnostics
-      .filter((diagnostic) => diagnostic !== fatal)
-      .map((diagnostic) => formatDiagnostic(diagnostic, cwd, io.errColour).trimEnd());
-    throw new CliError(fatal.message.replace(/\.$/, ''), ExitCode.notLoaded, causes);
-  }
-  return environment;
+  return loadEngineWorkspace({ workspace: cwd, env: io.env });
 }
 
 /** Where secrets come from in a terminal: `CLAUDE_ENV_SECRET_*` variables, then the secrets file. */

@@ -1,11 +1,10 @@
 import { relative } from 'node:path';
-import { applyPlan, type AppliedTarget } from '@claude-env/engine';
+import { applyWorkspace, type AppliedTarget, type ApplyReport } from '@claude-env/engine';
 import { flag, type CommandSpec } from '../command';
 import { CliError } from '../errors';
 import { ExitCode } from '../exitCodes';
-import { ensureGitignore } from '../files';
 import { diagnosticToJson } from '../format/diagnostics';
-import { blockingErrors, describeAction, driftLines, planFor, reportBlocked, unreadableTargets } from '../plan';
+import { describeAction, driftLines, reportBlocked } from '../format/plan';
 import { loadWorkspace } from '../workspace';
 
 /** One line per target after a real apply: what happened to it, and where a replaced file was saved. */
@@ -52,70 +51,70 @@ export const applyCommand: CommandSpec = {
     const dryRun = flag(context, 'dry-run');
     const force = flag(context, 'force');
     const json = flag(context, 'json');
-    const environment = loadWorkspace(cwd, io);
-    const errors = blockingErrors(environment);
-    if (errors.length > 0) {
+    const report = await applyWorkspace(loadWorkspace(cwd, io), { dryRun, onDrift: force ? 'replace' : 'keep' });
+    const { plan } = report;
+    if (report.outcome === 'blocked') {
       if (json)
         io.out(
-          `${JSON.stringify({ ok: false, blocked: true, targets: [], diagnostics: errors.map((d) => diagnosticToJson(d, cwd)) }, null, 2)}\n`,
+          `${JSON.stringify({ ok: false, blocked: true, targets: [], diagnostics: plan.blockingErrors.map((d) => diagnosticToJson(d, cwd)) }, null, 2)}\n`,
         );
-      else reportBlocked(errors, cwd, io, 'apply');
+      else reportBlocked(plan.blockingErrors, cwd, io, 'apply');
       return ExitCode.findings;
     }
-    const plan = await planFor(environment);
     for (const warning of plan.warnings) io.err(`warning: ${warning}\n`);
     if (dryRun && !json) {
       // The plan first, drift included, so a dry run shows everything even when it then reports drift.
       const driftNote = force ? ' (would be backed up, then replaced)' : ' (edited by hand; apply needs --force)';
-      for (const entry of plan.entries)
-        io.out(`${describeAction(entry, io.outColour)} ${entry.path}${entry.action === 'drifted' ? driftNote : ''}\n`);
+      for (const target of plan.targets)
+        io.out(
+          `${describeAction(target.action, io.outColour)} ${target.path}${target.action === 'drifted' ? driftNote : ''}\n`,
+        );
     }
-    const unreadable = unreadableTargets(plan);
-    if (unreadable.length > 0) {
+    if (report.outcome === 'unreadable') {
       throw new CliError(
-        `cannot apply: ${unreadable.map((entry) => `${entry.path} ${entry.reason ?? 'cannot be read'}`).join('; ')}`,
+        `cannot apply: ${plan.unreadable.map((target) => `${target.path} ${target.reason ?? 'cannot be read'}`).join('; ')}`,
         ExitCode.notLoaded,
       );
     }
-    const drift = driftLines(plan);
-    // Writing the other files while one is refused would leave the outputs half old, half new: all or nothing.
-    if (drift.length > 0 && !force) {
+    if (report.outcome === 'drifted') {
       if (json) {
-        const targets = plan.entries.map((entry) => ({
-          path: entry.path,
-          action: entry.action,
-          outcome: entry.action === 'drifted' ? 'refused' : 'skipped',
-          reason: entry.reason,
+        const targets = plan.targets.map((target) => ({
+          path: target.path,
+          action: target.action,
+          outcome: target.action === 'drifted' ? 'refused' : 'skipped',
+          reason: target.reason,
         }));
         io.out(`${JSON.stringify({ ok: false, drifted: true, dryRun, targets }, null, 2)}\n`);
         return ExitCode.driftRefused;
       }
+      const drift = driftLines(plan);
       throw new CliError(
         `${drift.length} file${drift.length === 1 ? ' was' : 's were'} edited by hand; nothing written`,
         ExitCode.driftRefused,
         [...drift, 'review with `claude-env diff`, then rerun `claude-env apply --force` to replace them'],
       );
     }
-    const result = await applyPlan(plan, { force, dryRun });
-    // Apply creates state.json and, when forced, backups of hand-edited files (which may hold secrets the
-    // user typed): make sure git ignores them even in repositories that never ran `init`.
-    const gitignoreChanged = !dryRun && ensureGitignore(cwd);
-    if (json) {
-      const targets = result.targets.map((target) => ({
-        ...target,
-        backup: target.backup ? relative(cwd, target.backup) : undefined,
-      }));
-      io.out(`${JSON.stringify({ ok: result.ok, dryRun, targets }, null, 2)}\n`);
-    } else if (!dryRun) {
-      for (const target of result.targets) io.out(`${outcomeLine(target, cwd)}\n`);
-      if (gitignoreChanged)
-        io.out('updated .claude-env/.gitignore (local.yaml, state.json, backups/ stay out of git)\n');
-    } else {
-      io.out('dry run: nothing written\n');
-    }
-    if (result.ok) return ExitCode.ok;
-    return result.targets.some((target) => target.outcome === 'refused' && target.action === 'drifted')
+    printApplied(report, cwd, json, io.out);
+    if (report.outcome === 'applied') return ExitCode.ok;
+    return report.targets.some((target) => target.outcome === 'refused' && target.action === 'drifted')
       ? ExitCode.driftRefused
       : ExitCode.findings;
   },
 };
+
+/** The outcome per target after writing: JSON (the shape scripts read), one line each, or the dry run's note. */
+function printApplied(report: ApplyReport, cwd: string, json: boolean, out: (text: string) => void): void {
+  if (json) {
+    const targets = report.targets.map((target) => ({
+      ...target,
+      backup: target.backup ? relative(cwd, target.backup) : undefined,
+    }));
+    out(`${JSON.stringify({ ok: report.outcome === 'applied', dryRun: report.dryRun, targets }, null, 2)}\n`);
+  } else if (!report.dryRun) {
+    for (const target of report.targets) out(`${outcomeLine(target, cwd)}\n`);
+    if (report.gitignoreUpdated)
+      out('updated .claude-env/.gitignore (local.yaml, state.json, backups/ stay out of git)\n');
+  } else {
+    out('dry run: nothing written\n');
+  }
+}

@@ -1,9 +1,9 @@
-import { diffOutputs } from '@claude-env/engine';
+import { planWorkspace } from '@claude-env/engine';
 import { flag, type CommandSpec } from '../command';
 import { ExitCode } from '../exitCodes';
 import type { Palette } from '../format/colour';
 import { diagnosticToJson } from '../format/diagnostics';
-import { backupHint, blockingErrors, describeAction, planFor, reportBlocked } from '../plan';
+import { describeAction, reportBlocked } from '../format/plan';
 import { loadWorkspace } from '../workspace';
 
 function paintDiff(text: string, colour: Palette): string {
@@ -41,38 +41,36 @@ export const diffCommand: CommandSpec = {
   ],
   async run(context) {
     const { cwd, io } = context;
-    const environment = loadWorkspace(cwd, io);
-    const errors = blockingErrors(environment);
+    const plan = await planWorkspace(loadWorkspace(cwd, io));
     const json = flag(context, 'json');
-    if (errors.length > 0) {
+    if (plan.outcome === 'blocked') {
       if (json)
         io.out(
-          `${JSON.stringify({ blocked: true, targets: [], diagnostics: errors.map((d) => diagnosticToJson(d, cwd)) }, null, 2)}\n`,
+          `${JSON.stringify({ blocked: true, targets: [], diagnostics: plan.blockingErrors.map((d) => diagnosticToJson(d, cwd)) }, null, 2)}\n`,
         );
-      else reportBlocked(errors, cwd, io, 'apply is');
+      else reportBlocked(plan.blockingErrors, cwd, io, 'apply is');
       return ExitCode.findings;
     }
-    const plan = await planFor(environment);
-    const changed = plan.entries.some((entry) => entry.action !== 'unchanged');
+    const changed = plan.outcome === 'changes';
     if (json) {
-      const targets = plan.entries.map((entry) => ({
-        path: entry.path,
-        status: entry.action,
-        reason: entry.reason,
-        backup: entry.action === 'drifted' ? backupHint(entry) : undefined,
-        diff: entry.action === 'unchanged' ? '' : diffOutputs({ ...plan, entries: [entry] }),
+      const targets = plan.targets.map((target) => ({
+        path: target.path,
+        status: target.action,
+        reason: target.reason,
+        backup: target.action === 'drifted' ? target.backupHint : undefined,
+        diff: target.diff,
       }));
       io.out(`${JSON.stringify({ blocked: false, changed, targets, warnings: plan.warnings }, null, 2)}\n`);
       return changed ? ExitCode.findings : ExitCode.ok;
     }
     for (const warning of plan.warnings) io.err(`warning: ${warning}\n`);
-    for (const entry of plan.entries) {
-      const reason = entry.action === 'drifted' ? ` (${entry.reason ?? 'edited by hand'}; apply needs --force)` : '';
-      io.out(`${describeAction(entry, io.outColour)} ${entry.path}${reason}\n`);
+    for (const target of plan.targets) {
+      const reason = target.action === 'drifted' ? ` (${target.reason ?? 'edited by hand'}; apply needs --force)` : '';
+      io.out(`${describeAction(target.action, io.outColour)} ${target.path}${reason}\n`);
     }
-    for (const entry of plan.entries) {
-      if (entry.action === 'unchanged') continue;
-      io.out(paintDiff(diffOutputs({ ...plan, entries: [entry] }), io.outColour));
+    for (const target of plan.targets) {
+      if (target.action === 'unchanged') continue;
+      io.out(paintDiff(target.diff, io.outColour));
     }
     if (!changed) io.out('everything is up to date\n');
     return changed ? ExitCode.findings : ExitCode.ok;

@@ -1,11 +1,12 @@
-import { explainPath, type EffectiveEnvironment, type EffectiveNode, type Origin } from '@claude-env/engine';
+import { effectivePaths, explainSetting, type FoundExplanation, type MissingExplanation } from '@claude-env/engine';
+import type { EffectiveEnvironment, Origin } from '@claude-env/engine';
 import { flag, type CommandContext, type CommandSpec } from '../command';
 import { CliError } from '../errors';
 import { ExitCode } from '../exitCodes';
 import { location } from '../format/diagnostics';
 import { formatScalar, inlineArray, originToJson, plainLines } from '../format/origin';
 import { closeMatches } from '@claude-env/engine';
-import { allPaths, renderSubtree } from '../format/tree';
+import { renderSubtree } from '../format/tree';
 import { loadWorkspace } from '../workspace';
 
 function valueText(value: unknown): string {
@@ -23,29 +24,23 @@ function headline(wanted: string, value: unknown, bold: (text: string) => string
 }
 
 /** Suggestions for a path that does not exist: typos first, then what the deepest existing prefix holds. */
-function suggestionsFor(environment: EffectiveEnvironment, wanted: string): string[] {
-  const paths = allPaths(environment);
+function suggestionsFor(environment: EffectiveEnvironment, missing: MissingExplanation): string[] {
+  const wanted = missing.path;
   // A prefix of what was asked for exists already; suggesting it back would not help.
   const close = closeMatches(
     wanted,
-    paths.filter((path) => !wanted.startsWith(`${path}.`)),
+    effectivePaths(environment).filter((path) => !wanted.startsWith(`${path}.`)),
   );
-  if (close.length > 0) return close;
-  const segments = wanted.split('.');
-  for (let length = segments.length - 1; length > 0; length--) {
-    const prefix = segments.slice(0, length).join('.');
-    const under = paths.filter((path) => path.startsWith(`${prefix}.`) && !path.slice(prefix.length + 1).includes('.'));
-    if (under.length > 0) return under.slice(0, 8);
-  }
-  return ['settings', 'mcpServers', 'outputs'].filter((path) => paths.includes(path));
+  return close.length > 0 ? close : missing.nearby;
 }
 
-function writesOf(node: EffectiveNode): Origin[] {
-  return [node.origin, ...node.overridden];
+function writesOf(explanation: FoundExplanation): Origin[] {
+  return [explanation.winner, ...explanation.overridden];
 }
 
-function explainText(context: CommandContext, wanted: string, node: EffectiveNode): string {
+function explainText(context: CommandContext, explanation: FoundExplanation): string {
   const { cwd, io } = context;
+  const { node, path: wanted } = explanation;
   const colour = io.outColour;
   const lines: string[] = [];
   if (node.deleted) {
@@ -60,7 +55,7 @@ function explainText(context: CommandContext, wanted: string, node: EffectiveNod
     lines.push(...headline(wanted, node.value, colour.bold));
   }
   lines.push('', node.children ? 'Set by (winner first):' : 'Written by (winner first):');
-  const rows: [string, string, string, string][] = writesOf(node).map((origin, index) => [
+  const rows: [string, string, string, string][] = writesOf(explanation).map((origin, index) => [
     index === 0 ? colour.green('✔') : ' ',
     origin.label,
     location(cwd, origin.file, origin.keyRange),
@@ -107,36 +102,32 @@ export const explainCommand: CommandSpec = {
   ],
   async run(context) {
     const { cwd, io } = context;
-    const wanted = (context.positionals[0] ?? '').trim();
     const environment = loadWorkspace(cwd, io);
-    const node = wanted === '' ? undefined : explainPath(environment, wanted);
-    if (!node || node.path.length === 0) {
-      const suggestions = suggestionsFor(environment, wanted);
+    const explanation = explainSetting(environment, context.positionals[0] ?? '');
+    if (!explanation.found) {
+      const suggestions = suggestionsFor(environment, explanation);
       throw new CliError(
-        `no value at \`${wanted}\` in the effective environment`,
+        `no value at \`${explanation.path}\` in the effective environment`,
         ExitCode.findings,
         suggestions.length > 0 ? [`did you mean: ${suggestions.join(', ')}`] : [],
       );
     }
     if (flag(context, 'json')) {
       const report: Record<string, unknown> = {
-        path: wanted,
-        keys: node.path,
-        deleted: node.deleted === true,
-        value: node.deleted ? undefined : node.value,
-        winner: originToJson(node.origin, cwd),
-        overridden: node.overridden.map((origin) => originToJson(origin, cwd)),
-        contributors: (node.contributors ?? []).map((origin) => originToJson(origin, cwd)),
+        path: explanation.path,
+        keys: explanation.keys,
+        deleted: explanation.deleted,
+        value: explanation.value,
+        winner: originToJson(explanation.winner, cwd),
+        overridden: explanation.overridden.map((origin) => originToJson(origin, cwd)),
+        contributors: explanation.contributors.map((origin) => originToJson(origin, cwd)),
       };
-      if (node.itemOrigins)
-        report.items = node.itemOrigins.map((origin, index) => ({
-          value: (node.value as unknown[])[index],
-          origin: originToJson(origin, cwd),
-        }));
+      if (explanation.items)
+        report.items = explanation.items.map((item) => ({ value: item.value, origin: originToJson(item.origin, cwd) }));
       io.out(`${JSON.stringify(report, null, 2)}\n`);
       return ExitCode.ok;
     }
-    io.out(explainText(context, wanted, node));
+    io.out(explainText(context, explanation));
     return ExitCode.ok;
   },
 };

@@ -1,125 +1,57 @@
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { findProjectLayer, userConfigDir } from '@claude-env/engine';
-import { importFiles, layerToYaml, mergeIntoLayerText, type ImportSource } from '@claude-env/engine';
+import { importConfiguration, IMPORT_TARGETS, type ImportReport, type ImportTarget } from '@claude-env/engine';
 import { flag, stringOption, type CliIo, type CommandSpec } from '../command';
 import { CliError, UsageError } from '../errors';
 import { ExitCode } from '../exitCodes';
-import { ensureGitignore, readTextFile, writeTextFile } from '../files';
 import { displayPath, formatDiagnostic, sortDiagnostics } from '../format/diagnostics';
 
-/** Files `import` picks up when none are named, per target layer. */
-const DEFAULT_FILES: Record<ImportTarget, string[]> = {
-  // Shared files go to the committed project layer; settings first so that servers read in Claude Code's order.
-  project: ['.claude/settings.json', '.mcp.json', '.vscode/mcp.json'],
-  // The personal settings file belongs to the personal layer.
-  local: ['.claude/settings.local.json'],
-  // Servers a developer added for every project live in Claude Code's user state file.
-  user: ['~/.claude.json'],
-};
-
-export type ImportTarget = 'project' | 'local' | 'user';
-const TARGETS: ImportTarget[] = ['project', 'local', 'user'];
-
-export interface ImportRequest {
-  cwd: string;
-  files: string[];
-  to: ImportTarget;
-  print: boolean;
-  /** Only `init --from-existing`: a project layer must not exist yet. */
-  mustCreate?: boolean;
-}
-
-function targetPath(cwd: string, to: ImportTarget, env: NodeJS.ProcessEnv): string {
-  if (to === 'local') return join(cwd, '.claude-env', 'local.yaml');
-  if (to === 'user') return join(userConfigDir(env), 'user.yaml');
-  return findProjectLayer(cwd) ?? join(cwd, '.claude-env', 'project.yaml');
-}
-
-/** `~/x` in a default file list means the home of the environment the command runs with. */
-function defaultPath(cwd: string, file: string, env: NodeJS.ProcessEnv): string {
-  return file.startsWith('~/') ? join(env.HOME || homedir(), file.slice(2)) : join(cwd, file);
-}
-
 /**
- * Reads existing Claude Code / VS Code files and writes them as a layer (or prints it). Returns the exit code:
- * 0 written, 1 the files have errors (nothing written).
+ * Prints what an import did (findings on stderr, `--print`'s layer on stdout) and returns the exit code: 0
+ * written or printed, 1 the files have errors; the other endings are `CliError`s (exit 1, nothing written).
  */
-export function runImport(request: ImportRequest, io: CliIo): number {
-  const { cwd } = request;
-  const named = request.files.length > 0;
-  const paths = named
-    ? request.files.map((file) => resolve(cwd, file))
-    : DEFAULT_FILES[request.to].map((file) => defaultPath(cwd, file, io.env)).filter((path) => existsSync(path));
-  if (paths.length === 0) {
-    throw new CliError(
-      `nothing to import: none of ${DEFAULT_FILES[request.to].join(', ')} exists in ${cwd}`,
-      ExitCode.findings,
-    );
+export function printImport(report: ImportReport, io: CliIo): number {
+  const cwd = report.workspace;
+  if (report.outcome === 'nothingFound') {
+    throw new CliError(`nothing to import: none of ${report.lookedFor.join(', ')} exists in ${cwd}`, ExitCode.findings);
   }
-  const sources: ImportSource[] = paths.map((path) => ({
-    file: path,
-    text: readTextFile(path, displayPath(cwd, path)),
-  }));
-  const result = importFiles(sources, { setOutputs: request.to === 'project' });
-  for (const diagnostic of sortDiagnostics(result.diagnostics)) io.err(formatDiagnostic(diagnostic, cwd, io.errColour));
-  if (result.diagnostics.some((d) => d.severity === 'error')) {
-    io.err('nothing imported: fix the errors above first\n');
-    return ExitCode.findings;
-  }
-  const shownSources = paths.map((path) => displayPath(cwd, path));
-  const servers = result.files.reduce((sum, file) => sum + file.servers.length, 0);
-  const settings = result.files.reduce((sum, file) => sum + file.settings.length, 0);
-  if (servers === 0 && settings === 0) {
-    throw new CliError(
-      `nothing to import: ${shownSources.join(', ')} hold${paths.length === 1 ? 's' : ''} no settings and no servers`,
-      ExitCode.findings,
-    );
-  }
-  if (request.print) {
-    io.out(layerToYaml(result.layer, [`Imported by claude-env from ${shownSources.join(', ')}.`]));
-    return ExitCode.ok;
-  }
-
-  const target = targetPath(cwd, request.to, io.env);
-  const shownTarget = displayPath(cwd, target);
-  if (target.endsWith('.json')) {
-    throw new CliError(
-      `import writes YAML and ${shownTarget} is JSON: use --print and add the keys by hand`,
-      ExitCode.findings,
-    );
-  }
-  let text: string;
-  let replaced: string[] = [];
-  if (existsSync(target)) {
-    if (request.mustCreate) {
+  for (const diagnostic of sortDiagnostics(report.diagnostics)) io.err(formatDiagnostic(diagnostic, cwd, io.errColour));
+  const shownSources = report.sources.map((path) => displayPath(cwd, path));
+  const shownTarget = report.target ? displayPath(cwd, report.target) : '';
+  switch (report.outcome) {
+    case 'invalid':
+      io.err('nothing imported: fix the errors above first\n');
+      return ExitCode.findings;
+    case 'empty':
+      throw new CliError(
+        `nothing to import: ${shownSources.join(', ')} hold${report.sources.length === 1 ? 's' : ''} no settings and no servers`,
+        ExitCode.findings,
+      );
+    case 'previewed':
+      io.out(report.layerText ?? '');
+      return ExitCode.ok;
+    case 'targetIsJson':
+      throw new CliError(
+        `import writes YAML and ${shownTarget} is JSON: use --print and add the keys by hand`,
+        ExitCode.findings,
+      );
+    case 'targetExists':
       throw new CliError(`${shownTarget} already exists; not overwriting it`, ExitCode.findings, [
         'run `claude-env import` to add existing files to it',
       ]);
+    case 'cannotMerge':
+      throw new CliError(
+        `cannot add to ${shownTarget}: ${report.message ?? 'the layer cannot take the keys'}`,
+        ExitCode.findings,
+      );
+    case 'imported': {
+      const { servers, settings } = report;
+      io.err(
+        `imported ${servers} server${servers === 1 ? '' : 's'} and ${settings} setting${settings === 1 ? '' : 's'} from ${shownSources.join(', ')} into ${shownTarget}\n`,
+      );
+      for (const path of report.replaced) io.err(`  replaced ${path}\n`);
+      io.err('next: `claude-env diff` shows what `claude-env apply` would write\n');
+      return ExitCode.ok;
     }
-    const merged = mergeIntoLayerText(readTextFile(target, shownTarget), result.layer);
-    if (merged.error) throw new CliError(`cannot add to ${shownTarget}: ${merged.error}`, ExitCode.findings);
-    text = merged.text;
-    replaced = merged.replaced;
-  } else {
-    const purposes: Record<ImportTarget, string> = {
-      project: 'The project layer: committed with the repository.',
-      local: 'Personal, per-repository layer: never committed (see .claude-env/.gitignore).',
-      user: 'Your user layer: personal preferences for every repository.',
-    };
-    const purpose = purposes[request.to];
-    text = layerToYaml(result.layer, [purpose, `Imported by claude-env from ${shownSources.join(', ')}.`]);
   }
-  writeTextFile(target, shownTarget, text);
-  if (request.to !== 'user') ensureGitignore(cwd);
-
-  io.err(
-    `imported ${servers} server${servers === 1 ? '' : 's'} and ${settings} setting${settings === 1 ? '' : 's'} from ${shownSources.join(', ')} into ${shownTarget}\n`,
-  );
-  for (const path of replaced) io.err(`  replaced ${path}\n`);
-  io.err('next: `claude-env diff` shows what `claude-env apply` would write\n');
-  return ExitCode.ok;
 }
 
 export const importCommand: CommandSpec = {
@@ -148,8 +80,15 @@ export const importCommand: CommandSpec = {
   ],
   async run(context) {
     const to = (stringOption(context, 'to') ?? 'project') as ImportTarget;
-    if (!TARGETS.includes(to))
+    if (!IMPORT_TARGETS.includes(to))
       throw new UsageError(`--to must be \`project\`, \`local\` or \`user\`, not \`${to}\``, 'import');
-    return runImport({ cwd: context.cwd, files: context.positionals, to, print: flag(context, 'print') }, context.io);
+    const report = await importConfiguration({
+      workspace: context.cwd,
+      files: context.positionals,
+      to,
+      write: !flag(context, 'print'),
+      env: context.io.env,
+    });
+    return printImport(report, context.io);
   },
 };

@@ -1,16 +1,8 @@
-import { homedir } from 'node:os';
-import { isAbsolute } from 'node:path';
-import { displayFile, type Diagnostic, type Range, type Severity } from '@claude-env/engine';
+import { displayPath, type Diagnostic, type Range, type Severity } from '@claude-env/engine';
 import type { Palette } from './colour';
 
-/**
- * A path as the user should read it: relative to the folder they work in, or `~/…` when that is shorter
- * (the user layer seen from a repository), `env:NAME` untouched.
- */
-export function displayPath(cwd: string, file: string): string {
-  if (!isAbsolute(file)) return file;
-  return displayFile(file, { folder: cwd, home: homedir() });
-}
+// The engine words paths the same way in its reports' sentences; the CLI has no second copy of the rule.
+export { displayPath };
 
 /** `file:line:col` with one-based line and column, as compilers print it so terminals and editors link it. */
 export function location(cwd: string, file: string, range: Range): string {

@@ -139,18 +139,6 @@ export function renderSubtree(key: string, node: EffectiveNode, options: TreeOpt
   return layout(lines, options.colour);
 }
 
-/** Every dotted path of the effective tree (maps and leaves), for "did you mean". */
-export function allPaths(environment: EffectiveEnvironment): string[] {
-  const paths: string[] = [];
-  const visit = (node: EffectiveNode): void => {
-    if (!live(node)) return;
-    if (node.path.length > 0) paths.push(node.path.join('.'));
-    for (const child of node.children?.values() ?? []) visit(child);
-  };
-  visit(environment.tree);
-  return paths;
-}
-
 /** Flat provenance for `show --json --explain`: one entry per effective leaf, keyed by dotted path. */
 export function provenanceToJson(environment: EffectiveEnvironment, cwd: string): Record<string, unknown> {
   const result: Record<string, unknown> = {};

@@ -1,14 +1,23 @@
 /**
- * Commands that write files: Initialize, Import Existing Configuration and Apply. Each runs the claude-env CLI
- * command of the same name in-process (see cliRunner.ts), so the editor and the terminal behave identically.
+ * Commands that write files: Initialize, Import Existing Configuration and Apply. Each calls the engine's
+ * workspace operation that `claude-env init`, `import` and `apply` call, so the editor and the terminal write
+ * the same files, and turns its typed report into a prompt or a message.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { ExitCode } from '../../../cli/src/exitCodes';
-import { runClaudeEnv, type CliRun } from '../cliRunner';
+import {
+  applyWorkspace,
+  DEFAULT_IMPORT_FILES,
+  importConfiguration,
+  initWorkspace,
+  loadWorkspace,
+} from '@claude-env/engine';
+import { WorkspaceError } from '@claude-env/engine';
+import type { ApplyReport, DriftDecision, ImportReport, InitReport, PlannedTarget } from '@claude-env/engine';
 import type { Ctx } from '../ctx';
 import { readSettings } from '../settings';
+import { applyTold, importTold, initTold, type Told } from './fileReports';
 
 /** Arguments tests and other extensions may pass instead of answering prompts. */
 export interface FileCommandOptions {
@@ -22,15 +31,18 @@ export interface FileCommandOptions {
   onDrift?: 'ask' | 'keep' | 'replace';
 }
 
-/** What a file command did. */
-export interface FileCommandResult {
+/** What a file command did: the engine's report, and what the person was told. */
+export interface FileCommandResult<Report = InitReport | ImportReport | ApplyReport> {
   folder: string;
-  /** Each CLI run, in order (Apply runs twice when drifted files are replaced). */
-  runs: CliRun[];
   ok: boolean;
+  /** Undefined when the operation could not run at all (a file that cannot be read or written, no project layer). */
+  report?: Report;
+  /** The lines shown (the first few in the notification, all of them in the output channel). */
+  lines: string[];
 }
 
-const EXISTING_FILES = ['.claude/settings.json', '.mcp.json', '.vscode/mcp.json'];
+/** The files Initialize offers to import, those `claude-env import` reads by default. */
+const EXISTING_FILES = DEFAULT_IMPORT_FILES.project;
 
 function optionsOf(args: unknown[]): FileCommandOptions {
   const first = args[0];
@@ -50,22 +62,39 @@ async function pickFolder(options: FileCommandOptions): Promise<string | undefin
   return (await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Repository folder' }))?.uri.fsPath;
 }
 
-/** Logs a run and tells the person how it went; returns true for exit code 0. */
-function report(ctx: Ctx, title: string, run: CliRun): boolean {
-  ctx.output.info(`${title} (exit ${run.exitCode})\n${run.stdout}${run.stderr}`);
-  const text = (run.exitCode === 0 ? run.stdout || run.stderr : run.stderr || run.stdout)
-    .trim()
-    .split('\n')
-    .slice(0, 6)
-    .join(' · ');
-  const show = run.exitCode === 0 ? vscode.window.showInformationMessage : vscode.window.showErrorMessage;
-  void show(
-    `Claude Env: ${title}: ${text || (run.exitCode === 0 ? 'done' : `failed (exit ${run.exitCode})`)}`,
-    'Open Output',
-  ).then((choice) => {
+/** Logs what happened and tells the person; returns the result for callers. */
+function tell<Report>(ctx: Ctx, title: string, folder: string, told: Told, report?: Report): FileCommandResult<Report> {
+  const logged = `${title} in ${folder}\n${told.lines.join('\n')}`;
+  if (told.ok) ctx.output.info(logged);
+  else ctx.output.warn(logged);
+  const text = told.lines.slice(0, 6).join(' · ');
+  const show = told.ok ? vscode.window.showInformationMessage : vscode.window.showErrorMessage;
+  // Not awaited: the message stays until dismissed, and callers must not hang on it.
+  void show(`Claude Env: ${title}: ${text || (told.ok ? 'done' : 'failed')}`, 'Open Output').then((choice) => {
     if (choice) ctx.output.show();
   });
-  return run.exitCode === 0;
+  return { folder, ok: told.ok, report, lines: told.lines };
+}
+
+/**
+ * Runs an engine operation; a `WorkspaceError` (a file that cannot be read or written, no project layer) is told
+ * as the sentence it carries. Anything else is a bug and propagates.
+ */
+async function attempt<Report>(
+  ctx: Ctx,
+  title: string,
+  folder: string,
+  operation: () => Promise<Report>,
+  told: (report: Report) => Told,
+): Promise<FileCommandResult<Report>> {
+  try {
+    const report = await operation();
+    return tell(ctx, title, folder, told(report), report);
+  } catch (error) {
+    if (!(error instanceof WorkspaceError)) throw error;
+    const causes = error.diagnostics.map((diagnostic) => diagnostic.message);
+    return tell<Report>(ctx, title, folder, { ok: false, lines: [error.message, ...causes] });
+  }
 }
 
 async function openIfExists(path: string): Promise<void> {
@@ -73,7 +102,7 @@ async function openIfExists(path: string): Promise<void> {
 }
 
 export function initialize(ctx: Ctx) {
-  return async (...args: unknown[]): Promise<FileCommandResult | undefined> => {
+  return async (...args: unknown[]): Promise<FileCommandResult<InitReport> | undefined> => {
     const options = optionsOf(args);
     const folder = await pickFolder(options);
     if (!folder) return undefined;
@@ -97,82 +126,65 @@ export function initialize(ctx: Ctx) {
       if (!choice) return undefined;
       fromExisting = choice.fromExisting;
     }
-    const run = await runClaudeEnv(['init', ...(fromExisting ? ['--from-existing'] : [])], folder);
-    const ok = report(ctx, 'Initialize', run);
-    if (ok) await openIfExists(join(folder, '.claude-env', 'project.yaml'));
-    return { folder, runs: [run], ok };
+    const result = await attempt(
+      ctx,
+      'Initialize',
+      folder,
+      () => initWorkspace({ workspace: folder, fromExisting, env: process.env }),
+      initTold,
+    );
+    if (result.ok && result.report) await openIfExists(result.report.projectLayer);
+    return result;
   };
 }
 
 export function importExisting(ctx: Ctx) {
-  return async (...args: unknown[]): Promise<FileCommandResult | undefined> => {
+  return async (...args: unknown[]): Promise<FileCommandResult<ImportReport> | undefined> => {
     const options = optionsOf(args);
     const folder = await pickFolder(options);
     if (!folder) return undefined;
     const to = options.to ?? 'project';
-    const run = await runClaudeEnv(['import', '--to', to], folder);
-    const ok = report(ctx, 'Import', run);
-    if (ok) await openIfExists(join(folder, '.claude-env', to === 'local' ? 'local.yaml' : 'project.yaml'));
-    return { folder, runs: [run], ok };
+    const result = await attempt(
+      ctx,
+      'Import',
+      folder,
+      () => importConfiguration({ workspace: folder, to, env: process.env }),
+      importTold,
+    );
+    if (result.ok && result.report?.target) await openIfExists(result.report.target);
+    return result;
   };
 }
 
-interface ApplyJson {
-  ok: boolean;
-  drifted?: boolean;
-  blocked?: boolean;
-  targets: { path: string; action: string; outcome: string; reason?: string }[];
-}
-
-function parseApply(run: CliRun): ApplyJson | undefined {
-  try {
-    return JSON.parse(run.stdout) as ApplyJson;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Asks before replacing files edited by hand; their current content is backed up by the CLI first. */
-async function confirmReplace(drifted: string[]): Promise<boolean> {
+/** Asks before replacing files edited by hand; the engine backs each one up before replacing it. */
+async function confirmReplace(drifted: readonly PlannedTarget[]): Promise<DriftDecision> {
+  const paths = drifted.map((target) => target.path);
   const choice = await vscode.window.showWarningMessage(
-    `${drifted.length} file${drifted.length === 1 ? ' was' : 's were'} edited by hand since the last apply.`,
-    { modal: true, detail: `${drifted.join('\n')}\n\nReplace saves each one in .claude-env/backups/ first.` },
+    `${paths.length} file${paths.length === 1 ? ' was' : 's were'} edited by hand since the last apply.`,
+    { modal: true, detail: `${paths.join('\n')}\n\nReplace saves each one in .claude-env/backups/ first.` },
     'Replace',
   );
-  return choice === 'Replace';
+  return choice === 'Replace' ? 'replace' : 'keep';
 }
 
 export function apply(ctx: Ctx) {
-  return async (...args: unknown[]): Promise<FileCommandResult | undefined> => {
+  return async (...args: unknown[]): Promise<FileCommandResult<ApplyReport> | undefined> => {
     const options = optionsOf(args);
     const folder = await pickFolder(options);
     if (!folder) return undefined;
     // Unsaved layer edits would not be applied; saving first is what a person expects from "Apply".
     await vscode.workspace.saveAll(false);
-    const first = await runClaudeEnv(['apply', '--json'], folder);
-    const runs = [first];
-    const parsed = parseApply(first);
-    if (first.exitCode === ExitCode.driftRefused && parsed?.drifted) {
-      const drifted = parsed.targets.filter((target) => target.outcome === 'refused').map((target) => target.path);
-      const onDrift = options.onDrift ?? readSettings(vscode.Uri.file(folder)).applyOnDrift;
-      const replace = onDrift === 'replace' || (onDrift === 'ask' && (await confirmReplace(drifted)));
-      if (!replace) {
-        report(ctx, 'Apply', {
-          ...first,
-          stderr: `kept ${drifted.length} file(s) edited by hand; nothing written: ${drifted.join(', ')}\n`,
-        });
-        return { folder, runs, ok: false };
-      }
-      runs.push(await runClaudeEnv(['apply', '--json', '--force'], folder));
-    }
-    const last = runs[runs.length - 1] as CliRun;
-    const result = parseApply(last);
-    const summary = result?.blocked
-      ? 'errors in the layers block apply; nothing written (see the Problems panel)'
-      : result
-        ? result.targets.map((target) => `${target.outcome} ${target.path}`).join('\n') || 'nothing to write'
-        : last.stdout;
-    const ok = report(ctx, 'Apply', { ...last, stdout: `${summary}\n` });
-    return { folder, runs, ok };
+    const onDrift = options.onDrift ?? readSettings(vscode.Uri.file(folder)).applyOnDrift;
+    return attempt(
+      ctx,
+      'Apply',
+      folder,
+      // The person decides on the plan that is then carried out: a file changed after the prompt is refused.
+      () =>
+        applyWorkspace(loadWorkspace({ workspace: folder, env: process.env }), {
+          onDrift: onDrift === 'ask' ? confirmReplace : onDrift,
+        }),
+      applyTold,
+    );
   };
 }

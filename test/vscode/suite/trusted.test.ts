@@ -3,16 +3,17 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { ApplyReport, ImportReport, InitReport } from '@claude-env/engine';
 import type { FileCommandResult } from '../../../extension/src/commands/files';
 import { activeApi, workspacePath } from './helpers';
 
 describe('commands that write (trusted folder)', () => {
   it('Apply writes Claude Code’s files, and a second Apply writes nothing', async () => {
     await activeApi();
-    const first = await vscode.commands.executeCommand<FileCommandResult>('claudeEnv.apply', {
+    const first = await vscode.commands.executeCommand<FileCommandResult<ApplyReport>>('claudeEnv.apply', {
       folder: workspacePath(),
     });
-    assert.equal(first?.ok, true, first?.runs.map((run) => run.stdout + run.stderr).join('\n'));
+    assert.equal(first?.ok, true, first?.lines.join('\n'));
     const mcp = JSON.parse(fs.readFileSync(workspacePath('.mcp.json'), 'utf8')) as {
       mcpServers: Record<string, { env?: Record<string, string> }>;
     };
@@ -21,10 +22,10 @@ describe('commands that write (trusted folder)', () => {
     assert.match(mcp.mcpServers.magic?.env?.API_KEY ?? '', /^\$\{[A-Z0-9_]+\}$/);
     assert.ok(fs.existsSync(workspacePath('.claude', 'settings.local.json')));
 
-    const second = await vscode.commands.executeCommand<FileCommandResult>('claudeEnv.apply', {
+    const second = await vscode.commands.executeCommand<FileCommandResult<ApplyReport>>('claudeEnv.apply', {
       folder: workspacePath(),
     });
-    const targets = (JSON.parse(second?.runs[0]?.stdout ?? '{}') as { targets: { outcome: string }[] }).targets;
+    const targets = second?.report?.targets ?? [];
     assert.ok(targets.length > 0 && targets.every((target) => target.outcome === 'unchanged'));
   });
 
@@ -34,18 +35,25 @@ describe('commands that write (trusted folder)', () => {
     const handEdited = '{ "mcpServers": { "mine": { "command": "echo" } } }\n';
     fs.writeFileSync(target, handEdited);
 
-    const kept = await vscode.commands.executeCommand<FileCommandResult>('claudeEnv.apply', {
+    const kept = await vscode.commands.executeCommand<FileCommandResult<ApplyReport>>('claudeEnv.apply', {
       folder: workspacePath(),
       onDrift: 'keep',
     });
     assert.equal(kept?.ok, false);
+    assert.deepEqual(
+      kept?.report?.plan.drifted.map((drifted) => drifted.path),
+      ['.mcp.json'],
+      'the report names the drifted file',
+    );
     assert.equal(fs.readFileSync(target, 'utf8'), handEdited, 'the hand edit is untouched');
 
-    const replaced = await vscode.commands.executeCommand<FileCommandResult>('claudeEnv.apply', {
+    const replaced = await vscode.commands.executeCommand<FileCommandResult<ApplyReport>>('claudeEnv.apply', {
       folder: workspacePath(),
       onDrift: 'replace',
     });
     assert.equal(replaced?.ok, true);
+    const backupOfReport = replaced?.report?.targets.find((applied) => applied.path === '.mcp.json')?.backup;
+    assert.equal(fs.readFileSync(backupOfReport ?? '', 'utf8'), handEdited, 'the report says where the backup is');
     assert.notEqual(fs.readFileSync(target, 'utf8'), handEdited);
     const backups = fs.readdirSync(workspacePath('.claude-env', 'backups'), { recursive: true }).map(String);
     const backedUp = backups
@@ -61,14 +69,14 @@ describe('commands that write (trusted folder)', () => {
     await activeApi();
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'claude-env-init-'));
     try {
-      const result = await vscode.commands.executeCommand<FileCommandResult>('claudeEnv.init', {
+      const result = await vscode.commands.executeCommand<FileCommandResult<InitReport>>('claudeEnv.init', {
         folder,
         fromExisting: false,
       });
       assert.equal(result?.ok, true);
       const project = fs.readFileSync(path.join(folder, '.claude-env', 'project.yaml'), 'utf8');
       assert.match(project, /context7/);
-      const again = await vscode.commands.executeCommand<FileCommandResult>('claudeEnv.init', {
+      const again = await vscode.commands.executeCommand<FileCommandResult<InitReport>>('claudeEnv.init', {
         folder,
         fromExisting: false,
       });
@@ -88,8 +96,10 @@ describe('commands that write (trusted folder)', () => {
           mcpServers: { memory: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-memory'] } },
         }),
       );
-      const result = await vscode.commands.executeCommand<FileCommandResult>('claudeEnv.import', { folder });
-      assert.equal(result?.ok, true, result?.runs[0]?.stderr);
+      const result = await vscode.commands.executeCommand<FileCommandResult<ImportReport>>('claudeEnv.import', {
+        folder,
+      });
+      assert.equal(result?.ok, true, result?.lines.join('\n'));
       const project = fs.readFileSync(path.join(folder, '.claude-env', 'project.yaml'), 'utf8');
       assert.match(project, /memory:/);
       assert.match(project, /server-memory/);

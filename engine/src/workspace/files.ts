@@ -1,29 +1,32 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { CliError, describeFsError } from './errors';
-import { ExitCode } from './exitCodes';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { findProjectLayer } from '../discovery';
+import { writeFileAtomic } from '../outputs/atomic';
+import { WorkspaceError, describeFsError } from './errors';
 
 /** Lines `.claude-env/.gitignore` must hold: personal layer, apply state and backups never reach the repository. */
 export const GITIGNORE_LINES = ['local.yaml', 'state.json', 'backups/'];
 
-/** Reads a text file or fails with a sentence naming the file (exit 4: nothing to work on). */
+/** The project layer file of a workspace if one exists (`project.yaml`, `.yml` or `.json`). */
+export function existingProjectLayer(workspace: string): string | undefined {
+  return findProjectLayer(workspace);
+}
+
+/** Reads a text file or fails with a sentence naming the file (`shown`: the path as the person reads it). */
 export function readTextFile(path: string, shown: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
-    throw new CliError(describeFsError('read', shown, error), ExitCode.notLoaded);
+    throw new WorkspaceError('unreadable', describeFsError('read', shown, error), path);
   }
 }
 
-/** Writes through a temporary file and a rename, so a crash never leaves half a layer behind. */
-export function writeTextFile(path: string, shown: string, text: string): void {
-  const temporary = `${path}.${process.pid}.tmp`;
+/** Writes through a temporary file and a rename (`writeFileAtomic`), so a crash never leaves half a layer behind. */
+export async function writeTextFile(path: string, shown: string, text: string): Promise<void> {
   try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(temporary, text, 'utf8');
-    renameSync(temporary, path);
+    await writeFileAtomic(path, text);
   } catch (error) {
-    throw new CliError(describeFsError('write', shown, error), ExitCode.notLoaded);
+    throw new WorkspaceError('unwritable', describeFsError('write', shown, error), path);
   }
 }
 
@@ -37,12 +40,12 @@ export const GENERATED_OUTPUTS = ['.mcp.json', '.claude/settings.local.json', '.
  * Makes sure `.claude-env/.gitignore` lists the personal files, keeping whatever else the user put there.
  * Returns whether the file changed.
  */
-export function ensureGitignore(workspace: string): boolean {
+export function ensureGitignore(workspace: string): Promise<boolean> {
   return ensureIgnored(join(workspace, '.claude-env', '.gitignore'), '.claude-env/.gitignore', GITIGNORE_LINES);
 }
 
 /** Makes sure the repository's `.gitignore` lists the generated outputs. Returns whether the file changed. */
-export function ensureOutputsIgnored(workspace: string): boolean {
+export function ensureOutputsIgnored(workspace: string): Promise<boolean> {
   return ensureIgnored(
     join(workspace, '.gitignore'),
     '.gitignore',
@@ -51,13 +54,13 @@ export function ensureOutputsIgnored(workspace: string): boolean {
   );
 }
 
-function ensureIgnored(path: string, shown: string, lines: string[], header?: string): boolean {
+async function ensureIgnored(path: string, shown: string, lines: string[], header?: string): Promise<boolean> {
   const current = existsSync(path) ? readTextFile(path, shown) : '';
   const present = new Set(current.split(/\r?\n/).map((line) => line.trim().replace(/^\//, '')));
   const missing = lines.filter((line) => !present.has(line));
   if (missing.length === 0) return false;
   const separator = current === '' || current.endsWith('\n') ? '' : '\n';
   const block = header && current !== '' ? `\n${header}\n` : header ? `${header}\n` : '';
-  writeTextFile(path, shown, `${current}${separator}${block}${missing.join('\n')}\n`);
+  await writeTextFile(path, shown, `${current}${separator}${block}${missing.join('\n')}\n`);
   return true;
 }
