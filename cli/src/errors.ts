@@ -1,3 +1,4 @@
+import { FileProblem, FileWriteError, UnsafePathError } from '@claude-env/engine';
 import { ExitCode, type ExitCodeValue } from './exitCodes';
 
 /**
@@ -29,6 +30,12 @@ export class UsageError extends CliError {
 
 /** Describes a file system error the way a person reads it: what failed, on which path, and the OS reason. */
 export function describeFsError(action: string, path: string, error: unknown): string {
+  // The engine's own refusals (a link leading out, a device, a read-only folder) already say it in words.
+  if (error instanceof FileWriteError) return `cannot ${action} ${path}: ${error.reason}`;
+  // (A file where a folder belongs keeps the sentence it always had.)
+  if (error instanceof UnsafePathError && error.kind === 'notFolder')
+    return `cannot ${action} ${path}: a file is in the way of a folder it needs`;
+  if (error instanceof FileProblem) return `cannot ${action} ${path}: ${error.path} ${error.reason}`;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const reasons: Record<string, string> = {
     ENOENT: 'it does not exist',

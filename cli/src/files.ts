@@ -1,6 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { findProjectLayer } from '@claude-env/engine';
+import { join } from 'node:path';
+import { findProjectLayer, readRegularFile, writeFileAtomicSync } from '@claude-env/engine';
 import { CliError, describeFsError } from './errors';
 import { ExitCode } from './exitCodes';
 
@@ -12,22 +11,28 @@ export function existingProjectLayer(workspace: string): string | undefined {
   return findProjectLayer(workspace);
 }
 
-/** Reads a text file or fails with a sentence naming the file (exit 4: nothing to work on). */
-export function readTextFile(path: string, shown: string): string {
+/**
+ * Reads a text file (regular files only, size-limited: the engine's `readRegularFile`) or fails with a sentence
+ * naming the file (exit 4: nothing to work on). With `within`, a link leading out of that folder is refused.
+ */
+export function readTextFile(path: string, shown: string, within?: string): string {
   try {
-    return readFileSync(path, 'utf8');
+    const text = readRegularFile(path, { within });
+    if (text === undefined) throw Object.assign(new Error('missing'), { code: 'ENOENT' });
+    return text;
   } catch (error) {
     throw new CliError(describeFsError('read', shown, error), ExitCode.notLoaded);
   }
 }
 
-/** Writes through a temporary file and a rename, so a crash never leaves half a layer behind. */
-export function writeTextFile(path: string, shown: string, text: string): void {
-  const temporary = `${path}.${process.pid}.tmp`;
+/**
+ * Writes atomically through an exclusively created, randomly named temporary file, so a crash never leaves half a
+ * layer behind and nothing committed under a predictable name is written through. With `within` (the workspace),
+ * the target and its folders must not be links leading out of it.
+ */
+export function writeTextFile(path: string, shown: string, text: string, within?: string): void {
   try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(temporary, text, 'utf8');
-    renameSync(temporary, path);
+    writeFileAtomicSync(path, text, { within });
   } catch (error) {
     throw new CliError(describeFsError('write', shown, error), ExitCode.notLoaded);
   }
@@ -44,12 +49,18 @@ export const GENERATED_OUTPUTS = ['.mcp.json', '.claude/settings.local.json', '.
  * Returns whether the file changed.
  */
 export function ensureGitignore(workspace: string): boolean {
-  return ensureIgnored(join(workspace, '.claude-env', '.gitignore'), '.claude-env/.gitignore', GITIGNORE_LINES);
+  return ensureIgnored(
+    workspace,
+    join(workspace, '.claude-env', '.gitignore'),
+    '.claude-env/.gitignore',
+    GITIGNORE_LINES,
+  );
 }
 
 /** Makes sure the repository's `.gitignore` lists the generated outputs. Returns whether the file changed. */
 export function ensureOutputsIgnored(workspace: string): boolean {
   return ensureIgnored(
+    workspace,
     join(workspace, '.gitignore'),
     '.gitignore',
     GENERATED_OUTPUTS,
@@ -57,13 +68,18 @@ export function ensureOutputsIgnored(workspace: string): boolean {
   );
 }
 
-function ensureIgnored(path: string, shown: string, lines: string[], header?: string): boolean {
-  const current = existsSync(path) ? readTextFile(path, shown) : '';
+function ensureIgnored(workspace: string, path: string, shown: string, lines: string[], header?: string): boolean {
+  let current: string;
+  try {
+    current = readRegularFile(path, { within: workspace }) ?? '';
+  } catch (error) {
+    throw new CliError(describeFsError('read', shown, error), ExitCode.notLoaded);
+  }
   const present = new Set(current.split(/\r?\n/).map((line) => line.trim().replace(/^\//, '')));
   const missing = lines.filter((line) => !present.has(line));
   if (missing.length === 0) return false;
   const separator = current === '' || current.endsWith('\n') ? '' : '\n';
   const block = header && current !== '' ? `\n${header}\n` : header ? `${header}\n` : '';
-  writeTextFile(path, shown, `${current}${separator}${block}${missing.join('\n')}\n`);
+  writeTextFile(path, shown, `${current}${separator}${block}${missing.join('\n')}\n`, workspace);
   return true;
 }

@@ -1,3 +1,4 @@
+import { FileProblem } from '@claude-env/engine';
 import { version } from '../../package.json';
 import { runCli } from './cli';
 import type { CliIo } from './command';
@@ -35,6 +36,13 @@ runCli(argv, io, { commands: COMMANDS, version, processCwd: process.cwd() }).the
       if (debug && error.stack) io.err(`${error.stack}\n`);
       reportJson(error.exitCode, error.message, error.details);
       process.exitCode = error.exitCode;
+      return;
+    }
+    if (error instanceof FileProblem) {
+      // A file or folder in the way (a link leading out, a folder where a file belongs): the person can fix it.
+      io.err(`claude-env: ${io.errColour.red('error')}: ${error.message}\n`);
+      reportJson(ExitCode.notLoaded, error.message);
+      process.exitCode = ExitCode.notLoaded;
       return;
     }
     // Anything else is a bug: say so plainly, and keep the trace for those who ask for it.

@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { applyPlan, type AppliedTarget } from '@claude-env/engine';
+import { applyPlan, withApplyLock, type AppliedTarget } from '@claude-env/engine';
 import { flag, type CommandSpec } from '../command';
 import { CliError } from '../errors';
 import { ExitCode } from '../exitCodes';
@@ -62,60 +62,73 @@ export const applyCommand: CommandSpec = {
       else reportBlocked(errors, cwd, io, 'apply');
       return ExitCode.findings;
     }
-    const plan = await planFor(environment);
-    for (const warning of plan.warnings) io.err(`warning: ${warning}\n`);
-    if (dryRun && !json) {
-      // The plan first, drift included, so a dry run shows everything even when it then reports drift.
-      const driftNote = force ? ' (would be backed up, then replaced)' : ' (edited by hand; apply needs --force)';
-      for (const entry of plan.entries)
-        io.out(`${describeAction(entry, io.outColour)} ${entry.path}${entry.action === 'drifted' ? driftNote : ''}\n`);
-    }
-    const unreadable = unreadableTargets(plan);
-    if (unreadable.length > 0) {
-      throw new CliError(
-        `cannot apply: ${unreadable.map((entry) => `${entry.path} ${entry.reason ?? 'cannot be read'}`).join('; ')}`,
-        ExitCode.notLoaded,
-      );
-    }
-    const drift = driftLines(plan);
-    // Writing the other files while one is refused would leave the outputs half old, half new: all or nothing.
-    if (drift.length > 0 && !force) {
-      if (json) {
-        const targets = plan.entries.map((entry) => ({
-          path: entry.path,
-          action: entry.action,
-          outcome: entry.action === 'drifted' ? 'refused' : 'skipped',
-          reason: entry.reason,
-        }));
-        io.out(`${JSON.stringify({ ok: false, drifted: true, dryRun, targets }, null, 2)}\n`);
-        return ExitCode.driftRefused;
+    // Plan and apply under the workspace's lock: a second apply waits, then plans against what the first wrote.
+    return withApplyLock(environment.stack.workspace, async () => {
+      const plan = await planFor(environment);
+      for (const warning of plan.warnings) io.err(`warning: ${warning}\n`);
+      if (dryRun && !json) {
+        // The plan first, drift included, so a dry run shows everything even when it then reports drift.
+        const driftNote = force ? ' (would be backed up, then replaced)' : ' (edited by hand; apply needs --force)';
+        for (const entry of plan.entries)
+          io.out(
+            `${describeAction(entry, io.outColour)} ${entry.path}${entry.action === 'drifted' ? driftNote : ''}\n`,
+          );
       }
-      throw new CliError(
-        `${drift.length} file${drift.length === 1 ? ' was' : 's were'} edited by hand; nothing written`,
-        ExitCode.driftRefused,
-        [...drift, 'review with `claude-env diff`, then rerun `claude-env apply --force` to replace them'],
-      );
-    }
-    const result = await applyPlan(plan, { force, dryRun });
-    // Apply creates state.json and, when forced, backups of hand-edited files (which may hold secrets the
-    // user typed): make sure git ignores them even in repositories that never ran `init`.
-    const gitignoreChanged = !dryRun && ensureGitignore(cwd);
-    if (json) {
-      const targets = result.targets.map((target) => ({
-        ...target,
-        backup: target.backup ? relative(cwd, target.backup) : undefined,
-      }));
-      io.out(`${JSON.stringify({ ok: result.ok, dryRun, targets }, null, 2)}\n`);
-    } else if (!dryRun) {
-      for (const target of result.targets) io.out(`${outcomeLine(target, cwd)}\n`);
-      if (gitignoreChanged)
-        io.out('updated .claude-env/.gitignore (local.yaml, state.json, backups/ stay out of git)\n');
-    } else {
-      io.out('dry run: nothing written\n');
-    }
-    if (result.ok) return ExitCode.ok;
-    return result.targets.some((target) => target.outcome === 'refused' && target.action === 'drifted')
-      ? ExitCode.driftRefused
-      : ExitCode.findings;
+      const unreadable = unreadableTargets(plan);
+      if (unreadable.length > 0) {
+        throw new CliError(
+          `cannot apply: ${unreadable.map((entry) => `${entry.path} ${entry.reason ?? 'cannot be read'}`).join('; ')}`,
+          ExitCode.notLoaded,
+        );
+      }
+      const drift = driftLines(plan);
+      // Writing the other files while one is refused would leave the outputs half old, half new: all or nothing.
+      if (drift.length > 0 && !force) {
+        if (json) {
+          const targets = plan.entries.map((entry) => ({
+            path: entry.path,
+            action: entry.action,
+            outcome: entry.action === 'drifted' ? 'refused' : 'skipped',
+            reason: entry.reason,
+          }));
+          io.out(`${JSON.stringify({ ok: false, drifted: true, dryRun, targets }, null, 2)}\n`);
+          return ExitCode.driftRefused;
+        }
+        throw new CliError(
+          `${drift.length} file${drift.length === 1 ? ' was' : 's were'} edited by hand; nothing written`,
+          ExitCode.driftRefused,
+          [...drift, 'review with `claude-env diff`, then rerun `claude-env apply --force` to replace them'],
+        );
+      }
+      const result = await applyPlan(plan, { force, dryRun });
+      if (result.removedTemporaryFiles.length > 0) {
+        const count = result.removedTemporaryFiles.length;
+        io.err(
+          `removed ${count} temporary file${count === 1 ? '' : 's'} an interrupted apply left behind: ${result.removedTemporaryFiles.join(', ')}\n`,
+        );
+      }
+      // Apply creates state.json and, when forced, backups of hand-edited files (which may hold secrets the
+      // user typed): make sure git ignores them even in repositories that never ran `init`.
+      const gitignoreChanged = !dryRun && ensureGitignore(cwd);
+      if (json) {
+        const targets = result.targets.map((target) => ({
+          ...target,
+          backup: target.backup ? relative(cwd, target.backup) : undefined,
+        }));
+        io.out(
+          `${JSON.stringify({ ok: result.ok, dryRun, targets, removedTemporaryFiles: result.removedTemporaryFiles }, null, 2)}\n`,
+        );
+      } else if (!dryRun) {
+        for (const target of result.targets) io.out(`${outcomeLine(target, cwd)}\n`);
+        if (gitignoreChanged)
+          io.out('updated .claude-env/.gitignore (local.yaml, state.json, backups/ stay out of git)\n');
+      } else {
+        io.out('dry run: nothing written\n');
+      }
+      if (result.ok) return ExitCode.ok;
+      return result.targets.some((target) => target.outcome === 'refused' && target.action === 'drifted')
+        ? ExitCode.driftRefused
+        : ExitCode.findings;
+    });
   },
 };

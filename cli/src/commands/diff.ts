@@ -67,7 +67,9 @@ export const diffCommand: CommandSpec = {
     }
     for (const warning of plan.warnings) io.err(`warning: ${warning}\n`);
     for (const entry of plan.entries) {
-      const reason = entry.action === 'drifted' ? ` (${entry.reason ?? 'edited by hand'}; apply needs --force)` : '';
+      // A target that cannot be read (a link leading out, a folder) is not helped by --force: no hint then.
+      const hint = entry.before === undefined ? '' : '; apply needs --force';
+      const reason = entry.action === 'drifted' ? ` (${entry.reason ?? 'edited by hand'}${hint})` : '';
       io.out(`${describeAction(entry, io.outColour)} ${entry.path}${reason}\n`);
     }
     for (const entry of plan.entries) {

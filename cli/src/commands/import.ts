@@ -60,7 +60,8 @@ export function runImport(request: ImportRequest, io: CliIo): number {
   }
   const sources: ImportSource[] = paths.map((path) => ({
     file: path,
-    text: readTextFile(path, displayPath(cwd, path)),
+    // Files found in the workspace stay in it; files the person named or their own ~/.claude.json are theirs.
+    text: readTextFile(path, displayPath(cwd, path), named || request.to === 'user' ? undefined : cwd),
   }));
   const result = importFiles(sources, { setOutputs: request.to === 'project' });
   for (const diagnostic of sortDiagnostics(result.diagnostics)) io.err(formatDiagnostic(diagnostic, cwd, io.errColour));
@@ -83,6 +84,8 @@ export function runImport(request: ImportRequest, io: CliIo): number {
   }
 
   const target = targetPath(cwd, request.to, io.env);
+  // The user layer lives in the person's own config folder; the other two must stay inside the workspace.
+  const within = request.to === 'user' ? undefined : cwd;
   const shownTarget = displayPath(cwd, target);
   if (target.endsWith('.json')) {
     throw new CliError(
@@ -98,7 +101,7 @@ export function runImport(request: ImportRequest, io: CliIo): number {
         'run `claude-env import` to add existing files to it',
       ]);
     }
-    const merged = mergeIntoLayerText(readTextFile(target, shownTarget), result.layer);
+    const merged = mergeIntoLayerText(readTextFile(target, shownTarget, within), result.layer);
     if (merged.error) throw new CliError(`cannot add to ${shownTarget}: ${merged.error}`, ExitCode.findings);
     text = merged.text;
     replaced = merged.replaced;
@@ -111,7 +114,7 @@ export function runImport(request: ImportRequest, io: CliIo): number {
     const purpose = purposes[request.to];
     text = layerToYaml(result.layer, [purpose, `Imported by claude-env from ${shownSources.join(', ')}.`]);
   }
-  writeTextFile(target, shownTarget, text);
+  writeTextFile(target, shownTarget, text, within);
   if (request.to !== 'user') ensureGitignore(cwd);
 
   io.err(

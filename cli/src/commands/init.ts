@@ -81,7 +81,7 @@ export const initCommand: CommandSpec = {
       return code;
     }
     const target = join(cwd, '.claude-env', 'project.yaml');
-    writeTextFile(target, '.claude-env/project.yaml', PROJECT_TEMPLATE);
+    writeTextFile(target, '.claude-env/project.yaml', PROJECT_TEMPLATE, cwd);
     const gitignoreChanged = ensureGitignore(cwd);
     const outputsIgnored = ensureOutputsIgnored(cwd);
     io.err(
