@@ -139,6 +139,14 @@ export function readRegularFileBytes(path: string, options: ReadOptions = {}): B
     fd = openSync(path, constants.O_RDONLY | NON_BLOCKING);
   } catch (error) {
     if (isMissing(error)) return undefined;
+    // `/dev/stdin` when it is a socket: there is nothing to open as a file.
+    if ((error as NodeJS.ErrnoException).code === 'ENXIO') {
+      throw new UnsafePathError(
+        resolve(path),
+        'notRegular',
+        'is a socket or device, not a regular file; claude-env only reads regular files',
+      );
+    }
     throw error;
   }
   try {
