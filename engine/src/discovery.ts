@@ -108,6 +108,23 @@ function loadOrgLayers(
   const source = resolveSource(project, sourceEntry, diagnostics);
   if (!source) return [];
   const layers: ParsedLayer[] = [];
+  // Checked before the containment of the source folder, which would otherwise report the link leading out of it.
+  const projectReal = realpathOrSelf(project.file);
+  const cycle = (stem: string): boolean => {
+    const looped = LAYER_EXTENSIONS.some((extension) => realpathOrSelf(stem + extension) === projectReal);
+    if (looped) {
+      diagnostics.push(
+        stackError(
+          project.file,
+          source.range,
+          'stack.sourceCycle',
+          `The source points back at this project: ${stem}.yaml is a link to this file.`,
+        ),
+      );
+    }
+    return looped;
+  };
+  if (cycle(join(source.dir, 'base'))) return [];
   const base = findLayerFile(join(source.dir, 'base'), reader, diagnostics, source.dir);
   if (base) layers.push(load(base.path, 'base', 'base', base.text));
   else
@@ -127,6 +144,7 @@ function loadOrgLayers(
       );
       continue;
     }
+    if (cycle(join(source.dir, 'teams', team.name))) continue;
     const file = findLayerFile(join(source.dir, 'teams', team.name), reader, diagnostics, source.dir);
     if (file) {
       layers.push(load(file.path, 'team', `team ${team.name}`, file.text));
@@ -154,7 +172,6 @@ function loadOrgLayers(
           `The source points back at this project: ${layer.file} is already in the stack.`,
         ),
       );
-      const projectReal = realpathOrSelf(project.file);
       return layers.filter((l) => realpathOrSelf(l.file) !== projectReal);
     }
     seen.add(real);

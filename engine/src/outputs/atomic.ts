@@ -68,7 +68,7 @@ export async function writeFileAtomic(
   const mode = existingMode(path);
   let temp: string | undefined;
   try {
-    await fsp.mkdir(folder, { recursive: true });
+    makeFolders(folder);
     temp = temporaryName(path);
     const handle = await fsp.open(temp, 'wx', mode ?? 0o666);
     try {
@@ -98,7 +98,7 @@ export function writeFileAtomicSync(
   const mode = existingMode(path);
   let temp: string | undefined;
   try {
-    mkdirSync(folder, { recursive: true });
+    makeFolders(folder);
     temp = temporaryName(path);
     const fd = openSync(temp, 'wx', mode ?? 0o666);
     try {
@@ -182,6 +182,24 @@ function writeFailureReason(folder: string, error: unknown): string {
       return 'a file is in the way of a folder it needs';
     default:
       return (error as Error).message;
+  }
+}
+
+/**
+ * `mkdir -p`, one level at a time: a recursive mkdir reports ENOENT on a read-only file system, where the
+ * person needs to hear EROFS.
+ */
+function makeFolders(folder: string): void {
+  const missing: string[] = [];
+  for (let current = folder; !existsSync(current) && dirname(current) !== current; current = dirname(current)) {
+    missing.unshift(current);
+  }
+  for (const path of missing) {
+    try {
+      mkdirSync(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
   }
 }
 

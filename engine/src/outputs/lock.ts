@@ -69,10 +69,15 @@ const OWNER = 'owner';
 /** Records who holds the lock; a `.gitignore` of `*` keeps the folder out of `git status` while it exists. */
 function writeOwner(lockPath: string): void {
   const { atime, mtime } = statSync(lockPath);
-  writeFileSync(join(lockPath, OWNER), `${process.pid} ${hostname()}\n`);
-  writeFileSync(join(lockPath, '.gitignore'), '*\n');
-  // proper-lockfile checks that the folder's mtime is still the one it set: adding entries must not change it.
-  utimesSync(lockPath, atime, mtime);
+  try {
+    writeFileSync(join(lockPath, OWNER), `${process.pid} ${hostname()}\n`);
+    writeFileSync(join(lockPath, '.gitignore'), '*\n');
+  } catch {
+    // A full disk: the lock still holds, and a crash leaves it to the 10 s staleness rule instead.
+  } finally {
+    // proper-lockfile checks that the folder's mtime is still the one it set: adding entries must not change it.
+    utimesSync(lockPath, atime, mtime);
+  }
 }
 
 /** Whether the lock's recorded owner is a process of this machine that no longer runs. */
