@@ -184,11 +184,11 @@ describe('hostile repositories: devices, FIFOs and sizes', () => {
     assert.match(run.stdout + run.stderr, /the file \/dev\/stdin is a (FIFO|socket)/);
   });
 
-  it('a layer larger than 8 MiB is refused while reading, with the limit named', () => {
+  it('a layer file larger than 16 MiB is refused while reading, with the limit named', () => {
     const workspace = copyExample();
     const line = `# ${'x'.repeat(1021)}\n`;
-    writeFile(join(workspace, '.claude-env', 'local.yaml'), `version: 1\n${line.repeat(8 * 1024 + 1)}`);
+    writeFile(join(workspace, '.claude-env', 'local.yaml'), `version: 1\n${line.repeat(16 * 1024 + 1)}`);
     const run = runCli(['validate'], { cwd: workspace });
-    assert.match(run.stdout + run.stderr, /local\.yaml:1:1: error stack\.unreadable: .*larger than 8 MiB/);
+    assert.match(run.stdout + run.stderr, /local\.yaml:1:1: error stack\.unreadable: .*larger than 16 MiB/);
   });
 });

@@ -119,7 +119,7 @@ describe('readRegularFile: the one bounded reader', () => {
     writeFileSync(big, 'x'.repeat(1000));
     assert.throws(() => readRegularFile(big, { maxBytes: 999 }), /larger than 999 bytes/);
     assert.equal(readRegularFile(big, { maxBytes: 1000 })?.length, 1000);
-    assert.equal(MAX_FILE_BYTES, 8 * 1024 * 1024);
+    assert.equal(MAX_FILE_BYTES, 16 * 1024 * 1024);
   });
 
   it('returns undefined for a missing file or a dangling link, and throws EISDIR for a folder', () => {
