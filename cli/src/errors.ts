@@ -1,4 +1,4 @@
-import { WorkspaceError } from '@claude-env/engine';
+import { FileProblem, WorkspaceError } from '@claude-env/engine';
 import { ExitCode, type ExitCodeValue } from './exitCodes';
 import type { Palette } from './format/colour';
 import { formatDiagnostic } from './format/diagnostics';
@@ -35,6 +35,8 @@ export class UsageError extends CliError {
  * the findings that explain it become detail lines. Anything else is returned unchanged (a `CliError` or a bug).
  */
 export function asCliError(error: unknown, cwd: string, colour: Palette): unknown {
+  // A file or folder in the way (a link leading out, a folder where a file belongs): the person can fix it.
+  if (error instanceof FileProblem) return new CliError(error.message, ExitCode.notLoaded);
   if (!(error instanceof WorkspaceError)) return error;
   const causes = error.diagnostics.map((diagnostic) => formatDiagnostic(diagnostic, cwd, colour).trimEnd());
   return new CliError(error.message, ExitCode.notLoaded, causes);

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { nodeRealFs } from './fs';
+import { assertInside, realpathOrSelf, UnsafePathError } from './safePaths';
 import { ZERO_RANGE } from './lineIndex';
 import { parseLayer } from './parse';
 import { environmentLayers } from './envLayer';
@@ -36,7 +37,10 @@ export function userConfigDir(env: Record<string, string | undefined> = process.
 
 /** The project layer file of a workspace if one exists (`project.yaml`, `.yml` or `.json`, in that order). */
 export function findProjectLayer(workspace: string, reader: FileReader = nodeRealFs): string | undefined {
-  return findLayerFile(join(resolve(workspace), '.claude-env', 'project'), reader)?.path;
+  const unreadable: Diagnostic[] = [];
+  const found = findLayerFile(join(resolve(workspace), '.claude-env', 'project'), reader, unreadable);
+  // A file that is there but cannot be read is still there: nothing may be created in its place.
+  return found?.path ?? unreadable[0]?.file;
 }
 
 /**
@@ -51,11 +55,13 @@ export function discoverStack(workspace: string, options: DiscoverOptions = {}):
   const parse = options.parse ?? parseLayer;
   const load = (path: string, kind: LayerKind, label: string, text: string) => parse(path, text, kind, label);
 
-  const projectFile = findLayerFile(join(root, '.claude-env', 'project'), reader, stack.diagnostics);
+  const found = stack.diagnostics.length;
+  const projectFile = findLayerFile(join(root, '.claude-env', 'project'), reader, stack.diagnostics, root);
   let project: ParsedLayer | undefined;
   if (projectFile) {
     project = load(projectFile.path, 'project', 'project', projectFile.text);
-  } else {
+  } else if (stack.diagnostics.length === found) {
+    // Only when there is no file at all: one that exists but cannot be read is reported as what is wrong with it.
     stack.diagnostics.push({
       file: join(root, '.claude-env', 'project.yaml'),
       range: ZERO_RANGE,
@@ -72,7 +78,7 @@ export function discoverStack(workspace: string, options: DiscoverOptions = {}):
 
   const user = findLayerFile(join(options.userConfigDir ?? userConfigDir(env), 'user'), reader, stack.diagnostics);
   if (user) stack.layers.push(load(user.path, 'user', 'user', user.text));
-  const local = findLayerFile(join(root, '.claude-env', 'local'), reader, stack.diagnostics);
+  const local = findLayerFile(join(root, '.claude-env', 'local'), reader, stack.diagnostics, root);
   if (local) stack.layers.push(load(local.path, 'local', 'local', local.text));
   stack.layers.push(...environmentLayers(env, stack.layers));
   return stack;
@@ -104,7 +110,24 @@ function loadOrgLayers(
   const source = resolveSource(project, sourceEntry, diagnostics);
   if (!source) return [];
   const layers: ParsedLayer[] = [];
-  const base = findLayerFile(join(source.dir, 'base'), reader, diagnostics);
+  // Checked before the containment of the source folder, which would otherwise report the link leading out of it.
+  const projectReal = realpathOrSelf(project.file);
+  const cycle = (stem: string): boolean => {
+    const looped = LAYER_EXTENSIONS.some((extension) => realpathOrSelf(stem + extension) === projectReal);
+    if (looped) {
+      diagnostics.push(
+        stackError(
+          project.file,
+          source.range,
+          'stack.sourceCycle',
+          `The source points back at this project: ${stem}.yaml is a link to this file.`,
+        ),
+      );
+    }
+    return looped;
+  };
+  if (cycle(join(source.dir, 'base'))) return [];
+  const base = findLayerFile(join(source.dir, 'base'), reader, diagnostics, source.dir);
   if (base) layers.push(load(base.path, 'base', 'base', base.text));
   else
     diagnostics.push(
@@ -128,7 +151,8 @@ function loadOrgLayers(
       );
       continue;
     }
-    const file = findLayerFile(join(source.dir, 'teams', team.name), reader, diagnostics);
+    if (cycle(join(source.dir, 'teams', team.name))) continue;
+    const file = findLayerFile(join(source.dir, 'teams', team.name), reader, diagnostics, source.dir);
     if (file) {
       layers.push(load(file.path, 'team', `team ${team.name}`, file.text));
     } else {
@@ -142,9 +166,11 @@ function loadOrgLayers(
       );
     }
   }
-  const seen = new Set([project.file]);
+  // Real paths: a base.yaml that is a symbolic link to the project layer is the same file.
+  const seen = new Set([realpathOrSelf(project.file)]);
   for (const layer of layers) {
-    if (seen.has(layer.file)) {
+    const real = realpathOrSelf(layer.file);
+    if (seen.has(real)) {
       diagnostics.push(
         stackError(
           project.file,
@@ -153,9 +179,9 @@ function loadOrgLayers(
           `The source points back at this project: ${layer.file} is already in the stack.`,
         ),
       );
-      return layers.filter((l) => l.file !== project.file);
+      return layers.filter((l) => realpathOrSelf(l.file) !== projectReal);
     }
-    seen.add(layer.file);
+    seen.add(real);
   }
   return layers;
 }
@@ -187,24 +213,33 @@ function stackError(file: string, range: Range, code: DiagnosticCodeValue, messa
   return { file, range, severity: 'error', code, message };
 }
 
-/** The first of `<stem>.yaml`, `<stem>.yml`, `<stem>.json` that exists; read failures become diagnostics. */
+/**
+ * The first of `<stem>.yaml`, `<stem>.yml`, `<stem>.json` that exists; read failures become diagnostics. With
+ * `within`, a file (or folder on its way) that is a symbolic link leading out of that folder is reported, not read.
+ */
 function findLayerFile(
   stem: string,
   reader: FileReader,
   diagnostics?: Diagnostic[],
+  within?: string,
 ): { path: string; text: string } | undefined {
   for (const extension of LAYER_EXTENSIONS) {
     const path = stem + extension;
     try {
+      if (within !== undefined) assertInside(within, path);
       const text = reader.read(path);
       if (text !== undefined) return { path, text };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       const reason =
-        code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-      diagnostics?.push(
-        stackError(path, ZERO_RANGE, DiagnosticCode.stackUnreadable, `Cannot read this layer file: ${reason}.`),
-      );
+        error instanceof UnsafePathError
+          ? `${error.path === resolve(path) ? 'it' : error.path} ${error.reason}`
+          : code === 'EISDIR'
+            ? 'it is a folder'
+            : code === 'EACCES'
+              ? 'permission denied'
+              : (error as Error).message;
+      diagnostics?.push(stackError(path, ZERO_RANGE, DiagnosticCode.stackUnreadable, `Cannot read this layer file: ${reason}.`));
       return undefined;
     }
   }

@@ -1,15 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { readRegularFile } from './safePaths';
 import type { FileReader } from './types';
 
-/** Reads layer files from disk. A missing file is `undefined`; any other failure throws with its code. */
+/**
+ * Reads layer files from disk through `readRegularFile`: regular files only (a FIFO, terminal or device is refused
+ * without blocking), at most `MAX_FILE_BYTES`. A missing file is `undefined`; any other failure throws with its code.
+ */
 export const nodeRealFs: FileReader = {
   read(path: string): string | undefined {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
-    }
+    return readRegularFile(path);
   },
 };
 

@@ -33,6 +33,17 @@ export { mergeStack, loadEnvironment } from './merge';
 export { explainPath, nodeAtPath, effectiveNodeAt } from './provenance';
 export { locate, type Located } from './locate';
 export { nodeRealFs, overlayReader } from './fs';
+export {
+  readRegularFile,
+  readRegularFileBytes,
+  assertInside,
+  assertFileTarget,
+  FileProblem,
+  UnsafePathError,
+  MAX_FILE_BYTES,
+  type ReadOptions,
+  type UnsafePathKind,
+} from './safePaths';
 export { schemaAt, childSchema, mergeStrategyAt, type SchemaNode } from './schema';
 export { parseDuration } from './servers';
 export { closeMatches, closestMatch, typoLimit } from './suggest';
@@ -51,10 +62,19 @@ export {
   applyPlan,
   diffOutputs,
   BACKUP_FOLDER,
+  writeFileAtomic,
+  writeFileAtomicSync,
+  removeStaleTemporaryFiles,
+  FileWriteError,
+  withApplyLock,
+  WorkspaceBusyError,
+  APPLY_LOCK,
+  TEMP_SUFFIX,
   type ApplyPlan,
   type PlanEntry,
   type PlanAction,
   type AppliedTarget,
+  type AtomicWriteOptions,
 } from './outputs';
 export {
   checkSecrets,

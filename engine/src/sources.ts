@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
+import { realpathOrSelf } from './safePaths';
 import type { Diagnostic, MapEntry, ParsedLayer, Range } from './types';
 import { DiagnosticCode, type DiagnosticCodeValue } from './diagnosticCodes';
 
@@ -51,7 +52,9 @@ export function resolveSource(
     return undefined;
   }
   const workspace = dirname(projectDir);
-  if (dir === projectDir || dir === workspace) {
+  // Compared as real paths: a source that is a symbolic link to the workspace is the workspace.
+  const real = realpathOrSelf(dir);
+  if (real === realpathOrSelf(projectDir) || real === realpathOrSelf(workspace)) {
     error(
       range,
       DiagnosticCode.stackSourceCycle,

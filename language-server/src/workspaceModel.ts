@@ -147,7 +147,12 @@ export class WorkspaceModel {
       const layer = layers.find((candidate) => candidate.file === file);
       if (!layer || layer.kind === 'project') return true;
       // A file that vanished (deleted on disk, buffer closed without a file) changes the stack too.
-      if (this.deps.reader.read(file) === undefined) return true;
+      // One that can no longer be read (now a FIFO, a folder, too large) too: discovery reports it at the file.
+      try {
+        if (this.deps.reader.read(file) === undefined) return true;
+      } catch {
+        return true;
+      }
     }
     return false;
   }

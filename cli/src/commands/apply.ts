@@ -109,8 +109,14 @@ function printApplied(report: ApplyReport, cwd: string, json: boolean, out: (tex
       ...target,
       backup: target.backup ? relative(cwd, target.backup) : undefined,
     }));
-    out(`${JSON.stringify({ ok: report.outcome === 'applied', dryRun: report.dryRun, targets }, null, 2)}\n`);
+    const removedTemporaryFiles = report.removedTemporaryFiles;
+    out(`${JSON.stringify({ ok: report.outcome === 'applied', dryRun: report.dryRun, targets, removedTemporaryFiles }, null, 2)}\n`);
   } else if (!report.dryRun) {
+    const removed = report.removedTemporaryFiles;
+    if (removed.length > 0)
+      out(
+        `removed ${removed.length} temporary file${removed.length === 1 ? '' : 's'} an interrupted apply left behind: ${removed.join(', ')}\n`,
+      );
     for (const target of report.targets) out(`${outcomeLine(target, cwd)}\n`);
     if (report.gitignoreUpdated)
       out('updated .claude-env/.gitignore (local.yaml, state.json, backups/ stay out of git)\n');

@@ -1,9 +1,11 @@
 import { constants, promises as fsp } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { writeFileAtomic } from './atomic';
+import { assertFileTarget, assertInside, FileProblem, readRegularFile, UnsafePathError } from '../safePaths';
+import { removeStaleTemporaryFiles, writeFileAtomic } from './atomic';
+import { withApplyLock } from './lock';
 import type { RenderedOutput } from './render';
-import { STATE_FOLDER, readState, sha256, writeState } from './state';
+import { STATE_FOLDER, readState, sha256, statePath, writeState } from './state';
 
 /**
  * What applying would do to one target:
@@ -57,6 +59,11 @@ export interface AppliedTarget {
 export interface ApplyResult {
   dryRun: boolean;
   targets: AppliedTarget[];
+  /**
+   * Temporary files an interrupted earlier run left next to the targets and in `.claude-env/` (claude-env's own
+   * naming, from a process that no longer runs), removed by this apply. Relative to the workspace.
+   */
+  removedTemporaryFiles: string[];
   /** False when a target was refused or failed. */
   ok: boolean;
 }
@@ -71,9 +78,9 @@ export async function planApply(workspace: string, outputs: readonly RenderedOut
     const entry: PlanEntry = { path: output.path, absolutePath, action: 'create', after: output.content };
     let before: string | undefined;
     try {
-      before = await readTarget(absolutePath);
+      before = readTarget(root, absolutePath);
     } catch (error) {
-      entries.push({ ...entry, action: 'drifted', reason: `cannot be read: ${(error as Error).message}` });
+      entries.push({ ...entry, action: 'drifted', reason: unreadableReason(root, absolutePath, error) });
       continue;
     }
     const recorded = state.targets[output.path]?.sha256;
@@ -100,8 +107,25 @@ export async function planApply(workspace: string, outputs: readonly RenderedOut
  * hold the right content are not touched, so a second apply writes nothing.
  */
 export async function applyPlan(plan: ApplyPlan, options: ApplyOptions = {}): Promise<ApplyResult> {
+  return withApplyLock(plan.workspace, () => applyLocked(plan, options));
+}
+
+async function applyLocked(plan: ApplyPlan, options: ApplyOptions): Promise<ApplyResult> {
   const dryRun = options.dryRun === true;
-  const { state } = await readState(plan.workspace);
+  const root = plan.workspace;
+  // Checked before anything is written, so that a state file or backups folder in the way stops the apply
+  // with a sentence at the path instead of failing halfway (after a hand-edited file was already replaced).
+  assertFileTarget(root, statePath(root));
+  const backupsNeeded = options.force === true && plan.entries.some((e) => e.action === 'drifted' && e.before);
+  if (backupsNeeded) assertInside(root, join(backupFolder(root), 'backup'));
+  const removedTemporaryFiles = dryRun
+    ? []
+    : removeStaleTemporaryFiles([
+        join(root, STATE_FOLDER),
+        backupFolder(root),
+        ...plan.entries.map((entry) => dirname(entry.absolutePath)),
+      ]).map((path) => relative(root, path).split(sep).join('/'));
+  const { state } = await readState(root);
   let stateChanged = false;
   const targets: AppliedTarget[] = [];
   for (const entry of plan.entries) {
@@ -126,7 +150,7 @@ export async function applyPlan(plan: ApplyPlan, options: ApplyOptions = {}): Pr
       continue;
     }
     try {
-      const current = await readTarget(entry.absolutePath);
+      const current = readTarget(root, entry.absolutePath);
       if (current !== entry.before) {
         result.outcome = 'refused';
         result.message = `${entry.path} changed on disk after the plan was made; it was left as it is. Plan again.`;
@@ -134,21 +158,23 @@ export async function applyPlan(plan: ApplyPlan, options: ApplyOptions = {}): Pr
       }
       if (dryRun) continue;
       if (entry.action === 'drifted' && entry.before !== undefined) {
-        result.backup = await backUp(plan.workspace, entry);
+        result.backup = await backUp(root, entry);
         result.message = `${entry.path} was edited by hand; the previous version is saved in ${result.backup}.`;
       }
-      await writeFileAtomic(entry.absolutePath, entry.after);
+      await writeFileAtomic(entry.absolutePath, entry.after, { within: root });
       recordWritten();
     } catch (error) {
       result.outcome = 'failed';
-      const message = (error as Error).message;
+      const message =
+        error instanceof FileProblem ? unreadableReason(root, entry.absolutePath, error) : (error as Error).message;
       result.message = message.startsWith('Could not write') ? message : `Could not write ${entry.path}: ${message}`;
     }
   }
-  if (stateChanged && !dryRun) await writeState(plan.workspace, state);
+  if (stateChanged && !dryRun) await writeState(root, state);
   return {
     dryRun,
     targets,
+    removedTemporaryFiles,
     ok: targets.every((target) => target.outcome === 'written' || target.outcome === 'unchanged'),
   };
 }
@@ -176,7 +202,8 @@ export const BACKUP_FOLDER = `${STATE_FOLDER}/backups`;
 
 /** Copies the person's file byte for byte to `.claude-env/backups/<path with / as _>.<UTC time>`. */
 async function backUp(workspace: string, entry: PlanEntry): Promise<string> {
-  const folder = join(workspace, ...BACKUP_FOLDER.split('/'));
+  const folder = backupFolder(workspace);
+  assertInside(workspace, join(folder, 'backup'));
   await fsp.mkdir(folder, { recursive: true });
   const stamp = new Date()
     .toISOString()
@@ -204,11 +231,26 @@ function targetPath(workspace: string, relative: string): string {
   return absolute;
 }
 
-async function readTarget(path: string): Promise<string | undefined> {
-  try {
-    return await fsp.readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
+function backupFolder(workspace: string): string {
+  return join(workspace, ...BACKUP_FOLDER.split('/'));
+}
+
+/** The target's text; undefined when it does not exist. Refuses links leading out, devices, FIFOs, huge files. */
+function readTarget(workspace: string, path: string): string | undefined {
+  return readRegularFile(path, { within: workspace });
+}
+
+/** Why a target cannot be read, as the rest of `<path> …` (e.g. `is a folder, …`). */
+function unreadableReason(workspace: string, path: string, error: unknown): string {
+  if (error instanceof UnsafePathError && error.kind === 'notFolder') {
+    return `cannot be read: ENOTDIR: ${relative(workspace, error.path).split(sep).join('/')} ${error.reason}`;
   }
+  if (error instanceof FileProblem) {
+    if (error.path === path) return error.reason;
+    return `is inside ${relative(workspace, error.path).split(sep).join('/')}, which ${error.reason}`;
+  }
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EISDIR') return 'is a folder, but claude-env writes a file there';
+  if (code === 'EACCES') return 'cannot be read: permission denied';
+  return `cannot be read: ${(error as Error).message}`;
 }

@@ -23,6 +23,14 @@ export {
   type ApplyResult,
   type AppliedTarget,
 } from './apply';
-export { writeFileAtomic, TEMP_SUFFIX } from './atomic';
+export {
+  writeFileAtomic,
+  writeFileAtomicSync,
+  removeStaleTemporaryFiles,
+  FileWriteError,
+  TEMP_SUFFIX,
+  type AtomicWriteOptions,
+} from './atomic';
+export { withApplyLock, WorkspaceBusyError, APPLY_LOCK } from './lock';
 export { readState, writeState, statePath, sha256, STATE_FOLDER, type ApplyState, type TargetRecord } from './state';
 export { claudeVariableOf, variableNameOf, toClaudeCodeSyntax, toVsCodeSyntax } from './convert';

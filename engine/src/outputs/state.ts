@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
+import { readRegularFile } from '../safePaths';
 import { writeFileAtomic } from './atomic';
 
 /** What claude-env last wrote to one target. */
@@ -34,11 +34,11 @@ export function sha256(text: string | Uint8Array): string {
  */
 export async function readState(workspace: string): Promise<{ state: ApplyState; warning?: string }> {
   const path = statePath(workspace);
-  let text: string;
+  let text: string | undefined;
   try {
-    text = await fsp.readFile(path, 'utf8');
+    text = readRegularFile(path, { within: workspace });
+    if (text === undefined) return { state: emptyState() };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { state: emptyState() };
     return {
       state: emptyState(),
       warning: `Cannot read ${path} (${(error as Error).message}); existing files are treated as edited by hand.`,
@@ -61,7 +61,9 @@ export async function readState(workspace: string): Promise<{ state: ApplyState;
 export async function writeState(workspace: string, state: ApplyState): Promise<void> {
   const targets: Record<string, TargetRecord> = {};
   for (const key of Object.keys(state.targets).sort()) targets[key] = state.targets[key];
-  await writeFileAtomic(statePath(workspace), `${JSON.stringify({ version: 1, targets }, null, 2)}\n`);
+  await writeFileAtomic(statePath(workspace), `${JSON.stringify({ version: 1, targets }, null, 2)}\n`, {
+    within: workspace,
+  });
 }
 
 function emptyState(): ApplyState {

@@ -1,6 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { readRegularFile } from '../safePaths';
 import type { Diagnostic } from '../types';
 import { DiagnosticCode, type DiagnosticCodeValue } from '../diagnosticCodes';
 
@@ -145,12 +146,7 @@ export class SecretsFileProvider implements SecretProvider {
   }
 
   private async readText(): Promise<string | undefined> {
-    try {
-      return await fsp.readFile(this.path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
-    }
+    return readRegularFile(this.path);
   }
 
   private diagnostic(

@@ -1,6 +1,6 @@
-import { promises as fsp } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
+import { readRegularFile, UnsafePathError } from '../safePaths';
 import type { ResolvedServer, ServerDefinition } from '../types';
 import type { SecretProvider } from './providers';
 import { scanReferences, splitReferences, type MalformedReference, type ValueReference } from './references';
@@ -116,12 +116,19 @@ export async function resolveReference(
     case 'file': {
       const path = filePathOf(reference.path, ctx);
       try {
-        const text = await fsp.readFile(path, 'utf8');
+        // Regular files only, size-limited: a `${file:/dev/stdin}` or a FIFO must not block, `/dev/zero` not fill memory.
+        const text = readRegularFile(path);
+        if (text === undefined) throw Object.assign(new Error('does not exist'), { code: 'ENOENT' });
         // Editors and `echo` end files with a newline that is never part of the token.
         return { value: text.replace(/\r?\n$/, ''), secret: true };
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        const why = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? (error as Error).message})`;
+        const why =
+          code === 'ENOENT'
+            ? 'does not exist'
+            : error instanceof UnsafePathError
+              ? error.reason
+              : `cannot be read (${code ?? (error as Error).message})`;
         return {
           message: `\`${reference.raw}\`: the file ${path} ${why}. Create it, or change the path (relative paths start at the workspace).`,
         };

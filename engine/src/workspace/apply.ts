@@ -1,4 +1,4 @@
-import { applyPlan, type AppliedTarget } from '../outputs';
+import { applyPlan, withApplyLock, type AppliedTarget } from '../outputs';
 import type { EffectiveEnvironment } from '../types';
 import { ensureGitignore } from './files';
 import { planWorkspace, type ApplyPlanReport, type PlannedTarget } from './plan';
@@ -43,6 +43,8 @@ export interface ApplyReport {
   targets: AppliedTarget[];
   /** `.claude-env/.gitignore` was created or completed so that state and backups stay out of git. */
   gitignoreUpdated: boolean;
+  /** Temporary files an interrupted apply (a process no longer running) left behind, removed before writing. */
+  removedTemporaryFiles: string[];
 }
 
 /**
@@ -53,6 +55,12 @@ export async function applyWorkspace(
   environment: EffectiveEnvironment,
   options: ApplyWorkspaceOptions = {},
 ): Promise<ApplyReport> {
+  // Applies of one workspace are serialised (plan included), so state.json always matches what is on disk.
+  if (options.dryRun === true) return applyUnlocked(environment, options);
+  return withApplyLock(environment.stack.workspace, () => applyUnlocked(environment, options));
+}
+
+async function applyUnlocked(environment: EffectiveEnvironment, options: ApplyWorkspaceOptions): Promise<ApplyReport> {
   const dryRun = options.dryRun === true;
   const plan = await planWorkspace(environment);
   const report: ApplyReport = {
@@ -62,6 +70,7 @@ export async function applyWorkspace(
     plan,
     targets: [],
     gitignoreUpdated: false,
+    removedTemporaryFiles: [],
   };
   if (plan.outcome === 'blocked' || !plan.plan) return report;
   if (plan.unreadable.length > 0) return { ...report, outcome: 'unreadable' };
@@ -73,6 +82,7 @@ export async function applyWorkspace(
   }
   const result = await applyPlan(plan.plan, { force, dryRun });
   report.targets = result.targets;
+  report.removedTemporaryFiles = result.removedTemporaryFiles;
   // Apply creates state.json and, when forced, backups of hand-edited files (which may hold secrets the
   // user typed): make sure git ignores them even in repositories that never ran `init`.
   report.gitignoreUpdated = !dryRun && (await ensureGitignore(plan.workspace));

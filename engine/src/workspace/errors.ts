@@ -1,3 +1,5 @@
+import { FileWriteError } from '../outputs/atomic';
+import { FileProblem, UnsafePathError } from '../safePaths';
 import type { Diagnostic } from '../types';
 
 /**
@@ -43,6 +45,11 @@ const REASONS: Record<string, string> = {
  * `writeFileAtomic` carry the system error as their `cause`, so that is where the code is looked up too.
  */
 export function describeFsError(action: string, path: string, error: unknown): string {
+  // The engine's own refusals (a link leading out, a device, a read-only folder) already say it in words.
+  if (error instanceof FileWriteError) return `cannot ${action} ${path}: ${error.reason}`;
+  if (error instanceof UnsafePathError && error.kind === 'notFolder')
+    return `cannot ${action} ${path}: a file is in the way of a folder it needs`;
+  if (error instanceof FileProblem) return `cannot ${action} ${path}: ${error.path} ${error.reason}`;
   const cause = (error as { cause?: unknown } | undefined)?.cause;
   const code = (error as NodeJS.ErrnoException | undefined)?.code ?? (cause as NodeJS.ErrnoException | undefined)?.code;
   const reason = (code && REASONS[code]) ?? (error instanceof Error ? error.message : String(error));

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findProjectLayer } from '../discovery';
-import { writeFileAtomic } from '../outputs/atomic';
+import { writeFileAtomicSync } from '../outputs/atomic';
+import { readRegularFile } from '../safePaths';
 import { WorkspaceError, describeFsError } from './errors';
 
 /** Lines `.claude-env/.gitignore` must hold: personal layer, apply state and backups never reach the repository. */
@@ -12,19 +12,28 @@ export function existingProjectLayer(workspace: string): string | undefined {
   return findProjectLayer(workspace);
 }
 
-/** Reads a text file or fails with a sentence naming the file (`shown`: the path as the person reads it). */
-export function readTextFile(path: string, shown: string): string {
+/**
+ * Reads a text file (regular files only, size-limited: `readRegularFile`) or fails with a sentence naming the file
+ * (`shown`: the path as the person reads it). With `within`, a link leading out of that folder is refused.
+ */
+export function readTextFile(path: string, shown: string, within?: string): string {
   try {
-    return readFileSync(path, 'utf8');
+    const text = readRegularFile(path, { within });
+    if (text === undefined) throw Object.assign(new Error('missing'), { code: 'ENOENT' });
+    return text;
   } catch (error) {
     throw new WorkspaceError('unreadable', describeFsError('read', shown, error), path);
   }
 }
 
-/** Writes through a temporary file and a rename (`writeFileAtomic`), so a crash never leaves half a layer behind. */
-export async function writeTextFile(path: string, shown: string, text: string): Promise<void> {
+/**
+ * Writes atomically through an exclusively created, randomly named temporary file, so a crash never leaves half a
+ * layer behind and nothing committed under a predictable name is written through. With `within` (the workspace),
+ * the target and its folders must not be links leading out of it.
+ */
+export async function writeTextFile(path: string, shown: string, text: string, within?: string): Promise<void> {
   try {
-    await writeFileAtomic(path, text);
+    writeFileAtomicSync(path, text, { within });
   } catch (error) {
     throw new WorkspaceError('unwritable', describeFsError('write', shown, error), path);
   }
@@ -41,12 +50,13 @@ export const GENERATED_OUTPUTS = ['.mcp.json', '.claude/settings.local.json', '.
  * Returns whether the file changed.
  */
 export function ensureGitignore(workspace: string): Promise<boolean> {
-  return ensureIgnored(join(workspace, '.claude-env', '.gitignore'), '.claude-env/.gitignore', GITIGNORE_LINES);
+  return ensureIgnored(workspace, join(workspace, '.claude-env', '.gitignore'), '.claude-env/.gitignore', GITIGNORE_LINES);
 }
 
 /** Makes sure the repository's `.gitignore` lists the generated outputs. Returns whether the file changed. */
 export function ensureOutputsIgnored(workspace: string): Promise<boolean> {
   return ensureIgnored(
+    workspace,
     join(workspace, '.gitignore'),
     '.gitignore',
     GENERATED_OUTPUTS,
@@ -54,13 +64,24 @@ export function ensureOutputsIgnored(workspace: string): Promise<boolean> {
   );
 }
 
-async function ensureIgnored(path: string, shown: string, lines: string[], header?: string): Promise<boolean> {
-  const current = existsSync(path) ? readTextFile(path, shown) : '';
+async function ensureIgnored(
+  workspace: string,
+  path: string,
+  shown: string,
+  lines: string[],
+  header?: string,
+): Promise<boolean> {
+  let current: string;
+  try {
+    current = readRegularFile(path, { within: workspace }) ?? '';
+  } catch (error) {
+    throw new WorkspaceError('unreadable', describeFsError('read', shown, error), path);
+  }
   const present = new Set(current.split(/\r?\n/).map((line) => line.trim().replace(/^\//, '')));
   const missing = lines.filter((line) => !present.has(line));
   if (missing.length === 0) return false;
   const separator = current === '' || current.endsWith('\n') ? '' : '\n';
   const block = header && current !== '' ? `\n${header}\n` : header ? `${header}\n` : '';
-  await writeTextFile(path, shown, `${current}${separator}${block}${missing.join('\n')}\n`);
+  await writeTextFile(path, shown, `${current}${separator}${block}${missing.join('\n')}\n`, workspace);
   return true;
 }

@@ -140,14 +140,14 @@ export async function importConfiguration(options: ImportConfigurationOptions): 
   let text: string;
   if (existsSync(target)) {
     if (options.mustCreate) return { ...report, outcome: 'targetExists' };
-    const merged = mergeIntoLayerText(readTextFile(target, shownTarget), result.layer);
+    const merged = mergeIntoLayerText(readTextFile(target, shownTarget, to === 'user' ? undefined : workspace), result.layer);
     if (merged.error) return { ...report, outcome: 'cannotMerge', message: merged.error };
     text = merged.text;
     report.replaced = merged.replaced;
   } else {
     text = layerToYaml(result.layer, [PURPOSES[to], origin]);
   }
-  await writeTextFile(target, shownTarget, text);
+  await writeTextFile(target, shownTarget, text, to === 'user' ? undefined : workspace);
   report.filesWritten.push(target);
   if (to !== 'user' && (await ensureGitignore(workspace)))
     report.filesWritten.push(join(workspace, '.claude-env', '.gitignore'));

@@ -102,7 +102,7 @@ export async function initWorkspace(options: InitOptions): Promise<InitReport> {
     if (report.outputsIgnored) report.filesWritten.push(join(workspace, '.gitignore'));
     return { ...report, outcome: 'imported', projectLayer: imported.target ?? target, import: imported };
   }
-  await writeTextFile(target, '.claude-env/project.yaml', PROJECT_TEMPLATE);
+  await writeTextFile(target, '.claude-env/project.yaml', PROJECT_TEMPLATE, workspace);
   report.filesWritten.push(target);
   report.gitignoreUpdated = await ensureGitignore(workspace);
   if (report.gitignoreUpdated) report.filesWritten.push(join(workspace, '.claude-env', '.gitignore'));
