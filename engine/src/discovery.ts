@@ -119,7 +119,7 @@ function loadOrgLayers(
         stackError(
           project.file,
           source.range,
-          'stack.sourceCycle',
+          DiagnosticCode.stackSourceCycle,
           `The source points back at this project: ${stem}.yaml is a link to this file.`,
         ),
       );
@@ -239,7 +239,9 @@ function findLayerFile(
             : code === 'EACCES'
               ? 'permission denied'
               : (error as Error).message;
-      diagnostics?.push(stackError(path, ZERO_RANGE, DiagnosticCode.stackUnreadable, `Cannot read this layer file: ${reason}.`));
+      diagnostics?.push(
+        stackError(path, ZERO_RANGE, DiagnosticCode.stackUnreadable, `Cannot read this layer file: ${reason}.`),
+      );
       return undefined;
     }
   }

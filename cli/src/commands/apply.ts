@@ -94,6 +94,11 @@ export const applyCommand: CommandSpec = {
         [...drift, 'review with `claude-env diff`, then rerun `claude-env apply --force` to replace them'],
       );
     }
+    const removed = report.removedTemporaryFiles;
+    if (removed.length > 0 && !json)
+      io.err(
+        `removed ${removed.length} temporary file${removed.length === 1 ? '' : 's'} an interrupted apply left behind: ${removed.join(', ')}\n`,
+      );
     printApplied(report, cwd, json, io.out);
     if (report.outcome === 'applied') return ExitCode.ok;
     return report.targets.some((target) => target.outcome === 'refused' && target.action === 'drifted')
@@ -110,13 +115,10 @@ function printApplied(report: ApplyReport, cwd: string, json: boolean, out: (tex
       backup: target.backup ? relative(cwd, target.backup) : undefined,
     }));
     const removedTemporaryFiles = report.removedTemporaryFiles;
-    out(`${JSON.stringify({ ok: report.outcome === 'applied', dryRun: report.dryRun, targets, removedTemporaryFiles }, null, 2)}\n`);
+    out(
+      `${JSON.stringify({ ok: report.outcome === 'applied', dryRun: report.dryRun, targets, removedTemporaryFiles }, null, 2)}\n`,
+    );
   } else if (!report.dryRun) {
-    const removed = report.removedTemporaryFiles;
-    if (removed.length > 0)
-      out(
-        `removed ${removed.length} temporary file${removed.length === 1 ? '' : 's'} an interrupted apply left behind: ${removed.join(', ')}\n`,
-      );
     for (const target of report.targets) out(`${outcomeLine(target, cwd)}\n`);
     if (report.gitignoreUpdated)
       out('updated .claude-env/.gitignore (local.yaml, state.json, backups/ stay out of git)\n');

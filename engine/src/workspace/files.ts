@@ -50,7 +50,12 @@ export const GENERATED_OUTPUTS = ['.mcp.json', '.claude/settings.local.json', '.
  * Returns whether the file changed.
  */
 export function ensureGitignore(workspace: string): Promise<boolean> {
-  return ensureIgnored(workspace, join(workspace, '.claude-env', '.gitignore'), '.claude-env/.gitignore', GITIGNORE_LINES);
+  return ensureIgnored(
+    workspace,
+    join(workspace, '.claude-env', '.gitignore'),
+    '.claude-env/.gitignore',
+    GITIGNORE_LINES,
+  );
 }
 
 /** Makes sure the repository's `.gitignore` lists the generated outputs. Returns whether the file changed. */

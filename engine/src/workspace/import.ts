@@ -140,7 +140,10 @@ export async function importConfiguration(options: ImportConfigurationOptions): 
   let text: string;
   if (existsSync(target)) {
     if (options.mustCreate) return { ...report, outcome: 'targetExists' };
-    const merged = mergeIntoLayerText(readTextFile(target, shownTarget, to === 'user' ? undefined : workspace), result.layer);
+    const merged = mergeIntoLayerText(
+      readTextFile(target, shownTarget, to === 'user' ? undefined : workspace),
+      result.layer,
+    );
     if (merged.error) return { ...report, outcome: 'cannotMerge', message: merged.error };
     text = merged.text;
     report.replaced = merged.replaced;

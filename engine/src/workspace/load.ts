@@ -1,5 +1,6 @@
 import { loadEnvironment } from '../merge';
 import type { EffectiveEnvironment } from '../types';
+import { DiagnosticCode } from '../diagnosticCodes';
 import { WorkspaceError } from './errors';
 
 /** Where a workspace operation works and which environment variables it sees. */
@@ -11,7 +12,7 @@ export interface WorkspaceOptions {
 }
 
 /** Stack findings that mean there is nothing to show, diff or apply (as opposed to a stack with errors in it). */
-const FATAL_STACK_CODES = new Set(['stack.noProject']);
+const FATAL_STACK_CODES = new Set<string>([DiagnosticCode.stackNoProject]);
 
 /**
  * Loads and merges the workspace's stack. Throws a `noProjectLayer` `WorkspaceError` only when there is no stack
