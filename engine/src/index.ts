@@ -34,6 +34,7 @@ export { locate, type Located } from './locate';
 export { nodeRealFs, overlayReader } from './fs';
 export { schemaAt, childSchema, mergeStrategyAt, type SchemaNode } from './schema';
 export { parseDuration } from './servers';
+export { escapeControl, hasControl } from './printable';
 export { findReferences } from './secrets/references';
 export {
   renderOutputs,
