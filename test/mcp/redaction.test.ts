@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Supervisor, type LogLine } from '@claude-env/mcp';
 import { cliPath, isolatedEnv, tempFolder, workspaceWith } from '../cli/helpers';
+import { rawControls } from '../helpers/hostileText';
 import { ROOT, TEST_TAG_VAR, newTag, stdioServer, taggedProcesses } from './helpers';
 
 const ECHO_SERVER = join(ROOT, 'test/fixtures/mcp/echo-secret-server.cjs');
@@ -158,12 +159,14 @@ describe('a server that echoes its secret back', function () {
 
     for (const json of [false, true]) {
       const command = ['mcp', 'run', ...(json ? ['--json'] : []), '--logs'];
-      it(`${command.join(' ')} prints the command line, every log line and every error with the secret masked`, async () => {
+      it(`${command.join(' ')} prints the command line, every log line and every error with the secret masked and escapes escaped`, async () => {
         const output = await runUntil(command, workspace, env(), [/echo done/, /listing tools failed/]);
         assertHidden(output, command.join(' '));
         assert.match(output, /starting .*--token=\*\*\*/, 'the cut command line shows the mask, not half the secret');
         assert.match(output, /listing tools failed: .*cannot list with token \*\*\*/);
         if (json) for (const line of output.trim().split('\n')) JSON.parse(line);
+        assert.deepEqual(rawControls(output), [], 'the terminal escapes the server logged are printed escaped');
+        assert.ok(output.includes('\\u001b]52;c;'), output);
       });
     }
   });
