@@ -286,6 +286,15 @@ describe('resolving references', () => {
     assert.equal(outcome.server, undefined);
     assert.deepEqual(outcome.secretValues, ['value-of-a']);
   });
+
+  it('lists a credential written in clear among the values to redact, so an echoing server cannot show it', async () => {
+    const literal = `sk-ant-${'a1B2c3D4e5F6g7H8'.repeat(2)}`;
+    const outcome = await resolveServer(server({ env: { API_KEY: literal, MODE: 'fast' } }), {
+      workspace,
+      secrets: fixedSecrets({}),
+    });
+    assert.deepEqual(outcome.server?.secretValues, [literal]);
+  });
 });
 
 describe('Redactor', () => {
