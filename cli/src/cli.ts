@@ -7,6 +7,7 @@ import { ExitCode } from './exitCodes';
 import { GLOBAL_OPTIONS } from './globalOptions';
 import { commandHelp, programHelp } from './help';
 import { closeMatches } from '@claude-env/engine';
+import { escapingIo } from './format/printable';
 
 /** Everything `runCli` needs besides argv: the command table and where the process stands. */
 export interface CliSetup {
@@ -67,7 +68,9 @@ export function resolveWorkingFolder(processCwd: string, requested: string | und
 /**
  * Runs one command line and returns the exit code. Throws only `CliError`s (`formatFailure` prints them) and bugs.
  */
-export async function runCli(argv: string[], io: CliIo, setup: CliSetup): Promise<number> {
+export async function runCli(argv: string[], rawIo: CliIo, setup: CliSetup): Promise<number> {
+  // Whatever the host, everything printed passes the escaping sink (a no-op when the host already wrapped it).
+  const io = escapingIo(rawIo);
   const first = argv[0];
   if (first === undefined) {
     io.err(programHelp(setup.commands, setup.version));

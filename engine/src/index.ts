@@ -55,6 +55,7 @@ export {
   type OriginText,
   type OriginTextOptions,
 } from './describe';
+export { escapeControl, hasControl } from './printable';
 export { findReferences } from './secrets/references';
 export {
   renderOutputs,

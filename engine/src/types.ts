@@ -196,7 +196,7 @@ export interface FileReader {
 
 /**
  * A server ready to spawn or connect to: every reference resolved in memory. Never written to disk or logged;
- * `secretValues` lists what a log must redact.
+ * `secretValues` lists what a log must redact: resolved values, and credentials written in clear.
  */
 export interface ResolvedServer {
   name: string;

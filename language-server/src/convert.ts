@@ -5,6 +5,7 @@ import {
   type DiagnosticRelatedInformation,
 } from 'vscode-languageserver/node';
 import type { Diagnostic, Severity } from '@claude-env/engine';
+import { escapeControl } from '@claude-env/engine';
 import { pathToUri } from './documents';
 
 const SEVERITIES: Record<Severity, DiagnosticSeverity> = {
@@ -21,14 +22,15 @@ export function toLspDiagnostic(diagnostic: Diagnostic): LspDiagnostic {
   const related: DiagnosticRelatedInformation[] = [];
   for (const location of diagnostic.related ?? []) {
     const uri = pathToUri(location.file);
-    if (uri) related.push({ location: { uri, range: location.range }, message: location.message });
+    if (uri) related.push({ location: { uri, range: location.range }, message: escapeControl(location.message) });
   }
   return {
     range: diagnostic.range,
     severity: SEVERITIES[diagnostic.severity],
     code: diagnostic.code,
     source: DIAGNOSTIC_SOURCE,
-    message: diagnostic.message,
+    // Messages quote keys and values as written; a bidi override or an escape in them must show, not act.
+    message: escapeControl(diagnostic.message),
     ...(related.length > 0 ? { relatedInformation: related } : {}),
     ...(diagnostic.data
       ? { data: { ...diagnostic.data, code: diagnostic.code } }

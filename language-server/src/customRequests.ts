@@ -1,8 +1,9 @@
 /**
  * The `claudeEnv/` requests (see ../protocol.ts): the effective environment with provenance, the explanation
- * of one path, the layer stack with each file's state, and the list of workspaces.
+ * of one path, the layer stack with each file's state, and the list of workspaces. Every value in them passes
+ * `maskIfSecretLike`, as hovers do: the client shows them in views and documents.
  */
-import type { EffectiveNode, Origin } from '@claude-env/engine';
+import type { EffectiveNode, Origin, ServerDefinition } from '@claude-env/engine';
 import { explainPath } from '@claude-env/engine';
 import type {
   EffectiveEnvironmentResult,
@@ -19,6 +20,7 @@ import type {
 import { explainNode } from './describe';
 import { countProblems } from './diagnostics';
 import { pathToUri, uriToPath } from './documents';
+import { maskIfSecretLike } from './secretMask';
 import type { FeatureContext } from './featureContext';
 import type { WorkspaceModel } from './workspaceModel';
 
@@ -38,14 +40,10 @@ export async function effectiveEnvironment(
   const model = await workspaceOf(context, params.uri);
   if (!model) return null;
   const env = model.env;
-  const servers: ServerJson[] = env.servers.map((server) => ({
-    ...server,
-    supervision: { ...server.supervision },
-    origin: originJson(server.origin),
-  }));
+  const servers: ServerJson[] = env.servers.map(serverJson);
   return {
     workspace: model.folder,
-    value: env.value,
+    value: maskIfSecretLike([], env.value) as EffectiveEnvironmentResult['value'],
     tree: nodeJson(env.tree),
     servers,
     problems: countProblems(model.allDiagnostics()),
@@ -121,8 +119,23 @@ function optionalUri(file: string): { uri?: string } {
   return uri ? { uri } : {};
 }
 
-/** Serialises an origin; values are as written, so secrets stay references. */
-export function originJson(origin: Origin): OriginJson {
+/** A server definition with its launch fields masked (references stay as written). */
+function serverJson(server: ServerDefinition): ServerJson {
+  const path = ['mcpServers', server.name];
+  const json: ServerJson = {
+    ...server,
+    supervision: { ...server.supervision },
+    origin: originJson(server.origin, path),
+  };
+  for (const field of ['command', 'args', 'env', 'url', 'headers', 'cwd'] as const) {
+    if (server[field] !== undefined)
+      Object.assign(json, { [field]: maskIfSecretLike([...path, field], server[field]) });
+  }
+  return json;
+}
+
+/** Serialises an origin, the value written at `path` (references as written, literal credentials masked). */
+export function originJson(origin: Origin, path: readonly (string | number)[]): OriginJson {
   return {
     kind: origin.kind,
     label: origin.label,
@@ -130,24 +143,25 @@ export function originJson(origin: Origin): OriginJson {
     ...optionalUri(origin.file),
     keyRange: origin.keyRange,
     range: origin.range,
-    value: origin.value,
+    value: maskIfSecretLike(path, origin.value),
   };
 }
 
 /** Serialises a provenance node, turning `children` maps into objects in output order. */
 export function nodeJson(node: EffectiveNode): EffectiveNodeJson {
+  const at = (origin: Origin) => originJson(origin, node.path);
   const json: EffectiveNodeJson = {
     path: node.path,
-    value: node.value,
-    origin: originJson(node.origin),
-    overridden: node.overridden.map(originJson),
+    value: maskIfSecretLike(node.path, node.value),
+    origin: at(node.origin),
+    overridden: node.overridden.map(at),
   };
   if (node.children) {
     json.children = {};
     for (const [key, child] of node.children) json.children[key] = nodeJson(child);
   }
-  if (node.itemOrigins) json.itemOrigins = node.itemOrigins.map(originJson);
-  if (node.contributors && node.contributors.length > 0) json.contributors = node.contributors.map(originJson);
+  if (node.itemOrigins) json.itemOrigins = node.itemOrigins.map(at);
+  if (node.contributors && node.contributors.length > 0) json.contributors = node.contributors.map(at);
   if (node.deleted) json.deleted = true;
   return json;
 }

@@ -5,6 +5,7 @@
 import type { EffectiveNode, Origin } from '@claude-env/engine';
 import { mergeStrategyAt, originPlace, originText } from '@claude-env/engine';
 import { pathToUri } from './documents';
+import { maskIfSecretLike } from './secretMask';
 
 const MAX_VALUE_LENGTH = 120;
 
@@ -33,15 +34,15 @@ export function code(text: string): string {
   return `${fence}${text.replace(/\n/g, ' ')}${fence}`;
 }
 
-/** Plain-text explanation of an effective node: who set it, where, and what it replaced. */
+/** Plain-text explanation of an effective node: who set it, where, and what it replaced (credentials masked). */
 export function explainNode(node: EffectiveNode, workspace?: string): string {
   const lines = [
-    `${node.path.join('.')} = ${formatValue(node.value)}`,
+    `${node.path.join('.')} = ${formatValue(maskIfSecretLike(node.path, node.value))}`,
     `  set by ${node.origin.label} at ${formatLocation(node.origin, workspace)}`,
   ];
   for (const previous of node.overridden) {
     lines.push(
-      `  overrides ${formatValue(previous.value)} from ${previous.label} at ${formatLocation(previous, workspace)}`,
+      `  overrides ${formatValue(maskIfSecretLike(node.path, previous.value))} from ${previous.label} at ${formatLocation(previous, workspace)}`,
     );
   }
   if (node.itemOrigins && node.itemOrigins.length > 0 && mergeStrategyAt(node.path) === 'union') {

@@ -16,6 +16,16 @@ export function emptyCatalog(): ServerCatalog {
   return { tools: [], resources: [], prompts: [] };
 }
 
+/** `catalog` with every text the server sent passed through `redact`. */
+export function redactCatalog(catalog: ServerCatalog, redact: (text: string) => string): ServerCatalog {
+  const optional = (text: string | undefined) => (text === undefined ? {} : { description: redact(text) });
+  return {
+    tools: catalog.tools.map((tool) => ({ name: redact(tool.name), ...optional(tool.description) })),
+    resources: catalog.resources.map((resource) => ({ uri: redact(resource.uri), name: redact(resource.name) })),
+    prompts: catalog.prompts.map((prompt) => ({ name: redact(prompt.name), ...optional(prompt.description) })),
+  };
+}
+
 /** Keeps a server's tools, resources and prompts current, and forwards its logging notifications. */
 export interface CatalogWatch {
   /** Lists everything the server's capabilities announce. */

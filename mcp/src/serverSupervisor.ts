@@ -4,7 +4,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { ResolvedServer } from '@claude-env/engine';
 import { RestartPolicy, formatMs, type ExitKind } from './backoff';
-import { createCatalogWatch, emptyCatalog } from './catalog';
+import { createCatalogWatch, emptyCatalog, redactCatalog } from './catalog';
 import { PermanentStartError, createClient, openConnection, preflight, type Connection } from './connection';
 import { LogRing } from './logRing';
 import { PingMonitor } from './pingMonitor';
@@ -170,7 +170,12 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
     const pings = this.run?.pings;
     if (!pings || this.run?.ended)
       throw new Error(`${this.name} is not running (${this.currentState}: ${this.currentReason})`);
-    return pings.pingNow();
+    try {
+      return await pings.pingNow();
+    } catch (error) {
+      // The server's error message is its own text, like its logs.
+      throw new Error(this.redact(error instanceof Error ? error.message : String(error)));
+    }
   }
 
   /** Blocks (policy, Workspace Trust) or unblocks the server. Blocking stops it first. */
@@ -200,7 +205,8 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
     const run: Run = { connection, client, startedAt: started, ended: false, settled, settle };
     this.run = run;
     this.lastStderr = '';
-    const commandLine = truncate([this.server.command, ...this.server.args].join(' '), 160);
+    // Redacted before it is cut: a secret cut in half no longer matches, and its first half would show.
+    const commandLine = truncate(this.redact([this.server.command, ...this.server.args].join(' ')), 160);
     this.setState(
       'starting',
       this.server.type === 'stdio' ? `starting ${commandLine}` : `connecting to ${this.server.url}`,
@@ -218,7 +224,8 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
       client,
       (kind, catalog) => {
         if (this.run !== run) return;
-        this.catalog = catalog;
+        // Names and descriptions are the server's text: one that echoes its key must not show it in a view.
+        this.catalog = redactCatalog(catalog, (text) => this.redact(text));
         this.emit('lists', { name: this.name, kind, count: catalog[kind].length });
       },
       (level, text) => this.log('server', text, level),
@@ -237,7 +244,8 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
           // Our deadline decides; the SDK's own timeout would be indistinguishable from a server's -32001 error.
           await client.connect(connection.transport, { timeout: timeoutMs + 60_000 });
           this.handshakeMs = Date.now() - started;
-          this.serverInfo = client.getServerVersion();
+          const info = client.getServerVersion();
+          this.serverInfo = info && { name: this.redact(info.name), version: this.redact(info.version) };
           await watch.refreshAll();
         })(),
         deadline,

@@ -286,6 +286,15 @@ describe('resolving references', () => {
     assert.equal(outcome.server, undefined);
     assert.deepEqual(outcome.secretValues, ['value-of-a']);
   });
+
+  it('lists a credential written in clear among the values to redact, so an echoing server cannot show it', async () => {
+    const literal = `sk-ant-${'a1B2c3D4e5F6g7H8'.repeat(2)}`;
+    const outcome = await resolveServer(server({ env: { API_KEY: literal, MODE: 'fast' } }), {
+      workspace,
+      secrets: fixedSecrets({}),
+    });
+    assert.deepEqual(outcome.server?.secretValues, [literal]);
+  });
 });
 
 describe('Redactor', () => {
@@ -308,5 +317,43 @@ describe('Redactor', () => {
   it('also hides the JSON-escaped form of a value', () => {
     const redactor = new Redactor(['pa"ss\\word']);
     assert.equal(redactor.redact(JSON.stringify({ key: 'pa"ss\\word' })), '{"key":"***"}');
+  });
+
+  it('hides a value JSON-escaped twice, as a log record holding a JSON string prints it', () => {
+    const redactor = new Redactor(['pa"ss\\word']);
+    const record = JSON.stringify({ message: JSON.stringify({ key: 'pa"ss\\word' }) });
+    assert.equal(redactor.redact(record), '{"message":"{\\"key\\":\\"***\\"}"}');
+  });
+
+  it('hides the URL-encoded forms of a value: component, form body and whole URL', () => {
+    const secret = 'p@ss w/rd&k=v';
+    const redactor = new Redactor([secret]);
+    assert.equal(redactor.redact(`GET /cb?token=${encodeURIComponent(secret)}&x=1`), 'GET /cb?token=***&x=1');
+    const form = new URLSearchParams({ token: secret }).toString();
+    assert.equal(redactor.redact(`body ${form}`), 'body token=***');
+    assert.equal(redactor.redact(encodeURI(`https://h/${secret}`)), 'https://h/***');
+  });
+
+  it('hides the base64 of a value at any offset inside a longer encoded text, standard and URL-safe', () => {
+    const secret = 'tok-4f9c2e7b1a6d3c8e5f0a';
+    const redactor = new Redactor([secret]);
+    for (const prefix of ['', 'u', 'us', 'user:', 'Bearer x ', '{"k":"']) {
+      for (const suffix of ['', '"', '"}', '\n']) {
+        const encoded = Buffer.from(`${prefix}${secret}${suffix}`).toString('base64');
+        for (const text of [encoded, encoded.replace(/\+/g, '-').replace(/\//g, '_')]) {
+          const redacted = redactor.redact(`Authorization: Basic ${text}`);
+          assert.match(redacted, /\*\*\*/, `${JSON.stringify(prefix)} + secret + ${JSON.stringify(suffix)}`);
+          // What is left is the prefix's and suffix's own characters, and at most one mixed character each side.
+          const visible = redacted.replace('Authorization: Basic ', '').replace('***', '').replace(/=+$/, '');
+          const allowed = Math.ceil((prefix.length * 4) / 3) + Math.ceil((suffix.length * 4) / 3) + 2;
+          assert.ok(visible.length <= allowed, `${redacted} keeps too much of the secret`);
+        }
+      }
+    }
+  });
+
+  it('hides two secrets that share characters as a whole, leaving no part of either', () => {
+    const redactor = new Redactor(['abcd1234', '1234efgh']);
+    assert.equal(redactor.redact('key=abcd1234efgh;'), 'key=***;');
   });
 });

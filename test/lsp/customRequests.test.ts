@@ -13,6 +13,7 @@ import {
 } from '@claude-env/protocol';
 import { yaml } from '../helpers/carets';
 import { BASE, LOCAL, lspSession, PROJECT, TEAM } from '../helpers/lspSession';
+import { MASKED_VALUE } from '../../language-server/src/secretMask';
 
 describe('claudeEnv/ custom requests', function () {
   const session = lspSession(this);
@@ -124,5 +125,64 @@ describe('claudeEnv/ custom requests', function () {
     assert.equal(last.workspace, tree.path('repo'));
     assert.deepEqual(last.changedFiles, [tree.path(LOCAL)]);
     assert.equal(last.problems.errors, 1);
+  });
+
+  it('masks literal credentials in the effective environment and in explanations, as hover does', async () => {
+    // Built at run time so that no scanner mistakes the fixture for a leaked key.
+    const anthropic = `sk-ant-${'a1B2c3D4e5F6g7H8'.repeat(2)}`;
+    const github = `ghp_${'Zx9Yw8Vu7Ts6Rq5Po4Nm'.repeat(2)}`;
+    const bearer = `${'Qk7Lm2Np9Rs4Tv6Wx8Yz3Ab5Cd1Ef'}`;
+    const overridden = `sk-ant-${'z9Y8x7W6v5U4t3S2'.repeat(2)}`;
+    await session.start({
+      [PROJECT]: [
+        'version: 1',
+        'source:',
+        '  path: ../../org',
+        'settings:',
+        '  env:',
+        `    ANTHROPIC_API_KEY: ${overridden}`,
+        '    REFERENCE: ${secret:team-token}',
+        'mcpServers:',
+        '  leaky:',
+        '    command: node',
+        `    args: ["--token", "${github}"]`,
+        '    env:',
+        `      API_KEY: ${anthropic}`,
+        '  remote:',
+        '    type: http',
+        '    url: https://mcp.example.com/mcp',
+        '    headers:',
+        `      Authorization: Bearer ${bearer}`,
+        '',
+      ].join('\n'),
+      [LOCAL]: `version: 1\nsettings:\n  env:\n    ANTHROPIC_API_KEY: ${anthropic}\n`,
+    });
+    const { client, tree } = session;
+    const result = await client.request<EffectiveEnvironmentResult>(EffectiveEnvironmentRequest.method, {
+      uri: tree.uri('repo'),
+    });
+    const explained = await client.request<ExplainResult>(ExplainRequest.method, {
+      uri: tree.uri(PROJECT),
+      path: 'settings.env.ANTHROPIC_API_KEY',
+    });
+    for (const [what, answer] of [
+      ['effectiveEnvironment', result],
+      ['explain', explained],
+    ] as const) {
+      const text = JSON.stringify(answer);
+      for (const literal of [anthropic, github, bearer, overridden]) {
+        assert.ok(!text.includes(literal), `${what} returned ${literal.slice(0, 8)}… in clear`);
+      }
+      assert.ok(text.includes(MASKED_VALUE), what);
+    }
+    const env = result.value.settings.env as Record<string, string>;
+    assert.equal(env.ANTHROPIC_API_KEY, MASKED_VALUE);
+    assert.equal(env.REFERENCE, '${secret:team-token}', 'references stay as written');
+    const leaky = result.servers.find((server) => server.name === 'leaky');
+    assert.deepEqual(leaky?.args, ['--token', MASKED_VALUE]);
+    assert.equal(leaky?.command, 'node');
+    assert.equal(leaky?.env?.API_KEY, MASKED_VALUE);
+    assert.equal(explained.node?.overridden[0]?.value, MASKED_VALUE);
+    assert.match(explained.text, /^settings\.env\.ANTHROPIC_API_KEY = •••••• \(literal credential hidden\)$/m);
   });
 });

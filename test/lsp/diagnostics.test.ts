@@ -8,7 +8,9 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { SecretNamesNotification } from '@claude-env/protocol';
 import { withCarets, yaml } from '../helpers/carets';
-import { BASE, LOCAL, lspSession, TEAM } from '../helpers/lspSession';
+import { BASE, LOCAL, lspSession, startOnOrg, TEAM, type ServerFixture } from '../helpers/lspSession';
+import { escapeControl } from '../../engine/src/printable';
+import { HOSTILE_TEXT, rawControls } from '../helpers/hostileText';
 
 const withCode = (code: string) => (diagnostics: Diagnostic[]) =>
   diagnostics.some((diagnostic) => diagnostic.code === code);
@@ -199,5 +201,34 @@ describe('LSP diagnostics from outside the editor', function () {
     assert.equal(diagnostics.find((diagnostic) => diagnostic.code === 'secret.unresolved')?.range.start.line, 4);
     await client.connection.sendNotification(SecretNamesNotification.method, { names: ['context7-token'] });
     await client.waitForDiagnostics(local, (found) => !withCode('secret.unresolved')(found));
+  });
+});
+
+describe('LSP diagnostics of a hostile repository', function () {
+  this.timeout(20_000);
+  let fixture: ServerFixture;
+
+  afterEach(async () => {
+    await fixture?.dispose();
+  });
+
+  it('publishes messages that quote a hostile key with its control characters escaped', async () => {
+    fixture = await startOnOrg();
+    const { client, tree } = fixture;
+    const local = tree.uri(LOCAL);
+    const keys = HOSTILE_TEXT.map(({ text }, i) => `model${i}${text}`);
+    const document = ['version: 1', 'settings:', ...keys.map((key) => `  ${JSON.stringify(key)}: x`), ''].join('\n');
+    await client.open(local, document);
+    const diagnostics = await client.waitForDiagnostics(
+      local,
+      (found) => found.filter((diagnostic) => diagnostic.code === 'schema.unknownSetting').length >= keys.length,
+    );
+    const messages = diagnostics.map((diagnostic) => String(diagnostic.message));
+    for (const message of messages) assert.deepEqual(rawControls(message), [], message);
+    for (const key of keys)
+      assert.ok(
+        messages.some((message) => message.includes(escapeControl(key))),
+        key,
+      );
   });
 });

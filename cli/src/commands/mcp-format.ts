@@ -1,9 +1,11 @@
 import type { ServerState, ServerStatus, StateChangeEvent } from '@claude-env/mcp';
-import type { Palette } from '../format/colour';
+import { escapeControl } from '@claude-env/engine';
+import { PALETTE_SEQUENCE, type Palette } from '../format/colour';
 
 /** Renders rows as aligned columns; the last column is never padded so long reasons do not add trailing blanks. */
 export function renderTable(headers: string[], rows: string[][], palette: Palette): string {
-  const visible = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '').length;
+  // Widths as the sink will print the cells: colour codes take no room, escaped control characters do.
+  const visible = (text: string) => escapeControl(text.replace(PALETTE_SEQUENCE, '')).length;
   const widths = headers.map((header, column) =>
     Math.max(visible(header), ...rows.map((row) => visible(row[column] ?? ''))),
   );

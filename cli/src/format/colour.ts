@@ -19,6 +19,13 @@ export function colourWanted(isTTY: boolean, env: NodeJS.ProcessEnv): boolean {
   return isTTY && env.TERM !== 'dumb';
 }
 
+/**
+ * The palette's own sequences (the SGR codes `createPalette` opens and closes with); the output sink lets exactly
+ * these through. A repository's text can hold them too, but at worst it changes a colour: everything else it
+ * holds (OSC, cursor moves, other SGR such as conceal) is escaped by the sink.
+ */
+export const PALETTE_SEQUENCE = /\u001b\[(?:1|2|22|31|32|33|36|39)m/g;
+
 export function createPalette(enabled: boolean): Palette {
   const wrap = (open: number, close: number) => (text: string) =>
     enabled ? `\u001b[${open}m${text}\u001b[${close}m` : text;

@@ -1,4 +1,4 @@
-import { displayPath, type Diagnostic, type Range, type Severity } from '@claude-env/engine';
+import { displayPath, escapeControl, type Diagnostic, type Range, type Severity } from '@claude-env/engine';
 import type { Palette } from './colour';
 
 // The engine words paths the same way in its reports' sentences; the CLI has no second copy of the rule.
@@ -34,10 +34,10 @@ function paintSeverity(severity: Severity, colour: Palette): string {
 /** `file:line:col: severity code: message`, then one indented `note` line per related location. */
 export function formatDiagnostic(diagnostic: Diagnostic, cwd: string, colour: Palette): string {
   const lines = [
-    `${colour.bold(location(cwd, diagnostic.file, diagnostic.range))}: ${paintSeverity(diagnostic.severity, colour)} ${colour.dim(diagnostic.code)}: ${diagnostic.message}`,
+    `${colour.bold(location(cwd, diagnostic.file, diagnostic.range))}: ${paintSeverity(diagnostic.severity, colour)} ${colour.dim(diagnostic.code)}: ${escapeControl(diagnostic.message)}`,
   ];
   for (const related of diagnostic.related ?? []) {
-    lines.push(`  ${location(cwd, related.file, related.range)}: note: ${related.message}`);
+    lines.push(`  ${location(cwd, related.file, related.range)}: note: ${escapeControl(related.message)}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -70,7 +70,10 @@ export function summaryLine(counts: DiagnosticCounts, fileCount: number, colour:
   return `${what} in ${plural(fileCount, 'file')}\n`;
 }
 
-/** The JSON form of a diagnostic: one-based positions like the text form, paths relative and absolute. */
+/**
+ * The JSON form of a diagnostic: one-based positions like the text form, paths relative and absolute. The
+ * message is escaped like the text form, so that a program printing it does not replay a repository's escapes.
+ */
 export function diagnosticToJson(diagnostic: Diagnostic, cwd: string): Record<string, unknown> {
   const { start, end } = diagnostic.range;
   const json: Record<string, unknown> = {
@@ -82,14 +85,14 @@ export function diagnosticToJson(diagnostic: Diagnostic, cwd: string): Record<st
     endColumn: end.character + 1,
     severity: diagnostic.severity,
     code: diagnostic.code,
-    message: diagnostic.message,
+    message: escapeControl(diagnostic.message),
   };
   if (diagnostic.related && diagnostic.related.length > 0) {
     json.related = diagnostic.related.map((related) => ({
       file: displayPath(cwd, related.file),
       line: related.range.start.line + 1,
       column: related.range.start.character + 1,
-      message: related.message,
+      message: escapeControl(related.message),
     }));
   }
   if (diagnostic.data) json.data = diagnostic.data;

@@ -4,6 +4,7 @@ import { readRegularFile, UnsafePathError } from '../safePaths';
 import type { ResolvedServer, ServerDefinition } from '../types';
 import type { SecretProvider } from './providers';
 import { scanReferences, splitReferences, type MalformedReference, type ValueReference } from './references';
+import { findLiteralSecrets } from './literal';
 import { claudeVariableOf } from './variables';
 
 /** What resolution needs from the outside world. Nothing here is global so tests and the server can vary it. */
@@ -48,7 +49,10 @@ export interface ServerResolution {
   errors: string[];
   /** Each problem with the field path inside the server entry (e.g. `['env', 'API_KEY']`). */
   problems: Array<ReferenceProblem & { field: Array<string | number> }>;
-  /** Every value resolved so far, so that logs can be redacted even when resolution failed half-way. */
+  /**
+   * Every value resolved so far, so that logs can be redacted even when resolution failed half-way, and every
+   * credential written in clear in the server's fields.
+   */
   secretValues: string[];
 }
 
@@ -158,6 +162,10 @@ export async function resolveServer(def: ServerDefinition, ctx: ResolveContext):
   const exported = new Map<string, string>();
   const resolveField = async (text: string, field: Array<string | number>): Promise<string> => {
     const outcome = await resolveString(text, ctx);
+    // A credential written in clear (a `secret.literal` warning) is as secret as a resolved one when the server
+    // echoes it back: redact it too. Judged on the text as written, by the key that holds it.
+    const keyName = typeof field[1] === 'string' ? field[1] : String(field[0]);
+    for (const literal of findLiteralSecrets(text, keyName)) secretValues.push(text.slice(literal.start, literal.end));
     for (const { reference, value } of outcome.resolved) {
       if (reference.kind !== 'env' && !exported.has(claudeVariableOf(reference)))
         exported.set(claudeVariableOf(reference), value);
