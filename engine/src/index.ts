@@ -27,6 +27,7 @@ export type {
 } from './types';
 export { LAYER_ORDER, SHARED_LAYERS, POLICY_LAYERS, DEFAULT_SUPERVISION } from './types';
 export { parseLayer } from './parse';
+export { MAX_LAYER_BYTES, MAX_NESTING_DEPTH, MAX_NODES } from './limits';
 export { discoverStack, findProjectLayer, userConfigDir, type DiscoverOptions } from './discovery';
 export { mergeStack, loadEnvironment } from './merge';
 export { explainPath, nodeAtPath, effectiveNodeAt } from './provenance';
