@@ -15,6 +15,12 @@ export const DiagnosticCode = {
   syntaxAliasLimit: 'syntax.aliasLimit',
   /** A layer file over the size limit. */
   syntaxTooLarge: 'syntax.tooLarge',
+  /** Maps and lists nested deeper than the documented limit (a stack overflow otherwise). */
+  syntaxTooDeep: 'syntax.tooDeep',
+  /** More keys, items and values in one file than the documented limit. */
+  syntaxTooManyNodes: 'syntax.tooManyNodes',
+  /** A number JSON cannot hold (`.inf`, `.nan`, out of range, or an integer past 2^53 - 1). */
+  syntaxNumber: 'syntax.number',
   /** A file that is not text. */
   syntaxBinary: 'syntax.binary',
 

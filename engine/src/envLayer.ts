@@ -1,7 +1,9 @@
-import { parseDocument, isScalar, isMap, isSeq } from 'yaml';
+import { DiagnosticCode, type DiagnosticCodeValue } from './diagnosticCodes';
+import { isScalar, isMap, isSeq } from 'yaml';
 import { ZERO_RANGE } from './lineIndex';
+import { composeYamlWithinLimits, unrepresentableNumber } from './limits';
 import { childSchema, LAYER_SCHEMA, validateLayerSchema, type SchemaNode } from './schema';
-import type { MapEntry, MapNode, ParsedLayer, SourceNode } from './types';
+import type { Diagnostic, MapEntry, MapNode, ParsedLayer, SourceNode } from './types';
 
 /**
  * The environment layer: `CLAUDE_ENV_SETTINGS__MODEL=opus` sets `settings.model`. Segments are separated by
@@ -22,7 +24,8 @@ export function environmentLayers(
     const segments = name.slice('CLAUDE_ENV_'.length).split('__');
     const path = mapSegments(segments, lower);
     const file = `env:${name}`;
-    const root = nest(path, scalarFromText(value));
+    const diagnostics: Diagnostic[] = [];
+    const root = nest(path, scalarFromText(value, file, diagnostics));
     const layer: ParsedLayer = {
       kind: 'env',
       label: 'environment',
@@ -30,9 +33,9 @@ export function environmentLayers(
       format: 'yaml',
       text: value,
       root,
-      diagnostics: [],
+      diagnostics,
     };
-    layer.diagnostics.push(...validateLayerSchema(file, root));
+    for (const diagnostic of validateLayerSchema(file, root)) layer.diagnostics.push(diagnostic);
     layers.push(layer);
   }
   return layers;
@@ -72,13 +75,28 @@ function nest(path: string[], leaf: SourceNode): MapNode {
   return node as MapNode;
 }
 
-function scalarFromText(text: string): SourceNode {
+/**
+ * The value of one variable read as YAML, within the same depth and size limits as a layer file (a variable
+ * can hold 128 KB, enough for a list nested 60,000 deep). A value that breaks a limit, or holds a number JSON
+ * cannot, is reported; one that is not YAML is kept as a string.
+ */
+function scalarFromText(text: string, file: string, out: Diagnostic[]): SourceNode {
   const range = { start: { line: 0, character: 0 }, end: { line: 0, character: text.length } };
-  const doc = parseDocument(text, { strict: true });
+  const report = (code: DiagnosticCodeValue, message: string) =>
+    out.push({ file, range, severity: 'error', code, message });
+  const composed = composeYamlWithinLimits(text, { strict: true });
+  if (composed.breach) {
+    report(composed.breach.code, composed.breach.message);
+    return { type: 'scalar', value: null, range };
+  }
+  const doc = composed.doc;
   if (doc.errors.length > 0) return { type: 'scalar', value: text, range };
   const toNode = (value: unknown): SourceNode => {
     if (isScalar(value)) {
       const v = value.value;
+      const problem = typeof v === 'number' ? unrepresentableNumber(v) : undefined;
+      if (problem)
+        report(DiagnosticCode.syntaxNumber, `${problem}; set a finite number, or quote it to keep it as text.`);
       return {
         type: 'scalar',
         value: v === null || ['string', 'number', 'boolean'].includes(typeof v) ? (v as string) : String(v),

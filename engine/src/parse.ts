@@ -1,12 +1,19 @@
-import { parseDocument, isAlias, isMap, isScalar, isSeq, type Document, type Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, type Document, type Node as YamlNode } from 'yaml';
 import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import { LineIndex, ZERO_RANGE } from './lineIndex';
+import {
+  checkJsonLimits,
+  composeYamlWithinLimits,
+  MAX_LAYER_BYTES,
+  MAX_NESTING_DEPTH,
+  tooDeep,
+  unrepresentableNumber,
+} from './limits';
 import { validateLayerSchema } from './schema';
 import type { Diagnostic, LayerKind, MapEntry, ParsedLayer, Range, SourceNode } from './types';
 import { DiagnosticCode, type DiagnosticCodeValue } from './diagnosticCodes';
 
-/** Layer files larger than this are refused: a config file that big is a mistake, and parsing it would stall the editor. */
-export const MAX_LAYER_BYTES = 5 * 1024 * 1024;
+export { MAX_LAYER_BYTES } from './limits';
 /** Nodes that YAML aliases may expand to before the file is treated as an alias bomb. */
 const ALIAS_EXPANSION_BUDGET = 10_000;
 
@@ -50,7 +57,8 @@ export function parseLayer(file: string, rawText: string, kind: LayerKind, label
     return layer;
   }
   layer.root = root;
-  layer.diagnostics.push(...validateLayerSchema(file, root));
+  // A loop, not push(...): a file can hold tens of thousands of findings, more than a call takes arguments.
+  for (const diagnostic of validateLayerSchema(file, root)) layer.diagnostics.push(diagnostic);
   return layer;
 }
 
@@ -59,7 +67,13 @@ type Reporter = (range: Range, code: DiagnosticCodeValue, message: string, sever
 function parseYaml(text: string, lines: LineIndex, report: Reporter): SourceNode | undefined {
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, strict: true, keepSourceTokens: false });
+    const composed = composeYamlWithinLimits(text, { uniqueKeys: false, strict: true, keepSourceTokens: false });
+    if (composed.breach) {
+      const { offset, code, message } = composed.breach;
+      report(lines.rangeOf(offset, offset + 1), code, message);
+      return undefined;
+    }
+    doc = composed.doc;
   } catch (error) {
     report(ZERO_RANGE, DiagnosticCode.syntaxInvalid, `The YAML parser failed: ${(error as Error).message}`);
     return undefined;
@@ -70,8 +84,17 @@ function parseYaml(text: string, lines: LineIndex, report: Reporter): SourceNode
   if (doc.errors.length > 0 || doc.contents === null) return undefined;
   let aliasBudget = ALIAS_EXPANSION_BUDGET;
   let aliasBombReported = false;
+  let tooDeepReported = false;
 
-  const build = (node: YamlNode | null | undefined, fallback: Range, viaAlias: boolean): SourceNode => {
+  const build = (node: YamlNode | null | undefined, fallback: Range, viaAlias: boolean, depth: number): SourceNode => {
+    // Aliases can nest an anchor inside itself level by level, so depth is checked on the expanded tree too.
+    if (depth > MAX_NESTING_DEPTH) {
+      if (!tooDeepReported) {
+        tooDeepReported = true;
+        report(fallback, DiagnosticCode.syntaxTooDeep, tooDeep(0).message);
+      }
+      return { type: 'scalar', value: null, range: fallback };
+    }
     if (viaAlias && --aliasBudget < 0) {
       if (!aliasBombReported) {
         aliasBombReported = true;
@@ -91,18 +114,23 @@ function parseYaml(text: string, lines: LineIndex, report: Reporter): SourceNode
         report(range, DiagnosticCode.syntaxInvalid, `Unknown alias *${node.source}.`);
         return { type: 'scalar', value: null, range };
       }
-      const expanded = build(target as YamlNode, range, true);
+      const expanded = build(target as YamlNode, range, true, depth);
       return { ...expanded, range };
     }
     if (isScalar(node)) {
       const value = node.value;
-      if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+      if (typeof value === 'number') return numberNode(value, range, report);
+      if (value === null || typeof value === 'string' || typeof value === 'boolean') {
         return { type: 'scalar', value, range };
       }
       return { type: 'scalar', value: String(value), range };
     }
     if (isSeq(node)) {
-      return { type: 'array', items: node.items.map((item) => build(item as YamlNode, range, viaAlias)), range };
+      return {
+        type: 'array',
+        items: node.items.map((item) => build(item as YamlNode, range, viaAlias, depth + 1)),
+        range,
+      };
     }
     if (isMap(node)) {
       const entries: MapEntry[] = [];
@@ -116,7 +144,7 @@ function parseYaml(text: string, lines: LineIndex, report: Reporter): SourceNode
         }
         const key = String(keyNode.value);
         const valueFallback: Range = { start: keyRange.end, end: keyRange.end };
-        const value = build(pair.value as YamlNode | null, valueFallback, viaAlias);
+        const value = build(pair.value as YamlNode | null, valueFallback, viaAlias, depth + 1);
         if (key === '<<') {
           mergeKeyEntries(merged, value, keyRange, report);
           continue;
@@ -130,7 +158,15 @@ function parseYaml(text: string, lines: LineIndex, report: Reporter): SourceNode
     }
     return { type: 'scalar', value: null, range };
   };
-  return build(doc.contents as YamlNode, ZERO_RANGE, false);
+  return build(doc.contents as YamlNode, ZERO_RANGE, false, 0);
+}
+
+/** A number as a scalar node; one JSON cannot hold (`.inf`, `.nan`, `1e400`) is reported at its line. */
+function numberNode(value: number, range: Range, report: Reporter): SourceNode {
+  const problem = unrepresentableNumber(value);
+  if (problem)
+    report(range, DiagnosticCode.syntaxNumber, `${problem}; write a finite number, or quote it to keep it as text.`);
+  return { type: 'scalar', value, range };
 }
 
 /** YAML merge keys (`<<: *defaults`): entries of the merged maps that the map does not set itself. */
@@ -167,6 +203,12 @@ function checkDuplicates(entries: MapEntry[], report: Reporter): MapEntry[] {
 
 function parseJson(text: string, lines: LineIndex, report: Reporter): SourceNode | undefined {
   if (text.trim() === '') return undefined;
+  // jsonc-parser's tree builder recurses once per level, so depth and size are checked by its scanner first.
+  const breach = checkJsonLimits(text);
+  if (breach) {
+    report(lines.rangeOf(breach.offset, breach.offset + 1), breach.code, breach.message);
+    return undefined;
+  }
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
   for (const error of errors) {
@@ -194,6 +236,7 @@ function parseJson(text: string, lines: LineIndex, report: Reporter): SourceNode
       case 'array':
         return { type: 'array', items: (node.children ?? []).map(build), range };
       default:
+        if (typeof node.value === 'number') return numberNode(node.value, range, report);
         return { type: 'scalar', value: node.value as string | number | boolean | null, range };
     }
   };

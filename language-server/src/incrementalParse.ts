@@ -7,10 +7,11 @@
  *
  * Whenever the shortcut could disagree with a whole-file parse — JSON, anchors, aliases, tags, document
  * markers, a chunk with a syntax problem, a list chunk with any problem (its messages would count items from
- * the chunk), keys repeated across chunks — the whole file is parsed instead.
+ * the chunk), keys repeated across chunks, a file near the engine's size limits (which only a whole-file parse
+ * checks, and which it stops at quickly) — the whole file is parsed instead.
  */
 import type { Diagnostic, LayerKind, MapEntry, MapNode, ParsedLayer, Range, SourceNode } from '@claude-env/engine';
-import { parseLayer } from '@claude-env/engine';
+import { MAX_LAYER_BYTES, MAX_NODES, parseLayer } from '@claude-env/engine';
 
 /** Blocks longer than this are split. */
 const SPLIT_LINES = 300;
@@ -57,7 +58,7 @@ export class IncrementalLayerParser {
 
   /** Same contract as the engine's `parseLayer`. */
   parse(file: string, text: string, kind: LayerKind, label: string): ParsedLayer {
-    const chunks = /\.json$/i.test(file) ? undefined : splitChunks(text);
+    const chunks = /\.json$/i.test(file) || mayBreakLimits(text) ? undefined : splitChunks(text);
     if (!chunks) return this.parseWhole(file, text, kind, label);
     this.lastStats = { chunks: chunks.length, parsed: 0 };
     const next = new Map<string, ParsedChunk>();
@@ -79,9 +80,9 @@ export class IncrementalLayerParser {
         !parsed.root ||
         parsed.diagnostics.some((d) => d.code.startsWith('syntax.') || (chunk.items && d.severity !== 'hint'));
       if (refused || !graft(root, chunk, parsed.root as MapNode)) return this.parseWhole(file, text, kind, label);
-      diagnostics.push(...parsed.diagnostics);
+      for (const diagnostic of parsed.diagnostics) diagnostics.push(diagnostic);
     }
-    if (hasDuplicateKeys(root)) return this.parseWhole(file, text, kind, label);
+    if (hasDuplicateKeys(root) || countNodes(root) > MAX_NODES) return this.parseWhole(file, text, kind, label);
     this.cache = next;
     const first = root.entries[0];
     const last = root.entries[root.entries.length - 1];
@@ -144,13 +145,42 @@ function graft(root: MapNode, chunk: Chunk, parsed: MapNode): boolean {
   const holder = ancestors[ancestors.length - 1] ?? root;
   if (chunk.items) {
     if (holder.type !== 'array' || source.type !== 'array') return false;
-    holder.items.push(...source.items);
+    for (const item of source.items) holder.items.push(item);
   } else {
     if (holder.type !== 'map' || source.type !== 'map') return false;
-    holder.entries.push(...source.entries);
+    for (const entry of source.entries) holder.entries.push(entry);
   }
   for (const ancestor of ancestors) ancestor.range = { start: ancestor.range.start, end: source.range.end };
   return true;
+}
+
+/**
+ * Whether a file may break the engine's size or node limits. Chunks are checked one by one, so only the
+ * whole-file parse sees those limits; it stops at the token that breaks one, where parsing 2,000 chunks of a
+ * 300,000-key file would take a minute. More lines than nodes allowed is a cheap, safe sign.
+ */
+function mayBreakLimits(text: string): boolean {
+  if (text.length > MAX_LAYER_BYTES) return true;
+  let lines = 0;
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) if (++lines > MAX_NODES) return true;
+  return false;
+}
+
+/** Keys and values in a tree, counted without recursion and no further than just past the limit. */
+function countNodes(root: SourceNode): number {
+  let count = 0;
+  const pending: SourceNode[] = [root];
+  while (pending.length > 0 && count <= MAX_NODES) {
+    const node = pending.pop()!;
+    count++;
+    if (node.type === 'map') {
+      for (const entry of node.entries) {
+        count++;
+        pending.push(entry.value);
+      }
+    } else if (node.type === 'array') for (const item of node.items) pending.push(item);
+  }
+  return count;
 }
 
 /** Splits block YAML into chunks, or returns undefined when the file must be parsed whole. */

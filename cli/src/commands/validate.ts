@@ -33,8 +33,9 @@ export const validateCommand: CommandSpec = {
   async run(context) {
     const { cwd, io } = context;
     const environment = loadWorkspace(cwd, io);
-    const diagnostics = [...environment.diagnostics];
-    if (!flag(context, 'no-secrets')) diagnostics.push(...(await secretDiagnostics(environment, cwd, io)));
+    const secrets = flag(context, 'no-secrets') ? [] : await secretDiagnostics(environment, cwd, io);
+    // concat, not push(...): a large file's findings can outnumber the arguments a call takes.
+    const diagnostics = environment.diagnostics.concat(secrets);
     const sorted = sortDiagnostics(diagnostics);
     const counts = countDiagnostics(sorted);
     const files = stackFiles(environment);

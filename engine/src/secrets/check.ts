@@ -66,7 +66,7 @@ export async function checkSecrets(env: EffectiveEnvironment, ctx: ResolveContex
         },
       });
     }
-    diagnostics.push(...literalFindings(site));
+    for (const finding of literalFindings(site)) diagnostics.push(finding);
   }
   if (ctx.secrets.check) diagnostics.push(...(await ctx.secrets.check()));
   return diagnostics;
@@ -120,10 +120,10 @@ function literalFindings(site: StringSite): Diagnostic[] {
 }
 
 /** Every string in the effective tree (scalars and array items) with the file and range that wrote it. */
-function collectStrings(env: EffectiveEnvironment, node: EffectiveNode): StringSite[] {
-  const sites: StringSite[] = [];
+function collectStrings(env: EffectiveEnvironment, node: EffectiveNode, sites: StringSite[] = []): StringSite[] {
+  // One list filled in place: spreading a large map's results into push() would exceed the argument limit.
   if (node.children) {
-    for (const child of node.children.values()) sites.push(...collectStrings(env, child));
+    for (const child of node.children.values()) collectStrings(env, child, sites);
     return sites;
   }
   if (typeof node.value === 'string') {

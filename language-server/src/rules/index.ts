@@ -20,7 +20,7 @@ export function runWorkspaceRules(rules: readonly WorkspaceRule[], env: Effectiv
   const found: Diagnostic[] = [];
   for (const rule of rules) {
     try {
-      found.push(...rule.check(env));
+      for (const diagnostic of rule.check(env)) found.push(diagnostic);
     } catch (error) {
       console.error(`claude-env: rule ${rule.code} failed: ${(error as Error).stack ?? String(error)}`);
     }
