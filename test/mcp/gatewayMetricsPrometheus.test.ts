@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readdirSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { startGatewayMetrics, type GatewayMetricsService } from '../../mcp/src/gateway/metrics';
 import { tempTree, type TempTree } from '../helpers/workspace';
@@ -225,5 +225,60 @@ describe('gateway metrics: a real Prometheus scrapes the endpoint', function () 
     assert.equal(health['without-token'].health, 'down');
     assert.match(health['without-token'].lastError, /401/);
     assert.deepEqual(await query('claude_env_mcp_calls_total{job="without-token"}'), []);
+  });
+
+  it("evaluates every query of the Grafana dashboard, each returning the gateway's data", async () => {
+    interface Panel {
+      title: string;
+      targets?: Array<{ expr: string }>;
+      fieldConfig?: { defaults: { mappings?: Array<{ options: Record<string, { text: string }> }> } };
+    }
+    const dashboard = JSON.parse(readFileSync(join(ROOT, 'docs', 'grafana-claude-env-mcp.json'), 'utf8')) as {
+      panels: Panel[];
+      templating: { list: Array<{ name: string; definition?: string }> };
+    };
+    // Grafana's variables, as Grafana would expand them for "All servers" over the last minute.
+    const expand = (expr: string) =>
+      expr.replaceAll('$__rate_interval', '30s').replaceAll('$__range', '1m').replaceAll('$server', '.*');
+    const queries = dashboard.panels.flatMap((panel) =>
+      (panel.targets ?? []).map((target) => ({ title: panel.title, expr: expand(target.expr) })),
+    );
+    assert.ok(queries.length >= 10, `${queries.length} queries`);
+    // Rates and quantiles need calls within their window: keep traffic flowing while the panels are read.
+    const traffic = setInterval(() => {
+      for (const server of ['everything', 'memory']) {
+        service.observer.callFinished({ server, method: 'tools/call', target: 'echo', outcome: 'ok', seconds: 0.004 });
+        service.observer.callFinished({ server, method: 'tools/call', target: 'echo', outcome: 'error', seconds: 0.3 });
+      }
+      service.observer.restarted({ server: 'memory', reason: 'crashed' });
+    }, 100);
+    try {
+      for (const { title, expr } of queries) {
+        const result = await eventually(
+          `the dashboard panel "${title}" shows data`,
+          30_000,
+          () => query(expr),
+          (samples) => samples.some((sample) => sample.value[1] !== 'NaN'),
+        );
+        assert.ok(result.length > 0, title);
+      }
+    } finally {
+      clearInterval(traffic);
+    }
+    // The state timeline encodes each state as a number and names it back through the panel's value mappings.
+    const statePanel = dashboard.panels.find((panel) => panel.title === 'State')!;
+    const mappings = Object.assign(
+      {},
+      ...statePanel.fieldConfig!.defaults.mappings!.map((mapping) => mapping.options),
+    ) as Record<string, { text: string }>;
+    const encoded = await query(expand(statePanel.targets![0].expr));
+    assert.deepEqual(
+      Object.fromEntries(encoded.map((sample) => [sample.metric.server, mappings[sample.value[1]]?.text])),
+      { everything: 'running', memory: 'restarting' },
+    );
+    const serverVariable = dashboard.templating.list.find((variable) => variable.name === 'server')!;
+    const labelQuery = /^label_values\((\w+), server\)$/.exec(serverVariable.definition ?? '')!;
+    const servers = await query(`count by (server) (${labelQuery[1]})`);
+    assert.deepEqual(servers.map((sample) => sample.metric.server).sort(), ['everything', 'memory']);
   });
 });
