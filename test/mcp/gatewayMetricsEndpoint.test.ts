@@ -102,6 +102,28 @@ describe('gateway metrics: the Prometheus endpoint', () => {
     }
   });
 
+  it('leaves the endpoint off and says why when its port is taken, and the observer still works', async () => {
+    const logged: string[] = [];
+    const second = await startGatewayMetrics(
+      { prometheus: { port, address: '127.0.0.1' }, secretValues: [] },
+      { tokenFile: join(tree.root, 'second-token'), log: (line) => logged.push(line) },
+    );
+    try {
+      assert.equal(second.prometheus, undefined);
+      assert.equal(logged.length, 1);
+      assert.match(
+        logged[0],
+        new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE.*the Prometheus endpoint is off\\.$`),
+      );
+      assert.equal(existsSync(join(tree.root, 'second-token')), false);
+      second.observer.restarted({ server: 'memory', reason: 'crashed' });
+    } finally {
+      await second.close();
+    }
+    // The first daemon's endpoint and token are untouched.
+    assert.equal((await httpRequest(url, { headers: bearer })).status, 200);
+  });
+
   it('serves only GET and HEAD of /metrics', async () => {
     assert.equal((await httpRequest(url.replace('/metrics', '/'), { headers: bearer })).status, 404);
     assert.equal((await httpRequest(`${url}/x`, { headers: bearer })).status, 404);

@@ -161,6 +161,27 @@ describe('gateway metrics: OTLP push to a collector', () => {
     assert.equal(Number(point.asDouble ?? point.asInt), 2);
   }).timeout(20_000);
 
+  it('pushes what is left when the daemon stops', async () => {
+    const metrics = await start('60s');
+    metrics.observer.callFinished({
+      server: 'memory',
+      method: 'prompts/get',
+      target: 'summary',
+      outcome: 'ok',
+      seconds: 0.01,
+    });
+    await metrics.close();
+    service = undefined;
+    assert.equal(receiver.received.length, 1);
+    const point = metricIn(receiver.received[0].body, METRIC_NAMES.calls)!.sum!.dataPoints[0];
+    assert.deepEqual(attributesOf(point), {
+      server: 'memory',
+      method: 'prompts/get',
+      target: 'summary',
+      outcome: 'ok',
+    });
+  });
+
   it("sends only the layers' headers, not OTEL_EXPORTER_OTLP_HEADERS inherited from the client that started the daemon", async () => {
     process.env.OTEL_EXPORTER_OTLP_HEADERS = 'x-claude-code-collector=other-collector-secret';
     process.env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT = 'http://127.0.0.1:9/elsewhere';

@@ -41,7 +41,7 @@ export interface StartMetricsOptions {
   tokenFile: string;
   /** The daemon's version, reported as `service.version`. */
   version?: string;
-  /** Receives one line per problem (a failed push); secret values are already redacted. */
+  /** Receives one line per problem (a port in use, a failed push); secret values are already redacted. */
   log?: (line: string) => void;
 }
 
@@ -57,7 +57,10 @@ export interface GatewayMetricsService {
   close(): Promise<void>;
 }
 
-/** Starts what the settings ask for. Throws when the Prometheus port cannot be bound (the message says which). */
+/**
+ * Starts what the settings ask for. Metrics never keep the daemon from serving MCP: when the Prometheus port
+ * cannot be bound, that is logged and the endpoint stays off (OTLP, if configured, still runs).
+ */
 export async function startGatewayMetrics(
   settings: GatewayMetricsSettings,
   options: StartMetricsOptions,
@@ -67,10 +70,16 @@ export async function startGatewayMetrics(
   const redactor = new Redactor(settings.secretValues);
   const log = options.log ?? (() => {});
   const readers: IMetricReader[] = [];
-  const prometheus = settings.prometheus
-    ? await startPrometheusEndpoint({ ...settings.prometheus, tokenFile: options.tokenFile })
-    : undefined;
-  if (prometheus) readers.push(prometheus.reader);
+  let prometheus: PrometheusEndpoint | undefined;
+  if (settings.prometheus) {
+    try {
+      prometheus = await startPrometheusEndpoint({ ...settings.prometheus, tokenFile: options.tokenFile });
+      readers.push(prometheus.reader);
+    } catch (error) {
+      log(`${error instanceof Error ? error.message : String(error)}; the Prometheus endpoint is off.`);
+    }
+  }
+  if (!prometheus && !settings.otlp) return { observer: NO_OBSERVER, flush: async () => {}, close: async () => {} };
   if (settings.otlp)
     readers.push(otlpPushReader({ ...settings.otlp, onExportError: (message) => log(redactor.redact(message)) }));
   const metrics = new GatewayMetrics({ readers, version: options.version });
