@@ -227,6 +227,31 @@ describe('gateway metrics: a real Prometheus scrapes the endpoint', function () 
     assert.deepEqual(await query('claude_env_mcp_calls_total{job="without-token"}'), []);
   });
 
+  it('keeps scraping, without a reload, after the daemon restarts with a new token', async () => {
+    const { port, tokenFile } = service.prometheus!;
+    const oldToken = readFileSync(tokenFile, 'utf8');
+    await service.close();
+    service = await startGatewayMetrics(
+      { prometheus: { port, address: '127.0.0.1' }, secretValues: [] },
+      { tokenFile },
+    );
+    assert.notEqual(readFileSync(tokenFile, 'utf8'), oldToken);
+    service.observer.callFinished({
+      server: 'fresh',
+      method: 'tools/call',
+      target: 'ping',
+      outcome: 'ok',
+      seconds: 0.001,
+    });
+    const fresh = await eventually(
+      'Prometheus scrapes the restarted daemon with the new token',
+      30_000,
+      () => query('claude_env_mcp_calls_total{job="claude-env-mcp",server="fresh"}'),
+      (result) => result.length === 1,
+    );
+    assert.equal(fresh[0].value[1], '1');
+  });
+
   it("evaluates every query of the Grafana dashboard, each returning the gateway's data", async () => {
     interface Panel {
       title: string;
@@ -244,6 +269,9 @@ describe('gateway metrics: a real Prometheus scrapes the endpoint', function () 
       (panel.targets ?? []).map((target) => ({ title: panel.title, expr: expand(target.expr) })),
     );
     assert.ok(queries.length >= 10, `${queries.length} queries`);
+    service.observer.stateChanged({ server: 'everything', state: 'running' });
+    service.observer.stateChanged({ server: 'memory', state: 'restarting' });
+    service.observer.sessionsChanged({ server: 'everything', sessions: 4, instances: 2 });
     // Rates and quantiles need calls within their window: keep traffic flowing while the panels are read.
     const traffic = setInterval(() => {
       for (const server of ['everything', 'memory']) {
