@@ -3,6 +3,7 @@ import { readFileSync, statSync, existsSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import {
+  GatewayMetrics,
   startGatewayMetrics,
   startPrometheusEndpoint,
   type GatewayMetricsService,
@@ -147,6 +148,21 @@ describe('gateway metrics: the Prometheus endpoint', () => {
       httpRequest(url, { headers: { ...bearer, Host: `127.0.0.1:${port}` }, connectTo: external }),
       /ECONNREFUSED/,
     );
+  });
+
+  it('binds ::1 when asked, accepting [::1] as Host and unreachable over IPv4', async () => {
+    const v6 = await startPrometheusEndpoint({ port: 0, address: '::1', tokenFile: join(tree.root, 'v6-token') });
+    const metrics = new GatewayMetrics({ readers: [v6.reader] });
+    try {
+      const v6Bearer = { Authorization: `Bearer ${readFileSync(v6.tokenFile, 'utf8').trim()}` };
+      assert.equal(v6.url, `http://[::1]:${v6.port}/metrics`);
+      assert.equal((await httpRequest(v6.url, { headers: v6Bearer })).status, 200);
+      assert.equal((await httpRequest(v6.url, { headers: { ...v6Bearer, Host: `[::2]:${v6.port}` } })).status, 403);
+      await assert.rejects(httpRequest(v6.url, { headers: v6Bearer, connectTo: '127.0.0.1' }), /ECONNREFUSED/);
+    } finally {
+      await v6.close();
+      await metrics.shutdown();
+    }
   });
 
   it('keeps argument values, credentials and resource paths out of the labels', async () => {
