@@ -82,11 +82,14 @@ export {
   checkSecrets,
   ChainSecretProvider,
   resolveServer,
+  resolveString,
+  credentialReason,
   defaultSecretProvider,
   claudeCodeVariables,
   findLiteralSecrets,
   Redactor,
   type ResolveContext,
+  type ReferenceProblem,
   type SecretProvider,
 } from './secrets';
 export { importFiles, layerToYaml, mergeIntoLayerText, type ImportSource } from './import';

@@ -26,7 +26,7 @@ import type {
 } from './types';
 
 /** Top-level keys that merge into the effective environment; the others describe the stack itself. */
-const MERGED_KEYS = new Set(['settings', 'mcpServers', 'outputs']);
+const MERGED_KEYS = new Set(['settings', 'mcpServers', 'outputs', 'gateway']);
 
 /** Discovers the stack of a workspace and merges it. */
 export function loadEnvironment(workspace: string, options: DiscoverOptions = {}): EffectiveEnvironment {

@@ -179,8 +179,16 @@ export interface LayerStack {
 /** The merged result. */
 export interface EffectiveEnvironment {
   stack: LayerStack;
-  /** Plain merged value with secret references unresolved. `outputs` says which Claude Code files `apply` writes. */
-  value: { settings: Record<string, unknown>; mcpServers: Record<string, unknown>; outputs: Record<string, unknown> };
+  /**
+   * Plain merged value with secret references unresolved. `outputs` says which Claude Code files `apply` writes;
+   * `gateway`, present only when a layer sets it, configures the MCP gateway daemon (e.g. its metrics).
+   */
+  value: {
+    settings: Record<string, unknown>;
+    mcpServers: Record<string, unknown>;
+    outputs: Record<string, unknown>;
+    gateway?: Record<string, unknown>;
+  };
   /** Root of the provenance tree (`path: []`). */
   tree: EffectiveNode;
   servers: ServerDefinition[];

@@ -73,9 +73,14 @@ export async function checkSecrets(env: EffectiveEnvironment, ctx: ResolveContex
 }
 
 /** Where literal credentials are worth a warning, and which key name describes them. */
-function literalScope(path: Array<string | number>): { server?: string; key: string; prefixOnly: boolean } | undefined {
+function literalScope(
+  path: Array<string | number>,
+): { server?: string; key: string; prefixOnly: boolean; where?: string } | undefined {
   if (path[0] === 'settings' && path[1] === 'env' && path.length === 3)
     return { key: String(path[2]), prefixOnly: false };
+  // The collector's credentials travel with every metrics push; they belong in the secret store too.
+  if (path.length === 5 && path.slice(0, 4).join('.') === 'gateway.metrics.otlp.headers')
+    return { server: 'otlp', key: String(path[4]), prefixOnly: false, where: '`gateway.metrics.otlp.headers`' };
   if (path[0] !== 'mcpServers' || path.length < 3) return undefined;
   const server = String(path[1]);
   const field = path[2];
@@ -98,7 +103,7 @@ function literalFindings(site: StringSite): Diagnostic[] {
   const suggestedName = suggestSecretName(scope.server, scope.key === 'url' ? 'token' : scope.key);
   const replacement =
     site.value.slice(0, found[0].start) + `\${secret:${suggestedName}}` + site.value.slice(found[0].end);
-  const where = scope.server ? `server \`${scope.server}\`` : '`settings.env`';
+  const where = scope.where ?? (scope.server ? `server \`${scope.server}\`` : '`settings.env`');
   return [
     {
       file: site.file,
