@@ -57,6 +57,8 @@ export default tseslint.config(
       '.vscode-test/**',
       '.cache/**',
       'bench/results/**',
+      'out/**',
+      'test-results/**',
       'test/fixtures/**',
       'devcontainer-feature/src/claude-env/bundle/**',
     ],

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { startGatewayMetrics, type GatewayMetricsService } from '../../mcp/src/gateway/metrics';
 import { tempTree, type TempTree } from '../helpers/workspace';
-import { ROOT } from './helpers';
+import { REPO_ROOT as ROOT } from '../helpers/paths';
 import { freePort } from './metricsHelpers';
 
 /**

@@ -9,7 +9,6 @@ import type { WorkspaceRule } from './rule';
 
 export type { WorkspaceRule } from './rule';
 
-
 /** The rules every workspace runs. */
 export function defaultRules(): WorkspaceRule[] {
   return [commandNotOnPathRule(), cwdMissingRule()];
