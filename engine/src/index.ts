@@ -37,6 +37,8 @@ export { parseDuration } from './servers';
 export { findReferences } from './secrets/references';
 export {
   renderOutputs,
+  DEFAULT_GATEWAY_LAUNCH,
+  type GatewayLaunch,
   planApply,
   applyPlan,
   diffOutputs,
