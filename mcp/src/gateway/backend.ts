@@ -95,7 +95,9 @@ export class Backend {
    */
   async endReason(client: Client, waitMs = 3_000): Promise<string | undefined> {
     const deadline = Date.now() + waitMs;
-    while (!this.endReasons.has(client) && this.supervisor.connectedClient === client && Date.now() < deadline) {
+    // The run is marked ended before its processes are reaped, and the verdict (with the exit's signal or code)
+    // only comes after: wait for the state change rather than the client's disappearance.
+    while (!this.endReasons.has(client) && Date.now() < deadline) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(wake, Math.max(1, deadline - Date.now()));
         function wake() {
