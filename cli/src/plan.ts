@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { planApply, renderOutputs, BACKUP_FOLDER, type ApplyPlan, type PlanEntry } from '@claude-env/engine';
+import { DEFAULT_GATEWAY_LAUNCH, type GatewayLaunch } from '@claude-env/engine';
 import type { Diagnostic, EffectiveEnvironment } from '@claude-env/engine';
 import type { CliIo } from './command';
 import { formatDiagnostic, sortDiagnostics } from './format/diagnostics';
@@ -17,9 +20,19 @@ export function reportBlocked(errors: Diagnostic[], cwd: string, io: CliIo, comm
   );
 }
 
+/**
+ * How `outputs.mcpVia: gateway` entries start the shim: this Node and the shim bundle next to this CLI, both
+ * absolute, so that Claude Code needs no `claude-env` on its `PATH` and pays no CLI start-up. Run from sources
+ * (no bundle beside us), the entry falls back to `claude-env mcp connect`.
+ */
+export function gatewayLaunch(): GatewayLaunch {
+  const shim = join(__dirname, 'mcp-connect.js');
+  return existsSync(shim) ? { command: process.execPath, args: [shim] } : DEFAULT_GATEWAY_LAUNCH;
+}
+
 /** What `apply` would do, computed from the current files and `.claude-env/state.json`. */
 export async function planFor(environment: EffectiveEnvironment): Promise<ApplyPlan> {
-  return planApply(environment.stack.workspace, renderOutputs(environment));
+  return planApply(environment.stack.workspace, renderOutputs(environment, { gateway: gatewayLaunch() }));
 }
 
 /** Where a forced apply would copy a hand-edited target (the outputs module adds the UTC time when it does). */

@@ -14,8 +14,16 @@ import { EVERYTHING, GatewayWorld, textOf } from './gatewayHelpers';
 const FLOOD_SERVER = join(ROOT, 'test/fixtures/mcp/flood-stdout.cjs');
 
 /** Resolves at the client's next notification of that schema's kind. */
-function next(client: Client, schema: typeof ToolListChangedNotificationSchema): Promise<void> {
-  return new Promise((resolve) => client.setNotificationHandler(schema, () => resolve()));
+function next(
+  client: Client,
+  schema:
+    | typeof ToolListChangedNotificationSchema
+    | typeof ResourceListChangedNotificationSchema
+    | typeof PromptListChangedNotificationSchema,
+): Promise<void> {
+  return new Promise((resolve) =>
+    client.setNotificationHandler(schema as typeof ToolListChangedNotificationSchema, () => resolve()),
+  );
 }
 
 function fixtureServer(mode: string, extra: Record<string, unknown> = {}): Record<string, unknown> {

@@ -1,9 +1,12 @@
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { GatewayErrorCode } from '@claude-env/mcp';
 import { newTag } from './helpers';
-import { EVERYTHING, GatewayWorld, MEMORY_BIN, THINKING_BIN, packageServer, textOf } from './gatewayHelpers';
+import { CLI, EVERYTHING, GatewayWorld, MEMORY_BIN, SHIM, THINKING_BIN, packageServer, textOf } from './gatewayHelpers';
 
 /**
  * The gateway with Claude Code-shaped clients: the MCP SDK's client over the shim's stdio, real servers from
@@ -168,5 +171,55 @@ describe('MCP gateway: sessions through the shim and the daemon', function () {
     await changed;
     const tools = await client.listTools();
     assert.ok(tools.tools.some((tool) => tool.name === 'late'));
+  });
+
+  it('is what apply writes for outputs.mcpVia: gateway, and the written entry is a working server for a client', async () => {
+    world.writeLayer({ everything: EVERYTHING }, { outputs: { mcpVia: 'gateway' } });
+    const apply = () =>
+      spawnSync(process.execPath, [CLI, 'apply', '--cwd', world.workspace], { env: world.env, encoding: 'utf8' });
+    assert.equal(apply().status, 0);
+    const written = readFileSync(join(world.workspace, '.mcp.json'), 'utf8');
+    const entry = JSON.parse(written).mcpServers.everything;
+    assert.deepEqual(entry, {
+      type: 'stdio',
+      command: process.execPath,
+      args: [SHIM, 'everything', '--cwd', world.workspace],
+      env: {},
+    });
+    assert.match(apply().stdout, /unchanged \.mcp\.json/);
+    assert.equal(readFileSync(join(world.workspace, '.mcp.json'), 'utf8'), written, 'byte for byte the same');
+
+    const client = world.client('everything');
+    await client.connect(new StdioClientTransport({ command: entry.command, args: entry.args, env: world.env }));
+    assert.ok((await client.listTools()).tools.some((tool) => tool.name === 'echo'));
+  });
+
+  it('shows the fleet in `claude-env mcp status`: instances, state, sessions and the last calls', async () => {
+    world.writeLayer({
+      everything: EVERYTHING,
+      thinking: packageServer(THINKING_BIN, { supervision: { share: 'workspace' } }),
+    });
+    const [everything] = await Promise.all([
+      world.connect('everything'),
+      world.connect('thinking'),
+      world.connect('thinking'),
+    ]);
+    await everything.callTool({ name: 'echo', arguments: { message: 'counted' } });
+    const status = spawnSync(process.execPath, [CLI, 'mcp', 'status'], { env: world.env, encoding: 'utf8' });
+    assert.equal(status.status, 0, status.stderr);
+    assert.match(status.stdout, /^Gateway daemon pid \d+, up since .*, 3 session\(s\)/);
+    assert.match(status.stdout, /^everything#\d+ +\S+ +session +running +\d+ +1 +0 +1 \(last echo \d+ ms ok\)/m);
+    assert.match(status.stdout, /^thinking#\d+ +\S+ +workspace +running +\d+ +2 +0 +0 /m);
+    const json = JSON.parse(
+      spawnSync(process.execPath, [CLI, 'mcp', 'status', '--json'], { env: world.env, encoding: 'utf8' }).stdout,
+    );
+    assert.equal(json.running, true);
+    assert.equal(json.backends.length, 2);
+  });
+
+  it('says so when no daemon runs, and starts none', () => {
+    const status = spawnSync(process.execPath, [CLI, 'mcp', 'status'], { env: world.env, encoding: 'utf8' });
+    assert.match(status.stdout, /^No gateway daemon is running/);
+    assert.equal(world.daemonPid(), undefined);
   });
 });
