@@ -2,7 +2,9 @@ import { strict as assert } from 'node:assert';
 import { DEFAULT_GATEWAY_LAUNCH, outputSelection, renderOutputs, type RenderedOutput } from '../../engine/src/outputs';
 import { exampleWorkspace, type ExampleWorkspace } from '../fixtures/outputs/workspace';
 
-function byPath(outputs: RenderedOutput[]): Record<string, { [key: string]: Record<string, unknown> }> {
+type Entry = Record<string, unknown>;
+
+function byPath(outputs: RenderedOutput[]): Record<string, Record<string, Record<string, Entry>>> {
   return Object.fromEntries(outputs.map((output) => [output.path, JSON.parse(output.content)]));
 }
 
