@@ -11,6 +11,8 @@ const production = process.argv.includes('--production');
 
 const bundles = [
   { entry: 'cli/src/main.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
+  // The gateway's stdio shim on its own: what a client starts per session, so it must load in milliseconds.
+  { entry: 'mcp/src/gateway/connectMain.ts', out: 'dist/mcp-connect.js', banner: '#!/usr/bin/env node' },
   { entry: 'language-server/src/main.ts', out: 'dist/server.js' },
   { entry: 'extension/src/main.ts', out: 'dist/extension.js', external: ['vscode'] },
 ];

@@ -60,6 +60,8 @@ export { escapeControl, hasControl } from './printable';
 export { findReferences } from './secrets/references';
 export {
   renderOutputs,
+  DEFAULT_GATEWAY_LAUNCH,
+  type GatewayLaunch,
   planApply,
   applyPlan,
   diffOutputs,

@@ -23,6 +23,7 @@ function supervisionOf(raw: unknown): SupervisionOptions {
     maxRestarts: typeof s.maxRestarts === 'number' && s.maxRestarts >= 0 ? Math.floor(s.maxRestarts) : d.maxRestarts,
     crashLoopWindowMs: parseDuration(s.crashLoopWindow, d.crashLoopWindowMs),
     required: typeof s.required === 'boolean' ? s.required : d.required,
+    share: s.share === 'workspace' || s.share === 'session' ? s.share : d.share,
   };
 }
 

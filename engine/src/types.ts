@@ -156,6 +156,11 @@ export interface SupervisionOptions {
   crashLoopWindowMs: number;
   /** `mcp check` fails (non-zero exit) when a required server fails. */
   required: boolean;
+  /**
+   * Through the gateway: `session` gives every client session its own instance (what stdio clients expect of a
+   * browser or a memory store); `workspace` lets all sessions of one workspace share one warm instance.
+   */
+  share: 'session' | 'workspace';
 }
 
 export const DEFAULT_SUPERVISION: SupervisionOptions = {
@@ -167,6 +172,7 @@ export const DEFAULT_SUPERVISION: SupervisionOptions = {
   maxRestarts: 5,
   crashLoopWindowMs: 60_000,
   required: false,
+  share: 'session',
 };
 
 /** The layer files found for a workspace, in priority order, plus what went wrong finding them. */

@@ -28,3 +28,18 @@ export type {
   SupervisorEvents,
   SupervisorTuning,
 } from './types';
+export { startDaemon, DEFAULT_IDLE_TIMEOUT_MS, type DaemonOptions, type RunningDaemon } from './gateway/daemon';
+export type { Resolution, ServerResolver } from './gateway/fleet';
+export { runShim, connectOrStart, type ShimOptions } from './gateway/shim';
+export {
+  gatewayPaths,
+  ensurePrivateDir,
+  checkPrivateSocket,
+  UnsafePathError,
+  type GatewayPaths,
+} from './gateway/paths';
+export { queryDaemon } from './gateway/query';
+export { GatewayErrorCode, WIRE_VERSION, type GatewayHello } from './gateway/wire';
+export { NO_OBSERVER, type GatewayObserver } from './gateway/observer';
+export type { FleetStatus, BackendStatus, SessionStatus } from './gateway/status';
+export type { CallRecord } from './gateway/backend';

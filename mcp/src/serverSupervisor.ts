@@ -90,6 +90,15 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
     return this.currentReason;
   }
 
+  /**
+   * The MCP client of the current run while it is connected (`running` or `degraded`), else undefined. The
+   * gateway forwards its sessions' requests through it.
+   */
+  get connectedClient(): Client | undefined {
+    const run = this.run;
+    return run && !run.ended && run.connectedAt !== undefined ? run.client : undefined;
+  }
+
   /** The kept log lines, oldest first (already redacted). */
   logs(): LogLine[] {
     return this.logRing.snapshot();

@@ -86,7 +86,12 @@ describe('renderOutputs', () => {
   it('defaults to settings.local.json and .mcp.json when there is no outputs block', () => {
     example = exampleWorkspace({ '.claude-env/project.yaml': project('settings:\n  model: opus\n') });
     const env = example.load();
-    assert.deepEqual(outputSelection(env), { claudeSettings: 'local', mcpJson: true, vscodeMcpJson: false });
+    assert.deepEqual(outputSelection(env), {
+      claudeSettings: 'local',
+      mcpJson: true,
+      vscodeMcpJson: false,
+      mcpVia: 'direct',
+    });
     assert.deepEqual(
       renderOutputs(env).map((output) => output.path),
       ['.claude/settings.local.json', '.mcp.json'],

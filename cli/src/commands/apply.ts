@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import { applyWorkspace, type AppliedTarget, type ApplyReport } from '@claude-env/engine';
+import { gatewayLaunch } from '../gatewayLaunch';
 import { flag, type CommandSpec } from '../command';
 import { CliError } from '../errors';
 import { ExitCode } from '../exitCodes';
@@ -51,7 +52,11 @@ export const applyCommand: CommandSpec = {
     const dryRun = flag(context, 'dry-run');
     const force = flag(context, 'force');
     const json = flag(context, 'json');
-    const report = await applyWorkspace(loadWorkspace(cwd, io), { dryRun, onDrift: force ? 'replace' : 'keep' });
+    const report = await applyWorkspace(loadWorkspace(cwd, io), {
+      dryRun,
+      onDrift: force ? 'replace' : 'keep',
+      gateway: gatewayLaunch(),
+    });
     const { plan } = report;
     if (report.outcome === 'blocked') {
       if (json)

@@ -1,4 +1,5 @@
 import { planWorkspace } from '@claude-env/engine';
+import { gatewayLaunch } from '../gatewayLaunch';
 import { flag, type CommandSpec } from '../command';
 import { ExitCode } from '../exitCodes';
 import type { Palette } from '../format/colour';
@@ -41,7 +42,7 @@ export const diffCommand: CommandSpec = {
   ],
   async run(context) {
     const { cwd, io } = context;
-    const plan = await planWorkspace(loadWorkspace(cwd, io));
+    const plan = await planWorkspace(loadWorkspace(cwd, io), { gateway: gatewayLaunch() });
     const json = flag(context, 'json');
     if (plan.outcome === 'blocked') {
       if (json)

@@ -4,6 +4,7 @@ import { UsageError } from '../errors';
 import { ExitCode } from '../exitCodes';
 import { loadWorkspace, secretContext } from '../workspace';
 import { mcpCheck, mcpList, mcpRun, resolveTargets, selectTargets, type McpTarget } from './mcp';
+import { idleTimeoutOf, mcpConnect, mcpDaemon, mcpDaemonStop, mcpStatus } from './mcp-gateway';
 
 async function targetsOf(context: CommandContext, command: string): Promise<McpTarget[]> {
   const environment = loadWorkspace(context.cwd, context.io);
@@ -126,19 +127,75 @@ const runCommand: CommandSpec = {
   },
 };
 
-/** `claude-env mcp list|check|run`. */
+const daemonCommand: CommandSpec = {
+  name: 'daemon',
+  summary: 'the gateway daemon: one supervised fleet per user that `mcp connect` shims talk to',
+  usage: 'mcp daemon [--idle-timeout DURATION] [--stop]',
+  description: [
+    "Listens on the user's private socket ($XDG_RUNTIME_DIR/claude-env/gateway.sock, else under ~/.local/state/claude-env/gateway/) and serves the sessions of `mcp connect` shims: it loads each workspace's layers, starts and supervises the servers, and restarts them by their policy without ending the sessions. If a daemon already listens, prints `running` and exits 0. Shims start it on demand; it stops itself after the idle timeout with no client.",
+  ],
+  options: {
+    'idle-timeout': {
+      type: 'string',
+      valueName: 'DURATION',
+      description: 'stop after this long with no client (default 10m, or CLAUDE_ENV_GATEWAY_IDLE_TIMEOUT)',
+    },
+    stop: { type: 'boolean', description: 'ask the running daemon to stop its servers and exit' },
+  },
+  positionals: { min: 0, max: 0 },
+  exitCodes: [
+    [ExitCode.ok, 'stopped (idle, signal or request), or another daemon is running'],
+    [ExitCode.usage, 'bad --idle-timeout'],
+  ],
+  async run(context) {
+    if (flag(context, 'stop')) return mcpDaemonStop(context.io);
+    return mcpDaemon(idleTimeoutOf(stringOption(context, 'idle-timeout'), context.io.env), context.io);
+  },
+};
+
+const connectCommand: CommandSpec = {
+  name: 'connect',
+  summary: "the stdio shim to the gateway daemon (what `outputs.mcpVia: gateway` writes into Claude Code's files)",
+  usage: 'mcp connect <server> [--cwd WORKSPACE]',
+  description: [
+    "Speaks MCP on stdin/stdout like any stdio server and forwards it to the gateway daemon's instance of <server> for the workspace, starting the daemon when none runs. The faster dist/mcp-connect.js bundle does the same without loading the CLI.",
+  ],
+  options: {},
+  positionals: { min: 1, max: 1, name: 'server name' },
+  exitCodes: [[ExitCode.ok, 'the client closed its input']],
+  async run(context) {
+    return mcpConnect(context.positionals[0], context.cwd, context.io);
+  },
+};
+
+const statusCommand: CommandSpec = {
+  name: 'status',
+  summary: "the gateway daemon's fleet: instances, their state, sessions and last calls",
+  usage: 'mcp status [--json]',
+  description: [
+    'Asks the running gateway daemon for every server instance it holds (workspace, sharing, state and reason, pid, sessions, restarts, the last calls with their duration and outcome) and its sessions. Starts nothing.',
+  ],
+  options: { json: { type: 'boolean', description: 'print the whole fleet as one JSON object' } },
+  positionals: { min: 0, max: 0 },
+  exitCodes: [[ExitCode.ok, 'printed (also when no daemon runs)']],
+  async run(context) {
+    return mcpStatus(flag(context, 'json'), context.io);
+  },
+};
+
+/** `claude-env mcp list|check|run|status|connect|daemon`. */
 export const mcpCommand: CommandSpec = {
   name: 'mcp',
   summary: 'list, check and supervise the MCP servers of the environment',
-  usage: 'mcp <list|check|run> [name…]',
+  usage: 'mcp <list|check|run|status|connect|daemon> [name…]',
   description: [
     'Works on the effective MCP servers: list them, check that they start and answer, or supervise them in the foreground.',
   ],
   options: {},
   positionals: { min: 0, max: 0 },
-  subcommands: [listCommand, checkCommand, runCommand],
+  subcommands: [listCommand, checkCommand, runCommand, statusCommand, connectCommand, daemonCommand],
   exitCodes: [],
   async run() {
-    throw new UsageError('`mcp` needs a command: list, check, run', 'mcp');
+    throw new UsageError('`mcp` needs a command: list, check, run, status, connect, daemon', 'mcp');
   },
 };

@@ -7,6 +7,8 @@ export {
   CLAUDE_LOCAL_SETTINGS,
   MCP_JSON,
   VSCODE_MCP_JSON,
+  DEFAULT_GATEWAY_LAUNCH,
+  type GatewayLaunch,
   type RenderedOutput,
   type RenderOptions,
   type OutputSelection,

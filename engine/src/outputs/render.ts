@@ -15,11 +15,27 @@ export interface OutputSelection {
   claudeSettings: 'local' | 'shared' | 'both' | 'none';
   mcpJson: boolean;
   vscodeMcpJson: boolean;
+  /** `direct`: stdio servers as defined. `gateway`: each stdio server as the claude-env gateway shim. */
+  mcpVia: 'direct' | 'gateway';
 }
+
+/** How a client starts the gateway shim: `command` with `args`, then the server's name and `--cwd <workspace>`. */
+export interface GatewayLaunch {
+  command: string;
+  args: string[];
+}
+
+/** Without a known install path the shim is reached through `claude-env` on the client's `PATH`. */
+export const DEFAULT_GATEWAY_LAUNCH: GatewayLaunch = { command: 'claude-env', args: ['mcp', 'connect'] };
 
 export interface RenderOptions {
   /** Merges a stack; the engine's `mergeStack` unless given. Used for the shared-only `.claude/settings.json`. */
   mergeStack?: (stack: LayerStack) => EffectiveEnvironment;
+  /**
+   * For `outputs.mcpVia: gateway`: the absolute Node and shim bundle of this install, so that the written entry
+   * works without `claude-env` on the client's `PATH`. Default `DEFAULT_GATEWAY_LAUNCH`.
+   */
+  gateway?: GatewayLaunch;
 }
 
 export const CLAUDE_SHARED_SETTINGS = '.claude/settings.json';
@@ -27,7 +43,12 @@ export const CLAUDE_LOCAL_SETTINGS = '.claude/settings.local.json';
 export const MCP_JSON = '.mcp.json';
 export const VSCODE_MCP_JSON = '.vscode/mcp.json';
 
-export const DEFAULT_OUTPUTS: OutputSelection = { claudeSettings: 'local', mcpJson: true, vscodeMcpJson: false };
+export const DEFAULT_OUTPUTS: OutputSelection = {
+  claudeSettings: 'local',
+  mcpJson: true,
+  vscodeMcpJson: false,
+  mcpVia: 'direct',
+};
 
 /** Fields of a server entry that belong to claude-env alone and never reach Claude Code's or VS Code's files. */
 const CLAUDE_ENV_ONLY_FIELDS = new Set(['supervision', 'cwd']);
@@ -43,6 +64,7 @@ export function outputSelection(env: EffectiveEnvironment): OutputSelection {
     claudeSettings,
     mcpJson: typeof raw.mcpJson === 'boolean' ? raw.mcpJson : DEFAULT_OUTPUTS.mcpJson,
     vscodeMcpJson: typeof raw.vscodeMcpJson === 'boolean' ? raw.vscodeMcpJson : DEFAULT_OUTPUTS.vscodeMcpJson,
+    mcpVia: raw.mcpVia === 'gateway' || raw.mcpVia === 'direct' ? raw.mcpVia : DEFAULT_OUTPUTS.mcpVia,
   };
 }
 
@@ -72,18 +94,30 @@ export function renderOutputs(env: EffectiveEnvironment, options: RenderOptions 
       content: json(mapStrings(env.value.settings ?? {}, toClaudeCodeSyntax)),
     });
   }
+  const gateway = selection.mcpVia === 'gateway' ? (options.gateway ?? DEFAULT_GATEWAY_LAUNCH) : undefined;
   if (selection.mcpJson) {
-    outputs.push({ path: MCP_JSON, content: json({ mcpServers: serverEntries(env, toClaudeCodeSyntax) }) });
+    outputs.push({ path: MCP_JSON, content: json({ mcpServers: serverEntries(env, toClaudeCodeSyntax, gateway) }) });
   }
   if (selection.vscodeMcpJson) {
-    const servers = serverEntries(env, toVsCodeSyntax);
-    outputs.push({ path: VSCODE_MCP_JSON, content: json({ inputs: vscodeInputs(env), servers }) });
+    const servers = serverEntries(env, toVsCodeSyntax, gateway);
+    outputs.push({
+      path: VSCODE_MCP_JSON,
+      content: json({ inputs: vscodeInputs(env, gateway !== undefined), servers }),
+    });
   }
   return outputs;
 }
 
-/** Server entries in the transports' own shape, policy-blocked servers left out, in effective order. */
-function serverEntries(env: EffectiveEnvironment, convert: (text: string) => string): Record<string, unknown> {
+/**
+ * Server entries in the transports' own shape, policy-blocked servers left out, in effective order. With a gateway
+ * launch, stdio servers become the shim: the daemon resolves their command and secrets itself, so neither is
+ * written. HTTP and SSE servers stay direct (clients reconnect those themselves).
+ */
+function serverEntries(
+  env: EffectiveEnvironment,
+  convert: (text: string) => string,
+  gateway?: GatewayLaunch,
+): Record<string, unknown> {
   const definitions = new Map(env.servers.map((server) => [server.name, server]));
   const entries: Record<string, unknown> = {};
   for (const [name, rawEntry] of Object.entries(env.value.mcpServers ?? {})) {
@@ -93,6 +127,15 @@ function serverEntries(env: EffectiveEnvironment, convert: (text: string) => str
     const type =
       definition?.type ?? (typeof raw.type === 'string' ? raw.type : raw.url !== undefined ? 'http' : 'stdio');
     const entry: Record<string, unknown> = { type };
+    if (type === 'stdio' && gateway) {
+      entries[name] = {
+        type,
+        command: gateway.command,
+        args: [...gateway.args, name, '--cwd', env.stack.workspace],
+        env: {},
+      };
+      continue;
+    }
     if (type === 'stdio') {
       entry.command = raw.command;
       entry.args = raw.args ?? [];
@@ -111,11 +154,13 @@ function serverEntries(env: EffectiveEnvironment, convert: (text: string) => str
 }
 
 /** One password prompt per `${secret:…}` used by a written server, in order of first use. */
-function vscodeInputs(env: EffectiveEnvironment): Array<Record<string, unknown>> {
+function vscodeInputs(env: EffectiveEnvironment, viaGateway: boolean): Array<Record<string, unknown>> {
   const blocked = new Set(env.servers.filter((server) => server.blockedReason).map((server) => server.name));
+  // Through the gateway a stdio server's secrets are the daemon's business: VS Code need not prompt for them.
+  const shimmed = new Set(viaGateway ? env.servers.filter((s) => s.type === 'stdio').map((s) => s.name) : []);
   const names: string[] = [];
   for (const [name, entry] of Object.entries(env.value.mcpServers ?? {})) {
-    if (blocked.has(name)) continue;
+    if (blocked.has(name) || shimmed.has(name)) continue;
     const transport = Object.entries((entry ?? {}) as Record<string, unknown>).filter(
       ([key]) => !CLAUDE_ENV_ONLY_FIELDS.has(key),
     );

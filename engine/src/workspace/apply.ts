@@ -1,3 +1,4 @@
+import type { GatewayLaunch } from '../outputs/render';
 import { applyPlan, withApplyLock, type AppliedTarget } from '../outputs';
 import type { EffectiveEnvironment } from '../types';
 import { ensureGitignore } from './files';
@@ -8,6 +9,8 @@ export type DriftDecision = 'keep' | 'replace';
 
 /** How to apply. */
 export interface ApplyWorkspaceOptions {
+  /** How `outputs.mcpVia: gateway` entries start the shim (the caller knows where its bundle is). */
+  gateway?: GatewayLaunch;
   /**
    * Drifted files: `keep` (default) writes nothing and reports them; `replace` backs each up to
    * `.claude-env/backups/` and then replaces it; a function decides once it sees them (an editor asks the
@@ -62,7 +65,7 @@ export async function applyWorkspace(
 
 async function applyUnlocked(environment: EffectiveEnvironment, options: ApplyWorkspaceOptions): Promise<ApplyReport> {
   const dryRun = options.dryRun === true;
-  const plan = await planWorkspace(environment);
+  const plan = await planWorkspace(environment, { gateway: options.gateway });
   const report: ApplyReport = {
     outcome: 'blocked',
     workspace: plan.workspace,

@@ -1,4 +1,5 @@
 import { BACKUP_FOLDER, diffOutputs, planApply, renderOutputs, type ApplyPlan, type PlanAction } from '../outputs';
+import type { GatewayLaunch } from '../outputs/render';
 import type { Diagnostic, EffectiveEnvironment } from '../types';
 
 /** One target of a plan as a report gives it: what applying would do to it, and why. */
@@ -55,7 +56,16 @@ function backupHint(path: string): string {
  * Compares the files the environment renders with the files on disk and `.claude-env/state.json`. Reads only:
  * nothing is written, whatever the outcome.
  */
-export async function planWorkspace(environment: EffectiveEnvironment): Promise<ApplyPlanReport> {
+/** How a plan renders the outputs. */
+export interface PlanWorkspaceOptions {
+  /** How `outputs.mcpVia: gateway` entries start the shim (the caller knows where its bundle is). */
+  gateway?: GatewayLaunch;
+}
+
+export async function planWorkspace(
+  environment: EffectiveEnvironment,
+  options: PlanWorkspaceOptions = {},
+): Promise<ApplyPlanReport> {
   const workspace = environment.stack.workspace;
   const errors = blockingErrors(environment);
   const report: ApplyPlanReport = {
@@ -68,7 +78,7 @@ export async function planWorkspace(environment: EffectiveEnvironment): Promise<
     warnings: [],
   };
   if (errors.length > 0) return report;
-  const plan = await planApply(workspace, renderOutputs(environment));
+  const plan = await planApply(workspace, renderOutputs(environment, { gateway: options.gateway }));
   report.plan = plan;
   report.warnings = plan.warnings;
   for (const entry of plan.entries) {

@@ -1,0 +1,141 @@
+import { loadEnvironment, resolveServer } from '@claude-env/engine';
+import {
+  gatewayPaths,
+  queryDaemon,
+  runShim,
+  startDaemon,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  type FleetStatus,
+  type ServerResolver,
+} from '@claude-env/mcp';
+import { parseDuration } from '@claude-env/engine';
+import type { CliIo } from '../command';
+import { UsageError } from '../errors';
+import { ExitCode } from '../exitCodes';
+import { secretContext } from '../workspace';
+import { colourState, formatDuration, renderTable } from './mcp-format';
+
+/**
+ * The engine side of the gateway: loads a workspace's layers as the `mcp` commands do and resolves one server,
+ * secrets included, in the daemon's memory. A refusal names the rule or the problem, never a secret.
+ */
+export function gatewayResolver(io: CliIo): ServerResolver {
+  return async (workspace, name) => {
+    const environment = loadEnvironment(workspace, { env: io.env });
+    const noProject = environment.stack.diagnostics.find((diagnostic) => diagnostic.code === 'stack.noProject');
+    if (noProject) return { refusal: `${name}: ${noProject.message.replace(/\.$/, '')} (${workspace})` };
+    const definition = environment.servers.find((server) => server.name === name);
+    if (!definition) {
+      const known = environment.servers.map((server) => server.name).join(', ') || 'none';
+      return { refusal: `no MCP server named \`${name}\` in the layers of ${workspace}; known: ${known}` };
+    }
+    if (definition.blockedReason) return { refusal: `${name} is blocked: ${definition.blockedReason}` };
+    const resolution = await resolveServer(definition, secretContext(workspace, io));
+    if (!resolution.server || resolution.errors.length) {
+      return { refusal: `${name} cannot start: ${resolution.errors.join('; ') || 'unresolved references'}` };
+    }
+    return { server: resolution.server };
+  };
+}
+
+/** `--idle-timeout`, else `CLAUDE_ENV_GATEWAY_IDLE_TIMEOUT`, else the default; a bad value is a usage error. */
+export function idleTimeoutOf(option: string | undefined, env: NodeJS.ProcessEnv): number {
+  const raw = option ?? env.CLAUDE_ENV_GATEWAY_IDLE_TIMEOUT;
+  if (raw === undefined || raw === '') return DEFAULT_IDLE_TIMEOUT_MS;
+  const ms = parseDuration(/^\d+$/.test(raw) ? Number(raw) : raw, NaN);
+  if (!(ms > 0))
+    throw new UsageError(`the idle timeout must be a duration such as 30s or 10m, not \`${raw}\``, 'mcp daemon');
+  return ms;
+}
+
+/** `claude-env mcp daemon`: serves the gateway until idle, stopped, SIGINT or SIGTERM. */
+export async function mcpDaemon(idleTimeoutMs: number, io: CliIo): Promise<number> {
+  const log = (line: string) => io.err(`${new Date().toISOString()} gateway: ${line}\n`);
+  const daemon = await startDaemon({ resolver: gatewayResolver(io), idleTimeoutMs, log });
+  const paths = daemon?.paths ?? gatewayPaths(io.env);
+  // The first stdout line is what a starting shim waits for; nothing is written to stdout after it.
+  if (!daemon) {
+    io.out(`running: a gateway daemon already listens on ${paths.socket}\n`);
+    return ExitCode.ok;
+  }
+  io.out(`ready: listening on ${paths.socket} (pid ${process.pid})\n`);
+  const onSignal = () => void daemon.stop('signal');
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await daemon.stopped;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  return ExitCode.ok;
+}
+
+/** `claude-env mcp daemon --stop`. */
+export async function mcpDaemonStop(io: CliIo): Promise<number> {
+  const answer = await queryDaemon('stop', gatewayPaths(io.env));
+  io.out(answer ? 'the gateway daemon is stopping\n' : 'no gateway daemon is running\n');
+  return ExitCode.ok;
+}
+
+/** `claude-env mcp connect <server>`: the stdio shim, in the CLI's own process. */
+export function mcpConnect(server: string, workspace: string, io: CliIo): Promise<number> {
+  return runShim({
+    server,
+    workspace,
+    env: io.env,
+    daemonCommand: [process.execPath, process.argv[1], 'mcp', 'daemon'],
+    input: process.stdin,
+    output: process.stdout,
+    note: (text) => io.err(`${text}\n`),
+  });
+}
+
+/** `claude-env mcp status`: the daemon's fleet. Starts nothing. */
+export async function mcpStatus(json: boolean, io: CliIo): Promise<number> {
+  const paths = gatewayPaths(io.env);
+  const status = (await queryDaemon('status', paths)) as FleetStatus | undefined;
+  if (json) {
+    io.out(
+      `${JSON.stringify(status ? { running: true, ...status } : { running: false, socket: paths.socket }, null, 2)}\n`,
+    );
+    return ExitCode.ok;
+  }
+  if (!status) {
+    io.out(`No gateway daemon is running (${paths.socket}).\n`);
+    return ExitCode.ok;
+  }
+  const palette = io.outColour;
+  io.out(
+    `Gateway daemon pid ${status.pid}, up since ${status.startedAt}, ${status.sessions.length} session(s), ` +
+      `idle timeout ${formatDuration(status.idleTimeoutMs)}\n`,
+  );
+  if (status.backends.length === 0) {
+    io.out('No server instances.\n');
+    return ExitCode.ok;
+  }
+  const rows = status.backends.map((backend) => {
+    const last = backend.recentCalls[backend.recentCalls.length - 1];
+    return [
+      backend.id,
+      backend.workspace,
+      backend.share,
+      colourState(backend.state, palette),
+      backend.pid === undefined ? '-' : String(backend.pid),
+      String(backend.sessions.length),
+      String(backend.restarts),
+      last
+        ? `${backend.recentCalls.length} (last ${last.target || last.method} ${formatDuration(last.ms)} ${last.outcome})`
+        : '0',
+      backend.reason,
+    ];
+  });
+  io.out(
+    renderTable(
+      ['INSTANCE', 'WORKSPACE', 'SHARE', 'STATE', 'PID', 'SESSIONS', 'RESTARTS', 'CALLS', 'REASON'],
+      rows,
+      palette,
+    ),
+  );
+  return ExitCode.ok;
+}
