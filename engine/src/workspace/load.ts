@@ -21,10 +21,15 @@ const FATAL_STACK_CODES = new Set<string>([DiagnosticCode.stackNoProject]);
 export function loadWorkspace(options: WorkspaceOptions): EffectiveEnvironment {
   const environment = loadEnvironment(options.workspace, { env: options.env ?? process.env });
   const fatal = environment.stack.diagnostics.find((diagnostic) => FATAL_STACK_CODES.has(diagnostic.code));
-  if (fatal) {
+  // A project layer that is there but cannot be read (a folder, no permission) leaves nothing to work on either.
+  const projectMissing = !environment.stack.layers.some((layer) => layer.kind === 'project');
+  if (fatal || projectMissing) {
     // Whatever else went wrong finding the stack (an unreadable file) is usually the reason: keep it.
     const causes = environment.stack.diagnostics.filter((diagnostic) => diagnostic !== fatal);
-    throw new WorkspaceError('noProjectLayer', fatal.message.replace(/\.$/, ''), undefined, causes);
+    const message = fatal
+      ? fatal.message.replace(/\.$/, '')
+      : `The project layer of ${environment.stack.workspace} cannot be read`;
+    throw new WorkspaceError('noProjectLayer', message, undefined, causes);
   }
   return environment;
 }
