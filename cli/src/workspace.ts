@@ -6,8 +6,12 @@ import type { CliIo } from './command';
  * Loads and merges the workspace's stack with the command's environment variables. Fails (exit 4, through the
  * engine's `WorkspaceError`) only when there is no stack at all; every other problem stays a diagnostic.
  */
-export function loadWorkspace(cwd: string, io: CliIo): EffectiveEnvironment {
-  return loadEngineWorkspace({ workspace: cwd, env: io.env });
+export function loadWorkspace(
+  cwd: string,
+  io: CliIo,
+  unreadableProject: 'fail' | 'report' = 'fail',
+): EffectiveEnvironment {
+  return loadEngineWorkspace({ workspace: cwd, env: io.env, unreadableProject });
 }
 
 /** Where secrets come from in a terminal: `CLAUDE_ENV_SECRET_*` variables, then the secrets file. */

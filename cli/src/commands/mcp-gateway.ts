@@ -1,4 +1,4 @@
-import { loadEnvironment, resolveServer } from '@claude-env/engine';
+import { DiagnosticCode, loadEnvironment, resolveServer } from '@claude-env/engine';
 import {
   gatewayPaths,
   queryDaemon,
@@ -22,7 +22,9 @@ import { colourState, formatDuration, renderTable } from './mcp-format';
 export function gatewayResolver(io: CliIo): ServerResolver {
   return async (workspace, name) => {
     const environment = loadEnvironment(workspace, { env: io.env });
-    const noProject = environment.stack.diagnostics.find((diagnostic) => diagnostic.code === 'stack.noProject');
+    const noProject = environment.stack.diagnostics.find(
+      (diagnostic) => diagnostic.code === DiagnosticCode.stackNoProject,
+    );
     if (noProject) return { refusal: `${name}: ${noProject.message.replace(/\.$/, '')} (${workspace})` };
     const definition = environment.servers.find((server) => server.name === name);
     if (!definition) {

@@ -32,7 +32,8 @@ export const validateCommand: CommandSpec = {
   ],
   async run(context) {
     const { cwd, io } = context;
-    const environment = loadWorkspace(cwd, io);
+    // An unreadable project layer is a finding to print here, not a reason to stop.
+    const environment = loadWorkspace(cwd, io, 'report');
     const secrets = flag(context, 'no-secrets') ? [] : await secretDiagnostics(environment, cwd, io);
     // concat, not push(...): a large file's findings can outnumber the arguments a call takes.
     const diagnostics = environment.diagnostics.concat(secrets);

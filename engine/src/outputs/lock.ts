@@ -40,9 +40,9 @@ export async function withApplyLock<T>(workspace: string, work: () => Promise<T>
   const lockPath = join(root, ...APPLY_LOCK.split('/'));
   // The lock lives in .claude-env/: that folder must really be the workspace's (not a link leading out).
   assertInside(root, lockPath);
-  mkdirSync(join(root, STATE_FOLDER), { recursive: true });
   let release: () => Promise<void>;
   try {
+    mkdirSync(join(root, STATE_FOLDER), { recursive: true });
     release = await lockfile.lock(root, {
       lockfilePath: lockPath,
       realpath: false,
@@ -53,7 +53,11 @@ export async function withApplyLock<T>(workspace: string, work: () => Promise<T>
       onCompromised: () => undefined,
     });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOCKED') throw new WorkspaceBusyError(lockPath);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOCKED') throw new WorkspaceBusyError(lockPath);
+    // A workspace this user cannot write to (a bind mount of another account, a read-only file system): no other
+    // apply can write there either, so nothing needs serialising, and each write then reports its own refusal.
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return work();
     throw error;
   }
   try {

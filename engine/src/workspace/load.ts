@@ -9,6 +9,11 @@ export interface WorkspaceOptions {
   workspace: string;
   /** Variables the stack reads (`CLAUDE_ENV_*`, `HOME`, `XDG_CONFIG_HOME`); default `process.env`. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * A project layer that exists but cannot be read: `fail` (default) throws as when there is none; `report` keeps
+   * it a diagnostic of the environment, for a caller whose job is to show findings (`validate`).
+   */
+  unreadableProject?: 'fail' | 'report';
 }
 
 /** Stack findings that mean there is nothing to show, diff or apply (as opposed to a stack with errors in it). */
@@ -22,7 +27,8 @@ export function loadWorkspace(options: WorkspaceOptions): EffectiveEnvironment {
   const environment = loadEnvironment(options.workspace, { env: options.env ?? process.env });
   const fatal = environment.stack.diagnostics.find((diagnostic) => FATAL_STACK_CODES.has(diagnostic.code));
   // A project layer that is there but cannot be read (a folder, no permission) leaves nothing to work on either.
-  const projectMissing = !environment.stack.layers.some((layer) => layer.kind === 'project');
+  const projectMissing =
+    options.unreadableProject !== 'report' && !environment.stack.layers.some((layer) => layer.kind === 'project');
   if (fatal || projectMissing) {
     // Whatever else went wrong finding the stack (an unreadable file) is usually the reason: keep it.
     const causes = environment.stack.diagnostics.filter((diagnostic) => diagnostic !== fatal);

@@ -3,7 +3,14 @@ import * as vscode from 'vscode';
 import { activeApi, diagnosticsWhen, openInEditor, replaceText } from './helpers';
 
 describe('diagnostics', () => {
-  afterEach(() => vscode.commands.executeCommand('workbench.action.files.revert'));
+  // Revert every buffer a test edited, not only the active editor: a notification or a view taking focus must not
+  // leave an edit behind for the next suite (Apply saves dirty buffers).
+  afterEach(async () => {
+    for (const document of vscode.workspace.textDocuments.filter((candidate) => candidate.isDirty)) {
+      await vscode.window.showTextDocument(document);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+  });
 
   it('reports a locked key overridden in the local layer at the override line, while typing', async () => {
     await activeApi();
