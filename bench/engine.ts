@@ -12,11 +12,19 @@ import layerSchema from '../schemas/layer.schema.json';
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 
 function serverYaml(name: string, i: number): string {
-  return `  ${name}:\n    command: npx\n    args: ["-y", "@scope/server-${i}", "--port", "${3000 + i}"]\n    env:\n      LOG_LEVEL: info\n      TOKEN: \${secret:token-${i % 7}}\n    supervision:\n      restart: on-failure\n      startupTimeout: 20s\n`;
+  return (
+    `  ${name}:\n    command: npx\n    args: ["-y", "@scope/server-${i}", "--port", "${3000 + i}"]\n` +
+    `    env:\n      LOG_LEVEL: info\n      TOKEN: \${secret:token-${i % 7}}\n    supervision:\n` +
+    `      restart: on-failure\n      startupTimeout: 20s\n`
+  );
 }
 
 function layerText(layerIndex: number, servers: number, offset: number): string {
-  let text = `version: 1\nsettings:\n  model: model-${layerIndex}\n  permissions:\n    allow: ["Bash(npm run test-${layerIndex}:*)", "Read(src/**)"]\n    deny: ["Read(./.env)", "Bash(rm-${layerIndex}:*)"]\n  env:\n    LAYER_${layerIndex}: "${layerIndex}"\nmcpServers:\n`;
+  let text =
+    `version: 1\nsettings:\n  model: model-${layerIndex}\n  permissions:\n` +
+    `    allow: ["Bash(npm run test-${layerIndex}:*)", "Read(src/**)"]\n` +
+    `    deny: ["Read(./.env)", "Bash(rm-${layerIndex}:*)"]\n  env:\n` +
+    `    LAYER_${layerIndex}: "${layerIndex}"\nmcpServers:\n`;
   for (let i = 0; i < servers; i++) text += serverYaml(`server-${offset + i}`, offset + i);
   // Every layer above the first also overrides a few servers of the layer below.
   if (layerIndex > 0)

@@ -269,7 +269,10 @@ async function main(): Promise<void> {
     runs: options.runs,
     warmup: options.warmup,
     yamlLanguageServer: execFileSync(process.execPath, [YAML_LS, '--version']).toString().trim(),
-    note: 'yaml-language-server debounces 200 ms (fixed); claude-env measured at 200 ms and at its 50 ms default. claude-env re-merges a base/team/project/local stack and checks policy on every change.',
+    note:
+      'yaml-language-server debounces 200 ms (fixed); claude-env measured at 200 ms and at its 50 ms ' +
+      'default. claude-env re-merges a base/team/project/local stack and checks policy on every ' +
+      'change.',
     sizes,
     summary: table,
   };

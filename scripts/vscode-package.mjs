@@ -70,5 +70,6 @@ if (vsce.status !== 0) process.exit(vsce.status ?? 1);
 
 const kib = (path) => `${(statSync(path).size / 1024).toFixed(0)} KiB`;
 console.log(
-  `\n${relative(root, vsix)}: ${kib(vsix)} (dist/extension.js ${kib(join(stage, 'dist', 'extension.js'))}, dist/server.js ${kib(join(stage, 'dist', 'server.js'))})`,
+  `\n${relative(root, vsix)}: ${kib(vsix)} (dist/extension.js ${kib(join(stage, 'dist', 'extension.js'))}, ` +
+    `dist/server.js ${kib(join(stage, 'dist', 'server.js'))})`,
 );

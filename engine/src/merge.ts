@@ -149,7 +149,8 @@ class StackMerger {
         this.error(
           keyRange,
           DiagnosticCode.mergeTypeChange,
-          `'${path.join('.')}' is ${shapeName(existing)} in ${describeOrigin(existing.origin)} but ${shapeName(content)} here; this value replaces it.`,
+          `'${path.join('.')}' is ${shapeName(existing)} in ${describeOrigin(existing.origin)} but ` +
+            `${shapeName(content)} here; this value replaces it.`,
           existing.origin,
         );
       } else if (content.type === 'array' && mergeStrategyAt(path) === 'union') {
@@ -246,7 +247,9 @@ class StackMerger {
         range: here.keyRange,
         severity: 'error',
         code: DiagnosticCode.mergeConflict,
-        message: `${here.label} and ${there.label} disagree on '${dotted}' (${JSON.stringify(here.value)} here, ${JSON.stringify(there.value)} there); ${decide}.`,
+        message:
+          `${here.label} and ${there.label} disagree on '${dotted}' (${JSON.stringify(here.value)} here, ` +
+          `${JSON.stringify(there.value)} there); ${decide}.`,
         related: [
           { file: there.file, range: there.keyRange, message: `${there.label} sets ${JSON.stringify(there.value)}` },
         ],

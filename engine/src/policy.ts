@@ -150,7 +150,9 @@ export function restoreDenyRules(
         range: remover.origin.keyRange,
         severity: 'error',
         code: DiagnosticCode.policyDenyRemoved,
-        message: `This removes the deny rule ${identity} set by ${describeOrigin(rule)}; deny rules from lower layers cannot be removed, so it stays in effect.`,
+        message:
+          `This removes the deny rule ${identity} set by ${describeOrigin(rule)}; deny rules from lower ` +
+          `layers cannot be removed, so it stays in effect.`,
         related: [{ file: rule.file, range: rule.range, message: 'deny rule set here' }],
       });
       appendDeny(root, rule);

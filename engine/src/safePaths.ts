@@ -2,7 +2,8 @@ import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpat
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 /**
- * The most bytes claude-env reads from any one file (layer, output, state, secrets file, `${file:…}`): 16 MiB, above the 5 MB a layer may hold (parse reports that at the file).
+ * The most bytes claude-env reads from any one file (layer, output, state, secrets file, `${file:…}`): 16 MiB,
+ * above the 5 MB a layer may hold (parse reports that at the file).
  * Counted while reading, so a file that grows, or reports a size of 0 (`/proc`), is stopped at the limit too.
  */
 export const MAX_FILE_BYTES = 16 * 1024 * 1024;

@@ -215,7 +215,8 @@ function diagnosticFor(file: string, root: MapNode, error: ErrorObject): Diagnos
       return at(
         valueRange,
         DiagnosticCode.schemaEnum,
-        `'${scalarOf(node)}' is not a valid value for ${where}. Expected one of: ${allowed.join(', ')}.${suggestion ? ` Did you mean '${suggestion}'?` : ''}`,
+        `'${scalarOf(node)}' is not a valid value for ${where}. Expected one of: ` +
+          `${allowed.join(', ')}.${suggestion ? ` Did you mean '${suggestion}'?` : ''}`,
         suggestion ? { suggestion } : undefined,
       );
     }
@@ -347,7 +348,9 @@ function warnUnknownKeys(
         range: entry.keyRange,
         severity: 'warning',
         code: DiagnosticCode.schemaUnknownSetting,
-        message: `Unknown ${what} '${entry.key}' in '${path.join('.')}': it is kept as written.${suggestion ? ` Did you mean '${suggestion}'?` : ''}`,
+        message:
+          `Unknown ${what} '${entry.key}' in '${path.join('.')}': it is kept as ` +
+          `written.${suggestion ? ` Did you mean '${suggestion}'?` : ''}`,
         ...(suggestion ? { data: { suggestion } } : {}),
       });
     }

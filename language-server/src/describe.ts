@@ -42,7 +42,8 @@ export function explainNode(node: EffectiveNode, workspace?: string): string {
   ];
   for (const previous of node.overridden) {
     lines.push(
-      `  overrides ${formatValue(maskIfSecretLike(node.path, previous.value))} from ${previous.label} at ${formatLocation(previous, workspace)}`,
+      `  overrides ${formatValue(maskIfSecretLike(node.path, previous.value))} from ${previous.label} ` +
+        `at ${formatLocation(previous, workspace)}`,
     );
   }
   if (node.itemOrigins && node.itemOrigins.length > 0 && mergeStrategyAt(node.path) === 'union') {

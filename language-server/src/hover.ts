@@ -29,7 +29,9 @@ export async function hover(context: FeatureContext, params: HoverParams): Promi
     const node = named ? explainPath(target.model.env, named) : undefined;
     if (node)
       sections.push(
-        `Applies to ${code(named as string)}: ${code(formatValue(maskIfSecretLike(node.path, node.value)))}, set by **${node.origin.label}** at ${linkToOrigin(node.origin, target.model.folder)}`,
+        `Applies to ${code(named as string)}: ` +
+          `${code(formatValue(maskIfSecretLike(node.path, node.value)))}, set by **${node.origin.label}** ` +
+          `at ${linkToOrigin(node.origin, target.model.folder)}`,
       );
   }
 
@@ -84,7 +86,8 @@ function describeEffective(
   }
   for (const previous of node.overridden) {
     lines.push(
-      `Overrides ${code(formatValue(maskIfSecretLike(path, previous.value)))} from **${previous.label}** at ${linkToOrigin(previous, workspace)}`,
+      `Overrides ${code(formatValue(maskIfSecretLike(path, previous.value)))} from ` +
+        `**${previous.label}** at ${linkToOrigin(previous, workspace)}`,
     );
   }
   return lines.join('\n\n');

@@ -96,7 +96,13 @@ describe('claude-env import', () => {
   });
 
   it('leaves files that already hold the rendered bytes untouched: import then apply changes nothing', () => {
-    const canonical = `${JSON.stringify({ mcpServers: { everything: { type: 'stdio', command: 'npx', args: ['-y', '@modelcontextprotocol/server-everything'], env: { TOKEN: '${TOKEN}' } } } }, null, 2)}\n`;
+    const everything = {
+      type: 'stdio',
+      command: 'npx',
+      args: ['-y', '@modelcontextprotocol/server-everything'],
+      env: { TOKEN: '${TOKEN}' },
+    };
+    const canonical = `${JSON.stringify({ mcpServers: { everything } }, null, 2)}\n`;
     const workspace = workspaceWith({ '.mcp.json': canonical });
     assert.equal(runCli(['import'], { cwd: workspace }).code, 0);
     const run = runCli(['apply'], { cwd: workspace });

@@ -64,7 +64,8 @@ describe('claude-env show', () => {
   it('prints lists of objects (hooks) as nested YAML with one note for the list', () => {
     const workspace = workspaceWith({
       '.claude-env/project.yaml':
-        'version: 1\nsettings:\n  hooks:\n    PostToolUse:\n      - matcher: Edit|Write\n        hooks:\n          - { type: command, command: npx prettier --write, timeout: 30 }\n',
+        'version: 1\nsettings:\n  hooks:\n    PostToolUse:\n      - matcher: Edit|Write\n' +
+        '        hooks:\n          - { type: command, command: npx prettier --write, timeout: 30 }\n',
     });
     const run = runCli(['show', '--explain'], { cwd: workspace });
     assert.equal(run.code, 0, run.stderr);

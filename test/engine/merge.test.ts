@@ -114,7 +114,10 @@ describe('mergeStack', () => {
     const env = mergeTexts([
       {
         kind: 'base',
-        text: 'mcpServers:\n  a:\n    command: npx\n    supervision: { startupTimeout: 45s, pingInterval: 1500 }\n  b:\n    url: https://example.test/mcp\n  c:\n    type: sse\n    url: https://example.test/sse\n',
+        text:
+          'mcpServers:\n  a:\n    command: npx\n' +
+          '    supervision: { startupTimeout: 45s, pingInterval: 1500 }\n  b:\n' +
+          '    url: https://example.test/mcp\n  c:\n    type: sse\n    url: https://example.test/sse\n',
       },
     ]);
     const [a, b, c] = env.servers;

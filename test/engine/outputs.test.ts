@@ -130,7 +130,9 @@ describe('renderOutputs', () => {
   it('passes server keys it does not know through to .mcp.json, but never supervision or cwd', () => {
     example = exampleWorkspace({
       '.claude-env/project.yaml': project(
-        'mcpServers:\n  memory:\n    command: npx\n    args: [-y, "@modelcontextprotocol/server-memory"]\n    cwd: data\n    timeout: 30000\n    supervision:\n      autoStart: true\n',
+        'mcpServers:\n  memory:\n    command: npx\n' +
+          '    args: [-y, "@modelcontextprotocol/server-memory"]\n    cwd: data\n    timeout: 30000\n' +
+          '    supervision:\n      autoStart: true\n',
       ),
     });
     const mcp = byPath(renderOutputs(example.load()))['.mcp.json'] as { mcpServers: Record<string, unknown> };
@@ -146,7 +148,8 @@ describe('renderOutputs', () => {
   it('leaves servers refused by policy out of .mcp.json and .vscode/mcp.json', () => {
     example = exampleWorkspace({
       '.claude-env/project.yaml': project(
-        'outputs:\n  vscodeMcpJson: true\nmcpServers:\n  scraper-unvetted:\n    command: npx\n    args: [scraper]\n    env:\n      KEY: ${secret:scraper-key}\n',
+        'outputs:\n  vscodeMcpJson: true\nmcpServers:\n  scraper-unvetted:\n    command: npx\n' +
+          '    args: [scraper]\n    env:\n      KEY: ${secret:scraper-key}\n',
       ),
     });
     const env = example.load();

@@ -10,7 +10,8 @@ describe('explainSetting', () => {
       'org/base.yaml':
         'version: 1\nsettings:\n  model: sonnet\n  includeCoAuthoredBy: true\n  permissions:\n    deny: ["Read(./.env)"]\n',
       'repo/.claude-env/project.yaml':
-        'version: 1\nsource:\n  path: ../../org\nsettings:\n  model: opus\n  permissions:\n    deny: ["Read(./secrets/**)"]\nmcpServers:\n  my.server:\n    command: run\n',
+        'version: 1\nsource:\n  path: ../../org\nsettings:\n  model: opus\n  permissions:\n' +
+        '    deny: ["Read(./secrets/**)"]\nmcpServers:\n  my.server:\n    command: run\n',
       'repo/.claude-env/local.yaml': 'version: 1\nsettings:\n  includeCoAuthoredBy: { $delete: true }\n',
     });
     environment = loadWorkspace({

@@ -18,9 +18,12 @@ const withCode = (code: string) => (diagnostics: Diagnostic[]) =>
 describe('LSP diagnostics', function () {
   const session = lspSession(this);
 
-  it("reports a locked key overridden in the local buffer at the override's line, with the base lock as related information, and clears it when fixed", async () => {
-    await session.start({
-      [BASE]: yaml`
+  it(
+    "reports a locked key overridden in the local buffer at the override's line, with the base lock " +
+      'as related information, and clears it when fixed',
+    async () => {
+      await session.start({
+        [BASE]: yaml`
         version: 1
         settings:
           permissions:
@@ -29,63 +32,68 @@ describe('LSP diagnostics', function () {
           locked:
             - |settings.permissions.defaultMode|
       `,
-    });
-    const { client, tree } = session;
-    const local = tree.uri(LOCAL);
-    await client.open(local, tree.text(LOCAL));
-    await client.waitForDiagnostics(local, (diagnostics) => !withCode('policy.lockedKey')(diagnostics));
+      });
+      const { client, tree } = session;
+      const local = tree.uri(LOCAL);
+      await client.open(local, tree.text(LOCAL));
+      await client.waitForDiagnostics(local, (diagnostics) => !withCode('policy.lockedKey')(diagnostics));
 
-    const edited = yaml`
+      const edited = yaml`
       version: 1
       settings:
         permissions:
           |defaultMode|: plan
     `;
-    const { text, carets } = withCarets(edited);
-    await client.change(local, text);
-    const diagnostics = await client.waitForDiagnostics(local, withCode('policy.lockedKey'));
-    const lock = diagnostics.find((diagnostic) => diagnostic.code === 'policy.lockedKey')!;
-    assert.equal(lock.severity, DiagnosticSeverity.Error);
-    assert.deepEqual(lock.range, { start: carets[0], end: carets[1] });
-    assert.equal(lock.relatedInformation?.length, 1);
-    const related = lock.relatedInformation![0];
-    assert.equal(related.location.uri, tree.uri(BASE));
-    const [lockStart, lockEnd] = tree.carets(BASE);
-    assert.deepEqual(related.location.range, { start: lockStart, end: lockEnd });
-
-    await client.change(local, tree.text(LOCAL));
-    await client.waitForDiagnostics(local, (found) => !withCode('policy.lockedKey')(found));
-  });
-
-  it('publishes errors in unopened local and team files when a lock is added to the base buffer, and clears them when it is removed', async () => {
-    await session.start();
-    const { client, tree } = session;
-    const base = tree.uri(BASE);
-    await client.open(base, tree.text(BASE));
-    await client.waitForDiagnostics(base, () => true);
-
-    await client.change(
-      base,
-      tree
-        .text(BASE)
-        .replace('    - settings.cleanupPeriodDays', '    - settings.cleanupPeriodDays\n    - settings.model'),
-    );
-    for (const file of [LOCAL, TEAM]) {
-      const diagnostics = await client.waitForDiagnostics(tree.uri(file), withCode('policy.lockedKey'));
+      const { text, carets } = withCarets(edited);
+      await client.change(local, text);
+      const diagnostics = await client.waitForDiagnostics(local, withCode('policy.lockedKey'));
       const lock = diagnostics.find((diagnostic) => diagnostic.code === 'policy.lockedKey')!;
-      assert.equal(
-        lock.range.start.line,
-        tree
-          .text(file)
-          .split('\n')
-          .findIndex((line) => line.includes('model:')),
-      );
-      assert.equal(lock.relatedInformation?.[0].location.uri, base);
-    }
+      assert.equal(lock.severity, DiagnosticSeverity.Error);
+      assert.deepEqual(lock.range, { start: carets[0], end: carets[1] });
+      assert.equal(lock.relatedInformation?.length, 1);
+      const related = lock.relatedInformation![0];
+      assert.equal(related.location.uri, tree.uri(BASE));
+      const [lockStart, lockEnd] = tree.carets(BASE);
+      assert.deepEqual(related.location.range, { start: lockStart, end: lockEnd });
 
-    await client.change(base, tree.text(BASE));
-    await client.waitForDiagnostics(tree.uri(LOCAL), (diagnostics) => !withCode('policy.lockedKey')(diagnostics));
-  });
+      await client.change(local, tree.text(LOCAL));
+      await client.waitForDiagnostics(local, (found) => !withCode('policy.lockedKey')(found));
+    },
+  );
+
+  it(
+    'publishes errors in unopened local and team files when a lock is added to the base buffer, and ' +
+      'clears them when it is removed',
+    async () => {
+      await session.start();
+      const { client, tree } = session;
+      const base = tree.uri(BASE);
+      await client.open(base, tree.text(BASE));
+      await client.waitForDiagnostics(base, () => true);
+
+      await client.change(
+        base,
+        tree
+          .text(BASE)
+          .replace('    - settings.cleanupPeriodDays', '    - settings.cleanupPeriodDays\n    - settings.model'),
+      );
+      for (const file of [LOCAL, TEAM]) {
+        const diagnostics = await client.waitForDiagnostics(tree.uri(file), withCode('policy.lockedKey'));
+        const lock = diagnostics.find((diagnostic) => diagnostic.code === 'policy.lockedKey')!;
+        assert.equal(
+          lock.range.start.line,
+          tree
+            .text(file)
+            .split('\n')
+            .findIndex((line) => line.includes('model:')),
+        );
+        assert.equal(lock.relatedInformation?.[0].location.uri, base);
+      }
+
+      await client.change(base, tree.text(BASE));
+      await client.waitForDiagnostics(tree.uri(LOCAL), (diagnostics) => !withCode('policy.lockedKey')(diagnostics));
+    },
+  );
 
   it('reports a syntax error at its line and a schema error at the offending value', async () => {
     await session.start();

@@ -57,30 +57,34 @@ describe('MCP gateway: faults the client survives', function () {
     assert.deepEqual(await world.dispose(), [], 'no process of the test may outlive it');
   });
 
-  it('keeps the session open when its backend is killed mid-call: the call fails naming the restart, the lists change, tools work again', async () => {
-    world.writeLayer({ everything: EVERYTHING });
-    const client = await world.connect('everything');
-    const before = (await world.status()).backends[0];
-    const { call } = await longCall(client, 20);
-    const toolsChanged = next(client, ToolListChangedNotificationSchema);
-    const resourcesChanged = next(client, ResourceListChangedNotificationSchema);
-    const promptsChanged = next(client, PromptListChangedNotificationSchema);
-    process.kill(before.pid!, 'SIGKILL');
-    await assert.rejects(call, (error: Error & { code?: number }) => {
-      assert.equal(error.code, GatewayErrorCode.backendRestarted);
-      assert.match(error.message, /everything restarted while this request was in flight \(killed by SIGKILL/);
-      return true;
-    });
-    await Promise.all([toolsChanged, resourcesChanged, promptsChanged]);
-    const tools = await client.listTools();
-    assert.ok(tools.tools.some((tool) => tool.name === 'echo'));
-    assert.equal(textOf(await client.callTool({ name: 'echo', arguments: { message: 'back' } })), 'Echo: back');
-    const after = (await world.status()).backends[0];
-    assert.equal(after.id, before.id, 'the same instance, restarted');
-    assert.notEqual(after.pid, before.pid);
-    assert.equal(after.restarts, 1);
-    assert.ok(after.recentCalls.some((record) => record.outcome === 'restart'));
-  });
+  it(
+    'keeps the session open when its backend is killed mid-call: the call fails naming the restart, ' +
+      'the lists change, tools work again',
+    async () => {
+      world.writeLayer({ everything: EVERYTHING });
+      const client = await world.connect('everything');
+      const before = (await world.status()).backends[0];
+      const { call } = await longCall(client, 20);
+      const toolsChanged = next(client, ToolListChangedNotificationSchema);
+      const resourcesChanged = next(client, ResourceListChangedNotificationSchema);
+      const promptsChanged = next(client, PromptListChangedNotificationSchema);
+      process.kill(before.pid!, 'SIGKILL');
+      await assert.rejects(call, (error: Error & { code?: number }) => {
+        assert.equal(error.code, GatewayErrorCode.backendRestarted);
+        assert.match(error.message, /everything restarted while this request was in flight \(killed by SIGKILL/);
+        return true;
+      });
+      await Promise.all([toolsChanged, resourcesChanged, promptsChanged]);
+      const tools = await client.listTools();
+      assert.ok(tools.tools.some((tool) => tool.name === 'echo'));
+      assert.equal(textOf(await client.callTool({ name: 'echo', arguments: { message: 'back' } })), 'Echo: back');
+      const after = (await world.status()).backends[0];
+      assert.equal(after.id, before.id, 'the same instance, restarted');
+      assert.notEqual(after.pid, before.pid);
+      assert.equal(after.restarts, 1);
+      assert.ok(after.recentCalls.some((record) => record.outcome === 'restart'));
+    },
+  );
 
   it('restarts a backend that stops answering pings, and tells the session to list again', async () => {
     world.writeLayer({

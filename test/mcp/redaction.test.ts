@@ -162,15 +162,19 @@ describe('a server that echoes its secret back', function () {
 
     for (const json of [false, true]) {
       const command = ['mcp', 'run', ...(json ? ['--json'] : []), '--logs'];
-      it(`${command.join(' ')} prints the command line, every log line and every error with the secret masked and escapes escaped`, async () => {
-        const output = await runUntil(command, workspace, env(), [/echo done/, /listing tools failed/]);
-        assertHidden(output, command.join(' '));
-        assert.match(output, /starting .*--token=\*\*\*/, 'the cut command line shows the mask, not half the secret');
-        assert.match(output, /listing tools failed: .*cannot list with token \*\*\*/);
-        if (json) for (const line of output.trim().split('\n')) JSON.parse(line);
-        assert.deepEqual(rawControls(output), [], 'the terminal escapes the server logged are printed escaped');
-        assert.ok(output.includes('\\u001b]52;c;'), output);
-      });
+      it(
+        `${command.join(' ')} prints the command line, every log line and every error with the secret ` +
+          `masked and escapes escaped`,
+        async () => {
+          const output = await runUntil(command, workspace, env(), [/echo done/, /listing tools failed/]);
+          assertHidden(output, command.join(' '));
+          assert.match(output, /starting .*--token=\*\*\*/, 'the cut command line shows the mask, not half the secret');
+          assert.match(output, /listing tools failed: .*cannot list with token \*\*\*/);
+          if (json) for (const line of output.trim().split('\n')) JSON.parse(line);
+          assert.deepEqual(rawControls(output), [], 'the terminal escapes the server logged are printed escaped');
+          assert.ok(output.includes('\\u001b]52;c;'), output);
+        },
+      );
     }
   });
 });

@@ -57,7 +57,9 @@ function findDesktopVsCode(repoRoot: string, env: NodeJS.ProcessEnv): DesktopAva
   return {
     available: false,
     reason:
-      'no desktop VS Code is cached under .vscode-test/ and downloading it is not enabled (a machine without internet cannot download it); where VS Code can be downloaded set CLAUDE_ENV_VSCODE_DESKTOP=1, or point CLAUDE_ENV_VSCODE_EXECUTABLE at an installed VS Code',
+      'no desktop VS Code is cached under .vscode-test/ and downloading it is not enabled (a machine ' +
+      'without internet cannot download it); where VS Code can be downloaded set ' +
+      'CLAUDE_ENV_VSCODE_DESKTOP=1, or point CLAUDE_ENV_VSCODE_EXECUTABLE at an installed VS Code',
   };
 }
 

@@ -170,7 +170,8 @@ export function formatReport(run: WebSuiteRun): string {
   const timings = run.report?.timings;
   if (timings)
     lines.push(
-      `  activate(): ${timings.activateMs.toFixed(1)} ms, activate() to language server running: ${timings.serverStartMs?.toFixed(0) ?? '?'} ms`,
+      `  activate(): ${timings.activateMs.toFixed(1)} ms, activate() to language server running: ` +
+        `${timings.serverStartMs?.toFixed(0) ?? '?'} ms`,
     );
   lines.push(`  startup ${run.startupMs} ms, suite ${run.suiteMs} ms`);
   return lines.join('\n');

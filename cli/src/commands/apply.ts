@@ -30,9 +30,14 @@ export const applyCommand: CommandSpec = {
   summary: "write Claude Code's files (.claude/settings*.json, .mcp.json, .vscode/mcp.json)",
   usage: 'apply [--dry-run] [--force] [--json]',
   description: [
-    "Writes the files the `outputs` block selects, atomically and byte-for-byte reproducibly; a second apply writes nothing. Secret references are written in each file's own syntax (`${NAME}` for Claude Code, `${input:name}` for VS Code), never their values, so unresolved secrets do not block apply.",
+    'Writes the files the `outputs` block selects, atomically and byte-for-byte reproducibly; a ' +
+      "second apply writes nothing. Secret references are written in each file's own syntax " +
+      '(`${NAME}` for Claude Code, `${input:name}` for VS Code), never their values, so unresolved ' +
+      'secrets do not block apply.',
     'Errors in the stack (syntax, schema, policy) block apply: they are printed and nothing is written.',
-    'A file edited by hand since the last apply (or one claude-env never wrote that differs) is drift: apply then writes nothing, names the files and exits 3. With --force each drifted file is first copied to .claude-env/backups/ and then replaced.',
+    'A file edited by hand since the last apply (or one claude-env never wrote that differs) is ' +
+      'drift: apply then writes nothing, names the files and exits 3. With --force each drifted file ' +
+      'is first copied to .claude-env/backups/ and then replaced.',
   ],
   options: {
     'dry-run': { type: 'boolean', short: 'n', description: 'say what would be written; touch nothing' },
@@ -61,7 +66,16 @@ export const applyCommand: CommandSpec = {
     if (report.outcome === 'blocked') {
       if (json)
         io.out(
-          `${JSON.stringify({ ok: false, blocked: true, targets: [], diagnostics: plan.blockingErrors.map((d) => diagnosticToJson(d, cwd)) }, null, 2)}\n`,
+          `${JSON.stringify(
+            {
+              ok: false,
+              blocked: true,
+              targets: [],
+              diagnostics: plan.blockingErrors.map((d) => diagnosticToJson(d, cwd)),
+            },
+            null,
+            2,
+          )}\n`,
         );
       else reportBlocked(plan.blockingErrors, cwd, io, 'apply');
       return ExitCode.findings;
@@ -102,7 +116,8 @@ export const applyCommand: CommandSpec = {
     const removed = report.removedTemporaryFiles;
     if (removed.length > 0 && !json)
       io.err(
-        `removed ${removed.length} temporary file${removed.length === 1 ? '' : 's'} an interrupted apply left behind: ${removed.join(', ')}\n`,
+        `removed ${removed.length} temporary file${removed.length === 1 ? '' : 's'} an interrupted ` +
+          `apply left behind: ${removed.join(', ')}\n`,
       );
     printApplied(report, cwd, json, io.out);
     if (report.outcome === 'applied') return ExitCode.ok;

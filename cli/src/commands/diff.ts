@@ -27,7 +27,10 @@ export const diffCommand: CommandSpec = {
   summary: 'show what `apply` would change, as a unified diff per file',
   usage: 'diff [--json]',
   description: [
-    'Renders the files `apply` writes (.claude/settings*.json, .mcp.json, .vscode/mcp.json as `outputs` selects) and compares them with the files on disk. Prints a status line per file (create, update, unchanged, drifted) and a unified diff of each file that would change. Secret references stay references.',
+    'Renders the files `apply` writes (.claude/settings*.json, .mcp.json, .vscode/mcp.json as ' +
+      '`outputs` selects) and compares them with the files on disk. Prints a status line per file ' +
+      '(create, update, unchanged, drifted) and a unified diff of each file that would change. Secret ' +
+      'references stay references.',
     'Exits 1 when anything would change, like diff(1), so `claude-env diff` can gate CI on committed outputs being up to date.',
   ],
   options: {
@@ -47,7 +50,11 @@ export const diffCommand: CommandSpec = {
     if (plan.outcome === 'blocked') {
       if (json)
         io.out(
-          `${JSON.stringify({ blocked: true, targets: [], diagnostics: plan.blockingErrors.map((d) => diagnosticToJson(d, cwd)) }, null, 2)}\n`,
+          `${JSON.stringify(
+            { blocked: true, targets: [], diagnostics: plan.blockingErrors.map((d) => diagnosticToJson(d, cwd)) },
+            null,
+            2,
+          )}\n`,
         );
       else reportBlocked(plan.blockingErrors, cwd, io, 'apply is');
       return ExitCode.findings;

@@ -15,8 +15,11 @@ export const execCommand: CommandSpec = {
   summary: 'run a command (e.g. `claude`) with the secrets the written files refer to in its environment',
   usage: 'exec [--strict] -- <command> [args…]',
   description: [
-    'Resolves every `${secret:…}` and `${file:…}` reference of the effective settings and allowed servers, and runs the command with them in its environment under the names the written files use (`${secret:magic-api-key}` → `MAGIC_API_KEY`).',
-    'The values stay in memory: nothing is written and nothing is printed. References that cannot be resolved are reported on stderr; the command still runs unless --strict is given.',
+    'Resolves every `${secret:…}` and `${file:…}` reference of the effective settings and allowed ' +
+      'servers, and runs the command with them in its environment under the names the written files ' +
+      'use (`${secret:magic-api-key}` → `MAGIC_API_KEY`).',
+    'The values stay in memory: nothing is written and nothing is printed. References that cannot ' +
+      'be resolved are reported on stderr; the command still runs unless --strict is given.',
     "The command's exit code becomes claude-env's; a command killed by a signal gives 128 + the signal number.",
   ],
   options: {

@@ -87,7 +87,9 @@ export const explainCommand: CommandSpec = {
   summary: 'show the winning value of one key and every layer that set it',
   usage: 'explain <dotted.path> [--json]',
   description: [
-    'Prints the effective value at a dotted path (e.g. `settings.model`, `settings.permissions.deny`, `mcpServers.context7.args`) and every layer that wrote it, winner first, each with file:line:col. Keys that contain dots (server names) are matched as a whole.',
+    'Prints the effective value at a dotted path (e.g. `settings.model`, ' +
+      '`settings.permissions.deny`, `mcpServers.context7.args`) and every layer that wrote it, winner ' +
+      'first, each with file:line:col. Keys that contain dots (server names) are matched as a whole.',
     'A path that does not exist is an error that lists the closest existing paths.',
   ],
   options: {

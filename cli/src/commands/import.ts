@@ -45,7 +45,8 @@ export function printImport(report: ImportReport, io: CliIo): number {
     case 'imported': {
       const { servers, settings } = report;
       io.err(
-        `imported ${servers} server${servers === 1 ? '' : 's'} and ${settings} setting${settings === 1 ? '' : 's'} from ${shownSources.join(', ')} into ${shownTarget}\n`,
+        `imported ${servers} server${servers === 1 ? '' : 's'} and ${settings} ` +
+          `setting${settings === 1 ? '' : 's'} from ${shownSources.join(', ')} into ${shownTarget}\n`,
       );
       for (const path of report.replaced) io.err(`  replaced ${path}\n`);
       io.err('next: `claude-env diff` shows what `claude-env apply` would write\n');
@@ -59,8 +60,13 @@ export const importCommand: CommandSpec = {
   summary: 'turn existing .mcp.json / .claude/settings*.json / .vscode/mcp.json into a layer',
   usage: 'import [FILE...] [--to project|local|user] [--print]',
   description: [
-    'Reads Claude Code and VS Code files (comments and trailing commas allowed) and writes every settings key and every server field into a layer. `${VAR}` becomes `${env:VAR}`, `${input:id}` becomes `${secret:id}`, so that `apply` writes the same files back.',
-    'Without FILE, imports .claude/settings.json, .mcp.json and .vscode/mcp.json into the project layer; with `--to local`, .claude/settings.local.json into .claude-env/local.yaml; with `--to user`, the user-scope servers of ~/.claude.json into your user layer. An existing layer keeps its comments and other keys; a settings key or server already in it is replaced and listed.',
+    'Reads Claude Code and VS Code files (comments and trailing commas allowed) and writes every ' +
+      'settings key and every server field into a layer. `${VAR}` becomes `${env:VAR}`, `${input:id}` ' +
+      'becomes `${secret:id}`, so that `apply` writes the same files back.',
+    'Without FILE, imports .claude/settings.json, .mcp.json and .vscode/mcp.json into the project ' +
+      'layer; with `--to local`, .claude/settings.local.json into .claude-env/local.yaml; with `--to ' +
+      'user`, the user-scope servers of ~/.claude.json into your user layer. An existing layer keeps ' +
+      'its comments and other keys; a settings key or server already in it is replaced and listed.',
   ],
   options: {
     to: {

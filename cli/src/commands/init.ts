@@ -10,8 +10,13 @@ export const initCommand: CommandSpec = {
   summary: 'create .claude-env/project.yaml with the reference MCP servers',
   usage: 'init [--from-existing]',
   description: [
-    "Creates .claude-env/project.yaml (Context7, Sequential Thinking, Playwright and Magic, with commented `source` and `teams` lines) and .claude-env/.gitignore (local.yaml, state.json, backups/), and lists the files `apply` generates (.mcp.json, .claude/settings.local.json, .vscode/mcp.json) in the repository's .gitignore: they hold personal values. Never overwrites an existing project layer.",
-    "With --from-existing, the project layer is imported from the repository's .claude/settings.json, .mcp.json and .vscode/mcp.json instead (see `claude-env import --help`).",
+    'Creates .claude-env/project.yaml (Context7, Sequential Thinking, Playwright and Magic, with ' +
+      'commented `source` and `teams` lines) and .claude-env/.gitignore (local.yaml, state.json, ' +
+      'backups/), and lists the files `apply` generates (.mcp.json, .claude/settings.local.json, ' +
+      ".vscode/mcp.json) in the repository's .gitignore: they hold personal values. Never overwrites " +
+      'an existing project layer.',
+    "With --from-existing, the project layer is imported from the repository's " +
+      '.claude/settings.json, .mcp.json and .vscode/mcp.json instead (see `claude-env import --help`).',
   ],
   options: {
     'from-existing': {
@@ -43,7 +48,8 @@ export const initCommand: CommandSpec = {
       return code;
     }
     io.err(
-      `created .claude-env/project.yaml${report.gitignoreUpdated ? ' and .claude-env/.gitignore' : ''}${report.outputsIgnored ? '; the files apply generates are listed in .gitignore' : ''}\n`,
+      `created .claude-env/project.yaml${report.gitignoreUpdated ? ' and .claude-env/.gitignore' : ''}` +
+        `${report.outputsIgnored ? '; the files apply generates are listed in .gitignore' : ''}\n`,
     );
     io.err(
       'next: set `source` and `teams` if your organisation has layers, then `claude-env validate` and `claude-env apply`\n',

@@ -46,7 +46,10 @@ const listCommand: CommandSpec = {
   summary: 'the effective MCP servers, where each is defined, and whether policy allows it',
   usage: 'mcp list [name…] [--json]',
   description: [
-    'Lists every MCP server of the effective environment with its command or URL, restart policy, the file and line that define it, and its policy state: `allowed`, `blocked` (with the rule that refuses it) or `unresolved` (a secret reference that cannot be resolved here). Starts nothing.',
+    'Lists every MCP server of the effective environment with its command or URL, restart policy, ' +
+      'the file and line that define it, and its policy state: `allowed`, `blocked` (with the rule ' +
+      'that refuses it) or `unresolved` (a secret reference that cannot be resolved here). Starts ' +
+      'nothing.',
   ],
   options: { json: { type: 'boolean', description: 'print one JSON object with every server' } },
   positionals: { min: 0, max: Infinity, name: 'server names' },
@@ -65,8 +68,11 @@ const checkCommand: CommandSpec = {
   summary: 'start each server, complete the handshake, list its tools, ping it and stop it',
   usage: 'mcp check [name…] [--json] [--timeout DURATION]',
   description: [
-    'Starts each server (all, or those named), waits for the MCP handshake, lists its tools, pings it and stops it with every process it started. Prints one row per server: result, handshake time, tool count, ping latency, and the reason of a failure.',
-    'Exits 1 when a server marked `required: true` is not ok; other failures are reported but do not change the exit code. Blocked and unresolved servers are never started.',
+    'Starts each server (all, or those named), waits for the MCP handshake, lists its tools, pings ' +
+      'it and stops it with every process it started. Prints one row per server: result, handshake ' +
+      'time, tool count, ping latency, and the reason of a failure.',
+    'Exits 1 when a server marked `required: true` is not ok; other failures are reported but do ' +
+      'not change the exit code. Blocked and unresolved servers are never started.',
   ],
   options: {
     json: { type: 'boolean', description: 'print one JSON object: ok, and each server with its result and metrics' },
@@ -106,7 +112,9 @@ const runCommand: CommandSpec = {
   summary: 'supervise the servers in the foreground until SIGINT or SIGTERM (containers)',
   usage: 'mcp run [name…] [--json] [--logs]',
   description: [
-    'Starts every server that is allowed (or those named), restarts them by their restart policy, and prints each state change (starting, running, degraded, crashed, restarting, failed) with its reason. On SIGINT or SIGTERM it stops every server and everything they started, then exits.',
+    'Starts every server that is allowed (or those named), restarts them by their restart policy, ' +
+      'and prints each state change (starting, running, degraded, crashed, restarting, failed) with ' +
+      'its reason. On SIGINT or SIGTERM it stops every server and everything they started, then exits.',
     'Exits 1 when a required server ended `failed`, 0 otherwise.',
   ],
   options: {
@@ -132,7 +140,11 @@ const daemonCommand: CommandSpec = {
   summary: 'the gateway daemon: one supervised fleet per user that `mcp connect` shims talk to',
   usage: 'mcp daemon [--idle-timeout DURATION] [--stop]',
   description: [
-    "Listens on the user's private socket ($XDG_RUNTIME_DIR/claude-env/gateway.sock, else under ~/.local/state/claude-env/gateway/) and serves the sessions of `mcp connect` shims: it loads each workspace's layers, starts and supervises the servers, and restarts them by their policy without ending the sessions. If a daemon already listens, prints `running` and exits 0. Shims start it on demand; it stops itself after the idle timeout with no client.",
+    "Listens on the user's private socket ($XDG_RUNTIME_DIR/claude-env/gateway.sock, else under " +
+      '~/.local/state/claude-env/gateway/) and serves the sessions of `mcp connect` shims: it loads ' +
+      "each workspace's layers, starts and supervises the servers, and restarts them by their policy " +
+      'without ending the sessions. If a daemon already listens, prints `running` and exits 0. Shims ' +
+      'start it on demand; it stops itself after the idle timeout with no client.',
   ],
   options: {
     'idle-timeout': {
@@ -158,7 +170,9 @@ const connectCommand: CommandSpec = {
   summary: "the stdio shim to the gateway daemon (what `outputs.mcpVia: gateway` writes into Claude Code's files)",
   usage: 'mcp connect <server> [--cwd WORKSPACE]',
   description: [
-    "Speaks MCP on stdin/stdout like any stdio server and forwards it to the gateway daemon's instance of <server> for the workspace, starting the daemon when none runs. The faster dist/mcp-connect.js bundle does the same without loading the CLI.",
+    "Speaks MCP on stdin/stdout like any stdio server and forwards it to the gateway daemon's " +
+      'instance of <server> for the workspace, starting the daemon when none runs. The faster ' +
+      'dist/mcp-connect.js bundle does the same without loading the CLI.',
   ],
   options: {},
   positionals: { min: 1, max: 1, name: 'server name' },
@@ -173,7 +187,9 @@ const statusCommand: CommandSpec = {
   summary: "the gateway daemon's fleet: instances, their state, sessions and last calls",
   usage: 'mcp status [--json]',
   description: [
-    'Asks the running gateway daemon for every server instance it holds (workspace, sharing, state and reason, pid, sessions, restarts, the last calls with their duration and outcome) and its sessions. Starts nothing.',
+    'Asks the running gateway daemon for every server instance it holds (workspace, sharing, state ' +
+      'and reason, pid, sessions, restarts, the last calls with their duration and outcome) and its ' +
+      'sessions. Starts nothing.',
   ],
   options: { json: { type: 'boolean', description: 'print the whole fleet as one JSON object' } },
   positionals: { min: 0, max: 0 },

@@ -10,7 +10,9 @@ export const showCommand: CommandSpec = {
   usage: 'show [--explain] [--json]',
   description: [
     'Prints the merged settings, MCP servers and outputs as a YAML-like tree. Secret references are shown as written, never resolved.',
-    'With --explain every value is followed by the layer, file and line that set it and the values it overrode, e.g. `← project .claude-env/project.yaml:12 (overrides team web ../org/teams/web.yaml:8)`.',
+    'With --explain every value is followed by the layer, file and line that set it and the values ' +
+      'it overrode, e.g. `← project .claude-env/project.yaml:12 (overrides team web ' +
+      '../org/teams/web.yaml:8)`.',
     'Diagnostics of the stack go to stderr; `claude-env validate` reports them in full.',
   ],
   options: {

@@ -15,8 +15,11 @@ export const validateCommand: CommandSpec = {
   summary: 'check every layer file of the stack: syntax, schema, policy, conflicts, secrets',
   usage: 'validate [--json] [--no-secrets] [--strict]',
   description: [
-    'Checks every file of the stack (base, teams, project, user, local, CLAUDE_ENV_* variables) and prints each finding as `file:line:col: severity code: message` (paths relative to the working folder), then a summary line.',
-    'Secret references are resolved to check that they can be (values are never printed); use --no-secrets where the secrets are not available, e.g. in CI.',
+    'Checks every file of the stack (base, teams, project, user, local, CLAUDE_ENV_* variables) and ' +
+      'prints each finding as `file:line:col: severity code: message` (paths relative to the working ' +
+      'folder), then a summary line.',
+    'Secret references are resolved to check that they can be (values are never printed); use ' +
+      '--no-secrets where the secrets are not available, e.g. in CI.',
   ],
   options: {
     json: { type: 'boolean', description: 'print one JSON object: files, diagnostics (1-based positions), counts' },

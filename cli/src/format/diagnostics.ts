@@ -34,7 +34,9 @@ function paintSeverity(severity: Severity, colour: Palette): string {
 /** `file:line:col: severity code: message`, then one indented `note` line per related location. */
 export function formatDiagnostic(diagnostic: Diagnostic, cwd: string, colour: Palette): string {
   const lines = [
-    `${colour.bold(location(cwd, diagnostic.file, diagnostic.range))}: ${paintSeverity(diagnostic.severity, colour)} ${colour.dim(diagnostic.code)}: ${escapeControl(diagnostic.message)}`,
+    `${colour.bold(location(cwd, diagnostic.file, diagnostic.range))}: ` +
+      `${paintSeverity(diagnostic.severity, colour)} ${colour.dim(diagnostic.code)}: ` +
+      `${escapeControl(diagnostic.message)}`,
   ];
   for (const related of diagnostic.related ?? []) {
     lines.push(`  ${location(cwd, related.file, related.range)}: note: ${escapeControl(related.message)}`);

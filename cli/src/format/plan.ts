@@ -7,7 +7,8 @@ import { formatDiagnostic, sortDiagnostics } from './diagnostics';
 export function reportBlocked(errors: readonly Diagnostic[], cwd: string, io: CliIo, command: string): void {
   for (const diagnostic of sortDiagnostics(errors)) io.err(formatDiagnostic(diagnostic, cwd, io.errColour));
   io.err(
-    `${command} blocked: ${errors.length} error${errors.length === 1 ? '' : 's'} in the stack (see \`claude-env validate\`); nothing written\n`,
+    `${command} blocked: ${errors.length} error${errors.length === 1 ? '' : 's'} in the stack (see ` +
+      `\`claude-env validate\`); nothing written\n`,
   );
 }
 

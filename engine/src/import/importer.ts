@@ -224,7 +224,9 @@ function importServer(
         nodeRange(doc, stringNode),
         'warning',
         DiagnosticCode.importDollarBeforeVariable,
-        `server "${name}": the \`$\` right before \`${found[0].slice(1)}\` cannot be carried over (a layer reads \`$\${\` as a literal \`\${\`); the variable is kept as text. Move the \`$\` into the variable's value.`,
+        `server "${name}": the \`$\` right before \`${found[0].slice(1)}\` cannot be carried over (a ` +
+          `layer reads \`$\${\` as a literal \`\${\`); the variable is kept as text. Move the \`$\` into ` +
+          `the variable's value.`,
       ),
     );
   }

@@ -146,7 +146,9 @@ async function applyLocked(plan: ApplyPlan, options: ApplyOptions): Promise<Appl
     }
     if (entry.action === 'drifted' && !options.force) {
       result.outcome = 'refused';
-      result.message = `${entry.path} ${entry.reason ?? 'was edited by hand'}; it was left as it is. Review the diff, then apply with force to replace it (the current file is backed up first).`;
+      result.message =
+        `${entry.path} ${entry.reason ?? 'was edited by hand'}; it was left as it is. Review the diff, ` +
+        `then apply with force to replace it (the current file is backed up first).`;
       continue;
     }
     try {

@@ -110,7 +110,9 @@ function literalFindings(site: StringSite): Diagnostic[] {
       range: site.range,
       severity: 'warning',
       code: DiagnosticCode.secretLiteral,
-      message: `This looks like a ${found[0].reason} written in clear in ${where}. Anyone who can read this file can use it: move it to \`\${secret:${suggestedName}}\`.`,
+      message:
+        `This looks like a ${found[0].reason} written in clear in ${where}. Anyone who can read this ` +
+        `file can use it: move it to \`\${secret:${suggestedName}}\`.`,
       // The literal itself stays out of `data`: diagnostics travel to logs and other processes.
       data: {
         path: site.path,

@@ -125,7 +125,8 @@ export class SecretsFileProvider implements SecretProvider {
         this.diagnostic(
           0,
           DiagnosticCode.secretFilePermissions,
-          `The secrets file ${this.path} can be read by other users (mode ${(mode & 0o777).toString(8).padStart(4, '0')}). Run \`chmod 600 ${this.path}\`.`,
+          `The secrets file ${this.path} can be read by other users (mode ` +
+            `${(mode & 0o777).toString(8).padStart(4, '0')}). Run \`chmod 600 ${this.path}\`.`,
           'warning',
         ),
       );

@@ -101,7 +101,9 @@ export async function resolveReference(
       }
       if (value !== undefined) return { value, secret: true };
       return {
-        message: `\`${reference.raw}\` is not set: export ${reference.name} before starting, or give a default with \`\${env:${reference.name}:-default}\`.`,
+        message:
+          `\`${reference.raw}\` is not set: export ${reference.name} before starting, or give a default ` +
+          `with \`\${env:${reference.name}:-default}\`.`,
       };
     }
     case 'secret': {

@@ -17,7 +17,10 @@ function plural(count: number, word: string): string {
 /** `file:line:col: severity code: message`, as the CLI and the Problems panel name a finding. */
 function diagnosticLine(workspace: string, diagnostic: Diagnostic): string {
   const { line, character } = diagnostic.range.start;
-  return `${displayPath(workspace, diagnostic.file)}:${line + 1}:${character + 1}: ${diagnostic.severity} ${diagnostic.code}: ${diagnostic.message}`;
+  return (
+    `${displayPath(workspace, diagnostic.file)}:${line + 1}:${character + 1}: ` +
+    `${diagnostic.severity} ${diagnostic.code}: ${diagnostic.message}`
+  );
 }
 
 export function importTold(report: ImportReport): Told {
@@ -81,7 +84,8 @@ export function applyTold(report: ApplyReport): Told {
       return {
         ok: false,
         lines: [
-          `kept ${plural(plan.drifted.length, 'file')} edited by hand; nothing written: ${plan.drifted.map((target) => target.path).join(', ')}`,
+          `kept ${plural(plan.drifted.length, 'file')} edited by hand; nothing written: ` +
+            `${plan.drifted.map((target) => target.path).join(', ')}`,
         ],
       };
     case 'applied':

@@ -30,7 +30,8 @@ export interface Refusal {
 }
 
 export const RESTRICTED_MODE_REASON =
-  'this workspace is in Restricted Mode; Claude Env only validates untrusted folders and does not write files or run programs in them. Trust the folder to use this command.';
+  'this workspace is in Restricted Mode; Claude Env only validates untrusted folders and does not ' +
+  'write files or run programs in them. Trust the folder to use this command.';
 
 /** Refusal when the folder has no project layer, so there is nothing to supervise. */
 export const NO_FLEET_REASON =

@@ -57,7 +57,8 @@ export class LayersTreeProvider implements vscode.TreeDataProvider<LayerInfo>, v
     item.description =
       layer.state === 'missing' ? 'not present' : `${describeProblems(layer.problems)}${unsaved ? ' (unsaved)' : ''}`;
     item.tooltip = new vscode.MarkdownString(
-      `**${layer.label}** (${layer.kind} layer)\n\n\`${layer.file}\`\n\n${layer.state === 'missing' ? 'This file does not exist.' : describeProblems(layer.problems)}`,
+      `**${layer.label}** (${layer.kind} layer)\n\n\`${layer.file}\`\n\n` +
+        `${layer.state === 'missing' ? 'This file does not exist.' : describeProblems(layer.problems)}`,
     );
     item.contextValue = `layer.${layer.state}`;
     if (layer.uri && layer.state !== 'missing') {

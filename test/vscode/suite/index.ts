@@ -1,4 +1,5 @@
-/* eslint-disable @typescript-eslint/no-require-imports -- mocha defines the bdd globals only after pre-require, so the test files are loaded with require() after it */
+/* eslint-disable @typescript-eslint/no-require-imports --
+   mocha defines the bdd globals only after pre-require, so the test files are loaded with require() after it */
 /**
  * Entry of the in-editor suite: VS Code loads this module as `extensionTestsPath` and awaits `run()`. It runs in
  * the real extension host, with the real `vscode` API, under both runners (browser workbench and desktop).

@@ -106,7 +106,8 @@ if (suiteMode() === 'trusted') {
     const writeLocalLayer = (tagValue: string, extra = '') =>
       fs.writeFileSync(
         localLayer(),
-        `version: 1\nmcpServers:\n  everything:\n    command: ${JSON.stringify(process.execPath)}\n    args: [${JSON.stringify(everythingBin())}, stdio]\n` +
+        `version: 1\nmcpServers:\n  everything:\n    command: ${JSON.stringify(process.execPath)}\n` +
+          `    args: [${JSON.stringify(everythingBin())}, stdio]\n` +
           `    env:\n      CLAUDE_ENV_SUITE_TAG: ${JSON.stringify(tagValue)}\n${extra}`,
       );
 
