@@ -169,7 +169,11 @@ describe('dev container feature installed into a Debian bookworm root', function
         const created = runLifecycle(root, 'postCreateCommand', DEV, '/workspaces/foreign/workspace');
         assert.equal(created.status, 0, created.output);
         for (const file of ['.claude/settings.local.json', '.mcp.json', '.vscode/mcp.json']) {
-          assert.match(created.output, new RegExp(`failed ${file.replace(/\./g, '\\.')}: .*EACCES`), created.output);
+          // The reason in words since writes check the folder first (was the bare EACCES code).
+          const failed = new RegExp(
+            `failed ${file.replace(/\./g, '\\.')}: .*read-only for you \\(permission denied\\)`,
+          );
+          assert.match(created.output, failed, created.output);
           assert.ok(!existsSync(join(workspace, file)), file);
         }
         assert.match(created.stdout, /claude-env: apply stopped on errors in the layers or while writing \(exit 1/);

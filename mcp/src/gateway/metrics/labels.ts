@@ -1,4 +1,5 @@
 import { credentialReason } from '@claude-env/engine';
+import { SERVER_STATES } from '../../types';
 
 /**
  * Label values of the gateway's metrics. Every value that reaches a label passes through here, for two reasons:
@@ -13,16 +14,7 @@ export const OVERFLOW_LABEL = '(other)';
 export const INVALID_LABEL = '(invalid)';
 
 /** The states the supervisor knows; `claude_env_mcp_server_state` reports each of them as 0 or 1. */
-export const KNOWN_STATES = [
-  'stopped',
-  'starting',
-  'running',
-  'degraded',
-  'crashed',
-  'restarting',
-  'failed',
-  'blocked',
-] as const;
+export const KNOWN_STATES = SERVER_STATES;
 
 export const CALL_METHODS = ['tools/call', 'resources/read', 'prompts/get'] as const;
 export const CALL_OUTCOMES = ['ok', 'error', 'restart'] as const;
