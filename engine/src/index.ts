@@ -67,7 +67,6 @@ export {
   diffOutputs,
   BACKUP_FOLDER,
   writeFileAtomic,
-  writeFileAtomicSync,
   removeStaleTemporaryFiles,
   FileWriteError,
   withApplyLock,

@@ -23,7 +23,7 @@ import {
   MAX_FILE_BYTES,
 } from '../../engine/src/safePaths';
 import { nodeRealFs } from '../../engine/src/fs';
-import { removeStaleTemporaryFiles, writeFileAtomic, writeFileAtomicSync } from '../../engine/src/outputs/atomic';
+import { removeStaleTemporaryFiles, writeFileAtomic } from '../../engine/src/outputs/atomic';
 
 const folders: string[] = [];
 function tempFolder(): string {
@@ -202,33 +202,29 @@ describe('assertInside: no path leaves the workspace', () => {
 });
 
 describe('atomic writes inside the workspace', () => {
-  it('never writes through a linked folder leading out (async and sync), and changes nothing outside', async () => {
+  it('never writes through a linked folder leading out, and changes nothing outside', async () => {
     const { workspace, outside, victim } = workspaceAndOutside();
     symlinkSync(outside, join(workspace, '.claude'));
     await assert.rejects(
       writeFileAtomic(join(workspace, '.claude', 'victim.json'), 'owned\n', { within: workspace }),
       UnsafePathError,
     );
-    assert.throws(
-      () => writeFileAtomicSync(join(workspace, '.claude', 'victim.json'), 'owned\n', { within: workspace }),
-      UnsafePathError,
-    );
     assert.equal(readFileSync(victim, 'utf8'), '{"private": "do not print"}\n');
     assert.deepEqual(readdirSync(outside), ['victim.json']);
   });
 
-  it('refuses a target that is a link leading out, leaving the file it points at unchanged', () => {
+  it('refuses a target that is a link leading out, leaving the file it points at unchanged', async () => {
     const { workspace, victim } = workspaceAndOutside();
     symlinkSync(victim, join(workspace, '.gitignore'));
-    assert.throws(() => writeFileAtomicSync(join(workspace, '.gitignore'), 'x\n', { within: workspace }), /outside/);
+    await assert.rejects(writeFileAtomic(join(workspace, '.gitignore'), 'x\n', { within: workspace }), /outside/);
     assert.equal(readFileSync(victim, 'utf8'), '{"private": "do not print"}\n');
   });
 
-  it('uses a fresh random temporary name per write, so nothing committed can wait under it', () => {
+  it('uses a fresh random temporary name per write, so nothing committed can wait under it', async () => {
     const { workspace } = workspaceAndOutside();
     const target = join(workspace, 'project.yaml');
-    writeFileAtomicSync(target, 'a\n', { within: workspace });
-    writeFileAtomicSync(target, 'b\n', { within: workspace });
+    await writeFileAtomic(target, 'a\n', { within: workspace });
+    await writeFileAtomic(target, 'b\n', { within: workspace });
     assert.equal(readFileSync(target, 'utf8'), 'b\n');
     assert.deepEqual(readdirSync(workspace), ['project.yaml'], 'no temporary file left');
   });

@@ -1,18 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  fchmodSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeSync,
-  promises as fsp,
-} from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, promises as fsp } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { assertFileTarget, FileProblem } from '../safePaths';
 
@@ -85,35 +72,6 @@ export async function writeFileAtomic(
     throw new FileWriteError(path, writeFailureReason(folder, error), error);
   }
   await syncFolder(folder);
-}
-
-/** `writeFileAtomic` for synchronous callers (the CLI's layer and `.gitignore` writes). */
-export function writeFileAtomicSync(
-  path: string,
-  content: string | Uint8Array,
-  options: AtomicWriteOptions = {},
-): void {
-  if (options.within !== undefined) assertFileTarget(options.within, path);
-  const folder = dirname(path);
-  const mode = existingMode(path);
-  let temp: string | undefined;
-  try {
-    makeFolders(folder);
-    temp = temporaryName(path);
-    const fd = openSync(temp, 'wx', mode ?? 0o666);
-    try {
-      const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-      for (let offset = 0; offset < bytes.length;) offset += writeSync(fd, bytes, offset);
-      if (mode !== undefined) fchmodSync(fd, mode);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, path);
-  } catch (error) {
-    if (temp !== undefined) rmSync(temp, { force: true });
-    throw new FileWriteError(path, writeFailureReason(folder, error), error);
-  }
 }
 
 /**

@@ -27,7 +27,6 @@ export {
 } from './apply';
 export {
   writeFileAtomic,
-  writeFileAtomicSync,
   removeStaleTemporaryFiles,
   FileWriteError,
   TEMP_SUFFIX,

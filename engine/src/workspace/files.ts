@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { findProjectLayer } from '../discovery';
-import { writeFileAtomicSync } from '../outputs/atomic';
+import { writeFileAtomic } from '../outputs/atomic';
 import { readRegularFile } from '../safePaths';
 import { WorkspaceError, describeFsError } from './errors';
 
@@ -33,7 +33,7 @@ export function readTextFile(path: string, shown: string, within?: string): stri
  */
 export async function writeTextFile(path: string, shown: string, text: string, within?: string): Promise<void> {
   try {
-    writeFileAtomicSync(path, text, { within });
+    await writeFileAtomic(path, text, { within });
   } catch (error) {
     throw new WorkspaceError('unwritable', describeFsError('write', shown, error), path);
   }
