@@ -40,6 +40,13 @@ export {
 } from './gateway/paths';
 export { queryDaemon } from './gateway/query';
 export { GatewayErrorCode, WIRE_VERSION, type GatewayHello } from './gateway/wire';
-export { NO_OBSERVER, type GatewayObserver } from './gateway/observer';
+export { NO_OBSERVER, RelayObserver, type GatewayObserver } from './gateway/observer';
+export type { MetricsSettingsSource } from './gateway/daemonMetrics';
+// The settings only: the OpenTelemetry code (./gateway/metrics) is imported by the daemon when metrics are on.
+export {
+  resolveMetricsSettings,
+  type GatewayMetricsSettings,
+  type MetricsSettingsResolution,
+} from './gateway/metrics/settings';
 export type { FleetStatus, BackendStatus, SessionStatus } from './gateway/status';
 export type { CallRecord } from './gateway/backend';

@@ -1,17 +1,21 @@
-import { DiagnosticCode, loadEnvironment, resolveServer } from '@claude-env/engine';
+import { DiagnosticCode, resolveServer } from '@claude-env/engine';
 import {
   gatewayPaths,
   queryDaemon,
+  resolveMetricsSettings,
   runShim,
   startDaemon,
   DEFAULT_IDLE_TIMEOUT_MS,
   type FleetStatus,
+  type MetricsSettingsSource,
   type ServerResolver,
 } from '@claude-env/mcp';
 import { parseDuration } from '@claude-env/engine';
+import { version } from '../../../package.json';
 import type { CliIo } from '../command';
 import { UsageError } from '../errors';
 import { ExitCode } from '../exitCodes';
+import { LayerCache } from '../layerCache';
 import { secretContext } from '../workspace';
 import { colourState, formatDuration, renderTable } from './mcp-format';
 
@@ -19,9 +23,9 @@ import { colourState, formatDuration, renderTable } from './mcp-format';
  * The engine side of the gateway: loads a workspace's layers as the `mcp` commands do and resolves one server,
  * secrets included, in the daemon's memory. A refusal names the rule or the problem, never a secret.
  */
-export function gatewayResolver(io: CliIo): ServerResolver {
+export function gatewayResolver(io: CliIo, layers = new LayerCache(io.env)): ServerResolver {
   return async (workspace, name) => {
-    const environment = loadEnvironment(workspace, { env: io.env });
+    const environment = layers.load(workspace);
     const noProject = environment.stack.diagnostics.find(
       (diagnostic) => diagnostic.code === DiagnosticCode.stackNoProject,
     );
@@ -40,6 +44,15 @@ export function gatewayResolver(io: CliIo): ServerResolver {
   };
 }
 
+/** `gateway.metrics` of a workspace's layers, resolved in memory (header secrets included). */
+export function gatewayMetricsSource(io: CliIo, layers = new LayerCache(io.env)): MetricsSettingsSource {
+  return async (workspace) => {
+    const environment = layers.load(workspace);
+    if (!environment.value.gateway) return undefined;
+    return resolveMetricsSettings(environment.value.gateway, secretContext(workspace, io));
+  };
+}
+
 /** `--idle-timeout`, else `CLAUDE_ENV_GATEWAY_IDLE_TIMEOUT`, else the default; a bad value is a usage error. */
 export function idleTimeoutOf(option: string | undefined, env: NodeJS.ProcessEnv): number {
   const raw = option ?? env.CLAUDE_ENV_GATEWAY_IDLE_TIMEOUT;
@@ -53,7 +66,14 @@ export function idleTimeoutOf(option: string | undefined, env: NodeJS.ProcessEnv
 /** `claude-env mcp daemon`: serves the gateway until idle, stopped, SIGINT or SIGTERM. */
 export async function mcpDaemon(idleTimeoutMs: number, io: CliIo): Promise<number> {
   const log = (line: string) => io.err(`${new Date().toISOString()} gateway: ${line}\n`);
-  const daemon = await startDaemon({ resolver: gatewayResolver(io), idleTimeoutMs, log });
+  const layers = new LayerCache(io.env);
+  const daemon = await startDaemon({
+    resolver: gatewayResolver(io, layers),
+    metricsSettings: gatewayMetricsSource(io, layers),
+    version,
+    idleTimeoutMs,
+    log,
+  });
   const paths = daemon?.paths ?? gatewayPaths(io.env);
   // The first stdout line is what a starting shim waits for; nothing is written to stdout after it.
   if (!daemon) {

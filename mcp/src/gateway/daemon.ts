@@ -2,7 +2,8 @@ import { readFileSync, rmSync } from 'node:fs';
 import type { Server, Socket } from 'node:net';
 import type { SupervisorTuning } from '../types';
 import { Fleet, type ServerResolver } from './fleet';
-import { NO_OBSERVER, type GatewayObserver } from './observer';
+import { DaemonMetrics, type MetricsSettingsSource } from './daemonMetrics';
+import { RelayObserver, type GatewayObserver } from './observer';
 import { gatewayPaths, type GatewayPaths } from './paths';
 import { ClientSession } from './session';
 import { listenExclusively } from './singleInstance';
@@ -16,7 +17,15 @@ export interface DaemonOptions {
   resolver: ServerResolver;
   paths?: GatewayPaths;
   idleTimeoutMs?: number;
+  /** Receives every event before metrics do (tests, history). */
   observer?: GatewayObserver;
+  /**
+   * The resolved `gateway.metrics` of a workspace's layers. Asked once per workspace when its first session opens;
+   * the first workspace that enables metrics starts them for the daemon's life (see docs/gateway-metrics.md).
+   */
+  metricsSettings?: MetricsSettingsSource;
+  /** The daemon's version, reported by the metrics as `service.version`. */
+  version?: string;
   tuning?: Partial<SupervisorTuning>;
   /** The daemon's own notes (start, stop, refusals); never a secret, never a message's content. */
   log?: (line: string) => void;
@@ -36,10 +45,17 @@ export interface RunningDaemon {
  */
 export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon | undefined> {
   const paths = options.paths ?? gatewayPaths();
-  const observer = options.observer ?? NO_OBSERVER;
   const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   const log = options.log ?? (() => undefined);
+  const relay = new RelayObserver();
+  const observer = options.observer ? teeObserver(options.observer, relay) : relay;
   const fleet = new Fleet(options.resolver, observer, options.tuning);
+  const metrics = new DaemonMetrics(options.metricsSettings, relay, {
+    tokenFile: paths.metricsToken,
+    version: options.version,
+    log,
+    onStarted: () => fleet.replay(relay),
+  });
   const startedAt = new Date().toISOString();
   const sockets = new Set<Socket>();
   let nextSession = 1;
@@ -108,6 +124,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         return;
       }
       clearTimeout(idleTimer);
+      await metrics.consider(hello.workspace);
       const target = await fleet.open(hello.workspace, hello.server);
       if (typeof target === 'string') log(`refused ${hello.server} for ${hello.workspace}: ${target}`);
       session = new ClientSession(nextSession++, send, target, observer);
@@ -144,6 +161,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       for (const socket of sockets) socket.destroy();
       await closing;
       await fleet.stopAll(`the gateway daemon stopped (${reason})`);
+      // After the fleet: the last push carries the final states.
+      await metrics.close();
       removeOwnFiles(paths);
       resolveStopped();
     })();
@@ -151,6 +170,16 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   };
   armIdle();
   return { paths, stopped, stop };
+}
+
+/** Both observers see every event: the caller's first, then the metrics relay. */
+function teeObserver(first: GatewayObserver, second: GatewayObserver): GatewayObserver {
+  return {
+    callFinished: (event) => (first.callFinished(event), second.callFinished(event)),
+    stateChanged: (event) => (first.stateChanged(event), second.stateChanged(event)),
+    restarted: (event) => (first.restarted(event), second.restarted(event)),
+    sessionsChanged: (event) => (first.sessionsChanged(event), second.sessionsChanged(event)),
+  };
 }
 
 function closeServer(server: Server): Promise<void> {
