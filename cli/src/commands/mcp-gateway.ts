@@ -159,5 +159,28 @@ export async function mcpStatus(json: boolean, io: CliIo): Promise<number> {
       palette,
     ),
   );
+  io.out(recentCallsTable(status, palette));
   return ExitCode.ok;
+}
+
+/** Calls listed per instance by `mcp status`; `--json` has all the daemon keeps (20). */
+export const STATUS_CALLS_SHOWN = 5;
+
+/** The last calls of each instance, oldest first: time, method, tool/prompt/URI, duration, outcome. */
+function recentCallsTable(status: FleetStatus, palette: CliIo['outColour']): string {
+  const rows = status.backends.flatMap((backend) =>
+    backend.recentCalls
+      .slice(-STATUS_CALLS_SHOWN)
+      .map((call) => [
+        backend.id,
+        new Date(call.at).toISOString().slice(11, 23),
+        call.method,
+        call.target || '-',
+        call.ms < 10 ? `${call.ms.toFixed(1)} ms` : formatDuration(call.ms),
+        call.outcome === 'ok' ? call.outcome : palette.red(call.outcome),
+      ]),
+  );
+  if (rows.length === 0) return '';
+  const title = `\nLast calls (at most ${STATUS_CALLS_SHOWN} per instance, oldest first; arguments are not kept):\n`;
+  return title + renderTable(['INSTANCE', 'AT (UTC)', 'METHOD', 'TARGET', 'DURATION', 'OUTCOME'], rows, palette);
 }

@@ -8,7 +8,22 @@ import { gatewayPaths, type GatewayPaths } from './paths';
 import { ClientSession } from './session';
 import { listenExclusively } from './singleInstance';
 import type { FleetStatus } from './status';
-import { LineSplitter, WIRE_VERSION, frame, parseMessage, type GatewayHello, type RpcMessage } from './wire';
+import {
+  LineSplitter,
+  MAX_LINE_BYTES,
+  WIRE_VERSION,
+  frame,
+  parseMessage,
+  type GatewayHello,
+  type RpcMessage,
+} from './wire';
+
+/**
+ * Bytes the daemon holds for one client that does not read (its shim stops reading the socket when the client
+ * stops reading stdout). One message may be as large as a line may be, so the cap is one such line and some.
+ * Past it the client is disconnected: dropping some of its messages would leave it waiting for answers forever.
+ */
+export const MAX_UNREAD_BYTES = MAX_LINE_BYTES + 16 * 1024 * 1024;
 
 /** Idle time with no client after which the daemon stops itself and its servers. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 10 * 60_000;
@@ -27,6 +42,8 @@ export interface DaemonOptions {
   /** The daemon's version, reported by the metrics as `service.version`. */
   version?: string;
   tuning?: Partial<SupervisorTuning>;
+  /** See `MAX_UNREAD_BYTES`. */
+  maxUnreadBytes?: number;
   /** The daemon's own notes (start, stop, refusals); never a secret, never a message's content. */
   log?: (line: string) => void;
 }
@@ -47,6 +64,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const paths = options.paths ?? gatewayPaths();
   const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   const log = options.log ?? (() => undefined);
+  const maxUnreadBytes = options.maxUnreadBytes ?? MAX_UNREAD_BYTES;
   const relay = new RelayObserver();
   const observer = options.observer ? teeObserver(options.observer, relay) : relay;
   const fleet = new Fleet(options.resolver, observer, options.tuning);
@@ -89,7 +107,15 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     let hello: GatewayHello | undefined;
     const early: RpcMessage[] = [];
     const send = (message: RpcMessage) => {
-      if (!socket.destroyed) socket.write(frame(message));
+      if (socket.destroyed) return;
+      socket.write(frame(message));
+      if (socket.writableLength <= maxUnreadBytes) return;
+      log(
+        `session ${session?.id ?? '(opening)'} (${hello?.kind === 'connect' ? hello.server : 'no server'}): the client ` +
+          `left ${Math.round(socket.writableLength / 1024)} KiB unread, over the ${Math.round(maxUnreadBytes / 1024)} ` +
+          'KiB limit; disconnected it and cancelled its requests',
+      );
+      socket.destroy();
     };
     const splitter = new LineSplitter(
       (line) => {
