@@ -31,6 +31,7 @@ export type {
 export { startDaemon, DEFAULT_IDLE_TIMEOUT_MS, type DaemonOptions, type RunningDaemon } from './gateway/daemon';
 export type { Resolution, ServerResolver } from './gateway/fleet';
 export { runShim, connectOrStart, type ShimOptions } from './gateway/shim';
+export { stderrSink, MAX_STDERR_BACKLOG, type StderrSink } from './gateway/stderrSink';
 export {
   gatewayPaths,
   ensurePrivateDir,

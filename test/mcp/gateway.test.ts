@@ -54,11 +54,13 @@ describe('MCP gateway: sessions through the shim and the daemon', function () {
     const firstSeen: number[] = [];
     const secondSeen: number[] = [];
     await Promise.all([progressOf(first, firstSeen), progressOf(second, secondSeen)]);
-    // Each session sees exactly the progress of its own call (this server's last step is sent after its answer,
-    // so a direct client sees [1, 2] as well); a mix-up would double one list and empty the other.
-    assert.ok(firstSeen.length >= 2, `progress seen: ${firstSeen.join(', ')}`);
-    assert.deepEqual(secondSeen, firstSeen);
-    assert.deepEqual(firstSeen, [...new Set(firstSeen)].sort());
+    // Each session sees exactly the progress of its own call; a mix-up would double one list and empty the other.
+    // This server sends its last step right around its answer, so a client (direct ones too) may or may not see
+    // step 3 before the answer ends the request: [1, 2] or [1, 2, 3], each step once, in order.
+    for (const seen of [firstSeen, secondSeen]) {
+      assert.ok(seen.length >= 2, `progress seen: ${seen.join(', ')}`);
+      assert.deepEqual(seen, [1, 2, 3].slice(0, seen.length));
+    }
     const status = await world().status();
     assert.equal(status.backends.length, 1, 'both sessions used the one shared instance');
   });

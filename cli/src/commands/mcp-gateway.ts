@@ -5,6 +5,7 @@ import {
   resolveMetricsSettings,
   runShim,
   startDaemon,
+  stderrSink,
   DEFAULT_IDLE_TIMEOUT_MS,
   type FleetStatus,
   type MetricsSettingsSource,
@@ -101,16 +102,20 @@ export async function mcpDaemonStop(io: CliIo): Promise<number> {
 }
 
 /** `claude-env mcp connect <server>`: the stdio shim, in the CLI's own process. */
-export function mcpConnect(server: string, workspace: string, io: CliIo): Promise<number> {
-  return runShim({
+export async function mcpConnect(server: string, workspace: string, io: CliIo): Promise<number> {
+  // Not io.err: a client that leaves stderr unread must not block the shim (see stderrSink).
+  const stderr = stderrSink();
+  const code = await runShim({
     server,
     workspace,
     env: io.env,
     daemonCommand: [process.execPath, process.argv[1], 'mcp', 'daemon'],
     input: process.stdin,
     output: process.stdout,
-    note: (text) => io.err(`${text}\n`),
+    note: (text) => stderr.line(text),
   });
+  await stderr.flush();
+  return code;
 }
 
 /** `claude-env mcp status`: the daemon's fleet. Starts nothing. */

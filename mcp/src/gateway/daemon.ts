@@ -16,6 +16,7 @@ import {
   parseMessage,
   type GatewayHello,
   type RpcMessage,
+  type StderrLine,
 } from './wire';
 
 /**
@@ -106,7 +107,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     let opening = true;
     let hello: GatewayHello | undefined;
     const early: RpcMessage[] = [];
-    const send = (message: RpcMessage) => {
+    const send = (message: RpcMessage | StderrLine) => {
       if (socket.destroyed) return;
       socket.write(frame(message));
       if (socket.writableLength <= maxUnreadBytes) return;
@@ -153,7 +154,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       await metrics.consider(hello.workspace);
       const target = await fleet.open(hello.workspace, hello.server);
       if (typeof target === 'string') log(`refused ${hello.server} for ${hello.workspace}: ${target}`);
-      session = new ClientSession(nextSession++, send, target, observer);
+      session = new ClientSession(nextSession++, send, target, observer, hello.stderr === true);
       fleet.attach(session);
       opening = false;
       if (socket.destroyed) {
