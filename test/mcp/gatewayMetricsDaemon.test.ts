@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { queryDaemon } from '@claude-env/mcp';
 import { waitUntilGone } from '../helpers/mcp';
-import { EVERYTHING, MEMORY_BIN, packageServer, textOf, useGatewayWorld } from './gatewayHelpers';
+import { CLI, EVERYTHING, MEMORY_BIN, SHIM, packageServer, textOf, useGatewayWorld } from './gatewayHelpers';
 import { freePort, httpRequest } from './metricsHelpers';
 
 /** The one sample of `name{labels}` in a Prometheus text page, or undefined. */
@@ -111,6 +111,12 @@ describe('gateway metrics in the daemon: turned on by the layers, fed by real se
       readFileSync(world().paths.log, 'utf8'),
       /the gateway\.metrics of .*other differ from those in effect/,
     );
+  });
+
+  it('keeps the OpenTelemetry code out of the CLI and shim bundles, in a file of its own', () => {
+    for (const bundle of [CLI, SHIM]) assert.doesNotMatch(readFileSync(bundle, 'utf8'), /@opentelemetry|MeterProvider/);
+    assert.match(readFileSync(join(CLI, '../gateway-metrics.js'), 'utf8'), /MeterProvider/);
+    assert.match(readFileSync(CLI, 'utf8'), /import\("\.\/gateway-metrics\.js"\)/);
   });
 
   it('starts no endpoint and writes no token for layers without gateway.metrics', async () => {
