@@ -1,10 +1,16 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { queryDaemon } from '@claude-env/mcp';
 import { waitUntilGone } from '../helpers/mcp';
 import { CLI, EVERYTHING, MEMORY_BIN, SHIM, packageServer, textOf, useGatewayWorld } from './gatewayHelpers';
 import { freePort, httpRequest } from './metricsHelpers';
+
+/** The memory server keeps its graph in a file: one of the test's. */
+function memoryFile(root: string): Record<string, unknown> {
+  return { env: { MEMORY_FILE_PATH: join(root, 'memory.jsonl') } };
+}
 
 /** The one sample of `name{labels}` in a Prometheus text page, or undefined. */
 function sample(page: string, name: string, labels: string): number | undefined {
@@ -23,7 +29,7 @@ describe('gateway metrics in the daemon: turned on by the layers, fed by real se
   it('counts calls, states and sessions of the servers on the loopback endpoint, behind its token', async () => {
     const port = await freePort();
     world().writeLayer(
-      { everything: EVERYTHING, memory: packageServer(MEMORY_BIN) },
+      { everything: EVERYTHING, memory: packageServer(MEMORY_BIN, memoryFile(world().root)) },
       { gateway: { metrics: { prometheus: { port } } } },
     );
     const everything = await world().connect('everything');
@@ -111,6 +117,38 @@ describe('gateway metrics in the daemon: turned on by the layers, fed by real se
       readFileSync(world().paths.log, 'utf8'),
       /the gateway\.metrics of .*other differ from those in effect/,
     );
+  });
+
+  it('reports what ran before a workspace turned metrics on, and counts a restart after kill -9', async () => {
+    const port = await freePort();
+    // First a workspace without metrics: its instance runs before any endpoint exists.
+    const quiet = join(world().root, 'quiet');
+    mkdirSync(join(quiet, '.claude-env'), { recursive: true });
+    writeFileSync(
+      join(quiet, '.claude-env/project.yaml'),
+      JSON.stringify({ version: 1, mcpServers: { memory: packageServer(MEMORY_BIN, memoryFile(world().root)) } }),
+    );
+    await world().connect('memory', { workspace: quiet });
+    world().writeLayer({ everything: EVERYTHING }, { gateway: { metrics: { prometheus: { port } } } });
+    const everything = await world().connect('everything');
+    const scrape = async () => {
+      const token = readFileSync(world().paths.metricsToken, 'utf8').trim();
+      return (await httpRequest(`http://127.0.0.1:${port}/metrics`, { headers: { Authorization: `Bearer ${token}` } }))
+        .body;
+    };
+    const before = await scrape();
+    assert.equal(sample(before, 'claude_env_mcp_server_state', 'server="memory",state="running"'), 1);
+    assert.equal(sample(before, 'claude_env_mcp_sessions', 'server="memory"'), 1);
+
+    const relisted = new Promise<void>((resolve) =>
+      everything.setNotificationHandler(ToolListChangedNotificationSchema, () => resolve()),
+    );
+    const pid = (await world().status()).backends.find((backend) => backend.server === 'everything')!.pid!;
+    process.kill(pid, 'SIGKILL');
+    await relisted;
+    const after = await scrape();
+    assert.equal(sample(after, 'claude_env_mcp_restarts_total', 'server="everything"'), 1);
+    assert.equal(sample(after, 'claude_env_mcp_server_state', 'server="everything",state="running"'), 1);
   });
 
   it('keeps the OpenTelemetry code out of the CLI and shim bundles, in a file of its own', () => {
