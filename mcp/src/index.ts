@@ -31,6 +31,7 @@ export type {
 export { startDaemon, DEFAULT_IDLE_TIMEOUT_MS, type DaemonOptions, type RunningDaemon } from './gateway/daemon';
 export type { Resolution, ServerResolver } from './gateway/fleet';
 export { runShim, connectOrStart, type ShimOptions } from './gateway/shim';
+export { stderrSink, MAX_STDERR_BACKLOG, type StderrSink } from './gateway/stderrSink';
 export {
   gatewayPaths,
   ensurePrivateDir,
@@ -40,6 +41,13 @@ export {
 } from './gateway/paths';
 export { queryDaemon } from './gateway/query';
 export { GatewayErrorCode, WIRE_VERSION, type GatewayHello } from './gateway/wire';
-export { NO_OBSERVER, type GatewayObserver } from './gateway/observer';
+export { NO_OBSERVER, RelayObserver, type GatewayObserver } from './gateway/observer';
+export type { MetricsSettingsSource } from './gateway/daemonMetrics';
+// The settings only: the OpenTelemetry code (./gateway/metrics) is imported by the daemon when metrics are on.
+export {
+  resolveMetricsSettings,
+  type GatewayMetricsSettings,
+  type MetricsSettingsResolution,
+} from './gateway/metrics/settings';
 export type { FleetStatus, BackendStatus, SessionStatus } from './gateway/status';
 export type { CallRecord } from './gateway/backend';

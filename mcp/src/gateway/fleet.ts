@@ -123,6 +123,15 @@ export class Fleet {
     return { backends, sessions };
   }
 
+  /** Tells a newly attached observer what runs now: each instance's state, each server's sessions. */
+  replay(observer: GatewayObserver): void {
+    for (const backend of this.backends.values()) {
+      const { state, reason } = backend.supervisor;
+      observer.stateChanged({ server: backend.name, state, reason });
+    }
+    for (const name of new Set([...this.backends.values()].map((backend) => backend.name))) this.reportSessions(name);
+  }
+
   private create(workspace: string, server: ResolvedServer): Backend {
     const backend = new Backend(`${server.name}#${this.nextInstance++}`, workspace, server, this.tuning, this.observer);
     this.backends.set(backend.id, backend);

@@ -9,11 +9,37 @@ export const WIRE_VERSION = 1;
 
 /** The shim's first line. */
 export type GatewayHello =
-  | { gateway: typeof WIRE_VERSION; kind: 'connect'; server: string; workspace: string; clientPid: number }
+  | {
+      gateway: typeof WIRE_VERSION;
+      kind: 'connect';
+      server: string;
+      workspace: string;
+      clientPid: number;
+      /** Send the instance's stderr lines as `StderrLine`s (the shim writes them to its own stderr). */
+      stderr?: boolean;
+    }
   /** `mcp status`: the daemon answers with one `FleetStatus` line and closes. */
   | { gateway: typeof WIRE_VERSION; kind: 'status' }
   /** `mcp daemon --stop`: the daemon stops every backend and exits. */
   | { gateway: typeof WIRE_VERSION; kind: 'stop' };
+
+/**
+ * A line of the instance's stderr (already redacted), from the daemon to a shim that asked for them in its hello.
+ * Not JSON-RPC: the shim writes it to its own stderr, where a client looks for a stdio server's log.
+ */
+export interface StderrLine {
+  gateway: typeof WIRE_VERSION;
+  stderr: string;
+}
+
+export function isStderrLine(message: unknown): message is StderrLine {
+  return (
+    typeof message === 'object' &&
+    message !== null &&
+    (message as StderrLine).gateway === WIRE_VERSION &&
+    typeof (message as StderrLine).stderr === 'string'
+  );
+}
 
 /** JSON-RPC error codes the gateway itself answers with (the implementation-defined server-error range). */
 export const GatewayErrorCode = {
