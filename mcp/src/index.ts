@@ -38,8 +38,16 @@ export {
   UnsafePathError,
   type GatewayPaths,
 } from './gateway/paths';
-export { queryDaemon } from './gateway/query';
-export { GatewayErrorCode, WIRE_VERSION, type GatewayHello } from './gateway/wire';
+export { queryDaemon, controlDaemon, subscribeDaemon, type DaemonSubscription } from './gateway/query';
+export { GatewaySessionTransport, type GatewaySessionOptions } from './gateway/sessionTransport';
+export { gatewayLaunchFrom, daemonLaunchFrom, plainNode, SHIM_BUNDLE, CLI_BUNDLE } from './gateway/launch';
+export {
+  GatewayErrorCode,
+  WIRE_VERSION,
+  type GatewayHello,
+  type ControlAction,
+  type ControlAnswer,
+} from './gateway/wire';
 export { NO_OBSERVER, type GatewayObserver } from './gateway/observer';
 export type { FleetStatus, BackendStatus, SessionStatus } from './gateway/status';
 export type { CallRecord } from './gateway/backend';

@@ -1,6 +1,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import type { Server, Socket } from 'node:net';
 import type { SupervisorTuning } from '../types';
+import { FleetFeed, controlFleet } from './control';
 import { Fleet, type ServerResolver } from './fleet';
 import { NO_OBSERVER, type GatewayObserver } from './observer';
 import { gatewayPaths, type GatewayPaths } from './paths';
@@ -36,9 +37,14 @@ export interface RunningDaemon {
  */
 export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon | undefined> {
   const paths = options.paths ?? gatewayPaths();
-  const observer = options.observer ?? NO_OBSERVER;
   const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   const log = options.log ?? (() => undefined);
+  // The fleet's reports go to the caller's observer and to the editor's event stream (`subscribe`).
+  const feed = new FleetFeed(
+    () => fleet.instances(),
+    () => status(),
+  );
+  const observer = feed.observing(options.observer ?? NO_OBSERVER);
   const fleet = new Fleet(options.resolver, observer, options.tuning);
   const startedAt = new Date().toISOString();
   const sockets = new Set<Socket>();
@@ -85,10 +91,15 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         }
         if (!message) return;
         if (opening) early.push(message);
-        else session?.handle(message);
+        else handle(message);
       },
       () => log('a client sent a line over the size limit; it was dropped'),
     );
+    const handle = (message: RpcMessage) => {
+      session?.handle(message);
+      // The client's name is known from its initialize on: the view labels the session with it.
+      if (message.method === 'initialize') feed.changed();
+    };
     const begin = async () => {
       if (!hello || hello.gateway !== WIRE_VERSION) {
         socket.end(frame({ error: `unknown gateway hello; expected version ${WIRE_VERSION}` }));
@@ -96,6 +107,16 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       }
       if (hello.kind === 'status') {
         socket.end(frame(status()));
+        return;
+      }
+      if (hello.kind === 'subscribe') {
+        feed.subscribe(socket);
+        return;
+      }
+      if (hello.kind === 'control') {
+        const answer = await controlFleet(fleet, hello);
+        if (!answer.ok) log(`refused a control request: ${answer.error}`);
+        socket.end(frame(answer));
         return;
       }
       if (hello.kind === 'stop') {
@@ -117,7 +138,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         void closeSession();
         return;
       }
-      for (const message of early.splice(0)) session.handle(message);
+      for (const message of early.splice(0)) handle(message);
     };
     const closeSession = async () => {
       sockets.delete(socket);
@@ -139,6 +160,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     stopping ??= (async () => {
       clearTimeout(idleTimer);
       log(`stopping: ${reason}`);
+      feed.close();
       // close() waits for open connections: end them while it waits.
       const closing = closeServer(server);
       for (const socket of sockets) socket.destroy();
