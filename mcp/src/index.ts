@@ -33,6 +33,7 @@ export type { Resolution, ServerResolver } from './gateway/fleet';
 export { runShim, connectOrStart, type ShimOptions } from './gateway/shim';
 export {
   gatewayPaths,
+  SOCKET_NAME,
   ensurePrivateDir,
   checkPrivateSocket,
   UnsafePathError,
