@@ -91,8 +91,13 @@ export class GatewayFleet extends EventEmitter<FleetEvents> implements EditorFle
     return row && this.current(row);
   }
 
-  logs(): LogLine[] {
-    return [];
+  /** The daemon keeps its servers' output; the channel says where, rather than staying empty. */
+  logs(name: string): LogLine[] {
+    const pids = this.entry(name)?.gateway?.instances.map((instance) => `${instance.id} pid ${instance.pid ?? '-'}`);
+    const text =
+      `${name} runs in the claude-env gateway daemon${pids?.length ? ` (${pids.join(', ')})` : ''}; its output is not ` +
+      `forwarded to the editor. The daemon's own log is ${this.options.paths.log}; \`claude-env mcp status\` shows the fleet.`;
+    return [{ time: Date.now(), source: 'supervisor', text }];
   }
 
   setTrusted(trusted: boolean): Promise<void> {
@@ -130,7 +135,6 @@ export class GatewayFleet extends EventEmitter<FleetEvents> implements EditorFle
     if (!this.trusted || row.state) return this.current(row);
     if (!this.current(row).gateway?.instances.length) return this.start(name);
     await controlDaemon('restart', this.workspace, name, this.options.paths).catch(() => undefined);
-    if (!this.sessions.has(name)) await this.openSession(row);
     await this.refresh();
     return this.current(this.require(name));
   }
