@@ -8,7 +8,6 @@
  */
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { watch, type FSWatcher } from 'node:fs';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import {
   PromptListChangedNotificationSchema,
@@ -18,20 +17,14 @@ import {
 import { loadEnvironment, resolveServer, type ServerDefinition, type SecretProvider } from '@claude-env/engine';
 import {
   GatewaySessionTransport,
-  SOCKET_NAME,
   UNTRUSTED_REASON,
-  checkPrivateSocket,
   controlDaemon,
-  ensurePrivateDir,
-  queryDaemon,
-  subscribeDaemon,
-  type DaemonSubscription,
-  type FleetStatus,
   type GatewayPaths,
   type LogLine,
   type ServerCatalog,
 } from '@claude-env/mcp';
 import type { EditorFleet, FleetEntry, FleetEvents } from './fleet';
+import { DaemonFollower } from './daemonFollower';
 import { gatewayEntry } from './gatewayEntry';
 
 export interface GatewayFleetOptions {
@@ -61,11 +54,7 @@ export class GatewayFleet extends EventEmitter<FleetEvents> implements EditorFle
   readonly mode = 'gateway';
   layerFiles: string[] = [];
   private rows: Row[] = [];
-  private status: FleetStatus | undefined;
-  /** When `status` was taken: uptimes move on from there. */
-  private statusAt = 0;
-  private subscription: DaemonSubscription | undefined;
-  private folderWatch: FSWatcher | undefined;
+  private readonly daemon: DaemonFollower;
   private readonly sessions = new Map<string, EditorSession>();
   /** Why the editor's session of a server could not open (the daemon's refusal), until it opens. */
   private readonly refusals = new Map<string, string>();
@@ -76,6 +65,7 @@ export class GatewayFleet extends EventEmitter<FleetEvents> implements EditorFle
 
   constructor(private readonly options: GatewayFleetOptions) {
     super();
+    this.daemon = new DaemonFollower(options.paths, () => this.emit('changed'), options.log);
   }
 
   get workspace(): string {
@@ -102,7 +92,7 @@ export class GatewayFleet extends EventEmitter<FleetEvents> implements EditorFle
 
   setTrusted(trusted: boolean): Promise<void> {
     this.trusted = trusted;
-    if (trusted) this.follow();
+    if (trusted) this.daemon.follow();
     return this.reload();
   }
 
@@ -118,7 +108,7 @@ export class GatewayFleet extends EventEmitter<FleetEvents> implements EditorFle
     if (!this.trusted || row.state) return this.current(row);
     await this.openSession(row);
     await controlDaemon('start', this.workspace, name, this.options.paths).catch(() => undefined);
-    await this.refresh();
+    await this.daemon.refresh();
     return this.current(this.require(name));
   }
 
@@ -126,7 +116,7 @@ export class GatewayFleet extends EventEmitter<FleetEvents> implements EditorFle
     await this.closeSession(name);
     this.refusals.delete(name);
     if (this.trusted) await controlDaemon('stop', this.workspace, name, this.options.paths).catch(() => undefined);
-    await this.refresh();
+    await this.daemon.refresh();
     return this.current(this.require(name));
   }
 
@@ -135,7 +125,7 @@ export class GatewayFleet extends EventEmitter<FleetEvents> implements EditorFle
     if (!this.trusted || row.state) return this.current(row);
     if (!this.current(row).gateway?.instances.length) return this.start(name);
     await controlDaemon('restart', this.workspace, name, this.options.paths).catch(() => undefined);
-    await this.refresh();
+    await this.daemon.refresh();
     return this.current(this.require(name));
   }
 
@@ -152,8 +142,7 @@ export class GatewayFleet extends EventEmitter<FleetEvents> implements EditorFle
   async dispose(): Promise<void> {
     this.disposed = true;
     await this.queue;
-    this.subscription?.close();
-    this.folderWatch?.close();
+    this.daemon.dispose();
     await Promise.all([...this.sessions.keys()].map((name) => this.closeSession(name)));
     this.removeAllListeners();
   }
@@ -234,10 +223,10 @@ export class GatewayFleet extends EventEmitter<FleetEvents> implements EditorFle
       this.refusals.set(name, messageOf(error).replace(/^MCP error -?\d+: /, ''));
       this.options.log(`${name}: the gateway refused the session: ${this.refusals.get(name)}`);
       await client.close().catch(() => undefined);
-      this.follow();
+      this.daemon.follow();
       return;
     }
-    this.follow();
+    this.daemon.follow();
     await this.listCatalog(session);
   }
 
@@ -268,60 +257,11 @@ export class GatewayFleet extends EventEmitter<FleetEvents> implements EditorFle
     this.emit('changed');
   }
 
-  /** Keeps a subscription to the daemon while one runs; when none does, waits for its socket to appear. */
-  private follow(): void {
-    if (this.disposed || this.subscription || !this.trusted) return;
-    this.subscription = subscribeDaemon(
-      (status) => {
-        this.status = status;
-        this.statusAt = Date.now();
-        this.emit('changed');
-      },
-      () => {
-        this.subscription = undefined;
-        this.status = undefined;
-        this.emit('changed');
-        this.watchForDaemon();
-      },
-      this.options.paths,
-    );
-  }
-
-  /** The socket's folder is watched (an event, not a poll) so that a daemon a shim starts is followed at once. */
-  private watchForDaemon(): void {
-    if (this.folderWatch || this.disposed) return;
-    try {
-      ensurePrivateDir(this.options.paths.dir);
-      this.folderWatch = watch(this.options.paths.dir, (_event, file) => {
-        if (file !== SOCKET_NAME || this.subscription) return;
-        let present = false;
-        try {
-          present = checkPrivateSocket(this.options.paths.socket);
-        } catch {
-          // not a socket of ours: never followed
-        }
-        if (present) this.follow();
-      });
-    } catch (error) {
-      this.options.log(`cannot watch ${this.options.paths.dir} for the gateway daemon: ${messageOf(error)}`);
-    }
-  }
-
-  /** A fresh status for a command's answer (the subscription's push may still be on its way). */
-  private async refresh(): Promise<void> {
-    const status = (await queryDaemon('status', this.options.paths).catch(() => undefined)) as FleetStatus | undefined;
-    if (status) {
-      this.status = status;
-      this.statusAt = Date.now();
-    }
-    this.emit('changed');
-  }
-
   private current(row: Row): FleetEntry {
     if (row.state) return { definition: row.definition, state: row.state, reason: row.reason };
     const name = row.definition.name;
     const session = this.sessions.get(name);
-    return gatewayEntry(row.definition, this.workspace, this.status, Date.now() - this.statusAt, {
+    return gatewayEntry(row.definition, this.workspace, this.daemon.status, this.daemon.ageMs(), {
       catalog: session?.catalog,
       serverInfo: session?.client.getServerVersion(),
       refusal: this.refusals.get(name),
