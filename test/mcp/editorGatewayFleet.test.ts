@@ -115,6 +115,27 @@ describe('MCP gateway: the editor fleet attached to the daemon', function () {
     await external.callTool({ name: 'echo', arguments: { message: 'back' } });
   });
 
+  it('follows the fresh daemon a shim starts after the old one was killed with SIGKILL', async () => {
+    world.writeLayer({ everything: EVERYTHING });
+    const view = editorFleet();
+    await view.setTrusted(true);
+    const external = await world.connect('everything', { name: 'claude-code' });
+    await entryWhen('everything', (entry) => entry.gateway?.sessions.length === 1, 'the shim session');
+    const old = world.daemonPid()!;
+    const gone = entryWhen('everything', (entry) => entry.reason === NO_DAEMON_REASON, 'the daemon to be seen gone');
+    process.kill(old, 'SIGKILL');
+    await gone;
+    // The shim reconnects to a daemon it starts; the view follows it through the socket folder, without polling.
+    const back = await entryWhen(
+      'everything',
+      (entry) => entry.state === 'running' && entry.gateway?.sessions[0]?.client === 'claude-code 1.0.0',
+      'the new daemon and the reconnected session',
+    );
+    assert.notEqual(world.daemonPid(), old);
+    assert.equal(back.gateway?.instances.length, 1);
+    await external.callTool({ name: 'echo', arguments: { message: 'after the daemon died' } });
+  });
+
   it("starts the daemon on demand for an autoStart server, and shows the daemon's refusal as failed", async () => {
     world.writeLayer({
       everything: { ...EVERYTHING, supervision: { autoStart: true } },

@@ -83,6 +83,8 @@ export class DaemonFollower {
         }
         if (present) this.follow();
       });
+      // A daemon that started between the end of the subscription and the watch is followed too.
+      this.follow();
     } catch (error) {
       this.log(
         `cannot watch ${this.paths.dir} for the gateway daemon: ${error instanceof Error ? error.message : error}`,
