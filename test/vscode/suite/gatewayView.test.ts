@@ -159,5 +159,56 @@ if (suiteMode() === 'trusted') {
       );
       assert.match(refused, /everything is stopped/);
     });
+
+    it('Apply writes gateway entries that start the bundled shim by absolute path, and they reach the daemon', async () => {
+      const original = fs.readFileSync(localLayer(), 'utf8');
+      fs.writeFileSync(localLayer(), `${original}outputs:\n  mcpVia: gateway\n`);
+      try {
+        const applied = await vscode.commands.executeCommand<{ ok: boolean; lines: string[] }>('claudeEnv.apply', {
+          folder: workspacePath(),
+          onDrift: 'replace',
+        });
+        assert.equal(applied?.ok, true, applied?.lines.join('\n'));
+        const written = JSON.parse(fs.readFileSync(workspacePath('.mcp.json'), 'utf8')) as {
+          mcpServers: Record<string, { command: string; args: string[]; env: Record<string, string> }>;
+        };
+        const entry = written.mcpServers.everything;
+        const shim = path.join(extension().extensionPath, 'dist', 'mcp-connect.js');
+        assert.deepEqual(entry, {
+          type: 'stdio',
+          command: process.execPath,
+          args: [shim, 'everything', '--cwd', workspacePath()],
+          env: {},
+        });
+        // The written entry is a working server: a client started from it is one more session of the daemon.
+        const client = new Client({ name: 'from-mcp-json', version: '1.0.0' }, { capabilities: {} });
+        await client.connect(
+          new StdioClientTransport({
+            command: entry.command,
+            args: entry.args,
+            env: process.env as Record<string, string>,
+            stderr: 'ignore',
+          }),
+        );
+        try {
+          await client.callTool({ name: 'echo', arguments: { message: 'from .mcp.json' } });
+          const api = await supervision();
+          await whenEvent(
+            api.onDidChange,
+            () =>
+              api
+                .entries()
+                .find((candidate) => candidate.definition.name === 'everything')
+                ?.gateway?.sessions.some((session) => session.client === 'from-mcp-json 1.0.0') || undefined,
+            'the .mcp.json client to be shown',
+            TIMEOUT_MS,
+          );
+        } finally {
+          await client.close();
+        }
+      } finally {
+        fs.writeFileSync(localLayer(), original);
+      }
+    });
   });
 }
