@@ -115,24 +115,27 @@ describe('MCP gateway: the editor fleet attached to the daemon', function () {
     await external.callTool({ name: 'echo', arguments: { message: 'back' } });
   });
 
-  it('follows the fresh daemon a shim starts after the old one was killed with SIGKILL', async () => {
+  it('follows the fresh daemon a shim starts after kill -9, and opens its own session there again', async () => {
     world.writeLayer({ everything: EVERYTHING });
     const view = editorFleet();
     await view.setTrusted(true);
     const external = await world.connect('everything', { name: 'claude-code' });
-    await entryWhen('everything', (entry) => entry.gateway?.sessions.length === 1, 'the shim session');
+    assert.equal((await view.start('everything')).gateway?.sessions.length, 2);
     const old = world.daemonPid()!;
     const gone = entryWhen('everything', (entry) => entry.reason === NO_DAEMON_REASON, 'the daemon to be seen gone');
     process.kill(old, 'SIGKILL');
     await gone;
-    // The shim reconnects to a daemon it starts; the view follows it through the socket folder, without polling.
+    // The shim reconnects to a daemon it starts; the view follows it through the socket folder, without polling,
+    // and the editor's session that ended with the old daemon opens on the new one.
+    const clients = (entry: FleetEntry) => entry.gateway?.sessions.map((session) => session.client).sort() ?? [];
     const back = await entryWhen(
       'everything',
-      (entry) => entry.state === 'running' && entry.gateway?.sessions[0]?.client === 'claude-code 1.0.0',
-      'the new daemon and the reconnected session',
+      (entry) => entry.state === 'running' && clients(entry).length === 2 && !clients(entry).includes(undefined),
+      'the new daemon with both sessions',
     );
+    assert.deepEqual(clients(back), ['Visual Studio Code (Claude Env) 1.139.1', 'claude-code 1.0.0']);
     assert.notEqual(world.daemonPid(), old);
-    assert.equal(back.gateway?.instances.length, 1);
+    assert.equal(back.gateway?.instances.length, 2);
     await external.callTool({ name: 'echo', arguments: { message: 'after the daemon died' } });
   });
 

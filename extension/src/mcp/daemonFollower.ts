@@ -28,6 +28,8 @@ export class DaemonFollower {
     private readonly paths: GatewayPaths,
     private readonly changed: () => void,
     private readonly log: (message: string) => void,
+    /** A subscription got its first status: a daemon runs (again). */
+    private readonly found: () => void = () => undefined,
   ) {}
 
   /** How old `status` is. */
@@ -38,8 +40,13 @@ export class DaemonFollower {
   /** Subscribes unless subscribed; when no daemon answers, waits for its socket to appear. Call only when trusted. */
   follow(): void {
     if (this.disposed || this.subscription) return;
+    let first = true;
     this.subscription = subscribeDaemon(
-      (status) => this.take(status),
+      (status) => {
+        this.take(status);
+        if (first) this.found();
+        first = false;
+      },
       () => {
         this.subscription = undefined;
         this.status = undefined;

@@ -59,13 +59,20 @@ export class GatewayFleet extends EventEmitter<FleetEvents> implements EditorFle
   /** Why the editor's session of a server could not open (the daemon's refusal), until it opens. */
   private readonly refusals = new Map<string, string>();
   private readonly autoStarted = new Set<string>();
+  /** Editor sessions that ended with their daemon, to open again on the next one (not a daemon of their own). */
+  private readonly lost = new Set<string>();
   private trusted = false;
   private queue: Promise<void> = Promise.resolve();
   private disposed = false;
 
   constructor(private readonly options: GatewayFleetOptions) {
     super();
-    this.daemon = new DaemonFollower(options.paths, () => this.emit('changed'), options.log);
+    this.daemon = new DaemonFollower(
+      options.paths,
+      () => this.emit('changed'),
+      options.log,
+      () => this.reopenLost(),
+    );
   }
 
   get workspace(): string {
@@ -202,9 +209,12 @@ export class GatewayFleet extends EventEmitter<FleetEvents> implements EditorFle
     client.setNotificationHandler(ToolListChangedNotificationSchema, relist);
     client.setNotificationHandler(ResourceListChangedNotificationSchema, relist);
     client.setNotificationHandler(PromptListChangedNotificationSchema, relist);
+    let opened = false;
     client.onclose = () => {
       if (this.sessions.get(name) !== session) return;
       this.sessions.delete(name);
+      // Not closed by us: the daemon went away. The session opens again once a new daemon is followed.
+      if (opened) this.lost.add(name);
       this.emit('changed');
     };
     const { command, env } = this.options.daemon;
@@ -217,6 +227,7 @@ export class GatewayFleet extends EventEmitter<FleetEvents> implements EditorFle
     });
     try {
       await client.connect(transport);
+      opened = true;
       this.refusals.delete(name);
     } catch (error) {
       if (this.sessions.get(name) === session) this.sessions.delete(name);
@@ -230,7 +241,17 @@ export class GatewayFleet extends EventEmitter<FleetEvents> implements EditorFle
     await this.listCatalog(session);
   }
 
+  /** A new daemon is followed (a shim or the CLI started it): the editor's sessions lost with the old one reopen. */
+  private reopenLost(): void {
+    for (const name of [...this.lost]) {
+      this.lost.delete(name);
+      const row = this.rows.find((candidate) => candidate.definition.name === name);
+      if (row && !row.state && this.trusted) void this.openSession(row);
+    }
+  }
+
   private async closeSession(name: string): Promise<void> {
+    this.lost.delete(name);
     const session = this.sessions.get(name);
     if (!session) return;
     this.sessions.delete(name);
