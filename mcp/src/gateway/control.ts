@@ -42,7 +42,8 @@ export class FleetFeed {
     if (this.timer || this.subscribers.size === 0) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      for (const socket of this.subscribers) this.send(socket);
+      const line = frame(this.status());
+      for (const socket of this.subscribers) this.send(socket, line);
     }, COALESCE_MS);
   }
 
@@ -68,14 +69,14 @@ export class FleetFeed {
     this.subscribers.clear();
   }
 
-  private send(socket: Socket): void {
+  private send(socket: Socket, line?: string): void {
     if (socket.destroyed) return;
     // A subscriber that does not read gets the newest status once it drains, not every one in between.
     if (socket.writableNeedDrain) {
       if (socket.listenerCount('drain') === 0) socket.once('drain', () => this.send(socket));
       return;
     }
-    socket.write(frame(this.status()));
+    socket.write(line ?? frame(this.status()));
   }
 }
 
