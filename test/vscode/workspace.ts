@@ -6,7 +6,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gatewayPaths, queryDaemon } from '@claude-env/mcp';
+import { gatewayPaths, isAlive, queryDaemon } from '@claude-env/mcp';
 import { waitUntilGone } from '../helpers/mcp';
 import { SUITE_MODE_ENV, SUITE_REPORT_ENV, type SuiteMode } from './suiteReport';
 
@@ -50,8 +50,18 @@ export function prepareWorkspace(repoRoot: string, mode: SuiteMode): SuiteWorksp
     stopDaemon: async () => {
       const paths = gatewayPaths({ XDG_RUNTIME_DIR: runtimeDir });
       const pid = readPid(paths.pid);
-      if (!(await queryDaemon('stop', paths).catch(() => undefined)) || pid === undefined) return;
-      await waitUntilGone([pid], 15_000);
+      if (pid === undefined || !isAlive(pid)) return;
+      const answered = await queryDaemon('stop', paths).catch(() => undefined);
+      // A daemon that outlived the run would hold servers of a deleted folder: it is made to go, and said so.
+      for (const signal of [undefined, 'SIGTERM', 'SIGKILL'] as const) {
+        if (signal) {
+          console.log(
+            `  gateway daemon ${pid} still runs ${answered ? 'after answering' : 'without answering'} a stop request; ${signal}`,
+          );
+          process.kill(pid, signal);
+        }
+        if ((await waitUntilGone([pid], 15_000)).length === 0) return;
+      }
     },
   };
 }
