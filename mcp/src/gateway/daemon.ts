@@ -1,6 +1,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import type { Server, Socket } from 'node:net';
 import type { SupervisorTuning } from '../types';
+import { FleetFeed, controlFleet } from './control';
 import { Fleet, type ServerResolver } from './fleet';
 import { DaemonMetrics, type MetricsSettingsSource } from './daemonMetrics';
 import { RelayObserver, type GatewayObserver } from './observer';
@@ -67,7 +68,12 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const log = options.log ?? (() => undefined);
   const maxUnreadBytes = options.maxUnreadBytes ?? MAX_UNREAD_BYTES;
   const relay = new RelayObserver();
-  const observer = options.observer ? teeObserver(options.observer, relay) : relay;
+  // The fleet's reports go to the caller's observer, the metrics relay and the editor's event stream (`subscribe`).
+  const feed = new FleetFeed(
+    () => fleet.instances(),
+    () => status(),
+  );
+  const observer = feed.observing(options.observer ? teeObserver(options.observer, relay) : relay);
   const fleet = new Fleet(options.resolver, observer, options.tuning);
   const metrics = new DaemonMetrics(options.metricsSettings, relay, {
     tokenFile: paths.metricsToken,
@@ -128,10 +134,15 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         }
         if (!message) return;
         if (opening) early.push(message);
-        else session?.handle(message);
+        else handle(message);
       },
       () => log('a client sent a line over the size limit; it was dropped'),
     );
+    const handle = (message: RpcMessage) => {
+      session?.handle(message);
+      // The client's name is known from its initialize on: the view labels the session with it.
+      if (message.method === 'initialize') feed.changed();
+    };
     const begin = async () => {
       if (!hello || hello.gateway !== WIRE_VERSION) {
         socket.end(frame({ error: `unknown gateway hello; expected version ${WIRE_VERSION}` }));
@@ -139,6 +150,16 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       }
       if (hello.kind === 'status') {
         socket.end(frame(status()));
+        return;
+      }
+      if (hello.kind === 'subscribe') {
+        feed.subscribe(socket);
+        return;
+      }
+      if (hello.kind === 'control') {
+        const answer = await controlFleet(fleet, hello);
+        if (!answer.ok) log(`refused a control request: ${answer.error}`);
+        socket.end(frame(answer));
         return;
       }
       if (hello.kind === 'stop') {
@@ -161,7 +182,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         void closeSession();
         return;
       }
-      for (const message of early.splice(0)) session.handle(message);
+      for (const message of early.splice(0)) handle(message);
     };
     const closeSession = async () => {
       sockets.delete(socket);
@@ -183,6 +204,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     stopping ??= (async () => {
       clearTimeout(idleTimer);
       log(`stopping: ${reason}`);
+      feed.close();
       // close() waits for open connections: end them while it waits.
       const closing = closeServer(server);
       for (const socket of sockets) socket.destroy();

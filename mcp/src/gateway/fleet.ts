@@ -94,6 +94,11 @@ export class Fleet {
     await Promise.all(all.map((backend) => backend.stop(reason)));
   }
 
+  /** The instances the daemon holds, for the control messages (start, stop, restart) and change events. */
+  instances(): Backend[] {
+    return [...this.backends.values()];
+  }
+
   status(): Pick<FleetStatus, 'backends' | 'sessions'> {
     const backends: BackendStatus[] = [...this.backends.values()].map((backend) => {
       const status = backend.supervisor.status();

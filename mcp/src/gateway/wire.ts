@@ -21,7 +21,23 @@ export type GatewayHello =
   /** `mcp status`: the daemon answers with one `FleetStatus` line and closes. */
   | { gateway: typeof WIRE_VERSION; kind: 'status' }
   /** `mcp daemon --stop`: the daemon stops every backend and exits. */
-  | { gateway: typeof WIRE_VERSION; kind: 'stop' };
+  | { gateway: typeof WIRE_VERSION; kind: 'stop' }
+  /** The editor's view: one `FleetStatus` line now and one after every change, until either side closes. */
+  | { gateway: typeof WIRE_VERSION; kind: 'subscribe' }
+  /** Start, stop or restart every instance of a server in a workspace; answered with one `ControlAnswer` line. */
+  | {
+      gateway: typeof WIRE_VERSION;
+      kind: 'control';
+      action: ControlAction;
+      workspace: string;
+      server: string;
+    };
+
+/** What a `control` hello asks of a server's instances. */
+export type ControlAction = 'start' | 'stop' | 'restart';
+
+/** The daemon's answer to a `control` hello: the instances it acted on, or why it did not. */
+export type ControlAnswer = { ok: true; instances: string[] } | { ok: false; error: string };
 
 /**
  * A line of the instance's stderr (already redacted), from the daemon to a shim that asked for them in its hello.
