@@ -167,3 +167,43 @@ describe('MCP gateway: a client that stops reading while its backend floods', fu
     await client.close();
   });
 });
+
+describe('MCP gateway: a session still opening when the daemon stops', function () {
+  this.timeout(60_000);
+  const world = useGatewayWorld();
+
+  it('starts no instance once the fleet has stopped, and refuses that session with the reason', async () => {
+    const watch = logWatch();
+    const server = stdioServer('memory', process.execPath, [MEMORY_BIN], world().tag);
+    let layersAsked!: () => void;
+    const asked = new Promise<void>((resolve) => (layersAsked = resolve));
+    let answerLayers!: () => void;
+    const answered = new Promise<void>((resolve) => (answerLayers = resolve));
+    const daemon = await startDaemon({
+      paths: world().paths,
+      resolver: async () => (layersAsked(), await answered, { server }),
+      log: watch.log,
+    });
+    assert.ok(daemon);
+    const socket = connect(world().paths.socket);
+    socket.on('error', () => undefined);
+    const hello = {
+      gateway: WIRE_VERSION,
+      kind: 'connect',
+      server: 'memory',
+      workspace: world().workspace,
+      clientPid: 1,
+    };
+    socket.write(`${JSON.stringify(hello)}\n`);
+    await asked;
+
+    // The layers answer only after the fleet has stopped: that late session must not start a server.
+    await daemon.stop('test');
+    answerLayers();
+    assert.match(
+      await watch.next(/refused memory/),
+      /the gateway daemon is stopping: the gateway daemon stopped \(test\)/,
+    );
+    assert.deepEqual(await waitUntilGone(taggedProcesses(world().tag), 2_000), []);
+  });
+});

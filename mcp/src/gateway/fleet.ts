@@ -25,6 +25,8 @@ export class Fleet {
   private readonly sharedByKey = new Map<string, Backend>();
   private readonly sessions = new Set<ClientSession>();
   private nextInstance = 1;
+  /** Set by stopAll: a session that was still opening then must not start an instance nobody will stop. */
+  private stoppedReason: string | undefined;
   private readonly tuning: SupervisorTuning;
 
   constructor(
@@ -47,6 +49,7 @@ export class Fleet {
     } catch (error) {
       return `cannot load the claude-env layers of ${workspace}: ${error instanceof Error ? error.message : String(error)}`;
     }
+    if (this.stoppedReason) return `the gateway daemon is stopping: ${this.stoppedReason}`;
     if ('refusal' in resolution) return resolution.refusal;
     const resolved = resolution.server;
     if (resolved.supervision.share === 'workspace') {
@@ -87,6 +90,7 @@ export class Fleet {
   }
 
   async stopAll(reason: string): Promise<void> {
+    this.stoppedReason = reason;
     for (const session of this.sessions) session.close();
     const all = [...this.backends.values()];
     this.backends.clear();
