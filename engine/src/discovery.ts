@@ -6,6 +6,7 @@ import { ZERO_RANGE } from './lineIndex';
 import { parseLayer } from './parse';
 import { environmentLayers } from './envLayer';
 import { resolveSource, type LayerSource } from './sources';
+import type { LockFile } from './gitSources/lockFile';
 import type { Diagnostic, FileReader, LayerKind, LayerStack, MapNode, ParsedLayer, Range, SourceNode } from './types';
 import { DiagnosticCode, type DiagnosticCodeValue } from './diagnosticCodes';
 
@@ -24,6 +25,10 @@ export interface DiscoverOptions {
   teams?: string[];
   /** Parses one layer file (default `parseLayer`); the language server passes one backed by its parse cache. */
   parse?: (file: string, text: string, kind: LayerKind, label: string) => ParsedLayer;
+  /** The git cache folder (default `$XDG_CACHE_HOME/claude-env/git`, from `env`). */
+  gitCacheDir?: string;
+  /** A lock to read git sources with instead of `.claude-env/lock.yaml` (`update` previews the lock it would write). */
+  lock?: LockFile;
 }
 
 /** Endings a layer file may have, in the order they are looked for (the dev container's lifecycle scripts too). */
@@ -107,7 +112,11 @@ function loadOrgLayers(
     }
     return [];
   }
-  const source = resolveSource(project, sourceEntry, diagnostics);
+  const source = resolveSource(project, sourceEntry, diagnostics, {
+    env: options.env ?? process.env,
+    cacheDir: options.gitCacheDir,
+    lock: options.lock,
+  });
   if (!source) return [];
   const layers: ParsedLayer[] = [];
   // Checked before the containment of the source folder, which would otherwise report the link leading out of it.
