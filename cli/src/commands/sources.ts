@@ -229,7 +229,8 @@ export const statusCommand: CommandSpec = {
       const state = source.rewritten
         ? `its history was rewritten (now ${short(source.tip)}): review, then 'claude-env update'`
         : source.behind > 0
-          ? `behind by ${source.behind} commit${source.behind === 1 ? '' : 's'} (${short(source.tip)}): 'claude-env update --dry-run' shows the change`
+          ? `behind by ${source.behind} commit${source.behind === 1 ? '' : 's'} (${short(source.tip)}): ` +
+            "'claude-env update --dry-run' shows the change"
           : 'up to date';
       io.out(`${source.name}: ${source.url} ${source.ref} @ ${short(source.locked)}: ${state}\n`);
     }
