@@ -158,7 +158,7 @@ function daemon(child: ChildProcess, port: number): GitDaemon {
     url: (name) => `git://127.0.0.1:${port}/${name}`,
     stop: () =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),

@@ -65,6 +65,13 @@ function compare(
 ): void {
   if (!a && !b) return;
   const dotted = path.join('.');
+  // A section (`settings`, `mcpServers`) that one side lacks is an empty map: changes are named per key inside it.
+  if (path.length === 1 && (!a || !b)) {
+    const present = (a ?? b)!;
+    for (const key of present.children?.keys() ?? [])
+      compare(a && child(a, key), b && child(b, key), [...path, key], out);
+    return;
+  }
   if (!a) return void out.push({ path: dotted, kind: 'added', after: b!.value, origin: b!.origin });
   if (!b) return void out.push({ path: dotted, kind: 'removed', before: a.value, origin: a.origin });
   if (a.children && b.children) {
