@@ -96,6 +96,6 @@ describe('LSP with a git source', function () {
       diagnostics.map((d) => [d.code, d.range.start.line]),
       [['stack.gitNotFetched', 2]],
     );
-    assert.match(diagnostics[0].message, /run 'claude-env fetch'/);
+    assert.match(String(diagnostics[0].message), /run 'claude-env fetch'/);
   });
 });
