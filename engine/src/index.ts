@@ -154,6 +154,15 @@ export {
   type GitRunOptions,
   type SystemGitOptions,
 } from './gitSources/runner';
+export { writeManagedSettings, type ManagedReport } from './workspace';
+export {
+  renderManagedSettings,
+  MANAGED_DROP_IN,
+  MANAGED_FILE,
+  MANAGED_SETTINGS_FOLDERS,
+  MANAGED_ONLY_SETTINGS,
+  type ManagedSettings,
+} from './outputs/managed';
 export { gitCacheDir, checkoutDir, layerContentHash } from './gitSources/cache';
 export { LOCK_FILE, readLockFile, type LockFile, type LockedSource } from './gitSources/lockFile';
 export { displayUrl, type GitSourceSpec } from './gitSources/spec';

@@ -1,7 +1,7 @@
 import { DiagnosticCode } from '../diagnosticCodes';
-import { gitCacheDir } from '../gitSources/cache';
+import { checkoutDir, gitCacheDir, layerContentHash } from '../gitSources/cache';
 import { ensureCheckout } from '../gitSources/checkout';
-import { readLockFile, writeLockFile, type LockedSource, type LockFile } from '../gitSources/lockFile';
+import { lockMatches, readLockFile, writeLockFile, type LockedSource, type LockFile } from '../gitSources/lockFile';
 import { SourceProblem } from '../gitSources/problems';
 import {
   commitsBetween,
@@ -91,6 +91,15 @@ export async function updateSources(options: UpdateOptions): Promise<UpdateRepor
     const { pinned, commits, rewritten } = await withMirrorLock(cacheDir, spec.remote, async (mirror) => {
       await fetchMirror(options.git, mirror, spec.url, spec.remote);
       const { commit } = await resolveRef(options.git, mirror, spec.url, spec.ref);
+      // Nothing new (the common case of a periodic update): the verified checkout is the lock's; no more git runs.
+      if (
+        locked &&
+        lockMatches(locked, spec) &&
+        locked.commit === commit &&
+        cachedContent(cacheDir, locked) === locked.content
+      ) {
+        return { pinned: { ...locked }, commits: 0, rewritten: false };
+      }
       const { content } = await ensureCheckout(options.git, mirror, cacheDir, commit, spec.path);
       const known = locked !== undefined && (await hasCommit(options.git, mirror, locked.commit));
       const ancestor = known && (await isAncestor(options.git, mirror, locked.commit, commit));
@@ -220,4 +229,13 @@ export async function sourceStatus(options: GitSourceOperationOptions): Promise<
     if (target.action === 'drifted') report.edited.push(target.path);
   }
   return report;
+}
+
+/** The content hash of a source's cached checkout, or undefined when it is missing or unreadable. */
+function cachedContent(cacheDir: string, locked: LockedSource): string | undefined {
+  try {
+    return layerContentHash(checkoutDir(cacheDir, locked.commit, locked.path));
+  } catch {
+    return undefined;
+  }
 }

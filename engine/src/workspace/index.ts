@@ -51,3 +51,4 @@ export {
   type StatusReport,
 } from './gitUpdate';
 export { environmentChanges, updateConflicts, type EnvironmentChange, type UpdateConflict } from './environmentChanges';
+export { writeManagedSettings, type ManagedReport } from './managed';
