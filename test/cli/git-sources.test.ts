@@ -225,4 +225,26 @@ describe('claude-env fetch, update and status against a git daemon on loopback',
     assert.equal(locks[0], locks[1]);
     for (const workspace of [one, two]) assert.equal(cli(['validate', '--no-secrets'], workspace).code, 0);
   });
+
+  it('apply --managed renders the policy of the org layers from git as Claude Code managed settings', () => {
+    org.commit({
+      [BASE]:
+        'version: 1\nsettings:\n  cleanupPeriodDays: 30\n  permissions:\n    deny: [Bash(curl:*)]\n' +
+        'policy:\n  locked: [settings.cleanupPeriodDays]\n  servers:\n    denied: [magic]\n',
+      'claude-env/teams/web.yaml': 'version: 1\n',
+    });
+    const workspace = project('app', 'main', 'settings:\n  permissions:\n    deny: [Read(./project-only)]\n');
+    cli(['fetch'], workspace);
+    const out = join(root, 'deploy');
+    const run = cli(['apply', '--managed', out], workspace);
+    assert.equal(run.code, 0, run.stderr);
+    const file = join(out, 'managed-settings.d', '50-claude-env.json');
+    assert.equal(run.stdout, `wrote ${file}\n`);
+    assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), {
+      cleanupPeriodDays: 30,
+      permissions: { deny: ['Bash(curl:*)'] },
+      deniedMcpServers: [{ serverName: 'magic' }],
+    });
+    assert.match(cli(['apply', '--managed', out], workspace).stdout, /^unchanged /);
+  });
 });
