@@ -185,6 +185,14 @@ describe('git sources: fetch, lock and offline use', function () {
       ['source.lockStale'],
     );
     assert.equal(readFileSync(join(workspace, '.claude-env', 'lock.yaml'), 'utf8'), before);
+    // A committed lock on a machine with an empty cache (CI, a new dev container): --frozen fetches the locked commit.
+    project(root, 'app', gitSource(org.bare, 'main'));
+    const cold = { ...env, XDG_CACHE_HOME: join(root, 'cold') };
+    const fresh = await fetchSources({ workspace, env: cold, git, frozen: true });
+    assert.deepEqual(fresh.diagnostics, []);
+    assert.equal(fresh.sources[0].action, 'fetched');
+    assert.equal(fresh.lockWritten, false);
+    assert.deepEqual(loadEnvironment(workspace, { env: cold }).diagnostics, []);
   });
 
   it('shares one checkout between two projects, also when both fetch at once', async () => {

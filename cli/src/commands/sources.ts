@@ -160,6 +160,10 @@ export const updateCommand: CommandSpec = {
         io.out(`${path}: ${source.url} ${source.ref} is up to date @ ${short(source.to)}\n`);
         continue;
       }
+      if (source.from === undefined) {
+        io.out(`${path}: ${source.url} ${source.ref} pinned @ ${short(source.to)} (it was not in the lock)\n`);
+        continue;
+      }
       const how = source.rewritten
         ? 'history rewritten'
         : `${source.commits} new commit${source.commits === 1 ? '' : 's'}`;
