@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver-protocol/node';
 import type { Hover, Location, MarkupContent } from 'vscode-languageserver-protocol/node';
 import { fetchSources, systemGit } from '@claude-env/engine';
 import { yaml } from '../helpers/carets';
@@ -97,5 +98,23 @@ describe('LSP with a git source', function () {
       [['stack.gitNotFetched', 2]],
     );
     assert.match(String(diagnostics[0].message), /run 'claude-env fetch'/);
+  });
+
+  it('finds the checkout once claude-env fetch puts it in the cache', async () => {
+    const emptyCache = join(gitTempFolder(), 'cache');
+    await session.start({ [PROJECT]: project, 'repo/.claude-env/lock.yaml': lock }, { XDG_CACHE_HOME: emptyCache });
+    const { client, tree } = session;
+    await client.open(tree.uri(PROJECT), tree.text(PROJECT));
+    await client.waitForDiagnostics(tree.uri(PROJECT), (found) => found.some((d) => d.code === 'stack.gitNotFetched'));
+    const report = await fetchSources({
+      workspace: tree.path('repo'),
+      env: { HOME: emptyCache, XDG_CACHE_HOME: emptyCache },
+      git: systemGit(),
+    });
+    assert.equal(report.sources[0].action, 'fetched');
+    await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+      changes: [{ uri: pathToFileURL(report.sources[0].dir!).href, type: FileChangeType.Created }],
+    });
+    await client.waitForDiagnostics(tree.uri(PROJECT), (found) => found.length === 0);
   });
 });

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Node } from 'yaml';
 import { DiagnosticCode } from '../diagnosticCodes';
@@ -39,9 +40,28 @@ export interface LockFile {
 const COMMIT = /^[0-9a-f]{40}$/;
 const CONTENT = /^sha256:[0-9a-f]{64}$/;
 
+/** Parsed locks by file, with the identity of the file they were parsed from (the language server rereads often). */
+const parsed = new Map<string, { identity: string; lock: LockFile }>();
+
 /** Reads `.claude-env/lock.yaml` (missing: an empty lock). Never throws for the file's content. */
 export function readLockFile(workspace: string): LockFile {
   const file = join(workspace, ...LOCK_FILE.split('/'));
+  let identity: string | undefined;
+  try {
+    const stat = statSync(file);
+    // Written by rename, so a new lock is a new inode; an edit in place changes the time or the size.
+    identity = `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
+  } catch {
+    identity = undefined;
+  }
+  const cached = parsed.get(file);
+  if (identity !== undefined && cached?.identity === identity) return cached.lock;
+  const lock = parseLockFile(workspace, file);
+  if (identity !== undefined) parsed.set(file, { identity, lock });
+  return lock;
+}
+
+function parseLockFile(workspace: string, file: string): LockFile {
   const lock: LockFile = { file, exists: false, sources: [], problems: [] };
   const problem = (range: Range, message: string) =>
     lock.problems.push({ file, range, severity: 'error', code: DiagnosticCode.stackLockInvalid, message });
