@@ -87,4 +87,18 @@ describe('git sources: a repository is not trusted', function () {
     assert.doesNotMatch(JSON.stringify(report), /hunter2-secret/);
     assert.match(report.diagnostics[0].message, /https:\/\/admin:\*\*\*@127\.0\.0\.1:9\/org\.git/);
   });
+
+  it('says which cache folder cannot be written instead of failing obscurely', async () => {
+    const org = new OrgRepo(root);
+    org.commit(orgLayers());
+    writeFileSync(join(root, 'not-a-folder'), '');
+    const workspace = project(`  git: ${org.bare}\n  ref: main\n`);
+    const blocked = { ...env, XDG_CACHE_HOME: join(root, 'not-a-folder') };
+    const report = await fetchSources({ workspace, env: blocked, git: systemGit({ env: blocked }) });
+    assert.deepEqual(
+      report.diagnostics.map((d) => d.code),
+      ['source.fetchFailed'],
+    );
+    assert.match(report.diagnostics[0].message, /Cannot write the git cache .*not-a-folder.*: a file is in the way/);
+  });
 });

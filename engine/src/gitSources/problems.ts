@@ -41,3 +41,22 @@ export function fetchFailed(url: string, result: GitResult): SourceProblem {
       `credentials (SSH key, credential helper) give access: git ls-remote ${displayUrl(url)}`,
   );
 }
+
+/** OS errors of the cache folder that a person can act on, in words; undefined for anything else (a bug). */
+export function cacheProblem(error: unknown, cacheDir: string): SourceProblem | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const reasons: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'the file system is read-only',
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'the disk quota is exceeded',
+    ENOTDIR: 'a file is in the way of a folder it needs',
+  };
+  const reason = code ? reasons[code] : undefined;
+  if (!reason) return undefined;
+  return new SourceProblem(
+    DiagnosticCode.sourceFetchFailed,
+    `Cannot write the git cache ${cacheDir}: ${reason}. Set XDG_CACHE_HOME to a folder you can write, or fix its permissions.`,
+  );
+}

@@ -5,7 +5,7 @@ import { discoverStack } from '../discovery';
 import { checkoutDir, gitCacheDir, layerContentHash } from '../gitSources/cache';
 import { discardCheckout, ensureCheckout } from '../gitSources/checkout';
 import { lockMatches, readLockFile, writeLockFile, type LockedSource, type LockFile } from '../gitSources/lockFile';
-import { SourceProblem } from '../gitSources/problems';
+import { cacheProblem, SourceProblem } from '../gitSources/problems';
 import { fetchMirror, hasCommit, isAncestor, resolveRef, withMirrorLock } from '../gitSources/repository';
 import type { GitRunner } from '../gitSources/runner';
 import { displayUrl, isGitSource, readGitSpec, type GitSourceSpec } from '../gitSources/spec';
@@ -123,8 +123,9 @@ export async function fetchSources(options: GitSourceOperationOptions & { frozen
       });
     }
   } catch (error) {
-    if (!(error instanceof SourceProblem)) throw error;
-    report.diagnostics.push(sourceDiagnostic(source, error));
+    const problem = error instanceof SourceProblem ? error : cacheProblem(error, cacheDir);
+    if (!problem) throw error;
+    report.diagnostics.push(sourceDiagnostic(source, problem));
   }
   return report;
 }

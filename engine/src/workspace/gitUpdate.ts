@@ -2,7 +2,7 @@ import { DiagnosticCode } from '../diagnosticCodes';
 import { checkoutDir, gitCacheDir, layerContentHash } from '../gitSources/cache';
 import { ensureCheckout } from '../gitSources/checkout';
 import { lockMatches, readLockFile, writeLockFile, type LockedSource, type LockFile } from '../gitSources/lockFile';
-import { SourceProblem } from '../gitSources/problems';
+import { cacheProblem, SourceProblem } from '../gitSources/problems';
 import {
   commitsBetween,
   fetchMirror,
@@ -134,8 +134,9 @@ export async function updateSources(options: UpdateOptions): Promise<UpdateRepor
       report.lockWritten = true;
     }
   } catch (error) {
-    if (!(error instanceof SourceProblem)) throw error;
-    report.diagnostics.push(sourceDiagnostic(source, error));
+    const problem = error instanceof SourceProblem ? error : cacheProblem(error, cacheDir);
+    if (!problem) throw error;
+    report.diagnostics.push(sourceDiagnostic(source, problem));
   }
   return report;
 }
@@ -216,9 +217,10 @@ export async function sourceStatus(options: GitSourceOperationOptions): Promise<
         });
       }
     } catch (error) {
-      if (!(error instanceof SourceProblem)) throw error;
-      report.unreachable = error.code === DiagnosticCode.sourceFetchFailed;
-      report.diagnostics.push(sourceDiagnostic(source, error));
+      const problem = error instanceof SourceProblem ? error : cacheProblem(error, cacheDir);
+      if (!problem) throw error;
+      report.unreachable = error instanceof SourceProblem && error.code === DiagnosticCode.sourceFetchFailed;
+      report.diagnostics.push(sourceDiagnostic(source, problem));
     }
   }
   const environment = loadEnvironment(options.workspace, { env, gitCacheDir: cacheDir });
