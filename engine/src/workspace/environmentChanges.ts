@@ -1,4 +1,5 @@
 import { DiagnosticCode } from '../diagnosticCodes';
+import { findLiteralSecrets } from '../secrets/literal';
 import type { Diagnostic, EffectiveEnvironment, EffectiveNode, Origin } from '../types';
 
 /** One change of the effective environment between two stacks. */
@@ -39,8 +40,25 @@ export function environmentChanges(before: EffectiveEnvironment, after: Effectiv
   for (const change of changes) {
     if (change.kind === 'added' && change.after == null) change.after = plainAt(after.value, change.path);
     if (change.kind === 'removed' && change.before == null) change.before = plainAt(before.value, change.path);
+    // A credential written in clear in a layer is never repeated in a summary (references stay as written).
+    const key = change.path.split('.').at(-1) ?? '';
+    change.before = masked(change.before, key);
+    change.after = masked(change.after, key);
+    change.origin = { ...change.origin, value: masked(change.origin.value, key) };
   }
   return changes;
+}
+
+/** The text shown instead of a literal credential. */
+export const HIDDEN_CREDENTIAL = '•••••• (literal credential hidden)';
+
+function masked(value: unknown, key: string): unknown {
+  if (typeof value === 'string') return findLiteralSecrets(value, key).length > 0 ? HIDDEN_CREDENTIAL : value;
+  if (Array.isArray(value)) return value.map((item) => masked(item, key));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, masked(item, name)]));
+  }
+  return value;
 }
 
 function plainAt(root: unknown, dotted: string): unknown {
@@ -137,13 +155,15 @@ function overridden(
   if (!now) return;
   const was = orgWrite(a);
   if (was && JSON.stringify(was.value) === JSON.stringify(now.value)) return;
+  const key = path.at(-1) ?? '';
+  const shown = (value: unknown) => JSON.stringify(masked(value, key));
   out.push({
     kind: 'overridden',
     path: path.join('.'),
-    org: now,
-    winner: b.origin,
+    org: { ...now, value: masked(now.value, key) },
+    winner: { ...b.origin, value: masked(b.origin.value, key) },
     message:
-      `The org layers now set ${path.join('.')} to ${JSON.stringify(now.value)}` +
-      `${was ? ` (was ${JSON.stringify(was.value)})` : ''}, but the ${b.origin.label} layer overrides it with ${JSON.stringify(b.value)}.`,
+      `The org layers now set ${path.join('.')} to ${shown(now.value)}` +
+      `${was ? ` (was ${shown(was.value)})` : ''}, but the ${b.origin.label} layer overrides it with ${shown(b.value)}.`,
   });
 }
