@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { nodeRealFs } from './fs';
+import { nodeRealFs, overlayReader } from './fs';
 import { assertInside, realpathOrSelf, UnsafePathError } from './safePaths';
 import { ZERO_RANGE } from './lineIndex';
 import { parseLayer } from './parse';
@@ -118,6 +118,9 @@ function loadOrgLayers(
     lock: options.lock,
   });
   if (!source) return [];
+  // A git source's files were just read to verify them: the same texts are parsed, unless the caller reads through
+  // its own reader (the language server's open buffers win).
+  if (source.texts && !options.reader) reader = overlayReader(source.texts, reader);
   const layers: ParsedLayer[] = [];
   // Checked before the containment of the source folder, which would otherwise report the link leading out of it.
   const projectReal = realpathOrSelf(project.file);

@@ -20,6 +20,8 @@ export interface LayerSource {
   describe: string;
   /** For a git source: the locked commit. */
   commit?: string;
+  /** For a git source: the verified texts of its layer files (what was hashed is what is read). */
+  texts?: ReadonlyMap<string, string>;
 }
 
 export function resolveSource(

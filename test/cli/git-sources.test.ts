@@ -60,6 +60,13 @@ describe('claude-env fetch, update and status against a git daemon on loopback',
     await daemon.stop();
     const validated = cli(['validate', '--no-secrets'], workspace);
     assert.equal(validated.code, 0, validated.stdout);
+    // Reading needs no git at all: with no git on PATH, validate and show still work from the cache.
+    const noGit = runCli(['validate', '--no-secrets'], {
+      cwd: workspace,
+      home,
+      env: { PATH: join(root, 'no-git-here') },
+    });
+    assert.equal(noGit.code, 0, noGit.stdout + noGit.stderr);
     const shown = cli(['show', '--json'], workspace);
     assert.equal(JSON.parse(shown.stdout).value.settings.model, 'org-model');
     const again = cli(['fetch'], workspace);

@@ -36,13 +36,16 @@ export function checkoutDir(cacheDir: string, commit: string, subFolder: string)
  * `sha256:<hex>` of the layer files of a source folder: `base.*` and `teams/*` with a layer ending, in name order,
  * each as its relative path, its length and its bytes. Every team is included, not only the selected ones, so that a
  * `--team` choice reads verified files too. Files are read with the engine's safe reads inside `folder`: a symbolic
- * link leading out of the checkout throws `UnsafePathError` here.
+ * link leading out of the checkout throws `UnsafePathError` here. With `texts`, each file's text is kept there.
  */
-export function layerContentHash(folder: string): string {
+export function layerContentHash(folder: string, texts?: Map<string, string>): string {
   const hash = createHash('sha256');
   for (const relative of layerFilesOf(folder)) {
-    const bytes = readRegularFileBytes(join(folder, relative), { within: folder });
+    const path = join(folder, relative);
+    const bytes = readRegularFileBytes(path, { within: folder });
     if (bytes === undefined) continue;
+    // The verified bytes, for a caller that reads the layers next: what is hashed is what is parsed.
+    texts?.set(path, bytes.toString('utf8'));
     hash.update(`${relative}\u0000${bytes.length}\u0000`);
     hash.update(bytes);
   }

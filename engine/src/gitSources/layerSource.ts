@@ -22,6 +22,8 @@ export interface ResolvedGitSource {
   locked: LockedSource;
   /** The checkout folder (holding base.yaml and teams/). */
   dir: string;
+  /** The texts of its layer files as they were hashed, by absolute path. */
+  texts: ReadonlyMap<string, string>;
 }
 
 /**
@@ -76,8 +78,9 @@ export function resolveGitLayerSource(
     return undefined;
   }
   let content: string;
+  const texts = new Map<string, string>();
   try {
-    content = layerContentHash(dir);
+    content = layerContentHash(dir, texts);
   } catch (problem) {
     const reason =
       problem instanceof UnsafePathError ? `${problem.path} ${problem.reason}` : (problem as Error).message;
@@ -97,5 +100,5 @@ export function resolveGitLayerSource(
     );
     return undefined;
   }
-  return { spec, locked, dir };
+  return { spec, locked, dir, texts };
 }
