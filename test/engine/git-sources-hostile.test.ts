@@ -101,4 +101,21 @@ describe('git sources: a repository is not trusted', function () {
     );
     assert.match(report.diagnostics[0].message, /Cannot write the git cache .*not-a-folder.*: a file is in the way/);
   });
+
+  it('removes the half-written checkout a killed fetch left, and only that', async () => {
+    const org = new OrgRepo(root);
+    org.commit(orgLayers());
+    const checkouts = join(root, 'cache', 'claude-env', 'git', 'checkouts');
+    // A pid far above any Linux pid_max default: no process has it.
+    const dead = join(checkouts, '.0123456789ab.99999999.0a1b2c3d.tmp');
+    const running = join(checkouts, `.0123456789ab.${process.pid}.0a1b2c3d.tmp`);
+    for (const folder of [dead, running]) {
+      mkdirSync(join(folder, 'teams'), { recursive: true });
+      chmodSync(folder, 0o555);
+    }
+    const workspace = project(`  git: ${org.bare}\n  ref: main\n  path: claude-env\n`);
+    assert.deepEqual((await fetchSources({ workspace, env, git: systemGit({ env }) })).diagnostics, []);
+    assert.equal(existsSync(dead), false, 'the dead process left it');
+    assert.equal(existsSync(running), true, 'a running process is still writing it');
+  });
 });

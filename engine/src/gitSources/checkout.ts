@@ -44,6 +44,7 @@ export async function ensureCheckout(
   subFolder: string,
 ): Promise<{ dir: string; content: string }> {
   const dir = checkoutDir(cacheDir, commit, subFolder);
+  removeLeftovers(join(cacheDir, 'checkouts'));
   const entries = await listTree(git, mirror, commit, subFolder);
   const temp = join(
     cacheDir,
@@ -211,4 +212,36 @@ function makeReadOnly(dir: string): void {
     if (lstatSync(path).isDirectory()) makeReadOnly(path);
   }
   chmodSync(dir, 0o555);
+}
+
+/** `.<commit>.<pid>.<hex>.tmp` and `….discarded.tmp`: the temporary folders of a checkout being written or removed. */
+const LEFTOVER = /^.+\.(\d+)\.[0-9a-f]{8}\.(discarded\.)?tmp$/;
+
+/** Removes the temporary folders that a killed fetch left (its process is gone); another run's are left alone. */
+function removeLeftovers(folder: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const match = LEFTOVER.exec(name);
+    if (!match || processIsAlive(Number(match[1]))) continue;
+    try {
+      removeCheckout(join(folder, name));
+    } catch {
+      // Another run removed it first.
+    }
+  }
+}
+
+function processIsAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
