@@ -79,9 +79,14 @@ async function main(): Promise<void> {
     if (!same) throw new Error('the git and folder stacks differ');
 
     const inProcess = { git: [] as number[], folder: [] as number[] };
+    // ABBA order: whichever side runs second pays the garbage the first left, so each side goes first half the time.
     for (let run = 0; run < RUNS; run++) {
-      inProcess.folder.push(sample(() => loadEnvironment(folder, { env })));
-      inProcess.git.push(sample(() => loadEnvironment(git, { env })));
+      const sides = [
+        () => inProcess.folder.push(sample(() => loadEnvironment(folder, { env }))),
+        () => inProcess.git.push(sample(() => loadEnvironment(git, { env }))),
+      ];
+      if (run % 2 === 1) sides.reverse();
+      for (const side of sides) side();
     }
     const cli = { git: [] as number[], folder: [] as number[] };
     const validate = (cwd: string) => () => {
@@ -89,8 +94,9 @@ async function main(): Promise<void> {
       if (result.status !== 0) throw new Error(result.stdout + result.stderr);
     };
     for (let run = 0; run < RUNS; run++) {
-      cli.folder.push(timeMs(validate(folder)));
-      cli.git.push(timeMs(validate(git)));
+      const sides = [() => cli.folder.push(timeMs(validate(folder))), () => cli.git.push(timeMs(validate(git)))];
+      if (run % 2 === 1) sides.reverse();
+      for (const side of sides) side();
     }
     const update = { engine: [] as number[], cli: [] as number[] };
     for (let run = 0; run < RUNS; run++) {

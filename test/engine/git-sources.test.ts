@@ -104,6 +104,8 @@ describe('git sources: fetch, lock and offline use', function () {
     const { workspace } = project(root, 'app', gitSource(org.bare, 'main'));
     await fetchSources({ workspace, env, git });
     const base = join(checkoutDir(join(root, 'cache', 'claude-env', 'git'), commit, 'claude-env'), 'base.yaml');
+    // Read once first: this process has verified the checkout, and must still see the edit.
+    assert.deepEqual(loadEnvironment(workspace, { env }).diagnostics, []);
     chmodSync(base, 0o644);
     writeFileSync(base, 'version: 1\nsettings:\n  model: tampered\n');
     const [tampered] = loadEnvironment(workspace, { env }).diagnostics;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { readRegularFileBytes } from '../safePaths';
@@ -69,4 +69,35 @@ function layerFilesOf(folder: string): string[] {
       .map((name) => `teams/${name}`),
   );
   return files.sort();
+}
+
+/** Hashes verified in this process, by folder, with the identity of every layer file when it was hashed. */
+const verified = new Map<string, { identity: string; content: string }>();
+
+/**
+ * `layerContentHash`, computed again only when a layer file may have changed since this process last hashed the
+ * folder: the same files with the same inode, size, modification and change times. The change time cannot be set
+ * back by anyone but root, so an edit of the cache is always seen. Without a cached result the texts are kept in
+ * `texts`, as with `layerContentHash`.
+ */
+export function verifiedContentHash(folder: string, texts: Map<string, string>): string {
+  const identity = layerFilesIdentity(folder);
+  const cached = verified.get(folder);
+  if (identity !== undefined && cached?.identity === identity) return cached.content;
+  const content = layerContentHash(folder, texts);
+  if (identity !== undefined) verified.set(folder, { identity, content });
+  return content;
+}
+
+function layerFilesIdentity(folder: string): string | undefined {
+  try {
+    return layerFilesOf(folder)
+      .map((relative) => {
+        const stat = lstatSync(join(folder, relative));
+        return `${relative}:${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}:${stat.mode}`;
+      })
+      .join('|');
+  } catch {
+    return undefined;
+  }
 }

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { DiagnosticCode, type DiagnosticCodeValue } from '../diagnosticCodes';
 import { UnsafePathError } from '../safePaths';
 import type { Diagnostic, MapEntry, ParsedLayer, Range } from '../types';
-import { checkoutDir, gitCacheDir, layerContentHash } from './cache';
+import { checkoutDir, gitCacheDir, verifiedContentHash } from './cache';
 import { lockMatches, readLockFile, type LockFile, type LockedSource } from './lockFile';
 import { displayUrl, readGitSpec, type GitSourceSpec } from './spec';
 
@@ -80,7 +80,7 @@ export function resolveGitLayerSource(
   let content: string;
   const texts = new Map<string, string>();
   try {
-    content = layerContentHash(dir, texts);
+    content = verifiedContentHash(dir, texts);
   } catch (problem) {
     const reason =
       problem instanceof UnsafePathError ? `${problem.path} ${problem.reason}` : (problem as Error).message;
