@@ -67,6 +67,8 @@ export const DiagnosticCode = {
   policyServerNotAllowed: 'policy.serverNotAllowed',
   /** A server on the policy's deny-list. */
   policyServerDenied: 'policy.serverDenied',
+  /** A project, user or local line that Claude Code ignores under the org's managed settings (`allowManaged…Only`). */
+  policyManagedOverrides: 'policy.managedOverrides',
   /** `policy` in a project, user or local layer: ignored. */
   policyNotHonoured: 'policy.notHonoured',
 

@@ -86,4 +86,34 @@ describe('managed settings', () => {
     );
     assert.equal(existsSync(join(folder, 'managed-settings.d')), false);
   });
+
+  it('warns at each project or local permission rule that Claude Code ignores under allowManagedPermissionRulesOnly', () => {
+    const local = 'version: 1\nsettings:\n  permissions:\n    allow: [Bash(make:*)]\n';
+    const env = mergeTexts([
+      { kind: 'base', text: BASE },
+      { kind: 'project', text: PROJECT },
+      { kind: 'local', text: local },
+    ]);
+    const warnings = env.diagnostics.filter((d) => d.code === 'policy.managedOverrides');
+    assert.deepEqual(
+      warnings.map((d) => [d.file, d.range.start.line, d.severity]),
+      [
+        ['/org/project-1.yaml', 4, 'warning'],
+        ['/org/local-2.yaml', 3, 'warning'],
+      ],
+    );
+    assert.match(
+      warnings[0].message,
+      /Claude Code ignores this permission rule .* the base layer sets allowManagedPermissionRulesOnly/,
+    );
+    assert.deepEqual(
+      warnings[0].related?.map((r) => [r.file, r.range.start.line]),
+      [['/org/base-0.yaml', 4]],
+    );
+    const without = mergeTexts([
+      { kind: 'base', text: TEAM },
+      { kind: 'local', text: local },
+    ]);
+    assert.equal(without.diagnostics.filter((d) => d.code === 'policy.managedOverrides').length, 0);
+  });
 });
