@@ -67,6 +67,8 @@ export const DiagnosticCode = {
   policyServerNotAllowed: 'policy.serverNotAllowed',
   /** A server on the policy's deny-list. */
   policyServerDenied: 'policy.serverDenied',
+  /** A project, user or local line that Claude Code ignores under the org's managed settings (`allowManaged…Only`). */
+  policyManagedOverrides: 'policy.managedOverrides',
   /** `policy` in a project, user or local layer: ignored. */
   policyNotHonoured: 'policy.notHonoured',
 
@@ -84,12 +86,37 @@ export const DiagnosticCode = {
   stackTeamInvalid: 'stack.teamInvalid',
   /** The source points back at the project itself. */
   stackSourceCycle: 'stack.sourceCycle',
-  /** A git source, which is not supported yet. */
-  stackGitSourceUnsupported: 'stack.gitSourceUnsupported',
+  /** A git source whose URL, ref or sub-folder cannot be used as written. */
+  stackGitSourceInvalid: 'stack.gitSourceInvalid',
+  /** A git source that `.claude-env/lock.yaml` does not pin (or pinned for another URL, ref or sub-folder). */
+  stackGitNotLocked: 'stack.gitNotLocked',
+  /** The locked commit of a git source is not in the cache: `claude-env fetch` brings it. */
+  stackGitNotFetched: 'stack.gitNotFetched',
+  /** The cached files of a git source differ from the lock's content hash (the cache was changed). */
+  stackGitContentMismatch: 'stack.gitContentMismatch',
+  /** `.claude-env/lock.yaml` cannot be read or is not a lock file. */
+  stackLockInvalid: 'stack.lockInvalid',
   /** `source`/`teams` outside the project layer: ignored. */
   stackSourceIgnored: 'stack.sourceIgnored',
   /** A layer file exists but cannot be read. */
   stackUnreadable: 'stack.unreadable',
+
+  /** `fetch`/`update`/`status`: the repository could not be reached or read (network, credentials, no such repository). */
+  sourceFetchFailed: 'source.fetchFailed',
+  /** `fetch`/`update`/`status`: the ref is no branch, tag or commit of the repository. */
+  sourceRefNotFound: 'source.refNotFound',
+  /** The locked (or named) commit is not reachable from its ref: history rewritten, or an impostor commit. */
+  sourceCommitUnreachable: 'source.commitUnreachable',
+  /** The repository's files at the locked commit do not match the lock's content hash (the lock was edited). */
+  sourceContentMismatch: 'source.contentMismatch',
+  /** The commit has no such sub-folder. */
+  sourceFolderMissing: 'source.folderMissing',
+  /** The source folder holds more files or bytes than claude-env checks out. */
+  sourceTooLarge: 'source.tooLarge',
+  /** A layer file of the repository that claude-env does not read: a symbolic link leading out of it, a huge file. */
+  sourceUnsafeFile: 'source.unsafeFile',
+  /** `--frozen`: the lock is missing or does not pin the source as the project layer writes it. */
+  sourceLockStale: 'source.lockStale',
 
   /** A secret reference without default that nothing provides. */
   secretUnresolved: 'secret.unresolved',

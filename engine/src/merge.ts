@@ -1,4 +1,5 @@
 import { isDirective, literalValue, setOwn } from './directives';
+import { managedOverrides } from './managedOverrides';
 import { discoverStack, type DiscoverOptions } from './discovery';
 import { describeOrigin } from './describe';
 import {
@@ -99,6 +100,7 @@ class StackMerger {
       ...this.stack.diagnostics,
       ...this.stack.layers.flatMap((l) => l.diagnostics),
       ...this.diagnostics,
+      ...managedOverrides(this.stack.layers),
     ];
     return { stack: this.stack, value, tree: this.root, servers, diagnostics };
   }

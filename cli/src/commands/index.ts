@@ -7,6 +7,7 @@ import { importCommand } from './import';
 import { initCommand } from './init';
 import { mcpCommand } from './mcp-command';
 import { showCommand } from './show';
+import { fetchCommand, statusCommand, updateCommand } from './sources';
 import { validateCommand } from './validate';
 
 /** Every command of `claude-env`, in the order `--help` lists them. */
@@ -18,6 +19,9 @@ export const COMMANDS: CommandSpec[] = [
   applyCommand,
   initCommand,
   importCommand,
+  fetchCommand,
+  updateCommand,
+  statusCommand,
   mcpCommand,
   execCommand,
 ];
