@@ -91,6 +91,15 @@ export function validateLayerSchema(file: string, root: MapNode): Diagnostic[] {
   return diagnostics;
 }
 
+/** Where a plain layer value breaks the schema (JSON pointers and ajv's words), for files that are not layers yet. */
+export function schemaViolations(value: unknown): Array<{ pointer: string; message: string }> {
+  const validate = validator();
+  if (validate(value)) return [];
+  return (validate.errors ?? [])
+    .filter((error) => error.keyword !== 'oneOf' && error.keyword !== 'if')
+    .map((error) => ({ pointer: error.instancePath, message: error.message ?? 'is invalid' }));
+}
+
 interface Resolved {
   node: SourceNode | undefined;
   /** The key of the entry that holds `node` (undefined at the root). */
@@ -172,7 +181,7 @@ function diagnosticFor(file: string, root: MapNode, error: ErrorObject): Diagnos
     return at(
       entry?.keyRange ?? valueRange,
       DiagnosticCode.schemaInvalidName,
-      `'${propertyName}' is not a valid name: use letters, digits, '.', '_' and '-'.`,
+      `'${propertyName}' is not a valid name: a name cannot be empty.`,
     );
   }
   switch (error.keyword) {
@@ -283,6 +292,12 @@ function article(type: string): string {
     .join(' or ');
 }
 
+/**
+ * Keys people write as comments in JSON (`$comment`, `_comment`, `//`) and `$schema`: plain data everywhere, kept
+ * as written in the output and not reported as unknown.
+ */
+export const COMMENT_KEYS: ReadonlySet<string> = new Set(['$schema', '$comment', '_comment', '//']);
+
 function checkDirectives(file: string, node: SourceNode, out: Diagnostic[]): void {
   if (node.type === 'array') {
     for (const item of node.items) checkDirectives(file, item, out);
@@ -290,14 +305,19 @@ function checkDirectives(file: string, node: SourceNode, out: Diagnostic[]): voi
   }
   if (node.type !== 'map') return;
   for (const entry of node.entries) {
-    if (entry.key.startsWith('$') && entry.key !== '$schema') {
+    if (entry.key.startsWith('$') && !COMMENT_KEYS.has(entry.key)) {
       if (entry.key !== '$delete' && entry.key !== '$replace') {
+        // Claude Code ignores keys it does not know, so such a key is data to pass on, not a reason to fail.
+        const suggestion = closestMatch(entry.key, ['$delete', '$replace']);
         out.push({
           file,
           range: entry.keyRange,
-          severity: 'error',
+          severity: 'warning',
           code: DiagnosticCode.directiveUnknown,
-          message: `Unknown directive '${entry.key}'. Use '$delete: true' or '$replace: <value>'.`,
+          message:
+            `'${entry.key}' is not a directive ('$delete: true', '$replace: <value>'); it is kept as a plain key.` +
+            `${suggestion ? ` Did you mean '${suggestion}'?` : ''}`,
+          ...(suggestion ? { data: { suggestion } } : {}),
         });
       } else if (node.entries.length !== 1) {
         out.push({
@@ -340,7 +360,8 @@ function warnUnknownKeys(
   const known = resolved.properties ?? {};
   for (const entry of inner.entries) {
     const child = childSchema(resolved, entry.key);
-    if (resolved['x-unknown'] === 'warn' && !(entry.key in known)) {
+    const reported = entry.key.startsWith('$') || COMMENT_KEYS.has(entry.key);
+    if (resolved['x-unknown'] === 'warn' && !reported && !Object.hasOwn(known, entry.key)) {
       const suggestion = closestMatch(entry.key, Object.keys(known));
       const what = path[0] === 'settings' ? 'Claude Code setting' : 'key';
       out.push({

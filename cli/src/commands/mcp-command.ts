@@ -71,8 +71,8 @@ const checkCommand: CommandSpec = {
     'Starts each server (all, or those named), waits for the MCP handshake, lists its tools, pings ' +
       'it and stops it with every process it started. Prints one row per server: result, handshake ' +
       'time, tool count, ping latency, and the reason of a failure.',
-    'Exits 1 when a server marked `required: true` is not ok; other failures are reported but do ' +
-      'not change the exit code. Blocked and unresolved servers are never started.',
+    'Exits 1 when a server named on the command line, or marked `required: true`, is not ok; other ' +
+      'failures are reported but do not change the exit code. Blocked and unresolved servers are never started.',
   ],
   options: {
     json: { type: 'boolean', description: 'print one JSON object: ok, and each server with its result and metrics' },
@@ -84,8 +84,8 @@ const checkCommand: CommandSpec = {
   },
   positionals: { min: 0, max: Infinity, name: 'server names' },
   exitCodes: [
-    [ExitCode.ok, 'every required server is ok'],
-    [ExitCode.findings, 'a required server failed'],
+    [ExitCode.ok, 'every named and every required server is ok'],
+    [ExitCode.findings, 'a named or required server failed'],
     [ExitCode.usage, 'unknown server name, bad --timeout'],
     [ExitCode.notLoaded, 'no project layer, or the folder does not exist'],
     [130, 'interrupted (SIGINT; 143 for SIGTERM): the servers started so far were stopped'],
@@ -101,7 +101,13 @@ const checkCommand: CommandSpec = {
     }
     const targets = await targetsOf(context, 'mcp check');
     return withShutdownSignals(
-      (signal) => mcpCheck({ json: flag(context, 'json'), timeoutMs }, targets, context.io, signal),
+      (signal) =>
+        mcpCheck(
+          { json: flag(context, 'json'), timeoutMs, named: context.positionals.length > 0 },
+          targets,
+          context.io,
+          signal,
+        ),
       'interrupted',
     );
   },
