@@ -137,6 +137,8 @@ export const DiagnosticCode = {
   importUnknownKey: 'import.unknownKey',
   /** `import`: a `$` right before a variable, which a layer reads as an escaped `${`; kept as text. */
   importDollarBeforeVariable: 'import.dollarBeforeVariable',
+  /** `import`: a `${` Claude Desktop passes as text, which Claude Code and VS Code would expand. */
+  importLiteralVariable: 'import.literalVariable',
   /** `import`: a variable only VS Code expands (`${workspaceFolder}`, …); kept as text. */
   importVscodeVariable: 'import.vscodeVariable',
 } as const;

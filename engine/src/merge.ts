@@ -226,9 +226,7 @@ class StackMerger {
       range,
       severity: 'info',
       code: DiagnosticCode.mergeDuplicate,
-      message:
-        `${JSON.stringify(value)} is already in '${target.path.join('.')}'` +
-        `${first ? ` (${describeOrigin(first)})` : ''}: it is listed once in the written files.`,
+      message: `${JSON.stringify(value)} is listed twice in '${target.path.join('.')}'; the written files hold it once.`,
       ...(first ? { related: [{ file: first.file, range: first.range, message: 'first listed here' }] } : {}),
     });
   }

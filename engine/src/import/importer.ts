@@ -210,8 +210,22 @@ function importServer(
       ),
     );
   }
-  // Claude Desktop expands no variables at all: every `${` there is text.
-  if (kind === 'claudeDesktopJson') return mapStrings(value, escapeLiteral);
+  // Claude Desktop expands no variables at all: every `${` there is text, which Claude Code would expand.
+  if (kind === 'claudeDesktopJson') {
+    for (const stringNode of stringNodes(node).filter((n) => String(n.value).includes('${'))) {
+      diagnostics.push(
+        importDiagnostic(
+          doc.file,
+          nodeRange(doc, stringNode),
+          'warning',
+          DiagnosticCode.importLiteralVariable,
+          `server "${name}": Claude Desktop passes \`\${\` here as text, but Claude Code and VS Code expand it as a ` +
+            'variable in the written files, and neither has a way to write a literal `${`. Check the value there.',
+        ),
+      );
+    }
+    return mapStrings(value, escapeLiteral);
+  }
   if (kind !== 'vscodeMcpJson' && kind !== 'cursorMcpJson') return mapStrings(value, fromClaudeSyntax);
   for (const stringNode of stringNodes(node)) {
     for (const variable of vscodeOnlyVariables(String(stringNode.value))) {
