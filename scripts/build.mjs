@@ -4,6 +4,7 @@ import { build } from 'esbuild';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { layerValidatorCode } from './layerValidatorCode.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const watch = process.argv.includes('--watch');
@@ -16,6 +17,20 @@ const bundles = [
   { entry: 'language-server/src/main.ts', out: 'dist/server.js' },
   { entry: 'extension/src/main.ts', out: 'dist/extension.js', external: ['vscode'] },
 ];
+
+// The layer schema compiled ahead of time (ajv's standalone code) in place of engine/src/layerValidator.ts, which
+// compiles it at run time: commands then load neither ajv's compiler nor spend the compile on each start.
+const precompiledValidator = {
+  name: 'precompiled-layer-validator',
+  setup(esbuild) {
+    const code = layerValidatorCode(root);
+    esbuild.onLoad({ filter: /[\\/]engine[\\/]src[\\/]layerValidator\.ts$/ }, () => ({
+      contents: code,
+      loader: 'js',
+      resolveDir: root,
+    }));
+  },
+};
 
 mkdirSync(join(root, 'dist'), { recursive: true });
 await Promise.all(
@@ -36,6 +51,7 @@ await Promise.all(
         mainFields: ['module', 'main'],
         banner: bundle.banner ? { js: bundle.banner } : undefined,
         logLevel: 'warning',
+        plugins: [precompiledValidator],
         ...(watch ? {} : {}),
       }),
     ),

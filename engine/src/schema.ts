@@ -1,5 +1,6 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import layerSchema from '../../schemas/layer.schema.json';
+import { layerValidator } from './layerValidator';
 import { closestMatch } from './suggest';
 import { isDirective, toPlainValue } from './directives';
 import type { Diagnostic, MapEntry, MapNode, Range, SourceNode } from './types';
@@ -28,14 +29,7 @@ export interface SchemaNode {
 
 export const LAYER_SCHEMA = layerSchema as unknown as SchemaNode & { definitions: Record<string, SchemaNode> };
 
-let compiled: ValidateFunction | undefined;
-function validator(): ValidateFunction {
-  if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
-    compiled = ajv.compile(LAYER_SCHEMA);
-  }
-  return compiled;
-}
+const validator = layerValidator;
 
 function resolveRef(schema: SchemaNode | undefined): SchemaNode | undefined {
   let current = schema;
