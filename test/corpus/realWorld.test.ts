@@ -62,9 +62,9 @@ describe('real-world files: import, validate, apply, and what the clients load',
     });
   }
 
-  it('covers at least 60 distinct traits of real files', () => {
+  it('covers at least 80 distinct traits of real files', () => {
     const traits = new Set(CASES.flatMap((testCase) => testCase.traits));
-    assert.ok(traits.size >= 60, `only ${traits.size} traits`);
+    assert.ok(traits.size >= 80, `only ${traits.size} traits`);
   });
 });
 

@@ -271,6 +271,92 @@ export const CASES: RealWorldCase[] = [
     expectCodes: ['scope.managedOnly', 'scope.claudeJsonOnly'],
   },
   {
+    name: 'a Windows team: CRLF line ends, tabs, backslash paths and cmd /c',
+    files: {
+      '.mcp.json':
+        '{\r\n\t"mcpServers": {\r\n\t\t"fs": {\r\n\t\t\t"command": "cmd",\r\n' +
+        '\t\t\t"args": ["/c", "npx", "-y", "@modelcontextprotocol/server-filesystem", "C:\\\\Users\\\\dev\\\\src"]\r\n' +
+        '\t\t},\r\n\t\t"日本語メモ": { "command": "node", "args": ["notes\\\\server.js"] }\r\n\t}\r\n}\r\n',
+    },
+    traits: ['CRLF line ends', 'tab indentation', 'backslash paths', 'cmd /c launcher', 'non-ASCII server name'],
+    expectCodes: ['client.serverName'],
+  },
+  {
+    name: 'container and Python launchers with secrets passed through',
+    files: {
+      '.mcp.json': json({
+        mcpServers: {
+          github: {
+            command: 'docker',
+            args: ['run', '-i', '--rm', '-e', 'GITHUB_PERSONAL_ACCESS_TOKEN', 'ghcr.io/github/github-mcp-server'],
+            env: { GITHUB_PERSONAL_ACCESS_TOKEN: '${GITHUB_TOKEN}' },
+          },
+          fetch: { command: 'uvx', args: ['mcp-server-fetch', '--ignore-robots-txt'] },
+          project: { command: '${CLAUDE_PROJECT_DIR}/scripts/mcp.sh', args: ['--root', '${CLAUDE_PROJECT_DIR}'] },
+          pinned: { command: 'npx', args: ['-y', '@upstash/context7-mcp@1.0.14'], env: { DEFAULT_MINIMUM_TOKENS: '6000' } },
+        },
+      }),
+    },
+    traits: ['docker launcher', 'env passthrough flag', 'uvx launcher', 'CLAUDE_PROJECT_DIR variable', 'pinned package version'],
+  },
+  {
+    name: 'settings.json with the permission and login keys of a careful team',
+    files: {
+      '.claude/settings.json': json({
+        model: 'opus',
+        apiKeyHelper: '~/.claude/anthropic-key.sh',
+        forceLoginMethod: 'console',
+        cleanupPeriodDays: 14,
+        includeCoAuthoredBy: false,
+        permissions: {
+          allow: ['mcp__github__get_issue', 'mcp__context7'],
+          ask: ['Bash(git push:*)'],
+          deny: ['Bash(curl:*)', 'WebFetch'],
+          additionalDirectories: ['../shared-docs'],
+          disableBypassPermissionsMode: 'disable',
+          defaultMode: 'dontAsk',
+        },
+        hooks: {
+          Notification: [{ matcher: '', hooks: [{ type: 'command', command: 'say "Claude needs you"' }] }],
+          PreToolUse: [{ matcher: 'mcp__github__.*', hooks: [{ type: 'prompt', prompt: 'Is $ARGUMENTS read-only?' }] }],
+        },
+        env: { ANTHROPIC_MODEL: 'claude-opus-4-1', CLAUDE_CODE_ENABLE_TELEMETRY: '1' },
+      }),
+    },
+    traits: [
+      'apiKeyHelper',
+      'forceLoginMethod',
+      'includeCoAuthoredBy',
+      'ask rules',
+      'additionalDirectories',
+      'disableBypassPermissionsMode',
+      'defaultMode dontAsk',
+      'Notification hook with empty matcher',
+      'prompt hook',
+      'MCP tool permission rules',
+    ],
+  },
+  {
+    name: "a VS Code mcp.json with VS Code's own fields",
+    files: {
+      '.vscode/mcp.json': json({
+        inputs: [{ type: 'promptString', id: 'db-path', description: 'Path to the SQLite file' }],
+        servers: {
+          sqlite: {
+            type: 'stdio',
+            command: 'uvx',
+            args: ['mcp-server-sqlite', '--db-path', '${input:db-path}'],
+            envFile: '${workspaceFolder}/.env',
+            dev: { watch: 'src/**/*.py' },
+          },
+          events: { type: 'sse', url: 'http://localhost:8931/sse' },
+        },
+      }),
+    },
+    traits: ['VS Code plain input', 'envFile with workspaceFolder', 'VS Code dev block', 'local sse server'],
+    expectCodes: ['import.vscodeVariable', 'schema.unknownSetting'],
+  },
+  {
     name: 'a settings.json Claude Code refuses (a number written as text)',
     files: { '.claude/settings.json': json({ model: 'sonnet', cleanupPeriodDays: '30' }) },
     traits: ['invalid value type'],
