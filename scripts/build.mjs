@@ -16,19 +16,33 @@ const bundles = [
   { entry: 'mcp/src/gateway/connectMain.ts', out: 'dist/mcp-connect.js', banner: '#!/usr/bin/env node' },
   { entry: 'language-server/src/main.ts', out: 'dist/server.js' },
   { entry: 'extension/src/main.ts', out: 'dist/extension.js', external: ['vscode'] },
+  // The gateway's OpenTelemetry metrics: imported by a daemon whose layers turn metrics on, by no one else.
+  { entry: 'mcp/src/gateway/metrics/index.ts', out: 'dist/gateway-metrics.js', keepMetrics: true },
 ];
 
 // The layer schema compiled ahead of time (ajv's standalone code) in place of engine/src/layerValidator.ts, which
 // compiles it at run time: commands then load neither ajv's compiler nor spend the compile on each start.
+const validatorCode = layerValidatorCode(root);
 const precompiledValidator = {
   name: 'precompiled-layer-validator',
   setup(esbuild) {
-    const code = layerValidatorCode(root);
     esbuild.onLoad({ filter: /[\\/]engine[\\/]src[\\/]layerValidator\.ts$/ }, () => ({
-      contents: code,
+      contents: validatorCode,
       loader: 'js',
       resolveDir: root,
     }));
+  },
+};
+
+/** `import('./metrics')` of the gateway daemon stays a run-time import of dist/gateway-metrics.js. */
+const metricsApart = {
+  name: 'gateway-metrics-apart',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^\.\/metrics$/, namespace: 'file' }, (args) =>
+      args.kind === 'dynamic-import' && args.importer.endsWith(join('gateway', 'daemonMetrics.ts'))
+        ? { path: './gateway-metrics.js', external: true }
+        : undefined,
+    );
   },
 };
 
@@ -50,8 +64,8 @@ await Promise.all(
         // jsonc-parser's UMD entry hides its requires from the bundler; its ESM entry bundles cleanly.
         mainFields: ['module', 'main'],
         banner: bundle.banner ? { js: bundle.banner } : undefined,
+        plugins: bundle.keepMetrics ? [precompiledValidator] : [metricsApart, precompiledValidator],
         logLevel: 'warning',
-        plugins: [precompiledValidator],
         ...(watch ? {} : {}),
       }),
     ),

@@ -94,6 +94,11 @@ export class Fleet {
     await Promise.all(all.map((backend) => backend.stop(reason)));
   }
 
+  /** The instances the daemon holds, for the control messages (start, stop, restart) and change events. */
+  instances(): Backend[] {
+    return [...this.backends.values()];
+  }
+
   status(): Pick<FleetStatus, 'backends' | 'sessions'> {
     const backends: BackendStatus[] = [...this.backends.values()].map((backend) => {
       const status = backend.supervisor.status();
@@ -121,6 +126,15 @@ export class Fleet {
       inFlight: session.inFlightCount,
     }));
     return { backends, sessions };
+  }
+
+  /** Tells a newly attached observer what runs now: each instance's state, each server's sessions. */
+  replay(observer: GatewayObserver): void {
+    for (const backend of this.backends.values()) {
+      const { state, reason } = backend.supervisor;
+      observer.stateChanged({ server: backend.name, state, reason });
+    }
+    for (const name of new Set([...this.backends.values()].map((backend) => backend.name))) this.reportSessions(name);
   }
 
   private create(workspace: string, server: ResolvedServer): Backend {
