@@ -4,6 +4,7 @@ import { build } from 'esbuild';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { layerValidatorCode } from './layerValidatorCode.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const watch = process.argv.includes('--watch');
@@ -18,6 +19,20 @@ const bundles = [
   // The gateway's OpenTelemetry metrics: imported by a daemon whose layers turn metrics on, by no one else.
   { entry: 'mcp/src/gateway/metrics/index.ts', out: 'dist/gateway-metrics.js', keepMetrics: true },
 ];
+
+// The layer schema compiled ahead of time (ajv's standalone code) in place of engine/src/layerValidator.ts, which
+// compiles it at run time: commands then load neither ajv's compiler nor spend the compile on each start.
+const validatorCode = layerValidatorCode(root);
+const precompiledValidator = {
+  name: 'precompiled-layer-validator',
+  setup(esbuild) {
+    esbuild.onLoad({ filter: /[\\/]engine[\\/]src[\\/]layerValidator\.ts$/ }, () => ({
+      contents: validatorCode,
+      loader: 'js',
+      resolveDir: root,
+    }));
+  },
+};
 
 /** `import('./metrics')` of the gateway daemon stays a run-time import of dist/gateway-metrics.js. */
 const metricsApart = {
@@ -49,7 +64,7 @@ await Promise.all(
         // jsonc-parser's UMD entry hides its requires from the bundler; its ESM entry bundles cleanly.
         mainFields: ['module', 'main'],
         banner: bundle.banner ? { js: bundle.banner } : undefined,
-        plugins: bundle.keepMetrics ? [] : [metricsApart],
+        plugins: bundle.keepMetrics ? [precompiledValidator] : [metricsApart, precompiledValidator],
         logLevel: 'warning',
         ...(watch ? {} : {}),
       }),

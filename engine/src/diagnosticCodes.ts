@@ -56,6 +56,8 @@ export const DiagnosticCode = {
 
   /** Two files of the same layer set one key differently and no higher layer decides. */
   mergeConflict: 'merge.conflict',
+  /** A list item (a permission rule, say) already in the merged list: listed once (info, at the duplicate). */
+  mergeDuplicate: 'merge.duplicate',
   /** A value changes type across layers (at the higher line). */
   mergeTypeChange: 'merge.typeChange',
 
@@ -131,6 +133,20 @@ export const DiagnosticCode = {
   /** The secrets file is malformed. */
   secretFileSyntax: 'secret.fileSyntax',
 
+  /** A server name Claude Code rewrites in its tool names (`mcp__<name>__<tool>`), or a client cannot hold. */
+  clientServerName: 'client.serverName',
+  /** `cwd` on a stdio server written to `.mcp.json`: Claude Code ignores it (VS Code and the gateway honour it). */
+  clientCwdIgnored: 'client.cwdIgnored',
+  /** A transport or field one client that reads the written file does not know (`ws` in VS Code, say). */
+  clientTransport: 'client.transport',
+
+  /** A setting Claude Code honours only in managed settings; claude-env writes it where it has no effect. */
+  scopeManagedOnly: 'scope.managedOnly',
+  /** A setting Claude Code ignores in a committed `.claude/settings.json` (a file cannot approve its own servers). */
+  scopeNotInSharedSettings: 'scope.notInSharedSettings',
+  /** A key that Claude Code reads only from `~/.claude.json`, not from a settings file. */
+  scopeClaudeJsonOnly: 'scope.claudeJsonOnly',
+
   /** A stdio server's command is not on PATH (language server only: it looks at the machine). */
   serverCommandNotFound: 'server.commandNotFound',
   /** A stdio server's `cwd` folder does not exist (language server only). */
@@ -138,16 +154,18 @@ export const DiagnosticCode = {
 
   /** `import`: a Claude Code or VS Code JSON file that does not parse. */
   importSyntax: 'import.syntax',
+  /** `import`: a value the file's own program would refuse too (a wrong type, an unknown transport). */
+  importInvalid: 'import.invalid',
   /** `import`: a file, section or server that is not the object its format expects. */
   importShape: 'import.shape',
   /** `import`: two imported files set one key differently; the later file's value is used. */
   importConflict: 'import.conflict',
   /** `import`: a key that is not part of the file's format; not imported. */
   importUnknownKey: 'import.unknownKey',
-  /** `import`: a server name with characters a layer does not allow. */
-  importServerName: 'import.serverName',
   /** `import`: a `$` right before a variable, which a layer reads as an escaped `${`; kept as text. */
   importDollarBeforeVariable: 'import.dollarBeforeVariable',
+  /** `import`: a `${` Claude Desktop passes as text, which Claude Code and VS Code would expand. */
+  importLiteralVariable: 'import.literalVariable',
   /** `import`: a variable only VS Code expands (`${workspaceFolder}`, …); kept as text. */
   importVscodeVariable: 'import.vscodeVariable',
 } as const;
