@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import lockfile from 'proper-lockfile';
 import { DiagnosticCode } from '../diagnosticCodes';
 import { fetchFailed, gitReason, SourceProblem } from './problems';
 import type { GitRunner } from './runner';
@@ -32,6 +31,8 @@ export async function withMirrorLock<T>(
 ): Promise<T> {
   const mirror = mirrorDir(cacheDir, remote);
   mkdirSync(dirname(mirror), { recursive: true });
+  // Loaded here, not at start: commands that only read the cache never take this lock.
+  const { default: lockfile } = await import('proper-lockfile');
   const release = await lockfile.lock(mirror, {
     lockfilePath: `${mirror}.lock`,
     realpath: false,
