@@ -66,7 +66,7 @@ describe('extension in the VS Code server’s browser workbench (headless Chromi
       const layers = await rowTexts(await expandView(page, 'Layers'), 4);
       assert.deepEqual(layers.slice(0, 4), [
         'base no problems',
-        'team web 1 error',
+        'team web 1 warning',
         'project no problems',
         'local no problems',
       ]);

@@ -79,7 +79,7 @@ describe('the packaged extension (.vsix)', function () {
     const layers = await rowTexts(await expandView(page, 'Layers'), 4);
     assert.deepEqual(layers.slice(0, 4), [
       'base no problems',
-      'team web 1 error',
+      'team web 1 warning',
       'project no problems',
       'local no problems',
     ]);
