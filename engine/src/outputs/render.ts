@@ -1,4 +1,5 @@
 import { mergeStack } from '../merge';
+import { setOwn } from '../ownKeys';
 import { findReferences } from '../secrets/references';
 import { SHARED_LAYERS, type EffectiveEnvironment, type LayerStack } from '../types';
 import { forEachString, mapStrings, toClaudeCodeSyntax, toVsCodeSyntax } from './convert';
@@ -128,12 +129,12 @@ function serverEntries(
       definition?.type ?? (typeof raw.type === 'string' ? raw.type : raw.url !== undefined ? 'http' : 'stdio');
     const entry: Record<string, unknown> = { type };
     if (type === 'stdio' && gateway) {
-      entries[name] = {
+      setOwn(entries, name, {
         type,
         command: gateway.command,
         args: [...gateway.args, name, '--cwd', env.stack.workspace],
         env: {},
-      };
+      });
       continue;
     }
     if (type === 'stdio') {
@@ -146,9 +147,9 @@ function serverEntries(
     }
     // Keys claude-env does not know (newer Claude Code fields) pass through untouched.
     for (const [key, value] of Object.entries(raw)) {
-      if (!TRANSPORT_FIELDS.has(key) && !CLAUDE_ENV_ONLY_FIELDS.has(key)) entry[key] = value;
+      if (!TRANSPORT_FIELDS.has(key) && !CLAUDE_ENV_ONLY_FIELDS.has(key)) setOwn(entry, key, value);
     }
-    entries[name] = mapStrings(entry, convert);
+    setOwn(entries, name, mapStrings(entry, convert));
   }
   return entries;
 }
