@@ -221,6 +221,11 @@ export class LspClient {
     });
   }
 
+  /** The server's process id, for measuring what it holds (`/proc/<pid>/status`). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   request<R>(method: string, params: unknown): Promise<R> {
     return this.connection.sendRequest(method, params) as Promise<R>;
   }
