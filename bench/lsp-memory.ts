@@ -11,7 +11,7 @@
  * Rounds open and close every document again: memory that grows from round to round is memory kept per document.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -20,6 +20,7 @@ import {
   DidChangeConfigurationNotification,
   DidCloseTextDocumentNotification,
 } from 'vscode-languageserver-protocol/node';
+import { LARGE_DOCUMENTS, memoryOf } from '../test/helpers/hostileLayers';
 import { LspClient } from '../test/helpers/lspClient';
 import { REPO_ROOT } from '../test/helpers/paths';
 import { markedTree } from '../test/helpers/workspace';
@@ -27,29 +28,6 @@ import { markedTree } from '../test/helpers/workspace';
 const YAML_LS = join(REPO_ROOT, 'node_modules', 'yaml-language-server', 'bin', 'yaml-language-server');
 const SCHEMA_URI = pathToFileURL(join(REPO_ROOT, 'schemas', 'layer.schema.json')).href;
 const LOCAL = 'repo/.claude-env/local.yaml';
-
-const times = (count: number, make: (i: number) => string) => Array.from({ length: count }, (_, i) => make(i));
-
-/** The hostile documents, generated (never committed). */
-export const LARGE_DOCUMENTS: { name: string; text: () => string }[] = [
-  {
-    name: '300k keys (4.4 MB)',
-    text: () => `version: 1\nsettings:\n  env:\n${times(300_000, (i) => `    K${i}: v\n`).join('')}`,
-  },
-  {
-    name: '4 MB flow-mapping line',
-    text: () => `version: 1\nsettings: {${times(300_000, (i) => `key${i}: 1`).join(', ')}}\n`,
-  },
-  { name: '10k-deep maps', text: () => `version: 1\nsettings:\n  x: ${'{a: '.repeat(10_000)}1${'}'.repeat(10_000)}\n` },
-  { name: '100k-deep lists', text: () => `version: 1\nsettings:\n  x: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n` },
-];
-
-/** Resident and peak resident memory of a process, in MiB. */
-export function memoryOf(pid: number): { rssMiB: number; peakMiB: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) / 1024;
-  return { rssMiB: Math.round(field('VmRSS')), peakMiB: Math.round(field('VmHWM')) };
-}
 
 interface ServerRun {
   server: string;
