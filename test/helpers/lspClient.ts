@@ -230,6 +230,19 @@ export class LspClient {
     return this.connection.sendRequest(method, params) as Promise<R>;
   }
 
+  /** Ends a server that no longer answers (a benchmark's peer stuck on a document): SIGKILL, then the exit. */
+  async kill(): Promise<void> {
+    for (const waiter of [...this.waiters, ...this.notificationWaiters]) clearTimeout(waiter.timer);
+    this.waiters = [];
+    this.notificationWaiters = [];
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+      this.child.kill('SIGKILL');
+      await exited;
+    }
+    this.connection.dispose();
+  }
+
   async stop(): Promise<void> {
     for (const waiter of [...this.waiters, ...this.notificationWaiters]) clearTimeout(waiter.timer);
     this.waiters = [];
