@@ -88,7 +88,7 @@ export class Redactor {
     let cut = Math.max(0, text.length - (longest - 1));
     // Moving the cut to the start of a form may land inside another one that overlaps it: repeat until none does.
     const spans = this.spans(text);
-    for (let moved = true; moved && cut > 0; ) {
+    for (let moved = true; moved && cut > 0;) {
       moved = false;
       for (const [start, end] of spans) {
         if (start < cut && cut < end) {
