@@ -1,4 +1,7 @@
+import { setOwn } from './ownKeys';
 import type { MapNode, SourceNode } from './types';
+
+export { setOwn } from './ownKeys';
 
 /**
  * Merge directives: `{ $delete: true }` removes an inherited key, `{ $replace: <value> }` replaces an inherited
@@ -56,11 +59,4 @@ export function literalValue(node: SourceNode): unknown {
       return result;
     }
   }
-}
-
-/** Sets a key as an own property, so a layer's `__proto__` key is data and never a prototype. */
-export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__')
-    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  else target[key] = value;
 }

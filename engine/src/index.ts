@@ -28,6 +28,7 @@ export type {
 export { LAYER_ORDER, SHARED_LAYERS, POLICY_LAYERS, DEFAULT_SUPERVISION } from './types';
 export { DiagnosticCode, type DiagnosticCodeValue } from './diagnosticCodes';
 export { parseLayer } from './parse';
+export { getOwn, hasOwn, setOwn } from './ownKeys';
 export { MAX_LAYER_BYTES, MAX_NESTING_DEPTH, MAX_NODES } from './limits';
 export { discoverStack, findProjectLayer, LAYER_EXTENSIONS, userConfigDir, type DiscoverOptions } from './discovery';
 export { mergeStack, loadEnvironment } from './merge';

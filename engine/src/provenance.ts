@@ -7,30 +7,56 @@ export function effectiveNodeAt(env: EffectiveEnvironment, path: readonly string
   return nodeAt(env.tree, path);
 }
 
+/** Where a dotted path stops: the deepest node it reaches and the segment that node does not hold. */
+export interface PathMiss {
+  /** The deepest node the path reaches (the root when even its first key is missing). */
+  deepest: EffectiveNode;
+  /** The rest of the dotted path that nothing holds, starting with the missing key or index. */
+  missing: string;
+  /** Why: `noKey` (a map without that key), `noIndex` (a list index out of range), `leaf` (a scalar or list item). */
+  reason: 'noKey' | 'noIndex' | 'leaf';
+}
+
 /**
- * The effective node for a dotted path such as `settings.permissions.deny` or `mcpServers.my.server.env`:
- * keys may contain dots, so at each level the longest key that matches wins.
+ * Resolves a dotted path such as `settings.permissions.deny` or `mcpServers.my.server.env`: keys may contain
+ * dots, so at each level the longest key that matches wins. Only keys the effective environment holds match (never
+ * a JavaScript property such as `length` or `constructor`), and a list takes a plain decimal index within its
+ * length as its last segment.
  */
-export function explainPath(env: EffectiveEnvironment, dotted: string): EffectiveNode | undefined {
-  let node: EffectiveNode | undefined = env.tree;
+export function resolveDottedPath(env: EffectiveEnvironment, dotted: string): EffectiveNode | PathMiss {
+  let node: EffectiveNode = env.tree;
   let rest = dotted.trim();
-  while (node && rest !== '') {
-    const keys: string[] = [...(node.children?.keys() ?? [])].sort((a, b) => b.length - a.length);
-    const key: string | undefined = keys.find((k) => rest === k || rest.startsWith(k + '.'));
-    if (key === undefined) {
-      const index = /^(\d+)(?:\.|$)/.exec(rest);
-      return index && Array.isArray(node.value) && node.itemOrigins ? itemNode(node, Number(index[1])) : undefined;
+  while (rest !== '') {
+    if (!node.children) {
+      if (!Array.isArray(node.value) || !node.itemOrigins) return { deepest: node, missing: rest, reason: 'leaf' };
+      const index = /^(0|[1-9]\d*)(?:\.|$)/.exec(rest);
+      const item = index ? itemNode(node, Number(index[1])) : undefined;
+      if (!item) return { deepest: node, missing: rest, reason: index ? 'noIndex' : 'leaf' };
+      // An item is a value, not a map: anything after its index is reported at the item.
+      node = item;
+      rest = rest.slice(index![1].length + 1);
+      continue;
     }
-    node = node.children!.get(key);
+    const keys: string[] = [...node.children.keys()].sort((a, b) => b.length - a.length);
+    const key: string | undefined = keys.find((k) => rest === k || rest.startsWith(k + '.'));
+    if (key === undefined) return { deepest: node, missing: rest, reason: 'noKey' };
+    node = node.children.get(key)!;
     rest = rest.slice(key.length + 1);
   }
   return node;
 }
 
+/** The effective node for a dotted path (see `resolveDottedPath`), or undefined where the path holds nothing. */
+export function explainPath(env: EffectiveEnvironment, dotted: string): EffectiveNode | undefined {
+  const found = resolveDottedPath(env, dotted);
+  return 'missing' in found ? undefined : found;
+}
+
 function itemNode(node: EffectiveNode, index: number): EffectiveNode | undefined {
-  const origin = node.itemOrigins?.[index];
+  const values = node.value as unknown[];
+  const origin = index < values.length ? node.itemOrigins?.[index] : undefined;
   if (!origin) return undefined;
-  return { path: [...node.path, String(index)], value: (node.value as unknown[])[index], origin, overridden: [] };
+  return { path: [...node.path, String(index)], value: values[index], origin, overridden: [] };
 }
 
 /** The entry a layer file writes at a key path (looking through `$replace`), if it writes one. */

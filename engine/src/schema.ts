@@ -2,6 +2,7 @@ import type { ErrorObject } from 'ajv';
 import layerSchema from '../../schemas/layer.schema.json';
 import { layerValidator } from './layerValidator';
 import { closestMatch } from './suggest';
+import { getOwn, hasOwn } from './ownKeys';
 import { isDirective, toPlainValue } from './directives';
 import type { Diagnostic, MapEntry, MapNode, Range, SourceNode } from './types';
 import { DiagnosticCode, type DiagnosticCodeValue } from './diagnosticCodes';
@@ -44,10 +45,11 @@ function resolveRef(schema: SchemaNode | undefined): SchemaNode | undefined {
 export function childSchema(schema: SchemaNode | undefined, segment: string): SchemaNode | undefined {
   const resolved = resolveRef(schema);
   if (!resolved) return undefined;
-  if (resolved.properties?.[segment]) return resolveRef(resolved.properties[segment]);
+  const own = getOwn(resolved.properties, segment);
+  if (own) return resolveRef(own);
   if (resolved.oneOf) {
     for (const alternative of resolved.oneOf) {
-      const found = resolveRef(alternative)?.properties?.[segment];
+      const found = getOwn(resolveRef(alternative)?.properties, segment);
       if (found) return resolveRef(found);
     }
   }
@@ -355,7 +357,7 @@ function warnUnknownKeys(
   for (const entry of inner.entries) {
     const child = childSchema(resolved, entry.key);
     const reported = entry.key.startsWith('$') || COMMENT_KEYS.has(entry.key);
-    if (resolved['x-unknown'] === 'warn' && !reported && !Object.hasOwn(known, entry.key)) {
+    if (resolved['x-unknown'] === 'warn' && !reported && !hasOwn(known, entry.key)) {
       const suggestion = closestMatch(entry.key, Object.keys(known));
       const what = path[0] === 'settings' ? 'Claude Code setting' : 'key';
       out.push({

@@ -7,6 +7,7 @@ import type { EffectiveNode, MapNode } from '@claude-env/engine';
 import { mergeStrategyAt } from '@claude-env/engine';
 import { ClientCommands } from '@claude-env/protocol';
 import { formatValue } from './describe';
+import { lensTitle } from './markdown';
 import { layerDocument, type FeatureContext } from './featureContext';
 import { maskIfSecretLike } from './secretMask';
 
@@ -53,7 +54,7 @@ function collect(
     lenses.push({
       range: entry.keyRange,
       command: {
-        title,
+        title: lensTitle(title),
         command: ClientCommands.explain,
         arguments: [uri, childPath.join('.')],
       },

@@ -4,7 +4,7 @@
  * `maskIfSecretLike`, as hovers do: the client shows them in views and documents.
  */
 import type { EffectiveNode, Origin, ServerDefinition } from '@claude-env/engine';
-import { explainPath } from '@claude-env/engine';
+import { explainPath, setOwn } from '@claude-env/engine';
 import type {
   EffectiveEnvironmentResult,
   EffectiveNodeJson,
@@ -157,8 +157,9 @@ export function nodeJson(node: EffectiveNode): EffectiveNodeJson {
     overridden: node.overridden.map(at),
   };
   if (node.children) {
-    json.children = {};
-    for (const [key, child] of node.children) json.children[key] = nodeJson(child);
+    const children: Record<string, EffectiveNodeJson> = {};
+    for (const [key, child] of node.children) setOwn(children, key, nodeJson(child));
+    json.children = children;
   }
   if (node.itemOrigins) json.itemOrigins = node.itemOrigins.map(at);
   if (node.contributors && node.contributors.length > 0) json.contributors = node.contributors.map(at);

@@ -3,8 +3,9 @@
  * story about where a value came from.
  */
 import type { EffectiveNode, Origin } from '@claude-env/engine';
-import { mergeStrategyAt, originPlace, originText } from '@claude-env/engine';
+import { escapeControl, mergeStrategyAt, originPlace, originText } from '@claude-env/engine';
 import { pathToUri } from './documents';
+import { inlineCode, markdownLink, markdownText } from './markdown';
 import { maskIfSecretLike } from './secretMask';
 
 const MAX_VALUE_LENGTH = 120;
@@ -20,34 +21,33 @@ export function formatLocation(origin: Origin, workspace?: string): string {
   return originPlace(originText(origin, { folder: workspace }));
 }
 
-/** A markdown link to the origin's line. */
+/** A markdown link to the origin's line; the file's path and label are shown as written. */
 export function linkToOrigin(origin: Origin, workspace?: string): string {
   const uri = pathToUri(origin.file);
   const label = formatLocation(origin, workspace);
-  if (!uri) return label;
-  return `[${label}](${uri}#L${origin.keyRange.start.line + 1})`;
+  if (!uri) return markdownText(label);
+  return markdownLink(label, `${uri}#L${origin.keyRange.start.line + 1}`);
 }
 
-/** Inline code that survives backticks in the value. */
+/** Inline code that holds any value (backticks, control characters, line breaks). */
 export function code(text: string): string {
-  const fence = text.includes('`') ? '``' : '`';
-  return `${fence}${text.replace(/\n/g, ' ')}${fence}`;
+  return inlineCode(text);
 }
 
 /** Plain-text explanation of an effective node: who set it, where, and what it replaced (credentials masked). */
 export function explainNode(node: EffectiveNode, workspace?: string): string {
   const lines = [
-    `${node.path.join('.')} = ${formatValue(maskIfSecretLike(node.path, node.value))}`,
-    `  set by ${node.origin.label} at ${formatLocation(node.origin, workspace)}`,
+    `${escapeControl(node.path.join('.'))} = ${escapeControl(formatValue(maskIfSecretLike(node.path, node.value)))}`,
+    `  set by ${escapeControl(node.origin.label)} at ${escapeControl(formatLocation(node.origin, workspace))}`,
   ];
   for (const previous of node.overridden) {
     lines.push(
-      `  overrides ${formatValue(maskIfSecretLike(node.path, previous.value))} from ${previous.label} ` +
-        `at ${formatLocation(previous, workspace)}`,
+      `  overrides ${escapeControl(formatValue(maskIfSecretLike(node.path, previous.value)))} from ${escapeControl(previous.label)} ` +
+        `at ${escapeControl(formatLocation(previous, workspace))}`,
     );
   }
   if (node.itemOrigins && node.itemOrigins.length > 0 && mergeStrategyAt(node.path) === 'union') {
-    lines.push(`  items merged from ${summariseItemOrigins(node.itemOrigins)}`);
+    lines.push(`  items merged from ${escapeControl(summariseItemOrigins(node.itemOrigins))}`);
   }
   return lines.join('\n');
 }

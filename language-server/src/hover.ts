@@ -8,6 +8,7 @@ import type { EffectiveNode, Origin } from '@claude-env/engine';
 import { explainPath, locate } from '@claude-env/engine';
 import { mergeStrategyAt, schemaAt } from '@claude-env/engine';
 import { code, formatValue, linkToOrigin, summariseItemOrigins } from './describe';
+import { bold, markdownText } from './markdown';
 import { layerDocument, type FeatureContext } from './featureContext';
 import { effectiveAt, isPolicyPath, lockedOrServerPath } from './paths';
 import { maskIfSecretLike } from './secretMask';
@@ -30,7 +31,7 @@ export async function hover(context: FeatureContext, params: HoverParams): Promi
     if (node)
       sections.push(
         `Applies to ${code(named as string)}: ` +
-          `${code(formatValue(maskIfSecretLike(node.path, node.value)))}, set by **${node.origin.label}** ` +
+          `${code(formatValue(maskIfSecretLike(node.path, node.value)))}, set by ${bold(node.origin.label)} ` +
           `at ${linkToOrigin(node.origin, target.model.folder)}`,
       );
   }
@@ -58,12 +59,12 @@ function describeEffective(
 ): string {
   const lines: string[] = [];
   if (item) {
-    lines.push(`Item contributed by **${item.origin.label}** at ${linkToOrigin(item.origin, workspace)}`);
+    lines.push(`Item contributed by ${bold(item.origin.label)} at ${linkToOrigin(item.origin, workspace)}`);
     return lines.join('\n\n');
   }
   if (node.deleted) {
     lines.push(
-      `Deleted by **${node.origin.label}** at ${linkToOrigin(node.origin, workspace)}: no layer's value applies.`,
+      `Deleted by ${bold(node.origin.label)} at ${linkToOrigin(node.origin, workspace)}: no layer's value applies.`,
     );
     return lines.join('\n\n');
   }
@@ -71,23 +72,23 @@ function describeEffective(
   if (isMap) {
     // A map has no single author: every layer that wrote keys under it merged into it.
     const writers = [node.origin, ...(node.contributors ?? [])];
-    const labels = [...new Set(writers.map((origin) => `**${origin.label}**`))];
+    const labels = [...new Set(writers.map((origin) => `${bold(origin.label)}`))];
     lines.push(`Merged from ${labels.join(', ')}`);
     return lines.join('\n\n');
   }
   lines.push(`Effective value: ${code(formatValue(maskIfSecretLike(path, node.value)))}`);
-  lines.push(`Set by **${node.origin.label}** at ${linkToOrigin(node.origin, workspace)}`);
+  lines.push(`Set by ${bold(node.origin.label)} at ${linkToOrigin(node.origin, workspace)}`);
   const unioned = Array.isArray(node.value) && mergeStrategyAt(path) === 'union';
   if (node.origin.file !== file && !unioned) {
     lines.push(`_The value in this file is overridden._`);
   }
   if (unioned && node.itemOrigins && node.itemOrigins.length > 0) {
-    lines.push(`Items merged from ${summariseItemOrigins(node.itemOrigins)}`);
+    lines.push(`Items merged from ${markdownText(summariseItemOrigins(node.itemOrigins))}`);
   }
   for (const previous of node.overridden) {
     lines.push(
       `Overrides ${code(formatValue(maskIfSecretLike(path, previous.value)))} from ` +
-        `**${previous.label}** at ${linkToOrigin(previous, workspace)}`,
+        `${bold(previous.label)} at ${linkToOrigin(previous, workspace)}`,
     );
   }
   return lines.join('\n\n');

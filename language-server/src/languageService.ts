@@ -121,7 +121,9 @@ export function createLanguageService(options: LanguageServiceOptions) {
     /** Closing a buffer drops unsaved text: the file on disk becomes the truth again. */
     closed(uri: string): Promise<void> {
       const path = documents.close(uri);
-      return path ? diagnostics.validateNow([path]) : Promise.resolve();
+      if (!path) return Promise.resolve();
+      for (const model of registry.modelsFor(path)) model.forget(path);
+      return diagnostics.validateNow([path]);
     },
 
     /**

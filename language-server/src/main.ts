@@ -5,6 +5,18 @@
 import { pathToFileURL } from 'node:url';
 import { createConnection, DidChangeWatchedFilesNotification, ProposedFeatures } from 'vscode-languageserver/node';
 import { gitCacheDir } from '@claude-env/engine';
+import type {
+  CodeActionParams,
+  CodeLensParams,
+  CompletionParams,
+  DefinitionParams,
+  DidChangeTextDocumentParams,
+  DidChangeWatchedFilesParams,
+  DidCloseTextDocumentParams,
+  DidOpenTextDocumentParams,
+  DocumentSymbolParams,
+  HoverParams,
+} from 'vscode-languageserver/node';
 import {
   EffectiveEnvironmentRequest,
   ExplainRequest,
@@ -18,6 +30,7 @@ import {
   type ResultOf,
 } from '@claude-env/protocol';
 import { createLanguageService } from './languageService';
+import { checkedNotification, checkedRequest, PARAMS_SHAPES, type ParamsShape } from './paramsCheck';
 import { serverCapabilities } from './serverInit';
 
 const VERSION = '0.1.0';
@@ -68,38 +81,75 @@ connection.onInitialized(async () => {
   await ready().validateAll();
 });
 
-connection.onDidOpenTextDocument((params) => {
-  const { uri, languageId, version, text } = params.textDocument;
-  void ready().opened(uri, languageId, version, text);
-});
-connection.onDidChangeTextDocument((params) =>
-  ready().changed(params.textDocument.uri, params.textDocument.version, params.contentChanges),
+const log = (message: string) => connection.console.warn(message);
+connection.onDidOpenTextDocument(
+  checkedNotification('textDocument/didOpen', PARAMS_SHAPES.didOpen, log, (params: DidOpenTextDocumentParams) => {
+    const { uri, languageId, version, text } = params.textDocument;
+    void ready().opened(uri, languageId, version, text);
+  }),
 );
-connection.onDidCloseTextDocument((params) => void ready().closed(params.textDocument.uri));
-connection.onDidChangeWatchedFiles((params) => void ready().filesChanged(params.changes.map((change) => change.uri)));
+connection.onDidChangeTextDocument(
+  checkedNotification('textDocument/didChange', PARAMS_SHAPES.didChange, log, (params: DidChangeTextDocumentParams) =>
+    ready().changed(params.textDocument.uri, params.textDocument.version, params.contentChanges),
+  ),
+);
+connection.onDidCloseTextDocument(
+  checkedNotification(
+    'textDocument/didClose',
+    PARAMS_SHAPES.textDocument,
+    log,
+    (params: DidCloseTextDocumentParams) => {
+      void ready().closed(params.textDocument.uri);
+    },
+  ),
+);
+connection.onDidChangeWatchedFiles(
+  checkedNotification(
+    'workspace/didChangeWatchedFiles',
+    PARAMS_SHAPES.didChangeWatchedFiles,
+    log,
+    (params: DidChangeWatchedFilesParams) => void ready().filesChanged(params.changes.map((change) => change.uri)),
+  ),
+);
 connection.onNotification(
   SecretNamesNotification.method,
-  (params: SecretNamesParams) => void ready().secretNamesChanged(params.names),
+  checkedNotification(SecretNamesNotification.method, PARAMS_SHAPES.secretNames, log, (params: SecretNamesParams) => {
+    void ready().secretNamesChanged(params.names);
+  }),
 );
 
-connection.onHover((params) => ready().hover(params));
-connection.onCompletion((params) => ready().completion(params));
-connection.onDefinition((params) => ready().definition(params));
-connection.onCodeLens((params) => ready().codeLens(params));
-connection.onDocumentSymbol((params) => ready().documentSymbols(params));
-connection.onCodeAction((params) => ready().codeActions(params));
+// Every request's params are checked before its handler runs: malformed ones get InvalidParams (-32602).
+const { textDocument, textDocumentPosition, codeAction } = PARAMS_SHAPES;
+connection.onHover(checkedRequest('textDocument/hover', textDocumentPosition, (p: HoverParams) => ready().hover(p)));
+connection.onCompletion(
+  checkedRequest('textDocument/completion', textDocumentPosition, (p: CompletionParams) => ready().completion(p)),
+);
+connection.onDefinition(
+  checkedRequest('textDocument/definition', textDocumentPosition, (p: DefinitionParams) => ready().definition(p)),
+);
+connection.onCodeLens(
+  checkedRequest('textDocument/codeLens', textDocument, (p: CodeLensParams) => ready().codeLens(p)),
+);
+connection.onDocumentSymbol(
+  checkedRequest('textDocument/documentSymbol', textDocument, (p: DocumentSymbolParams) => ready().documentSymbols(p)),
+);
+connection.onCodeAction(
+  checkedRequest('textDocument/codeAction', codeAction, (p: CodeActionParams) => ready().codeActions(p)),
+);
 
 /** Binds a custom request to its handler with the spec's types (see protocol.ts for why specs are plain). */
 function onRequest<Spec extends RequestSpec<unknown, unknown>>(
   spec: Spec,
+  shape: ParamsShape,
   handler: (params: ParamsOf<Spec>) => Promise<ResultOf<Spec>>,
 ): void {
-  connection.onRequest(spec.method, async (params: unknown): Promise<unknown> => handler(params as ParamsOf<Spec>));
+  const checked = checkedRequest(spec.method, shape, handler);
+  connection.onRequest(spec.method, async (params: unknown): Promise<unknown> => checked(params));
 }
 
-onRequest(EffectiveEnvironmentRequest, (params) => ready().effectiveEnvironment(params));
-onRequest(ExplainRequest, (params) => ready().explain(params));
-onRequest(LayerStackRequest, (params) => ready().layerStack(params));
-onRequest(WorkspacesRequest, () => ready().workspaces());
+onRequest(EffectiveEnvironmentRequest, PARAMS_SHAPES.workspace, (params) => ready().effectiveEnvironment(params));
+onRequest(ExplainRequest, PARAMS_SHAPES.explain, (params) => ready().explain(params));
+onRequest(LayerStackRequest, PARAMS_SHAPES.workspace, (params) => ready().layerStack(params));
+onRequest(WorkspacesRequest, PARAMS_SHAPES.none, () => ready().workspaces());
 
 connection.listen();

@@ -4,7 +4,7 @@
  * of one file may show a value written in another, the effective configuration opens as a document, and a screen
  * share should not leak it.
  */
-import { findLiteralSecrets } from '@claude-env/engine';
+import { findLiteralSecrets, setOwn } from '@claude-env/engine';
 
 export const MASKED_VALUE = '•••••• (literal credential hidden)';
 
@@ -29,9 +29,8 @@ function maskValue(value: unknown, keyName: string): unknown {
   if (typeof value === 'string') return findLiteralSecrets(value, keyName).length > 0 ? MASKED_VALUE : value;
   if (Array.isArray(value)) return value.map((item) => maskValue(item, keyName));
   if (value !== null && typeof value === 'object') {
-    // A null-prototype copy keeps keys such as `__proto__` as data.
-    const masked: Record<string, unknown> = Object.create(null);
-    for (const [key, item] of Object.entries(value)) masked[key] = maskValue(item, key);
+    const masked: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) setOwn(masked, key, maskValue(item, key));
     return masked;
   }
   return value;

@@ -28,6 +28,13 @@ export interface WorkspaceModelDeps {
 /** Files smaller than this parse whole in a few milliseconds: no need to prepare their chunks. */
 const WARM_MIN_CHARS = 20_000;
 
+const LIMIT_CODES = new Set<string>([
+  DiagnosticCode.syntaxTooLarge,
+  DiagnosticCode.syntaxTooDeep,
+  DiagnosticCode.syntaxTooManyNodes,
+  DiagnosticCode.syntaxAliasLimit,
+]);
+
 /** A parsed layer remembered with the exact text it came from. */
 interface CachedParse {
   text: string;
@@ -115,7 +122,10 @@ export class WorkspaceModel {
         },
         ...(this.deps.userConfigDir ? { userConfigDir: this.deps.userConfigDir } : {}),
       });
+      // Files that left the stack are forgotten, so that what is kept is bounded by the stack itself.
+      this.parses.clear();
       for (const layer of this.stack.layers) this.parses.set(layer.file, { text: layer.text, layer });
+      for (const file of this.parsers.keys()) if (!this.parses.has(file)) this.parsers.delete(file);
     } else {
       this.stack = { ...this.stack, layers: this.stack.layers.map((layer) => this.reparse(layer, changed)) };
     }
@@ -136,9 +146,19 @@ export class WorkspaceModel {
   warm(file: string): void {
     const layer = this.layerOf(file);
     if (!layer || this.parsers.has(file) || layer.text.length < WARM_MIN_CHARS) return;
+    // A file refused by a size or depth limit is parsed whole on every change: chunks would be kept for nothing.
+    if (layer.root === undefined || exceedsLimits(layer)) return;
     const parser = new IncrementalLayerParser();
     this.parsers.set(file, parser);
     parser.parse(file, layer.text, layer.kind, layer.label);
+  }
+
+  /**
+   * Forgets what was kept to re-parse an open buffer quickly (its chunk cache): the buffer was closed, and the
+   * file on disk is parsed whole when it changes. The stack's own parse of the file stays while it is in the stack.
+   */
+  forget(file: string): void {
+    this.parsers.delete(file);
   }
 
   private needsDiscovery(changed: ReadonlySet<string>): boolean {
@@ -168,9 +188,16 @@ export class WorkspaceModel {
       this.parsers.set(layer.file, parser);
     }
     const parsed = parser.parse(layer.file, text, layer.kind, layer.label);
+    // A version refused by a limit leaves nothing worth keeping for the next keystroke.
+    if (parsed.root === undefined || exceedsLimits(parsed)) this.parsers.delete(layer.file);
     this.parses.set(layer.file, { text, layer: parsed });
     return parsed;
   }
+}
+
+/** Whether a layer was refused (in full or in part) by a size, depth or node limit. */
+function exceedsLimits(layer: ParsedLayer): boolean {
+  return layer.diagnostics.some((diagnostic) => LIMIT_CODES.has(diagnostic.code));
 }
 
 /** An unresolved `${secret:name}` that the editor's secret store provides. */

@@ -22,6 +22,11 @@ export interface ProcessSpec {
 /** Receives what a server process prints outside the protocol. */
 export interface ProcessOutputSink {
   stderrLine(text: string): void;
+  /**
+   * Where a stderr line too long to keep whole may be cut (see `Redactor.safeCut`): the part before is logged
+   * now, the rest starts the next line, so that a secret across the cut is never split into two visible halves.
+   */
+  safeCut?(text: string): number;
   /** A stdout line that is not a JSON-RPC message (servers that print banners, or garbage). */
   stdoutNoise(text: string): void;
 }
@@ -217,7 +222,11 @@ export class ProcessTransport implements Transport {
     const lines = (this.stderrFragment + text).split('\n');
     this.stderrFragment = lines.pop() ?? '';
     for (const line of lines) this.sink.stderrLine(line.endsWith('\r') ? line.slice(0, -1) : line);
-    if (this.stderrFragment.length > MAX_STDERR_FRAGMENT) this.flushStderr();
+    if (this.stderrFragment.length > MAX_STDERR_FRAGMENT) {
+      const cut = this.sink.safeCut?.(this.stderrFragment) ?? this.stderrFragment.length;
+      this.sink.stderrLine(this.stderrFragment.slice(0, cut));
+      this.stderrFragment = this.stderrFragment.slice(cut);
+    }
   }
 
   private flushStderr(): void {

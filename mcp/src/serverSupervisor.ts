@@ -180,6 +180,7 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
         if (text.trim()) this.lastStderr = text;
         this.log('stderr', text);
       },
+      safeCut: (text: string) => this.redactor.safeCut(text),
       stdoutNoise: (text: string) => this.log('stdout', `not a protocol message: ${text}`),
     };
     const connection = openConnection(this.server, sink, this.tuning.stopGraceMs);

@@ -221,8 +221,26 @@ export class LspClient {
     });
   }
 
+  /** The server's process id, for measuring what it holds (`/proc/<pid>/status`). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   request<R>(method: string, params: unknown): Promise<R> {
     return this.connection.sendRequest(method, params) as Promise<R>;
+  }
+
+  /** Ends a server that no longer answers (a benchmark's peer stuck on a document): SIGKILL, then the exit. */
+  async kill(): Promise<void> {
+    for (const waiter of [...this.waiters, ...this.notificationWaiters]) clearTimeout(waiter.timer);
+    this.waiters = [];
+    this.notificationWaiters = [];
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+      this.child.kill('SIGKILL');
+      await exited;
+    }
+    this.connection.dispose();
   }
 
   async stop(): Promise<void> {

@@ -112,6 +112,36 @@ describe('a server that echoes its secret back', function () {
     });
   });
 
+  describe('a stderr line longer than the supervisor keeps whole', () => {
+    let supervisor: Supervisor;
+    afterEach(() => supervisor.dispose());
+
+    it('is cut only outside the secret, so no part of a secret across a 64 KiB cut shows', async () => {
+      // 1 MB without a newline: the pipe delivers it in 64 KiB reads, and each cut of an over-long fragment falls
+      // inside one of the back-to-back secrets unless it is placed with them in mind.
+      const script =
+        'const s = process.env.ECHO_SECRET + "|"; process.stderr.write(s.repeat(45000) + "\\n", ' +
+        '() => process.stderr.write("long line written\\n")); process.stdin.resume();';
+      supervisor = new Supervisor();
+      await supervisor.add(
+        stdioServer('flood', process.execPath, ['-e', script], tag, {
+          env: { ECHO_SECRET: SECRET },
+          secretValues: [SECRET],
+        }),
+      );
+      const done = logLineMatching(supervisor, /long line written/);
+      void supervisor.start('flood').catch(() => undefined);
+      await done;
+      const stderr = supervisor
+        .get('flood')!
+        .logs()
+        .filter((line) => line.source === 'stderr' && line.text !== 'long line written');
+      assert.ok(stderr.length >= 8, `the line was cut into ${stderr.length} parts`);
+      // Redacted, the secrets are `***` between the separators; a part holding a piece of a secret has other text.
+      for (const line of stderr) assert.match(line.text, /^[*|]*( …\[truncated\])?$/, line.text.slice(0, 200));
+    });
+  });
+
   describe('through the CLI', () => {
     let workspace: string;
     let home: string;

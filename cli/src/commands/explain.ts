@@ -34,6 +34,24 @@ function suggestionsFor(environment: EffectiveEnvironment, missing: MissingExpla
   return close.length > 0 ? close : missing.nearby;
 }
 
+/** Where a missing path stops, at the file position that sets the deepest value it reaches. */
+function stopNote(cwd: string, stop: NonNullable<MissingExplanation['stop']>): string {
+  const at = `\`${stop.keys.join('.')}\` (${location(cwd, stop.origin.file, stop.origin.keyRange)})`;
+  const next = stop.missing.split('.')[0];
+  if (stop.reason === 'noKey') return `${at} has no key \`${next}\``;
+  if (stop.reason === 'noIndex')
+    return `${at} is a list of ${(stop.value as unknown[]).length} items; \`${next}\` is not one of its indices`;
+  const what = Array.isArray(stop.value) ? 'a list (indices are its last segment)' : `${describeScalar(stop.value)}`;
+  return `${at} is ${what}: it holds no \`${stop.missing}\``;
+}
+
+function describeScalar(value: unknown): string {
+  if (value === undefined) return 'deleted';
+  if (value === null) return 'empty';
+  if (value !== null && typeof value === 'object') return 'a map';
+  return `a ${typeof value} (${formatScalar(value)})`;
+}
+
 function writesOf(explanation: FoundExplanation): Origin[] {
   return [explanation.winner, ...explanation.overridden];
 }
@@ -108,11 +126,10 @@ export const explainCommand: CommandSpec = {
     const explanation = explainSetting(environment, context.positionals[0] ?? '');
     if (!explanation.found) {
       const suggestions = suggestionsFor(environment, explanation);
-      throw new CliError(
-        `no value at \`${explanation.path}\` in the effective environment`,
-        ExitCode.findings,
-        suggestions.length > 0 ? [`did you mean: ${suggestions.join(', ')}`] : [],
-      );
+      throw new CliError(`no value at \`${explanation.path}\` in the effective environment`, ExitCode.findings, [
+        ...(explanation.stop ? [stopNote(cwd, explanation.stop)] : []),
+        ...(suggestions.length > 0 ? [`did you mean: ${suggestions.join(', ')}`] : []),
+      ]);
     }
     if (flag(context, 'json')) {
       const report: Record<string, unknown> = {

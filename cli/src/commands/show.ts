@@ -1,8 +1,15 @@
+import { DiagnosticCode, type Diagnostic } from '@claude-env/engine';
 import { flag, type CommandSpec } from '../command';
 import { ExitCode } from '../exitCodes';
 import { diagnosticToJson, formatDiagnostic, sortDiagnostics } from '../format/diagnostics';
 import { provenanceToJson, renderTree } from '../format/tree';
 import { loadWorkspace } from '../workspace';
+
+/** An error that drops values of a file: it could not be read, or not parsed (syntax, depth and size limits). */
+function leavesValuesOut(diagnostic: Diagnostic): boolean {
+  if (diagnostic.severity !== 'error') return false;
+  return diagnostic.code.startsWith('syntax.') || diagnostic.code === DiagnosticCode.stackUnreadable;
+}
 
 export const showCommand: CommandSpec = {
   name: 'show',
@@ -26,6 +33,10 @@ export const showCommand: CommandSpec = {
   positionals: { min: 0, max: 0 },
   exitCodes: [
     [ExitCode.ok, 'printed (even when the stack has errors)'],
+    [
+      ExitCode.findings,
+      'printed, but a layer file could not be read in full (a syntax error or a limit): its values are missing',
+    ],
     [ExitCode.usage, 'bad option'],
     [ExitCode.notLoaded, 'no project layer, or the folder does not exist'],
   ],
@@ -34,6 +45,8 @@ export const showCommand: CommandSpec = {
     const environment = loadWorkspace(cwd, io);
     const diagnostics = sortDiagnostics(environment.diagnostics);
     const explain = flag(context, 'explain');
+    // What is printed lacks the values of a file that could not be read: a script must not take it for the whole.
+    const exitCode = diagnostics.some(leavesValuesOut) ? ExitCode.findings : ExitCode.ok;
     if (flag(context, 'json')) {
       const blocked = Object.fromEntries(
         environment.servers.filter((s) => s.blockedReason).map((s) => [s.name, s.blockedReason]),
@@ -42,10 +55,10 @@ export const showCommand: CommandSpec = {
       if (explain) report.provenance = provenanceToJson(environment, cwd);
       report.diagnostics = diagnostics.map((diagnostic) => diagnosticToJson(diagnostic, cwd));
       io.out(`${JSON.stringify(report, null, 2)}\n`);
-      return ExitCode.ok;
+      return exitCode;
     }
     for (const diagnostic of diagnostics) io.err(formatDiagnostic(diagnostic, cwd, io.errColour));
     io.out(renderTree(environment, { cwd, explain, colour: io.outColour }));
-    return ExitCode.ok;
+    return exitCode;
   },
 };

@@ -1,4 +1,4 @@
-import type { EffectiveEnvironment, EffectiveNode } from '@claude-env/engine';
+import { setOwn, type EffectiveEnvironment, type EffectiveNode } from '@claude-env/engine';
 import type { Palette } from './colour';
 import { formatScalar, inlineArray, originToJson, plainLines, provenanceNote } from './origin';
 
@@ -159,7 +159,7 @@ export function provenanceToJson(environment: EffectiveEnvironment, cwd: string)
         value: (node.value as unknown[])[index],
         origin: originToJson(origin, cwd),
       }));
-    result[node.path.join('.')] = entry;
+    setOwn(result, node.path.join('.'), entry);
   };
   visit(environment.tree);
   return result;

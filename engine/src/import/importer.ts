@@ -1,3 +1,4 @@
+import { getOwn, setOwn } from '../ownKeys';
 import { isDeepStrictEqual } from 'node:util';
 import { basename } from 'node:path';
 import type { Node as JsonNode } from 'jsonc-parser';
@@ -89,7 +90,7 @@ export function importFiles(sources: ImportSource[], options: ImportOptions): Im
     ): void => {
       const path = `${prefix}.${key}`;
       const earlier = writtenBy.get(path);
-      if (earlier !== undefined && !isDeepStrictEqual(section[key], value)) {
+      if (earlier !== undefined && !isDeepStrictEqual(getOwn(section, key), value)) {
         diagnostics.push(
           importDiagnostic(
             doc.file,
@@ -100,7 +101,7 @@ export function importFiles(sources: ImportSource[], options: ImportOptions): Im
           ),
         );
       }
-      section[key] = value;
+      setOwn(section, key, value);
       writtenBy.set(path, basename(doc.file));
     };
 

@@ -1,3 +1,4 @@
+import { setOwn } from '../ownKeys';
 import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import type { Diagnostic, Position, Range } from '../types';
 import { DiagnosticCode, type DiagnosticCodeValue } from '../diagnosticCodes';
@@ -90,7 +91,7 @@ export function nodeValue(node: JsonNode): unknown {
       const result: Record<string, unknown> = {};
       for (const property of node.children ?? []) {
         const [key, value] = property.children ?? [];
-        if (key && value) result[String(key.value)] = nodeValue(value);
+        if (key && value) setOwn(result, String(key.value), nodeValue(value));
       }
       return result;
     }

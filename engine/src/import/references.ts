@@ -1,3 +1,4 @@
+import { setOwn } from '../ownKeys';
 /**
  * Rewrites the variable syntax of Claude Code and VS Code files into claude-env references, so that secrets
  * stay references in the layer and `apply` can write each target's own syntax back.
@@ -50,7 +51,7 @@ export function mapStrings(value: unknown, rewrite: (text: string) => string): u
   if (Array.isArray(value)) return value.map((item) => mapStrings(item, rewrite));
   if (value !== null && typeof value === 'object') {
     const result: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) result[key] = mapStrings(item, rewrite);
+    for (const [key, item] of Object.entries(value)) setOwn(result, key, mapStrings(item, rewrite));
     return result;
   }
   return value;

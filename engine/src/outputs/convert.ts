@@ -1,3 +1,4 @@
+import { setOwn } from '../ownKeys';
 import { mapReferences } from '../secrets/references';
 import { claudeVariableOf } from '../secrets/variables';
 
@@ -37,7 +38,8 @@ export function mapStrings(value: unknown, convert: (text: string) => string): u
   if (Array.isArray(value)) return value.map((item) => mapStrings(item, convert));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value as Record<string, unknown>)) out[key] = mapStrings(item, convert);
+    for (const [key, item] of Object.entries(value as Record<string, unknown>))
+      setOwn(out, key, mapStrings(item, convert));
     return out;
   }
   return value;

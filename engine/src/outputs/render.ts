@@ -1,4 +1,5 @@
 import { mergeStack } from '../merge';
+import { setOwn } from '../ownKeys';
 import { findReferences } from '../secrets/references';
 import { SHARED_LAYERS, type EffectiveEnvironment, type LayerStack } from '../types';
 import { forEachString, mapStrings, toClaudeCodeSyntax, toVsCodeSyntax } from './convert';
@@ -134,12 +135,12 @@ function serverEntries(
     const written = typeof raw.type === 'string' && !forVsCode ? raw.type : type;
     const entry: Record<string, unknown> = { type: written };
     if (type === 'stdio' && gateway) {
-      entries[name] = {
+      setOwn(entries, name, {
         type,
         command: gateway.command,
         args: [...gateway.args, name, '--cwd', env.stack.workspace],
         env: {},
-      };
+      });
       continue;
     }
     if (type === 'stdio') {
@@ -154,9 +155,9 @@ function serverEntries(
     for (const [key, value] of Object.entries(raw)) {
       // A working directory means something to a process only (an inherited `cwd` of a server now remote is not).
       if (key === 'cwd' && type !== 'stdio') continue;
-      if (!TRANSPORT_FIELDS.has(key) && !CLAUDE_ENV_ONLY_FIELDS.has(key)) entry[key] = value;
+      if (!TRANSPORT_FIELDS.has(key) && !CLAUDE_ENV_ONLY_FIELDS.has(key)) setOwn(entry, key, value);
     }
-    entries[name] = mapStrings(entry, convert);
+    setOwn(entries, name, mapStrings(entry, convert));
   }
   return entries;
 }

@@ -1,4 +1,5 @@
 import type { EffectiveEnvironment } from '../types';
+import { hasOwn, setOwn } from '../ownKeys';
 import { findReferences, type ValueReference } from './references';
 import { resolveReference, type ResolveContext } from './resolve';
 import { claudeVariableOf } from './variables';
@@ -45,7 +46,8 @@ export async function claudeCodeVariables(
   for (const reference of references.values()) {
     const outcome = await resolveReference(reference, ctx);
     if (outcome.value === undefined) problems.push(outcome.message);
-    else variables[claudeVariableOf(reference)] ??= outcome.value;
+    else if (!hasOwn(variables, claudeVariableOf(reference)))
+      setOwn(variables, claudeVariableOf(reference), outcome.value);
   }
   return { variables, problems };
 }

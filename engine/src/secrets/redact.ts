@@ -76,15 +76,35 @@ export class Redactor {
     return this.values.size;
   }
 
+  /**
+   * Where a text that continues later (a line longer than a log keeps whole) may be cut so that each part, redacted
+   * on its own, hides every secret: before the last `longest - 1` characters (a secret may start there and end in
+   * what follows), and never inside a registered form. The text up to the cut can be redacted and emitted; the rest
+   * must be kept and prefixed to what comes next. Returns `text.length` when nothing is registered.
+   */
+  safeCut(text: string): number {
+    if (this.values.size === 0) return text.length;
+    const longest = this.sorted()[0].length;
+    let cut = Math.max(0, text.length - (longest - 1));
+    // Moving the cut to the start of a form may land inside another one that overlaps it: repeat until none does.
+    const spans = this.spans(text);
+    for (let moved = true; moved && cut > 0;) {
+      moved = false;
+      for (const [start, end] of spans) {
+        if (start < cut && cut < end) {
+          cut = start;
+          moved = true;
+        }
+      }
+    }
+    // Only overlapping forms all the way back leave no cut: then the text is all secret, and redacts to `***`.
+    return cut > 0 ? cut : text.length;
+  }
+
   redact(text: string): string {
     if (this.values.size === 0 || !text) return text;
-    this.ordered ??= [...this.values].sort((a, b) => b.length - a.length);
-    const spans: Array<[number, number]> = [];
-    for (const value of this.ordered) {
-      for (let at = text.indexOf(value); at >= 0; at = text.indexOf(value, at + 1)) spans.push([at, at + value.length]);
-    }
+    const spans = this.spans(text);
     if (spans.length === 0) return text;
-    spans.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
     let out = '';
     let kept = 0;
     let spanStart = spans[0][0];
@@ -101,7 +121,21 @@ export class Redactor {
     }
     out += text.slice(kept, spanStart) + REDACTION + text.slice(spanEnd);
     // A value that contains `***` can re-form around a replacement: hide it too.
-    for (const value of this.ordered) if (out.includes(value)) out = out.split(value).join(REDACTION);
+    for (const value of this.sorted()) if (out.includes(value)) out = out.split(value).join(REDACTION);
     return out;
+  }
+
+  private sorted(): string[] {
+    this.ordered ??= [...this.values].sort((a, b) => b.length - a.length);
+    return this.ordered;
+  }
+
+  /** Every occurrence of every form in `text`, as [start, end), sorted by start (longest first on a tie). */
+  private spans(text: string): Array<[number, number]> {
+    const spans: Array<[number, number]> = [];
+    for (const value of this.sorted()) {
+      for (let at = text.indexOf(value); at >= 0; at = text.indexOf(value, at + 1)) spans.push([at, at + value.length]);
+    }
+    return spans.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
   }
 }

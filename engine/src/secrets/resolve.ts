@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { readRegularFile, UnsafePathError } from '../safePaths';
+import { hasOwn, setOwn } from '../ownKeys';
 import type { ResolvedServer, ServerDefinition } from '../types';
 import type { SecretProvider } from './providers';
 import { scanReferences, splitReferences, type MalformedReference, type ValueReference } from './references';
@@ -181,7 +182,8 @@ export async function resolveServer(def: ServerDefinition, ctx: ResolveContext):
     field: string,
   ): Promise<Record<string, string>> => {
     const out: Record<string, string> = {};
-    for (const [key, text] of Object.entries(map ?? {})) out[key] = await resolveField(String(text), [field, key]);
+    for (const [key, text] of Object.entries(map ?? {}))
+      setOwn(out, key, await resolveField(String(text), [field, key]));
     return out;
   };
 
@@ -194,7 +196,7 @@ export async function resolveServer(def: ServerDefinition, ctx: ResolveContext):
   const cwdText = def.cwd === undefined ? undefined : await resolveField(def.cwd, ['cwd']);
   const cwd = cwdText ? filePathOf(cwdText, ctx) : resolvePath(ctx.workspace);
 
-  for (const [name, value] of exported) if (!(name in env)) env[name] = value;
+  for (const [name, value] of exported) if (!hasOwn(env, name)) setOwn(env, name, value);
 
   const errors = problems.map((problem) => `${def.name}: ${problem.field.join('.')}: ${problem.message}`);
   const unique = [...new Set(secretValues)];

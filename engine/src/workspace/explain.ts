@@ -1,4 +1,4 @@
-import { explainPath } from '../provenance';
+import { resolveDottedPath, type PathMiss } from '../provenance';
 import type { EffectiveEnvironment, EffectiveNode, Origin } from '../types';
 
 /** Sections of the effective environment, offered when nothing closer to a missing path exists. */
@@ -37,6 +37,8 @@ export interface MissingExplanation {
   found: false;
   path: string;
   nearby: string[];
+  /** Where the path stops: the deepest value it reaches (a key path, not the root) and what that value lacks. */
+  stop?: { keys: string[]; origin: Origin; missing: string; reason: PathMiss['reason']; value: unknown };
 }
 
 export type Explanation = FoundExplanation | MissingExplanation;
@@ -75,9 +77,16 @@ function nearbyPaths(paths: readonly string[], wanted: string): string[] {
  */
 export function explainSetting(environment: EffectiveEnvironment, dottedPath: string): Explanation {
   const path = dottedPath.trim();
-  const node = path === '' ? undefined : explainPath(environment, path);
-  if (!node || node.path.length === 0)
-    return { found: false, path, nearby: nearbyPaths(effectivePaths(environment), path) };
+  const resolved = path === '' ? undefined : resolveDottedPath(environment, path);
+  if (!resolved || 'missing' in resolved || resolved.path.length === 0) {
+    const missing: MissingExplanation = { found: false, path, nearby: nearbyPaths(effectivePaths(environment), path) };
+    if (resolved && 'missing' in resolved && resolved.deepest.path.length > 0) {
+      const { deepest, missing: rest, reason } = resolved;
+      missing.stop = { keys: deepest.path, origin: deepest.origin, missing: rest, reason, value: deepest.value };
+    }
+    return missing;
+  }
+  const node = resolved;
   const explanation: FoundExplanation = {
     found: true,
     path,

@@ -1,4 +1,4 @@
-import { parseDuration, resolveString, type ResolveContext } from '@claude-env/engine';
+import { parseDuration, resolveString, setOwn, type ResolveContext } from '@claude-env/engine';
 import type { LoopbackAddress } from './prometheusEndpoint';
 
 /** The effective `gateway.metrics` block, checked and with every header reference resolved (in memory only). */
@@ -76,7 +76,7 @@ async function resolveOtlp(
     // The problem messages name the reference (`${secret:otlp-token}`), never a value.
     if (value.value === undefined)
       return `gateway.metrics.otlp.headers.${name}: ${value.problems.map((p) => p.message).join(' ')} ${off}`;
-    headers[name] = value.value;
+    setOwn(headers, name, value.value);
   }
 
   const intervalMs = parseDuration(otlp.interval, DEFAULT_OTLP_INTERVAL_MS);
