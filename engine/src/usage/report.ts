@@ -1,0 +1,153 @@
+import { Field, parseBucketKey, SLICE_MS, type TokenCounts } from './buckets';
+import { priceFor, type ModelPrice, type PriceTable } from './prices';
+
+/** Token counts and what they cost. */
+export interface CostedTotals extends TokenCounts {
+  totalTokens: number;
+  /** Dollars known: Claude Code's own figures plus what the price table gives for the rest. */
+  costUSD: number;
+  /** The part of costUSD taken from `costUSD` on the transcript lines. */
+  reportedUSD: number;
+  /** The part of costUSD computed from the price table. */
+  computedUSD: number;
+  /** Tokens of models the price table does not know: their cost is unknown, not zero. */
+  unknownPriceTokens: number;
+}
+
+/** One row of a daily, monthly or session table. */
+export interface UsageRow extends CostedTotals {
+  /** `YYYY-MM-DD`, `YYYY-MM`, or the session id. */
+  key: string;
+  models: Record<string, CostedTotals>;
+  /** Project folders that contributed. */
+  projects: string[];
+  /** Milliseconds since the epoch of the latest slice in the row. */
+  lastActivity: number;
+}
+
+export type Grouping = 'day' | 'month' | 'session';
+
+export interface ReportOptions {
+  groupBy: Grouping;
+  prices: PriceTable;
+  /** Days and months in UTC; otherwise in the process's local time zone (`TZ`). */
+  utc?: boolean;
+  /** First and last day (`YYYY-MM-DD`, inclusive) in the chosen time zone. */
+  since?: string;
+  until?: string;
+  /** Keeps the buckets of the project folders it accepts. */
+  project?: (projectFolder: string) => boolean;
+}
+
+export function emptyTotals(): CostedTotals {
+  return {
+    input: 0,
+    output: 0,
+    cacheCreation: 0,
+    cacheRead: 0,
+    totalTokens: 0,
+    costUSD: 0,
+    reportedUSD: 0,
+    computedUSD: 0,
+    unknownPriceTokens: 0,
+  };
+}
+
+function pad(value: number): string {
+  return value < 10 ? `0${value}` : String(value);
+}
+
+/** `YYYY-MM-DD` of a moment, in UTC or in local time. */
+export function dayOf(ms: number, utc: boolean): string {
+  const date = new Date(ms);
+  return utc
+    ? `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`
+    : `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+function tableCost(bucket: number[], price: ModelPrice, reported: boolean): number {
+  const at = (field: number, reportedField: number) => bucket[field] - (reported ? bucket[reportedField] : 0);
+  const oneHour = at(Field.cacheCreation1h, Field.reportedCacheCreation1h);
+  return (
+    (at(Field.input, Field.reportedInput) * price.input +
+      at(Field.output, Field.reportedOutput) * price.output +
+      (at(Field.cacheCreation, Field.reportedCacheCreation) - oneHour) * price.cacheWrite +
+      oneHour * price.cacheWrite1h +
+      at(Field.cacheRead, Field.reportedCacheRead) * price.cacheRead) /
+    1e6
+  );
+}
+
+/** Adds a bucket to totals: Claude Code's cost where its lines carry one, the table's for the rest. */
+export function addBucket(totals: CostedTotals, bucket: number[], model: string, utcDay: string, prices: PriceTable) {
+  const tokens = bucket[Field.input] + bucket[Field.output] + bucket[Field.cacheCreation] + bucket[Field.cacheRead];
+  totals.input += bucket[Field.input];
+  totals.output += bucket[Field.output];
+  totals.cacheCreation += bucket[Field.cacheCreation];
+  totals.cacheRead += bucket[Field.cacheRead];
+  totals.totalTokens += tokens;
+  totals.reportedUSD += bucket[Field.reportedUSD];
+  totals.costUSD += bucket[Field.reportedUSD];
+  const reportedTokens =
+    bucket[Field.reportedInput] +
+    bucket[Field.reportedOutput] +
+    bucket[Field.reportedCacheCreation] +
+    bucket[Field.reportedCacheRead];
+  const unpriced = tokens - reportedTokens;
+  if (unpriced <= 0) return;
+  const price = priceFor(prices, model, utcDay);
+  if (!price) {
+    totals.unknownPriceTokens += unpriced;
+    return;
+  }
+  const cost = tableCost(bucket, price, true);
+  totals.computedUSD += cost;
+  totals.costUSD += cost;
+}
+
+function addTotals(target: CostedTotals, source: CostedTotals): void {
+  for (const key of Object.keys(source) as (keyof CostedTotals)[]) target[key] += source[key];
+}
+
+/** Rows of the chosen grouping, oldest first (sessions by their last activity). */
+export function usageRows(buckets: ReadonlyMap<string, number[]>, options: ReportOptions): UsageRow[] {
+  const utc = options.utc ?? false;
+  const rows = new Map<string, UsageRow>();
+  const dayCache = new Map<number, [string, string]>();
+  for (const [key, bucket] of buckets) {
+    const { slice, model, project, session } = parseBucketKey(key);
+    if (options.project && !options.project(project)) continue;
+    let days = dayCache.get(slice);
+    if (!days) {
+      days = [dayOf(slice * SLICE_MS, utc), dayOf(slice * SLICE_MS, true)];
+      dayCache.set(slice, days);
+    }
+    const [day, utcDay] = days;
+    if ((options.since && day < options.since) || (options.until && day > options.until)) continue;
+    const rowKey = options.groupBy === 'day' ? day : options.groupBy === 'month' ? day.slice(0, 7) : session;
+    let row = rows.get(rowKey);
+    if (!row) {
+      row = { ...emptyTotals(), key: rowKey, models: {}, projects: [], lastActivity: 0 };
+      rows.set(rowKey, row);
+    }
+    const modelTotals = (row.models[model] ??= emptyTotals());
+    const before = { ...modelTotals };
+    addBucket(modelTotals, bucket, model, utcDay, options.prices);
+    const added = emptyTotals();
+    for (const field of Object.keys(added) as (keyof CostedTotals)[]) added[field] = modelTotals[field] - before[field];
+    addTotals(row, added);
+    if (!row.projects.includes(project)) row.projects.push(project);
+    row.lastActivity = Math.max(row.lastActivity, (slice + 1) * SLICE_MS);
+  }
+  const list = [...rows.values()];
+  return options.groupBy === 'session'
+    ? list.sort((a, b) => a.lastActivity - b.lastActivity)
+    : list.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** The sum of rows. */
+export function totalOf(rows: readonly UsageRow[]): CostedTotals {
+  const total = emptyTotals();
+  for (const row of rows) addTotals(total, row);
+  return total;
+}
