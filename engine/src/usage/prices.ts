@@ -85,7 +85,7 @@ export function modelFamily(model: string): string {
  */
 export function priceFor(table: PriceTable, model: string, day: string): ModelPrice | undefined {
   const family = modelFamily(model);
-  let prices = table.models[family];
+  let prices: DatedPrice[] | undefined = table.models[family];
   if (!prices) {
     let best = '';
     for (const id of Object.keys(table.models)) {
