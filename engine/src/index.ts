@@ -150,6 +150,7 @@ export {
   budgetStatus,
   SLICE_MS,
   parseTranscriptLine,
+  priceTableFor,
   type TranscriptFile,
   type FileCursor,
   type MalformedLine,

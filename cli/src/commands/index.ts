@@ -7,6 +7,7 @@ import { importCommand } from './import';
 import { initCommand } from './init';
 import { mcpCommand } from './mcp-command';
 import { showCommand } from './show';
+import { usageCommand } from './usage';
 import { validateCommand } from './validate';
 
 /** Every command of `claude-env`, in the order `--help` lists them. */
@@ -20,4 +21,5 @@ export const COMMANDS: CommandSpec[] = [
   importCommand,
   mcpCommand,
   execCommand,
+  usageCommand,
 ];

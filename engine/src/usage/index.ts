@@ -32,3 +32,4 @@ export {
 export { budgetStatus, type BudgetStatus, type BudgetOptions } from './budget';
 export { SLICE_MS, type TokenCounts } from './buckets';
 export { parseTranscriptLine } from './lineParser';
+export { priceTableFor } from './layerPrices';
