@@ -168,3 +168,50 @@ export function generateTranscripts(configDir: string, options: TranscriptOption
   }
   return result;
 }
+
+/** One assistant line as Claude Code writes it, for hand-made transcripts. */
+export function assistantLine(fields: {
+  id?: string;
+  requestId?: string;
+  model?: string;
+  timestamp: string;
+  input?: number;
+  output?: number;
+  cacheCreation?: number;
+  cacheRead?: number;
+  oneHour?: number;
+  costUSD?: number;
+  sessionId?: string;
+  cwd?: string;
+}): string {
+  const usage: Record<string, unknown> = {
+    input_tokens: fields.input ?? 0,
+    cache_creation_input_tokens: fields.cacheCreation ?? 0,
+    cache_read_input_tokens: fields.cacheRead ?? 0,
+    output_tokens: fields.output ?? 0,
+  };
+  if (fields.oneHour !== undefined)
+    usage.cache_creation = {
+      ephemeral_5m_input_tokens: (fields.cacheCreation ?? 0) - fields.oneHour,
+      ephemeral_1h_input_tokens: fields.oneHour,
+    };
+  const line: Record<string, unknown> = {
+    parentUuid: null,
+    isSidechain: false,
+    cwd: fields.cwd ?? '/home/dev/app',
+    sessionId: fields.sessionId ?? 'session-1',
+    message: {
+      ...(fields.id !== undefined ? { id: fields.id } : {}),
+      type: 'message',
+      role: 'assistant',
+      model: fields.model ?? 'claude-sonnet-5-5',
+      content: [{ type: 'text', text: 'ok' }],
+      usage,
+    },
+    ...(fields.requestId !== undefined ? { requestId: fields.requestId } : {}),
+    type: 'assistant',
+    timestamp: fields.timestamp,
+    ...(fields.costUSD !== undefined ? { costUSD: fields.costUSD } : {}),
+  };
+  return `${JSON.stringify(line)}\n`;
+}
