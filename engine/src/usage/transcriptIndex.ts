@@ -11,6 +11,8 @@ export interface FileCursor {
   dev: number;
   /** Bytes read up to the end of the last complete line. */
   offset: number;
+  /** The file's size when it was last read: an unchanged size is not opened again. */
+  size: number;
   /** Complete lines read, for the line numbers of malformed lines. */
   line: number;
   project: string;
@@ -73,9 +75,9 @@ export class TranscriptIndex {
       }
       present.add(file.path);
       const known = this.cursors.get(file.path);
-      if (known && (known.ino !== info.ino || known.dev !== info.dev || info.size < known.offset)) stats.rebuilt = true;
-      const cursor = known ?? { ino: info.ino, dev: info.dev, offset: 0, line: 0, project: file.project };
-      if (info.size > cursor.offset || !known) plan.push({ file, size: info.size, cursor });
+      if (known && (known.ino !== info.ino || known.dev !== info.dev || info.size < known.size)) stats.rebuilt = true;
+      const cursor = known ?? { ino: info.ino, dev: info.dev, offset: 0, size: 0, line: 0, project: file.project };
+      if (info.size !== cursor.size || !known) plan.push({ file, size: info.size, cursor });
     }
     for (const path of this.cursors.keys()) if (!present.has(path)) stats.rebuilt = true;
     if (stats.rebuilt) {
@@ -152,6 +154,7 @@ export class TranscriptIndex {
         if (buffer.length > CHUNK_BYTES && filled < CHUNK_BYTES) buffer = shrink(buffer, filled);
       }
       if (skippingLongLine) cursor.offset += filled;
+      cursor.size = position;
     } finally {
       await handle.close();
     }
