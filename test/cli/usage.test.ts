@@ -64,10 +64,10 @@ describe('claude-env usage', function () {
       [day.input, day.output, day.cacheCreation, day.cacheRead].join(' ');
     assert.deepEqual(
       ours.map((day) => `${day.key} ${tokens(day)}`),
-      peer.map(
-        (day) =>
-          `${day.period ?? day.date} ${tokens({ input: day.inputTokens, output: day.outputTokens, cacheCreation: day.cacheCreationTokens, cacheRead: day.cacheReadTokens })}`,
-      ),
+      peer.map((day) => {
+        const { inputTokens: input, outputTokens: output, cacheCreationTokens, cacheReadTokens } = day;
+        return `${day.period ?? day.date} ${tokens({ input, output, cacheCreation: cacheCreationTokens, cacheRead: cacheReadTokens })}`;
+      }),
     );
     assert.deepEqual(
       ours.map((day) => `${day.key} ${tokens(day)}`),
@@ -79,7 +79,10 @@ describe('claude-env usage', function () {
     const ourCost = ours.reduce((sum, day) => sum + day.costUSD, 0);
     const peerCost = peer.reduce((sum, day) => sum + day.totalCost, 0);
     assert.ok(ourCost > peerCost, `ours ${ourCost.toFixed(2)} against ccusage ${peerCost.toFixed(2)}`);
-    assert.ok(ours.every((day) => day.unknownPriceTokens > 0), `${UNPRICED_MODEL} is on every day, price unknown`);
+    assert.ok(
+      ours.every((day) => day.unknownPriceTokens > 0),
+      `${UNPRICED_MODEL} is on every day, price unknown`,
+    );
   });
 
   it('prints a table with the total, where the cost came from, unknown prices and malformed lines', () => {
@@ -90,7 +93,10 @@ describe('claude-env usage', function () {
     assert.match(run.stdout, /^Total .* \$[\d,.]+ \+ unknown$/m);
     assert.match(run.stdout, /^Cost: \$[\d.]+ as recorded by Claude Code \(costUSD\), \$[\d.]+ from the price table/m);
     assert.match(run.stdout, new RegExp(`^Price unknown for ${UNPRICED_MODEL} \\([\\d,]+ tokens\\)`, 'm'));
-    assert.match(run.stdout, new RegExp(`^${fixture.malformed} malformed lines skipped \\(first: .*\\.jsonl:\\d+: `, 'm'));
+    assert.match(
+      run.stdout,
+      new RegExp(`^${fixture.malformed} malformed lines skipped \\(first: .*\\.jsonl:\\d+: `, 'm'),
+    );
   });
 
   it('reads only what was appended on the next run', () => {

@@ -96,7 +96,8 @@ export const usageCommand: CommandSpec = {
     const index = loadTranscriptIndex(roots, statePath);
     const refresh = await index.refresh();
     try {
-      await saveTranscriptIndex(index, statePath);
+      if (refresh.rebuilt || refresh.filesRead > 0 || !existsSync(statePath))
+        await saveTranscriptIndex(index, statePath);
     } catch (error) {
       io.err(`warning: the read state could not be saved, the next run reads everything again: ${String(error)}\n`);
     }

@@ -28,6 +28,9 @@ export const Field = {
 } as const;
 export const FIELD_COUNT = 13;
 
+/** One bucket's figures, by {@link Field}. */
+export type Bucket = Float64Array;
+
 /** Token counts by kind. */
 export interface TokenCounts {
   input: number;
@@ -66,11 +69,11 @@ export function parseBucketKey(key: string): BucketKey {
 }
 
 /** Adds one entry to its bucket, creating the bucket on first use. */
-export function addEntry(buckets: Map<string, number[]>, project: string, entry: UsageEntry): void {
+export function addEntry(buckets: Map<string, Bucket>, project: string, entry: UsageEntry): void {
   const key = bucketKey(Math.floor(entry.timestamp / SLICE_MS), entry.model, project, entry.sessionId);
   let bucket = buckets.get(key);
   if (!bucket) {
-    bucket = new Array<number>(FIELD_COUNT).fill(0);
+    bucket = new Float64Array(FIELD_COUNT);
     buckets.set(key, bucket);
   }
   const { tokens } = entry;

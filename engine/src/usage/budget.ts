@@ -1,3 +1,4 @@
+import type { Bucket } from './buckets';
 import type { PriceTable } from './prices';
 import { dayOf, totalOf, usageRows } from './report';
 
@@ -33,7 +34,7 @@ function monthBounds(now: Date, utc: boolean): [number, number] {
     : [new Date(year, month, 1).getTime(), new Date(year, month + 1, 1).getTime()];
 }
 
-export function budgetStatus(buckets: ReadonlyMap<string, number[]>, options: BudgetOptions): BudgetStatus {
+export function budgetStatus(buckets: ReadonlyMap<string, Bucket>, options: BudgetOptions): BudgetStatus {
   const utc = options.utc ?? false;
   const [start, end] = monthBounds(options.now, utc);
   const since = dayOf(start, utc);

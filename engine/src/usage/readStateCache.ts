@@ -2,16 +2,19 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../outputs/atomic';
+import { FIELD_COUNT } from './buckets';
 import { hash53 } from './lineParser';
 import { TranscriptIndex, type FileCursor, type MalformedLine } from './transcriptIndex';
 
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 
 interface CacheFile {
   version: number;
   roots: string[];
   cursors: [string, FileCursor][];
-  buckets: [string, number[]][];
+  /** Bucket keys, and their figures one after the other as little-endian doubles, base64. */
+  bucketKeys: string[];
+  bucketValues: string;
   /** The seen message hashes as little-endian doubles, base64. */
   seen: string;
   projectPaths: [string, string][];
@@ -42,11 +45,13 @@ export function loadTranscriptIndex(roots: readonly string[], path: string): Tra
   if (cache.version !== CACHE_VERSION || JSON.stringify(cache.roots) !== JSON.stringify(roots)) return index;
   try {
     index.cursors = new Map(cache.cursors);
-    index.buckets = new Map(cache.buckets);
+    const values = doubles(cache.bucketValues);
+    if (values.length !== cache.bucketKeys.length * FIELD_COUNT) return new TranscriptIndex(roots);
+    index.buckets = new Map(
+      cache.bucketKeys.map((key, i) => [key, values.subarray(i * FIELD_COUNT, (i + 1) * FIELD_COUNT)]),
+    );
     index.projectPaths = new Map(cache.projectPaths);
-    const bytes = Buffer.from(cache.seen, 'base64');
-    const hashes = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
-    index.seen = new Set(hashes);
+    index.seen = new Set(doubles(cache.seen));
     index.malformedCount = cache.malformedCount;
     index.malformed = cache.malformed;
     index.duplicateLines = cache.duplicateLines;
@@ -56,15 +61,30 @@ export function loadTranscriptIndex(roots: readonly string[], path: string): Tra
   return index;
 }
 
+function doubles(base64: string): Float64Array {
+  const bytes = Buffer.from(base64, 'base64');
+  return new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+}
+
+function base64Of(values: Float64Array): string {
+  return Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
+}
+
 /** Saves the index atomically: a reader sees the previous state or this one, never half of it. */
 export async function saveTranscriptIndex(index: TranscriptIndex, path: string): Promise<void> {
-  const hashes = Float64Array.from(index.seen);
+  const values = new Float64Array(index.buckets.size * FIELD_COUNT);
+  let at = 0;
+  for (const bucket of index.buckets.values()) {
+    values.set(bucket, at);
+    at += FIELD_COUNT;
+  }
   const cache: CacheFile = {
     version: CACHE_VERSION,
     roots: [...index.roots],
     cursors: [...index.cursors],
-    buckets: [...index.buckets],
-    seen: Buffer.from(hashes.buffer, hashes.byteOffset, hashes.byteLength).toString('base64'),
+    bucketKeys: [...index.buckets.keys()],
+    bucketValues: base64Of(values),
+    seen: base64Of(Float64Array.from(index.seen)),
     projectPaths: [...index.projectPaths],
     malformedCount: index.malformedCount,
     malformed: index.malformed,

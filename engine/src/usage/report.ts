@@ -1,4 +1,4 @@
-import { Field, parseBucketKey, SLICE_MS, type TokenCounts } from './buckets';
+import { Field, parseBucketKey, SLICE_MS, type Bucket, type TokenCounts } from './buckets';
 import { priceFor, type ModelPrice, type PriceTable } from './prices';
 
 /** Token counts and what they cost. */
@@ -65,7 +65,7 @@ export function dayOf(ms: number, utc: boolean): string {
     : `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
 }
 
-function tableCost(bucket: number[], price: ModelPrice, reported: boolean): number {
+function tableCost(bucket: Bucket, price: ModelPrice, reported: boolean): number {
   const at = (field: number, reportedField: number) => bucket[field] - (reported ? bucket[reportedField] : 0);
   const oneHour = at(Field.cacheCreation1h, Field.reportedCacheCreation1h);
   return (
@@ -78,8 +78,8 @@ function tableCost(bucket: number[], price: ModelPrice, reported: boolean): numb
   );
 }
 
-/** Adds a bucket to totals: Claude Code's cost where its lines carry one, the table's for the rest. */
-export function addBucket(totals: CostedTotals, bucket: number[], model: string, utcDay: string, prices: PriceTable) {
+/** Adds a bucket to totals: Claude Code's cost where its lines carry one, the table's price for the rest. */
+export function addBucket(totals: CostedTotals, bucket: Bucket, price: ModelPrice | undefined): void {
   const tokens = bucket[Field.input] + bucket[Field.output] + bucket[Field.cacheCreation] + bucket[Field.cacheRead];
   totals.input += bucket[Field.input];
   totals.output += bucket[Field.output];
@@ -95,7 +95,6 @@ export function addBucket(totals: CostedTotals, bucket: number[], model: string,
     bucket[Field.reportedCacheRead];
   const unpriced = tokens - reportedTokens;
   if (unpriced <= 0) return;
-  const price = priceFor(prices, model, utcDay);
   if (!price) {
     totals.unknownPriceTokens += unpriced;
     return;
@@ -106,14 +105,23 @@ export function addBucket(totals: CostedTotals, bucket: number[], model: string,
 }
 
 function addTotals(target: CostedTotals, source: CostedTotals): void {
-  for (const key of Object.keys(source) as (keyof CostedTotals)[]) target[key] += source[key];
+  target.input += source.input;
+  target.output += source.output;
+  target.cacheCreation += source.cacheCreation;
+  target.cacheRead += source.cacheRead;
+  target.totalTokens += source.totalTokens;
+  target.costUSD += source.costUSD;
+  target.reportedUSD += source.reportedUSD;
+  target.computedUSD += source.computedUSD;
+  target.unknownPriceTokens += source.unknownPriceTokens;
 }
 
 /** Rows of the chosen grouping, oldest first (sessions by their last activity). */
-export function usageRows(buckets: ReadonlyMap<string, number[]>, options: ReportOptions): UsageRow[] {
+export function usageRows(buckets: ReadonlyMap<string, Bucket>, options: ReportOptions): UsageRow[] {
   const utc = options.utc ?? false;
   const rows = new Map<string, UsageRow>();
   const dayCache = new Map<number, [string, string]>();
+  const priceCache = new Map<string, ModelPrice | undefined>();
   for (const [key, bucket] of buckets) {
     const { slice, model, project, session } = parseBucketKey(key);
     if (options.project && !options.project(project)) continue;
@@ -130,12 +138,14 @@ export function usageRows(buckets: ReadonlyMap<string, number[]>, options: Repor
       row = { ...emptyTotals(), key: rowKey, models: {}, projects: [], lastActivity: 0 };
       rows.set(rowKey, row);
     }
-    const modelTotals = (row.models[model] ??= emptyTotals());
-    const before = { ...modelTotals };
-    addBucket(modelTotals, bucket, model, utcDay, options.prices);
-    const added = emptyTotals();
-    for (const field of Object.keys(added) as (keyof CostedTotals)[]) added[field] = modelTotals[field] - before[field];
-    addTotals(row, added);
+    const priceKey = `${model}\u0000${utcDay}`;
+    let price = priceCache.get(priceKey);
+    if (price === undefined && !priceCache.has(priceKey)) {
+      price = priceFor(options.prices, model, utcDay);
+      priceCache.set(priceKey, price);
+    }
+    addBucket((row.models[model] ??= emptyTotals()), bucket, price);
+    addBucket(row, bucket, price);
     if (!row.projects.includes(project)) row.projects.push(project);
     row.lastActivity = Math.max(row.lastActivity, (slice + 1) * SLICE_MS);
   }

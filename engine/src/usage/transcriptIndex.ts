@@ -1,6 +1,6 @@
 import { promises as fsp, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { addEntry } from './buckets';
+import { addEntry, type Bucket } from './buckets';
 import { hash53, parseTranscriptLine } from './lineParser';
 import { listTranscripts, type TranscriptFile } from './locations';
 
@@ -50,7 +50,7 @@ const MALFORMED_SAMPLES = 20;
  */
 export class TranscriptIndex {
   cursors = new Map<string, FileCursor>();
-  buckets = new Map<string, number[]>();
+  buckets = new Map<string, Bucket>();
   /** Hashes of `message.id:requestId` already counted (streamed repeats and copies in resumed sessions). */
   seen = new Set<number>();
   /** The working folder (`cwd`) a project's lines name, by project folder. */
