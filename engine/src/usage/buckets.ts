@@ -28,8 +28,10 @@ export const Field = {
 } as const;
 export const FIELD_COUNT = 13;
 
-/** One bucket's figures, by {@link Field}. */
-export type Bucket = Float64Array;
+/** One bucket: what it counts, and its figures by {@link Field}. */
+export interface Bucket extends BucketKey {
+  values: Float64Array;
+}
 
 /** Token counts by kind. */
 export interface TokenCounts {
@@ -70,12 +72,14 @@ export function parseBucketKey(key: string): BucketKey {
 
 /** Adds one entry to its bucket, creating the bucket on first use. */
 export function addEntry(buckets: Map<string, Bucket>, project: string, entry: UsageEntry): void {
-  const key = bucketKey(Math.floor(entry.timestamp / SLICE_MS), entry.model, project, entry.sessionId);
-  let bucket = buckets.get(key);
-  if (!bucket) {
-    bucket = new Float64Array(FIELD_COUNT);
-    buckets.set(key, bucket);
+  const slice = Math.floor(entry.timestamp / SLICE_MS);
+  const key = bucketKey(slice, entry.model, project, entry.sessionId);
+  let found = buckets.get(key);
+  if (!found) {
+    found = { slice, model: entry.model, project, session: entry.sessionId, values: new Float64Array(FIELD_COUNT) };
+    buckets.set(key, found);
   }
+  const bucket = found.values;
   const { tokens } = entry;
   bucket[Field.input] += tokens.input;
   bucket[Field.output] += tokens.output;

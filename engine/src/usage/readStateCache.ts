@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../outputs/atomic';
-import { FIELD_COUNT } from './buckets';
+import { FIELD_COUNT, parseBucketKey } from './buckets';
 import { hash53 } from './lineParser';
 import { TranscriptIndex, type FileCursor, type MalformedLine } from './transcriptIndex';
 
@@ -48,7 +48,10 @@ export function loadTranscriptIndex(roots: readonly string[], path: string): Tra
     const values = doubles(cache.bucketValues);
     if (values.length !== cache.bucketKeys.length * FIELD_COUNT) return new TranscriptIndex(roots);
     index.buckets = new Map(
-      cache.bucketKeys.map((key, i) => [key, values.subarray(i * FIELD_COUNT, (i + 1) * FIELD_COUNT)]),
+      cache.bucketKeys.map((key, i) => [
+        key,
+        { ...parseBucketKey(key), values: values.subarray(i * FIELD_COUNT, (i + 1) * FIELD_COUNT) },
+      ]),
     );
     index.projectPaths = new Map(cache.projectPaths);
     index.seen = new Set(doubles(cache.seen));
@@ -75,7 +78,7 @@ export async function saveTranscriptIndex(index: TranscriptIndex, path: string):
   const values = new Float64Array(index.buckets.size * FIELD_COUNT);
   let at = 0;
   for (const bucket of index.buckets.values()) {
-    values.set(bucket, at);
+    values.set(bucket.values, at);
     at += FIELD_COUNT;
   }
   const cache: CacheFile = {

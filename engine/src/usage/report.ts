@@ -1,4 +1,4 @@
-import { Field, parseBucketKey, SLICE_MS, type Bucket, type TokenCounts } from './buckets';
+import { Field, SLICE_MS, type Bucket, type TokenCounts } from './buckets';
 import { priceFor, type ModelPrice, type PriceTable } from './prices';
 
 /** Token counts and what they cost. */
@@ -65,7 +65,7 @@ export function dayOf(ms: number, utc: boolean): string {
     : `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
 }
 
-function tableCost(bucket: Bucket, price: ModelPrice, reported: boolean): number {
+function tableCost(bucket: Float64Array, price: ModelPrice, reported: boolean): number {
   const at = (field: number, reportedField: number) => bucket[field] - (reported ? bucket[reportedField] : 0);
   const oneHour = at(Field.cacheCreation1h, Field.reportedCacheCreation1h);
   return (
@@ -79,7 +79,7 @@ function tableCost(bucket: Bucket, price: ModelPrice, reported: boolean): number
 }
 
 /** Adds a bucket to totals: Claude Code's cost where its lines carry one, the table's price for the rest. */
-export function addBucket(totals: CostedTotals, bucket: Bucket, price: ModelPrice | undefined): void {
+export function addBucket(totals: CostedTotals, bucket: Float64Array, price: ModelPrice | undefined): void {
   const tokens = bucket[Field.input] + bucket[Field.output] + bucket[Field.cacheCreation] + bucket[Field.cacheRead];
   totals.input += bucket[Field.input];
   totals.output += bucket[Field.output];
@@ -120,10 +120,11 @@ function addTotals(target: CostedTotals, source: CostedTotals): void {
 export function usageRows(buckets: ReadonlyMap<string, Bucket>, options: ReportOptions): UsageRow[] {
   const utc = options.utc ?? false;
   const rows = new Map<string, UsageRow>();
+  const projectsOf = new Map<UsageRow, Set<string>>();
   const dayCache = new Map<number, [string, string]>();
-  const priceCache = new Map<string, ModelPrice | undefined>();
-  for (const [key, bucket] of buckets) {
-    const { slice, model, project, session } = parseBucketKey(key);
+  const priceCache = new Map<string, Map<string, ModelPrice | undefined>>();
+  for (const bucket of buckets.values()) {
+    const { slice, model, project, session } = bucket;
     if (options.project && !options.project(project)) continue;
     let days = dayCache.get(slice);
     if (!days) {
@@ -137,19 +138,25 @@ export function usageRows(buckets: ReadonlyMap<string, Bucket>, options: ReportO
     if (!row) {
       row = { ...emptyTotals(), key: rowKey, models: {}, projects: [], lastActivity: 0 };
       rows.set(rowKey, row);
+      projectsOf.set(row, new Set());
     }
-    const priceKey = `${model}\u0000${utcDay}`;
-    let price = priceCache.get(priceKey);
-    if (price === undefined && !priceCache.has(priceKey)) {
+    let byDay = priceCache.get(model);
+    if (!byDay) {
+      byDay = new Map();
+      priceCache.set(model, byDay);
+    }
+    let price = byDay.get(utcDay);
+    if (price === undefined && !byDay.has(utcDay)) {
       price = priceFor(options.prices, model, utcDay);
-      priceCache.set(priceKey, price);
+      byDay.set(utcDay, price);
     }
-    addBucket((row.models[model] ??= emptyTotals()), bucket, price);
-    addBucket(row, bucket, price);
-    if (!row.projects.includes(project)) row.projects.push(project);
-    row.lastActivity = Math.max(row.lastActivity, (slice + 1) * SLICE_MS);
+    addBucket((row.models[model] ??= emptyTotals()), bucket.values, price);
+    addBucket(row, bucket.values, price);
+    projectsOf.get(row)!.add(project);
+    if ((slice + 1) * SLICE_MS > row.lastActivity) row.lastActivity = (slice + 1) * SLICE_MS;
   }
   const list = [...rows.values()];
+  for (const row of list) row.projects = [...projectsOf.get(row)!];
   return options.groupBy === 'session'
     ? list.sort((a, b) => a.lastActivity - b.lastActivity)
     : list.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
