@@ -17,6 +17,8 @@ export interface ExtensionSettings {
   applyOnDrift: 'ask' | 'keep';
   /** The `claudeEnv.mcp.*` settings. */
   mcp: McpSettings;
+  /** The `claudeEnv.usage.*` settings. */
+  usage: { statusBar: boolean };
 }
 
 /** `claudeEnv.mcp.*`: MCP supervision in the editor. */
@@ -45,6 +47,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): ExtensionSettin
       offerToVSCode: config.get<boolean>('mcp.offerToVSCode', false),
       statusBar: config.get<boolean>('mcp.statusBar', true),
     },
+    usage: { statusBar: config.get<boolean>('usage.statusBar', true) },
   };
 }
 
