@@ -7,7 +7,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
-import type { DashboardData, ScopeFigures } from './messages';
+import type { DashboardData, ScopeSummary } from './messages';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
 
@@ -67,7 +67,7 @@ function render(): void {
   if (!data) return;
   const scopeName = view.scope === 'all' || !data.project ? 'all' : 'project';
   const metric = view.metric === 'tokens' ? 'tokens' : 'cost';
-  const scope: ScopeFigures = scopeName === 'all' ? data.all : data.project!;
+  const scope: ScopeSummary = scopeName === 'all' ? data.all : data.project!;
   root.replaceChildren();
   root.append(element('h1', 'Claude Code usage'));
 
@@ -166,7 +166,7 @@ function render(): void {
     for (const session of scope.sessionsToday) {
       const row = element('tr');
       row.append(
-        element('td', session.lastActivity),
+        element('td', new Date(session.lastActivity).toTimeString().slice(0, 5)),
         element('td', session.session.slice(0, 8)),
         element('td', session.project),
         element('td', session.models.map((m) => m.replace(/^claude-/, '')).join(', ')),
@@ -186,7 +186,7 @@ function render(): void {
   root.append(element('p', notes.join(' '), 'note'));
 }
 
-function drawChart(canvas: HTMLCanvasElement, scope: ScopeFigures, metric: 'cost' | 'tokens'): void {
+function drawChart(canvas: HTMLCanvasElement, scope: ScopeSummary, metric: 'cost' | 'tokens'): void {
   chart?.destroy();
   const models = [...new Set(scope.days.flatMap((day) => Object.keys(day.models)))].sort();
   const foreground = getComputedStyle(document.body).getPropertyValue('--vscode-foreground').trim();

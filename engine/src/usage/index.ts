@@ -33,3 +33,12 @@ export { budgetStatus, type BudgetStatus, type BudgetOptions } from './budget';
 export { SLICE_MS, type TokenCounts } from './buckets';
 export { parseTranscriptLine } from './lineParser';
 export { priceTableFor } from './layerPrices';
+export {
+  usageSummary,
+  type UsageSummary,
+  type ScopeSummary,
+  type DaySummary,
+  type SessionSummary,
+  type SummaryFigures,
+  type SummaryOptions,
+} from './summary';

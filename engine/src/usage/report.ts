@@ -27,6 +27,8 @@ export interface UsageRow extends CostedTotals {
 
 export type Grouping = 'day' | 'month' | 'session';
 
+const HOUR = 3_600_000;
+
 export interface ReportOptions {
   groupBy: Grouping;
   prices: PriceTable;
@@ -123,8 +125,16 @@ export function usageRows(buckets: ReadonlyMap<string, Bucket>, options: ReportO
   const projectsOf = new Map<UsageRow, Set<string>>();
   const dayCache = new Map<number, [string, string]>();
   const priceCache = new Map<string, Map<string, ModelPrice | undefined>>();
+  // Local days start between 14 hours before and 12 hours after UTC midnight: slices outside are skipped unread.
+  const firstSlice = options.since
+    ? Math.floor((Date.parse(`${options.since}T00:00:00Z`) - 14 * HOUR) / SLICE_MS)
+    : -Infinity;
+  const lastSlice = options.until
+    ? Math.ceil((Date.parse(`${options.until}T00:00:00Z`) + 36 * HOUR) / SLICE_MS)
+    : Infinity;
   for (const bucket of buckets.values()) {
     const { slice, model, project, session } = bucket;
+    if (slice < firstSlice || slice > lastSlice) continue;
     if (options.project && !options.project(project)) continue;
     let days = dayCache.get(slice);
     if (!days) {

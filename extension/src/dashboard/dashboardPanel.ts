@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { DashboardData, RefreshRequest } from '../../webview/messages';
+import type { DashboardData, WebviewRequest } from '../../webview/messages';
 import type { UsageTracker } from './usageTracker';
 
 export const DASHBOARD_VIEW_TYPE = 'claudeEnv.dashboard';
@@ -52,7 +52,7 @@ export class DashboardPanel implements vscode.Disposable {
     panel.webview.html = pageHtml(panel.webview, extensionUri);
     this.subscriptions.push(
       tracker.onDidUpdate((data) => void this.post(data)),
-      panel.webview.onDidReceiveMessage((message: RefreshRequest | { type: 'ready' }) => {
+      panel.webview.onDidReceiveMessage((message: WebviewRequest) => {
         if (message.type === 'refresh') void tracker.refresh();
         if (message.type === 'ready' && tracker.latest) void this.post(tracker.latest);
       }),
