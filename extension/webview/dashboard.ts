@@ -24,10 +24,18 @@ const view = (vscode.getState() as { scope?: string; metric?: string } | undefin
 let data: DashboardData | undefined;
 let chart: Chart | undefined;
 
-const PALETTE = ['blue', 'green', 'yellow', 'orange', 'purple', 'red'];
+/** The theme's chart colours, with VS Code's dark-theme defaults where a theme leaves one out. */
+const PALETTE: [string, string][] = [
+  ['blue', '#3794ff'],
+  ['green', '#89d185'],
+  ['yellow', '#cca700'],
+  ['orange', '#d18616'],
+  ['purple', '#b180d7'],
+  ['red', '#f14c4c'],
+];
 
-function themeColour(name: string): string {
-  return getComputedStyle(document.body).getPropertyValue(`--vscode-charts-${name}`).trim() || 'gray';
+function themeColour([name, fallback]: [string, string]): string {
+  return getComputedStyle(document.body).getPropertyValue(`--vscode-charts-${name}`).trim() || fallback;
 }
 
 function dollars(value: number): string {
