@@ -138,6 +138,23 @@ function render(): void {
     );
     summary.append(budget);
   }
+  if (data.rateLimits) {
+    const limits = element('div');
+    limits.append(element('div', 'Plan limits (Claude Code)', 'label'));
+    for (const [name, window] of [
+      ['5-hour', data.rateLimits.fiveHour],
+      ['7-day', data.rateLimits.sevenDay],
+    ] as const) {
+      if (!window) continue;
+      const reset = new Date(window.resetsAt).toLocaleString(undefined, {
+        weekday: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+      });
+      limits.append(element('div', `${name}: ${Math.round(window.usedPercent)} % until ${reset}`));
+    }
+    summary.append(limits);
+  }
   root.append(summary);
 
   root.append(element('h2', `${metric === 'cost' ? 'Cost' : 'Tokens'} per day by model, last 30 days`));

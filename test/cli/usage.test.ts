@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../helpers/cli';
+import { cliPath, runCli } from '../helpers/cli';
 import { isolatedEnv } from '../helpers/env';
 import { REPO_ROOT } from '../helpers/paths';
 import { assistantLine, generateTranscripts, UNPRICED_MODEL, type GeneratedTranscripts } from '../helpers/transcripts';
@@ -133,7 +133,7 @@ describe('claude-env usage', function () {
   it('refuses an unknown report and a day it cannot read, with exit 2', () => {
     const report = usage(['weekly']);
     assert.equal(report.code, 2);
-    assert.match(report.stderr, /Unknown report 'weekly': use daily, monthly or session/);
+    assert.match(report.stderr, /Unknown report 'weekly': use daily, monthly, session or statusline/);
     const day = usage(['--since', 'last tuesday']);
     assert.equal(day.code, 2);
     assert.match(day.stderr, /--since takes a day as YYYY-MM-DD, not 'last tuesday'/);
@@ -165,5 +165,35 @@ describe('claude-env usage', function () {
         'm',
       ),
     );
+  });
+
+  it("records the plan's limits from Claude Code's statusline input and shows them in the reports", () => {
+    const resets = Math.floor(Date.now() / 1000) + 3 * 3600;
+    const input = JSON.stringify({
+      session_id: 's',
+      cwd: '/home/dev/web',
+      rate_limits: {
+        five_hour: { used_percentage: 23.5, resets_at: resets },
+        seven_day: { used_percentage: 41.2, resets_at: resets + 86_400 },
+      },
+    });
+    const statusline = spawnSync(process.execPath, [cliPath(), 'usage', 'statusline'], {
+      input,
+      env: isolatedEnv(home, env),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    assert.equal(statusline.status, 0, statusline.stderr);
+    assert.match(statusline.stdout, /^5-hour 24 % until .+, 7-day 41 % until .+\n$/);
+    const again = spawnSync(process.execPath, [cliPath(), 'usage', 'statusline'], {
+      input: '{"session_id":"s"}',
+      env: isolatedEnv(home, env),
+      encoding: 'utf8',
+    });
+    assert.equal(again.stdout, statusline.stdout, 'an input without limits shows the last recorded ones');
+    const report = usage(['monthly']);
+    assert.match(report.stdout, /^Plan limits \(from Claude Code's statusline\): 5-hour 24 % until /m);
+    const json = JSON.parse(usage(['--json']).stdout) as { rateLimits: { fiveHour: { usedPercent: number } } };
+    assert.equal(json.rateLimits.fiveHour.usedPercent, 23.5);
   });
 });

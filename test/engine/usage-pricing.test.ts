@@ -4,8 +4,11 @@ import { join } from 'node:path';
 import {
   budgetStatus,
   bundledPriceTable,
+  loadRateLimits,
   priceFor,
   priceTableFor,
+  rateLimitsOf,
+  saveRateLimits,
   TranscriptIndex,
   transcriptRoots,
   usageRows,
@@ -182,5 +185,40 @@ describe('usage: budgets in the layers', () => {
     assert.equal(status.fraction, 0.3);
     assert.equal(status.forecastUSD.toFixed(2), '90.00', '10 of 30 days gone');
     assert.equal(status.monthEnd, '2026-11-30');
+  });
+});
+
+describe("usage: the plan's limits from the statusline input", () => {
+  const now = new Date('2026-12-02T10:00:00Z');
+
+  it('reads five_hour and seven_day, seconds or milliseconds, and ignores what is not a limit', () => {
+    const limits = rateLimitsOf(
+      {
+        rate_limits: {
+          five_hour: { used_percentage: 12, resets_at: Date.parse('2026-12-02T12:00:00Z') / 1000 },
+          seven_day: { used_percentage: 'a lot', resets_at: 1 },
+        },
+      },
+      now,
+    );
+    assert.deepEqual(limits, {
+      recordedAt: now.toISOString(),
+      fiveHour: { usedPercent: 12, resetsAt: '2026-12-02T12:00:00.000Z' },
+    });
+    assert.equal(rateLimitsOf({ session_id: 'x' }, now), undefined);
+    assert.equal(rateLimitsOf('not an object', now), undefined);
+  });
+
+  it('forgets a window once it has reset', async () => {
+    const path = join(tempFolder('claude-env-limits-'), 'rate-limits.json');
+    await saveRateLimits(path, {
+      recordedAt: now.toISOString(),
+      fiveHour: { usedPercent: 90, resetsAt: '2026-12-02T11:00:00.000Z' },
+      sevenDay: { usedPercent: 40, resetsAt: '2026-12-05T00:00:00.000Z' },
+    });
+    assert.ok(loadRateLimits(path, now)?.fiveHour);
+    const later = loadRateLimits(path, new Date('2026-12-02T11:30:00Z'));
+    assert.deepEqual([later?.fiveHour, later?.sevenDay?.usedPercent], [undefined, 40]);
+    assert.equal(loadRateLimits(path, new Date('2026-12-06T00:00:00Z')), undefined);
   });
 });

@@ -62,10 +62,10 @@ async function fixtureData(): Promise<DashboardData> {
   writeFile(join(config, 'projects', '-home-dev-web', 's1.jsonl'), lines.join(''));
   const index = new TranscriptIndex(transcriptRoots({ CLAUDE_CONFIG_DIR: config }));
   await index.refresh();
-  return {
-    type: 'data',
-    ...usageSummary(index, { prices: bundledPriceTable(), folder: here, monthlyBudget: 20, now }),
-  };
+  const summary = usageSummary(index, { prices: bundledPriceTable(), folder: here, monthlyBudget: 20, now });
+  const resetsAt = new Date(now.getTime() + 2 * 3_600_000).toISOString();
+  const rateLimits = { recordedAt: now.toISOString(), fiveHour: { usedPercent: 23.5, resetsAt } };
+  return { type: 'data', ...summary, rateLimits };
 }
 
 describe('the dashboard page in a browser', function () {
@@ -114,6 +114,7 @@ describe('the dashboard page in a browser', function () {
     const text = await page.locator('#dashboard').innerText();
     assert.match(text, /Budget of web\n\$16\.50 of \$20\.00/, '12.50 recorded + 4.00 for 200k Opus 5.5 output');
     assert.match(text, /Forecast \$[\d.]+ by \d{4}-\d\d-\d\d/);
+    assert.match(text, /Plan limits \(Claude Code\)\n5-hour: 24 % until /);
     assert.match(text, /\$16\.50 \+ unknown/, 'the unpriced model is not shown as free');
     assert.match(text, new RegExp(`Price unknown for ${UNPRICED_MODEL}`));
     assert.equal(await page.locator('canvas[role="img"]').count(), 1);

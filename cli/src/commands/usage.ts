@@ -2,10 +2,12 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, relative, resolve } from 'node:path';
 import {
   budgetStatus,
+  loadRateLimits,
   loadTranscriptIndex,
   loadWorkspace,
   priceTableFor,
   projectSlug,
+  rateLimitsPath,
   readStatePath,
   saveTranscriptIndex,
   totalOf,
@@ -19,6 +21,7 @@ import { flag, stringOption, type CommandContext, type CommandSpec } from '../co
 import { CliError } from '../errors';
 import { ExitCode } from '../exitCodes';
 import { budgetLine, costSourceLines, costText, malformedLines, usageTable } from './usage-format';
+import { rateLimitsText, runStatusline } from './usage-statusline';
 
 const REPORTS: Record<string, { grouping: Grouping; column: string }> = {
   daily: { grouping: 'day', column: 'Date' },
@@ -59,7 +62,7 @@ function projectFilter(index: TranscriptIndex, wanted: string, cwd: string): (fo
 export const usageCommand: CommandSpec = {
   name: 'usage',
   summary: "Claude Code's tokens and cost by day, month or session, from its local transcripts",
-  usage: 'usage [daily|monthly|session] [--project PATH] [--since DAY] [--until DAY] [--utc] [--json]',
+  usage: 'usage [daily|monthly|session|statusline] [--project PATH] [--since DAY] [--until DAY] [--utc] [--json]',
   description: [
     'Reads the transcripts Claude Code keeps under ~/.claude/projects (and ~/.config/claude/projects, or each ' +
       'folder of CLAUDE_CONFIG_DIR), incrementally: a second run reads only what was appended. Tokens are ' +
@@ -68,6 +71,8 @@ export const usageCommand: CommandSpec = {
       "'price unknown', never as $0.",
     'With a budget (budgets.monthly in the layers of the project, the current folder or --project), the month so ' +
       'far is compared with it, with a straight-line forecast to the month end.',
+    "`usage statusline` is for Claude Code's statusLine command: it records the plan's real 5-hour and 7-day " +
+      'limits from the JSON Claude Code pipes in, which the reports then show, and prints them in one line.',
   ],
   options: {
     project: { type: 'string', valueName: 'PATH', description: "only this project's usage (a folder, or its name)" },
@@ -84,15 +89,17 @@ export const usageCommand: CommandSpec = {
   async run(context) {
     const { io, cwd } = context;
     const reportName = context.positionals[0] ?? 'daily';
+    const roots = transcriptRoots(io.env);
+    const statePath = readStatePath(roots, io.env);
+    if (reportName === 'statusline') return runStatusline(io, rateLimitsPath(statePath), process.stdin);
     const report = REPORTS[reportName];
-    if (!report) throw new CliError(`Unknown report '${reportName}': use daily, monthly or session.`, ExitCode.usage);
+    if (!report)
+      throw new CliError(`Unknown report '${reportName}': use daily, monthly, session or statusline.`, ExitCode.usage);
     const since = dayOption(context, 'since');
     const until = dayOption(context, 'until');
     const utc = flag(context, 'utc');
     const wanted = stringOption(context, 'project');
 
-    const roots = transcriptRoots(io.env);
-    const statePath = readStatePath(roots, io.env);
     const index = loadTranscriptIndex(roots, statePath);
     const refresh = await index.refresh();
     try {
@@ -124,6 +131,7 @@ export const usageCommand: CommandSpec = {
           })
         : undefined;
     const projectName = (folder: string) => index.projectPaths.get(folder) ?? folder;
+    const rateLimits = loadRateLimits(rateLimitsPath(statePath), new Date());
 
     if (flag(context, 'json')) {
       const json = {
@@ -134,6 +142,7 @@ export const usageCommand: CommandSpec = {
         unknownPriceModels: unknownModels,
         prices: { checked: prices.checked, fromLayers: prices.fromLayers },
         budget,
+        rateLimits,
         sources: {
           folders: roots,
           files: refresh.files,
@@ -159,6 +168,8 @@ export const usageCommand: CommandSpec = {
     const display = (file: string) => (relative(cwd, file).startsWith('..') ? file : relative(cwd, file));
     lines.push(...malformedLines(index.malformedCount, index.malformed, display));
     if (budget) lines.push(budgetLine(budget, wanted ?? basename(cwd)));
+    if (rateLimits)
+      lines.push(`Plan limits (from Claude Code's statusline): ${rateLimitsText(rateLimits, new Date())}.`);
     io.out(`${lines.join('\n')}\n`);
     return ExitCode.ok;
   },

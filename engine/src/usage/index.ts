@@ -42,3 +42,11 @@ export {
   type SummaryFigures,
   type SummaryOptions,
 } from './summary';
+export {
+  rateLimitsOf,
+  rateLimitsPath,
+  saveRateLimits,
+  loadRateLimits,
+  type RateLimits,
+  type RateLimitWindow,
+} from './rateLimits';

@@ -5,9 +5,11 @@
  */
 import * as vscode from 'vscode';
 import {
+  loadRateLimits,
   loadTranscriptIndex,
   loadWorkspace,
   priceTableFor,
+  rateLimitsPath,
   readStatePath,
   saveTranscriptIndex,
   transcriptRoots,
@@ -50,13 +52,14 @@ export class UsageTracker implements vscode.Disposable {
       await saveTranscriptIndex(this.index, statePath).catch((error: unknown) =>
         this.output.warn(`usage: the read state could not be saved: ${String(error)}`),
       );
-    const data = this.summarise(this.index, new Date());
+    const now = new Date();
+    const data = { ...this.summarise(this.index, now), rateLimits: loadRateLimits(rateLimitsPath(statePath), now) };
     this.latest = data;
     this.updated.fire(data);
     return data;
   }
 
-  private summarise(index: TranscriptIndex, now: Date): DashboardData {
+  private summarise(index: TranscriptIndex, now: Date): Omit<DashboardData, 'rateLimits'> {
     const folder = this.folder();
     let prices: PriceTable = priceTableFor(undefined);
     let monthlyBudget: number | undefined;
