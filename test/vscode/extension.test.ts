@@ -107,6 +107,21 @@ describe('extension in the VS Code server’s browser workbench (headless Chromi
       await page.locator('.tab.active', { hasText: 'web.yaml' }).waitFor({ state: 'visible' });
     });
 
+    it('opens the dashboard from the Layers view with the month’s cost and today’s session, and saves a screenshot', async () => {
+      const page = await personPage();
+      await openClaudeEnvSidebar(page);
+      await expandView(page, 'Layers');
+      await page.getByRole('button', { name: 'Show Dashboard' }).first().click();
+      // A webview is an iframe holding the page's own iframe.
+      const dashboard = page.frameLocator('iframe.webview').frameLocator('iframe');
+      await dashboard.getByText("Today's sessions").waitFor({ state: 'visible', timeout: 60_000 });
+      const text = await dashboard.locator('#dashboard').innerText();
+      assert.match(text, /\$30\.00/, 'this project this month');
+      assert.match(text, /today/, 'the session of today');
+      await page.screenshot({ path: join((run as WebSuiteRun).resultsDir, 'dashboard.png') });
+      await runFromCommandPalette(page, 'View: Close All Editors');
+    });
+
     it('asks a person before Apply replaces a file edited by hand, and keeps a backup', async () => {
       const page = await personPage();
       const workspace = (run as WebSuiteRun).workspace;

@@ -2,9 +2,10 @@
  * A throw-away copy of examples/ for one VS Code run: the suite edits and applies in it, and the developer's own
  * user layer is kept out by pointing XDG_CONFIG_HOME at an empty folder.
  */
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { assistantLine } from '../helpers/transcripts';
 import { SUITE_MODE_ENV, SUITE_REPORT_ENV, type SuiteMode } from './suiteReport';
 
 export interface SuiteWorkspace {
@@ -19,6 +20,32 @@ export interface SuiteWorkspace {
   dispose(): void;
 }
 
+/** The session the dashboard test expects: three answers today in the workspace, $30 recorded by Claude Code. */
+export const TRANSCRIPT_COST_USD = 30;
+
+/** Claude Code's transcripts for the workspace folder (and one other project), dated today. */
+function writeTranscripts(configDir: string, folder: string): string {
+  const project = join(configDir, 'projects', folder.replace(/[^A-Za-z0-9]/g, '-'));
+  mkdirSync(project, { recursive: true });
+  const now = new Date().toISOString();
+  const lines = [10, 15, 5].map((costUSD, i) =>
+    assistantLine({
+      id: `m${i}`,
+      requestId: 'r',
+      timestamp: now,
+      costUSD,
+      output: 1000,
+      cwd: folder,
+      sessionId: 'today',
+    }),
+  );
+  writeFileSync(join(project, 'today.jsonl'), lines.join(''));
+  const other = join(configDir, 'projects', '-home-dev-other');
+  mkdirSync(other, { recursive: true });
+  writeFileSync(join(other, 's.jsonl'), assistantLine({ id: 'o', requestId: 'r', timestamp: now, costUSD: 7 }));
+  return configDir;
+}
+
 export function prepareWorkspace(repoRoot: string, mode: SuiteMode): SuiteWorkspace {
   const temp = mkdtempSync(join(tmpdir(), 'claude-env-vscode-'));
   // The whole examples/ folder: the workspace's project layer reaches the org layers through ../../org.
@@ -26,11 +53,19 @@ export function prepareWorkspace(repoRoot: string, mode: SuiteMode): SuiteWorksp
   const configHome = join(temp, 'config');
   mkdirSync(configHome);
   const reportFile = join(temp, 'report.json');
+  const folder = join(temp, 'examples', 'workspace');
+  const claudeConfig = writeTranscripts(join(temp, 'claude'), folder);
   return {
     temp,
-    folder: join(temp, 'examples', 'workspace'),
+    folder,
     reportFile,
-    env: { XDG_CONFIG_HOME: configHome, [SUITE_REPORT_ENV]: reportFile, [SUITE_MODE_ENV]: mode },
+    env: {
+      XDG_CONFIG_HOME: configHome,
+      XDG_STATE_HOME: join(temp, 'state'),
+      CLAUDE_CONFIG_DIR: claudeConfig,
+      [SUITE_REPORT_ENV]: reportFile,
+      [SUITE_MODE_ENV]: mode,
+    },
     dispose: () => rmSync(temp, { recursive: true, force: true }),
   };
 }

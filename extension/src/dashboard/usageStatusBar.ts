@@ -51,16 +51,16 @@ export class UsageStatusBar implements vscode.Disposable {
     const reached = THRESHOLDS.find((threshold) => budget.fraction >= threshold);
     if (reached === undefined) return;
     const key = `claudeEnv.usage.notified.${budget.month}`;
-    const already = this.state.get<number>(key, 0);
-    if (already >= reached) return;
-    await this.state.update(key, reached);
+    if (this.state.get<number>(key, 0) >= reached) return;
     const message =
       reached >= 1
-        ? `Claude Code has used ${dollars(budget.spentUSD)} in ${budget.month}, over this project's budget of ` +
+        ? `Claude Code has used ${dollars(budget.spentUSD)} in ${budget.month}, over this project’s budget of ` +
           `${dollars(budget.budgetUSD)}.`
-        : `Claude Code has used ${Math.floor(budget.fraction * 100)} % of this project's ${dollars(budget.budgetUSD)} ` +
+        : `Claude Code has used ${Math.floor(budget.fraction * 100)} % of this project’s ${dollars(budget.budgetUSD)} ` +
           `budget for ${budget.month} (forecast ${dollars(budget.forecastUSD)} by ${budget.monthEnd}).`;
+    // Recorded before anything is awaited, so a second refresh right after cannot notify twice.
     this.notified.push(message);
+    void this.state.update(key, reached);
     const choice = await vscode.window.showWarningMessage(message, 'Open Dashboard');
     if (choice === 'Open Dashboard') await vscode.commands.executeCommand(SHOW_DASHBOARD_COMMAND);
   }
