@@ -111,6 +111,23 @@ describe('usage: prices and cost', () => {
   });
 });
 
+describe('usage: prices locked by the organisation', () => {
+  it('keeps a locked price when a team changes it, with the lock error at the team line', () => {
+    const environment = mergeTexts([
+      {
+        kind: 'base',
+        text: 'pricing:\n  claude-nova-7:\n    input: 1\n    output: 2\npolicy:\n  locked: [pricing.claude-nova-7.output]\n',
+      },
+      { kind: 'team', text: 'pricing:\n  claude-nova-7:\n    output: 9\n' },
+    ]);
+    assert.deepEqual(
+      environment.diagnostics.map((d) => d.code),
+      ['policy.lockedKey'],
+    );
+    assert.equal(priceFor(priceTableFor(environment), 'claude-nova-7', '2026-11-01')?.output, 2);
+  });
+});
+
 describe('usage: budgets in the layers', () => {
   it('refuses a project budget above the base budget, at its line, and keeps the lower one', () => {
     const project = 'budgets:\n  monthly: 800\n';
