@@ -111,7 +111,10 @@ describe('extension in the VS Code server’s browser workbench (headless Chromi
       const page = await personPage();
       await openClaudeEnvSidebar(page);
       await expandView(page, 'Layers');
-      await page.getByRole('button', { name: 'Show Dashboard' }).first().click();
+      // A view's title buttons show while the pointer is over its header.
+      const header = page.locator('.pane-header', { hasText: 'Layers' }).first();
+      await header.hover();
+      await header.getByRole('button', { name: 'Show Dashboard' }).click();
       // A webview is an iframe holding the page's own iframe.
       const dashboard = page.frameLocator('iframe.webview').frameLocator('iframe');
       await dashboard.getByText("Today's sessions").waitFor({ state: 'visible', timeout: 60_000 });

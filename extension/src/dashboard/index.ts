@@ -15,9 +15,12 @@ export { UsageTracker } from './usageTracker';
 
 /** Sets up usage tracking for the window; the first read starts in the background. */
 export function registerUsage(ctx: Ctx): { tracker: UsageTracker; statusBar: UsageStatusBar } {
+  // The folder of the active file, else the window's first: an org layer open from outside the folder (a team
+  // file) still shows this project's usage.
   const folder = () => {
     const uri = ctx.currentWorkspaceUri();
-    const workspace = uri ? (vscode.workspace.getWorkspaceFolder(uri)?.uri ?? uri) : undefined;
+    const workspace =
+      (uri ? vscode.workspace.getWorkspaceFolder(uri)?.uri : undefined) ?? vscode.workspace.workspaceFolders?.[0]?.uri;
     return workspace?.scheme === 'file' ? workspace.fsPath : undefined;
   };
   const tracker = new UsageTracker(folder, ctx.output);
