@@ -22,6 +22,7 @@ import {
 import { LspClient } from '../test/helpers/lspClient';
 import { REPO_ROOT } from '../test/helpers/paths';
 import { markedTree } from '../test/helpers/workspace';
+import { median } from './stats';
 
 const YAML_LS = join(REPO_ROOT, 'node_modules', 'yaml-language-server', 'bin', 'yaml-language-server');
 const SCHEMA_URI = pathToFileURL(join(REPO_ROOT, 'schemas', 'layer.schema.json')).href;
@@ -158,12 +159,6 @@ async function timedEdit(
   });
   await answered;
   return performance.now() - started;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 async function benchSize(lines: number, options: Options) {

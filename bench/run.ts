@@ -6,7 +6,16 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const BENCHMARKS = ['engine', 'lsp', 'supervisor', 'feature-install', 'usage'];
+const BENCHMARKS = [
+  'engine',
+  'git-sources',
+  'lsp',
+  'supervisor',
+  'gateway',
+  'gateway-view',
+  'feature-install',
+  'usage',
+];
 const only = process.argv.slice(2);
 let failed = 0;
 for (const name of BENCHMARKS) {

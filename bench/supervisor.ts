@@ -10,31 +10,20 @@
  *    process over a steady period with pings every second.
  * Writes bench/results/supervisor.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { DEFAULT_SUPERVISION, type ResolvedServer, type SupervisionOptions } from '../engine/src/types';
 import { Supervisor, type ServerState } from '@claude-env/mcp';
+import { median, numberArgument, report, runMain } from './stats';
 
 const ROOT = join(__dirname, '..');
 const EVERYTHING = join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
 const FIXTURE = join(ROOT, 'test/fixtures/mcp/fixture-server.cjs');
 
-function argument(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? fallback : Number(process.argv[index + 1]);
-}
-
-const RUNS = argument('runs', 15);
-const FLEET = argument('fleet', 50);
-const STEADY_S = argument('steady', 10);
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
+const RUNS = numberArgument('runs', 15);
+const FLEET = numberArgument('fleet', 50);
+const STEADY_S = numberArgument('steady', 10);
 
 function server(
   name: string,
@@ -252,19 +241,7 @@ async function main(): Promise<void> {
     [`${held.servers} servers: median ping`, f(held.medianPingMs)],
     [`${held.servers} servers: stop all`, f(held.stopAllMs)],
   ];
-  const width = Math.max(...rows.map(([label]) => label.length));
-  console.log(`supervisor benchmark (${RUNS} runs, node ${process.version})`);
-  for (const [label, value] of rows) console.log(`${label.padEnd(width)}  ${value}`);
-  const folder = join(ROOT, 'bench/results');
-  mkdirSync(folder, { recursive: true });
-  writeFileSync(join(folder, 'supervisor.json'), `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`wrote ${join('bench/results', 'supervisor.json')}`);
+  report('supervisor', `supervisor benchmark (${RUNS} runs, node ${process.version})`, rows, results);
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);

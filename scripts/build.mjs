@@ -4,6 +4,7 @@ import { build } from 'esbuild';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { layerValidatorCode } from './layerValidatorCode.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const watch = process.argv.includes('--watch');
@@ -17,7 +18,35 @@ const bundles = [
   { entry: 'extension/src/main.ts', out: 'dist/extension.js', external: ['vscode'] },
   // The dashboard's page script, for the webview (a browser): Chart.js and @vscode-elements/elements inside.
   { entry: 'extension/webview/dashboard.ts', out: 'dist/webview/dashboard.js', platform: 'browser', format: 'iife' },
+  // The gateway's OpenTelemetry metrics: imported by a daemon whose layers turn metrics on, by no one else.
+  { entry: 'mcp/src/gateway/metrics/index.ts', out: 'dist/gateway-metrics.js', keepMetrics: true },
 ];
+
+// The layer schema compiled ahead of time (ajv's standalone code) in place of engine/src/layerValidator.ts, which
+// compiles it at run time: commands then load neither ajv's compiler nor spend the compile on each start.
+const validatorCode = layerValidatorCode(root);
+const precompiledValidator = {
+  name: 'precompiled-layer-validator',
+  setup(esbuild) {
+    esbuild.onLoad({ filter: /[\\/]engine[\\/]src[\\/]layerValidator\.ts$/ }, () => ({
+      contents: validatorCode,
+      loader: 'js',
+      resolveDir: root,
+    }));
+  },
+};
+
+/** `import('./metrics')` of the gateway daemon stays a run-time import of dist/gateway-metrics.js. */
+const metricsApart = {
+  name: 'gateway-metrics-apart',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^\.\/metrics$/, namespace: 'file' }, (args) =>
+      args.kind === 'dynamic-import' && args.importer.endsWith(join('gateway', 'daemonMetrics.ts'))
+        ? { path: './gateway-metrics.js', external: true }
+        : undefined,
+    );
+  },
+};
 
 mkdirSync(join(root, 'dist'), { recursive: true });
 await Promise.all(
@@ -37,6 +66,7 @@ await Promise.all(
         // jsonc-parser's UMD entry hides its requires from the bundler; its ESM entry bundles cleanly.
         mainFields: ['module', 'main'],
         banner: bundle.banner ? { js: bundle.banner } : undefined,
+        plugins: bundle.keepMetrics ? [precompiledValidator] : [metricsApart, precompiledValidator],
         logLevel: 'warning',
         ...(watch ? {} : {}),
       }),

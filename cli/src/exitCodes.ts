@@ -13,6 +13,8 @@ export const ExitCode = {
   driftRefused: 3,
   /** The workspace or its stack could not be loaded at all (missing folder, no layer, unreadable file). */
   notLoaded: 4,
+  /** A git source could not be fetched or checked: no network, no access, no such repository or ref. */
+  sourceUnavailable: 5,
   /** A bug in claude-env; rerun with `--debug` for the stack trace. */
   internal: 70,
 } as const;

@@ -56,6 +56,8 @@ export const DiagnosticCode = {
 
   /** Two files of the same layer set one key differently and no higher layer decides. */
   mergeConflict: 'merge.conflict',
+  /** A list item (a permission rule, say) already in the merged list: listed once (info, at the duplicate). */
+  mergeDuplicate: 'merge.duplicate',
   /** A value changes type across layers (at the higher line). */
   mergeTypeChange: 'merge.typeChange',
 
@@ -67,6 +69,8 @@ export const DiagnosticCode = {
   policyServerNotAllowed: 'policy.serverNotAllowed',
   /** A server on the policy's deny-list. */
   policyServerDenied: 'policy.serverDenied',
+  /** A project, user or local line that Claude Code ignores under the org's managed settings (`allowManaged…Only`). */
+  policyManagedOverrides: 'policy.managedOverrides',
   /** `policy` in a project, user or local layer: ignored. */
   policyNotHonoured: 'policy.notHonoured',
 
@@ -91,12 +95,37 @@ export const DiagnosticCode = {
   stackTeamInvalid: 'stack.teamInvalid',
   /** The source points back at the project itself. */
   stackSourceCycle: 'stack.sourceCycle',
-  /** A git source, which is not supported yet. */
-  stackGitSourceUnsupported: 'stack.gitSourceUnsupported',
+  /** A git source whose URL, ref or sub-folder cannot be used as written. */
+  stackGitSourceInvalid: 'stack.gitSourceInvalid',
+  /** A git source that `.claude-env/lock.yaml` does not pin (or pinned for another URL, ref or sub-folder). */
+  stackGitNotLocked: 'stack.gitNotLocked',
+  /** The locked commit of a git source is not in the cache: `claude-env fetch` brings it. */
+  stackGitNotFetched: 'stack.gitNotFetched',
+  /** The cached files of a git source differ from the lock's content hash (the cache was changed). */
+  stackGitContentMismatch: 'stack.gitContentMismatch',
+  /** `.claude-env/lock.yaml` cannot be read or is not a lock file. */
+  stackLockInvalid: 'stack.lockInvalid',
   /** `source`/`teams` outside the project layer: ignored. */
   stackSourceIgnored: 'stack.sourceIgnored',
   /** A layer file exists but cannot be read. */
   stackUnreadable: 'stack.unreadable',
+
+  /** `fetch`/`update`/`status`: the repository could not be reached or read (network, credentials, no such repository). */
+  sourceFetchFailed: 'source.fetchFailed',
+  /** `fetch`/`update`/`status`: the ref is no branch, tag or commit of the repository. */
+  sourceRefNotFound: 'source.refNotFound',
+  /** The locked (or named) commit is not reachable from its ref: history rewritten, or an impostor commit. */
+  sourceCommitUnreachable: 'source.commitUnreachable',
+  /** The repository's files at the locked commit do not match the lock's content hash (the lock was edited). */
+  sourceContentMismatch: 'source.contentMismatch',
+  /** The commit has no such sub-folder. */
+  sourceFolderMissing: 'source.folderMissing',
+  /** The source folder holds more files or bytes than claude-env checks out. */
+  sourceTooLarge: 'source.tooLarge',
+  /** A layer file of the repository that claude-env does not read: a symbolic link leading out of it, a huge file. */
+  sourceUnsafeFile: 'source.unsafeFile',
+  /** `--frozen`: the lock is missing or does not pin the source as the project layer writes it. */
+  sourceLockStale: 'source.lockStale',
 
   /** A secret reference without default that nothing provides. */
   secretUnresolved: 'secret.unresolved',
@@ -111,6 +140,20 @@ export const DiagnosticCode = {
   /** The secrets file is malformed. */
   secretFileSyntax: 'secret.fileSyntax',
 
+  /** A server name Claude Code rewrites in its tool names (`mcp__<name>__<tool>`), or a client cannot hold. */
+  clientServerName: 'client.serverName',
+  /** `cwd` on a stdio server written to `.mcp.json`: Claude Code ignores it (VS Code and the gateway honour it). */
+  clientCwdIgnored: 'client.cwdIgnored',
+  /** A transport or field one client that reads the written file does not know (`ws` in VS Code, say). */
+  clientTransport: 'client.transport',
+
+  /** A setting Claude Code honours only in managed settings; claude-env writes it where it has no effect. */
+  scopeManagedOnly: 'scope.managedOnly',
+  /** A setting Claude Code ignores in a committed `.claude/settings.json` (a file cannot approve its own servers). */
+  scopeNotInSharedSettings: 'scope.notInSharedSettings',
+  /** A key that Claude Code reads only from `~/.claude.json`, not from a settings file. */
+  scopeClaudeJsonOnly: 'scope.claudeJsonOnly',
+
   /** A stdio server's command is not on PATH (language server only: it looks at the machine). */
   serverCommandNotFound: 'server.commandNotFound',
   /** A stdio server's `cwd` folder does not exist (language server only). */
@@ -118,16 +161,18 @@ export const DiagnosticCode = {
 
   /** `import`: a Claude Code or VS Code JSON file that does not parse. */
   importSyntax: 'import.syntax',
+  /** `import`: a value the file's own program would refuse too (a wrong type, an unknown transport). */
+  importInvalid: 'import.invalid',
   /** `import`: a file, section or server that is not the object its format expects. */
   importShape: 'import.shape',
   /** `import`: two imported files set one key differently; the later file's value is used. */
   importConflict: 'import.conflict',
   /** `import`: a key that is not part of the file's format; not imported. */
   importUnknownKey: 'import.unknownKey',
-  /** `import`: a server name with characters a layer does not allow. */
-  importServerName: 'import.serverName',
   /** `import`: a `$` right before a variable, which a layer reads as an escaped `${`; kept as text. */
   importDollarBeforeVariable: 'import.dollarBeforeVariable',
+  /** `import`: a `${` Claude Desktop passes as text, which Claude Code and VS Code would expand. */
+  importLiteralVariable: 'import.literalVariable',
   /** `import`: a variable only VS Code expands (`${workspaceFolder}`, …); kept as text. */
   importVscodeVariable: 'import.vscodeVariable',
 } as const;

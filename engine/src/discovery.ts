@@ -1,11 +1,12 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { nodeRealFs } from './fs';
+import { nodeRealFs, overlayReader } from './fs';
 import { assertInside, realpathOrSelf, UnsafePathError } from './safePaths';
 import { ZERO_RANGE } from './lineIndex';
 import { parseLayer } from './parse';
 import { environmentLayers } from './envLayer';
 import { resolveSource, type LayerSource } from './sources';
+import type { LockFile } from './gitSources/lockFile';
 import type { Diagnostic, FileReader, LayerKind, LayerStack, MapNode, ParsedLayer, Range, SourceNode } from './types';
 import { DiagnosticCode, type DiagnosticCodeValue } from './diagnosticCodes';
 
@@ -24,6 +25,10 @@ export interface DiscoverOptions {
   teams?: string[];
   /** Parses one layer file (default `parseLayer`); the language server passes one backed by its parse cache. */
   parse?: (file: string, text: string, kind: LayerKind, label: string) => ParsedLayer;
+  /** The git cache folder (default `$XDG_CACHE_HOME/claude-env/git`, from `env`). */
+  gitCacheDir?: string;
+  /** A lock to read git sources with instead of `.claude-env/lock.yaml` (`update` previews the lock it would write). */
+  lock?: LockFile;
 }
 
 /** Endings a layer file may have, in the order they are looked for (the dev container's lifecycle scripts too). */
@@ -107,8 +112,15 @@ function loadOrgLayers(
     }
     return [];
   }
-  const source = resolveSource(project, sourceEntry, diagnostics);
+  const source = resolveSource(project, sourceEntry, diagnostics, {
+    env: options.env ?? process.env,
+    cacheDir: options.gitCacheDir,
+    lock: options.lock,
+  });
   if (!source) return [];
+  // A git source's files were just read to verify them: the same texts are parsed, unless the caller reads through
+  // its own reader (the language server's open buffers win).
+  if (source.texts && !options.reader) reader = overlayReader(source.texts, reader);
   const layers: ParsedLayer[] = [];
   // Checked before the containment of the source folder, which would otherwise report the link leading out of it.
   const projectReal = realpathOrSelf(project.file);

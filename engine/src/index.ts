@@ -127,6 +127,24 @@ export {
   type FoundExplanation,
   type MissingExplanation,
   type ExplainedItem,
+  fetchSources,
+  projectGitSource,
+  updateSources,
+  sourceStatus,
+  environmentChanges,
+  updateConflicts,
+  type FetchAction,
+  type FetchedSource,
+  type FetchReport,
+  type GitSourceOperationOptions,
+  type ProjectGitSource,
+  type SourceMove,
+  type UpdateOptions,
+  type UpdateReport,
+  type SourceStatus,
+  type StatusReport,
+  type EnvironmentChange,
+  type UpdateConflict,
 } from './workspace';
 export {
   transcriptRoots,
@@ -179,3 +197,23 @@ export {
   type BudgetOptions,
   type TokenCounts,
 } from './usage';
+export {
+  systemGit,
+  SAFE_GIT_CONFIG,
+  type GitRunner,
+  type GitResult,
+  type GitRunOptions,
+  type SystemGitOptions,
+} from './gitSources/runner';
+export { writeManagedSettings, type ManagedReport } from './workspace';
+export {
+  renderManagedSettings,
+  MANAGED_DROP_IN,
+  MANAGED_FILE,
+  MANAGED_SETTINGS_FOLDERS,
+  MANAGED_ONLY_SETTINGS,
+  type ManagedSettings,
+} from './outputs/managed';
+export { gitCacheDir, checkoutDir, layerContentHash } from './gitSources/cache';
+export { LOCK_FILE, readLockFile, type LockFile, type LockedSource } from './gitSources/lockFile';
+export { displayUrl, type GitSourceSpec } from './gitSources/spec';

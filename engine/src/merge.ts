@@ -1,6 +1,8 @@
 import { honoured, keepBudgetCeilings } from './budgets';
 import { isDirective, literalValue, setOwn } from './directives';
+import { managedOverrides } from './managedOverrides';
 import { discoverStack, type DiscoverOptions } from './discovery';
+import { clientFindings } from './clientRules';
 import { describeOrigin } from './describe';
 import {
   collectLocks,
@@ -12,7 +14,7 @@ import {
   reportMisplacedSections,
   type WriteRecord,
 } from './policy';
-import { mergeStrategyAt } from './schema';
+import { mergeStrategyAt, schemaAt } from './schema';
 import { buildServerDefinitions } from './servers';
 import { DiagnosticCode, type DiagnosticCodeValue } from './diagnosticCodes';
 import type {
@@ -102,6 +104,8 @@ class StackMerger {
       ...this.stack.diagnostics,
       ...this.stack.layers.flatMap((l) => l.diagnostics),
       ...this.diagnostics,
+      ...managedOverrides(this.stack.layers),
+      ...clientFindings(this.root, value.outputs as Record<string, unknown>),
     ];
     return { stack: this.stack, value, tree: this.root, servers, diagnostics };
   }
@@ -125,7 +129,10 @@ class StackMerger {
     const origin = this.origin(keyRange, node);
     const directive = node.type === 'map' ? isDirective(node) : undefined;
 
-    if (node.type === 'map' && !directive && (!existing || existing.children)) {
+    // A map the schema marks `x-merge: replace` (a plugin marketplace) is replaced whole, as Claude Code does.
+    const replacedWhole =
+      node.type === 'map' && !directive && existing?.children && schemaAt(path)?.['x-merge'] === 'replace';
+    if (node.type === 'map' && !directive && !replacedWhole && (!existing || existing.children)) {
       // Merging into a map: policy is checked on each leaf below, so no lock check here.
       const target = existing ?? this.newMap(path, origin, chain(children.get(key)));
       if (existing) target.contributors!.push(origin);
@@ -204,11 +211,29 @@ class StackMerger {
     for (const item of node.items) {
       const value = literalValue(item);
       const identity = JSON.stringify(value);
-      if (dedupe && seen.has(identity)) continue;
+      if (dedupe && seen.has(identity)) {
+        this.reportDuplicate(target, value, item.range);
+        continue;
+      }
       seen.add(identity);
       values.push(value);
       target.itemOrigins!.push({ ...origin, keyRange: item.range, range: item.range, value });
     }
+  }
+
+  /** A list item already present (a permission rule written twice, say): kept once, and said so. */
+  private reportDuplicate(target: EffectiveNode, value: unknown, range: Range): void {
+    const identity = JSON.stringify(value);
+    const index = (target.value as unknown[]).findIndex((existing) => JSON.stringify(existing) === identity);
+    const first = target.itemOrigins?.[index];
+    this.diagnostics.push({
+      file: this.layer.file,
+      range,
+      severity: 'info',
+      code: DiagnosticCode.mergeDuplicate,
+      message: `${JSON.stringify(value)} is listed twice in '${target.path.join('.')}'; the written files hold it once.`,
+      ...(first ? { related: [{ file: first.file, range: first.range, message: 'first listed here' }] } : {}),
+    });
   }
 
   private newMap(path: string[], origin: Origin, overridden: Origin[]): EffectiveNode {

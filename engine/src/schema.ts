@@ -1,5 +1,6 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import layerSchema from '../../schemas/layer.schema.json';
+import { layerValidator } from './layerValidator';
 import { closestMatch } from './suggest';
 import { isDirective, toPlainValue } from './directives';
 import type { Diagnostic, MapEntry, MapNode, Range, SourceNode } from './types';
@@ -28,14 +29,7 @@ export interface SchemaNode {
 
 export const LAYER_SCHEMA = layerSchema as unknown as SchemaNode & { definitions: Record<string, SchemaNode> };
 
-let compiled: ValidateFunction | undefined;
-function validator(): ValidateFunction {
-  if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
-    compiled = ajv.compile(LAYER_SCHEMA);
-  }
-  return compiled;
-}
+const validator = layerValidator;
 
 function resolveRef(schema: SchemaNode | undefined): SchemaNode | undefined {
   let current = schema;
@@ -89,6 +83,15 @@ export function validateLayerSchema(file: string, root: MapNode): Diagnostic[] {
   if (!validate(toPlainValue(root))) mapErrors(file, root, validate.errors ?? [], diagnostics);
   warnUnknownKeys(file, root, LAYER_SCHEMA, [], diagnostics);
   return diagnostics;
+}
+
+/** Where a plain layer value breaks the schema (JSON pointers and ajv's words), for files that are not layers yet. */
+export function schemaViolations(value: unknown): Array<{ pointer: string; message: string }> {
+  const validate = validator();
+  if (validate(value)) return [];
+  return (validate.errors ?? [])
+    .filter((error) => error.keyword !== 'oneOf' && error.keyword !== 'if')
+    .map((error) => ({ pointer: error.instancePath, message: error.message ?? 'is invalid' }));
 }
 
 interface Resolved {
@@ -172,7 +175,7 @@ function diagnosticFor(file: string, root: MapNode, error: ErrorObject): Diagnos
     return at(
       entry?.keyRange ?? valueRange,
       DiagnosticCode.schemaInvalidName,
-      `'${propertyName}' is not a valid name: use letters, digits, '.', '_' and '-'.`,
+      `'${propertyName}' is not a valid name: a name cannot be empty.`,
     );
   }
   switch (error.keyword) {
@@ -283,6 +286,12 @@ function article(type: string): string {
     .join(' or ');
 }
 
+/**
+ * Keys people write as comments in JSON (`$comment`, `_comment`, `//`) and `$schema`: plain data everywhere, kept
+ * as written in the output and not reported as unknown.
+ */
+export const COMMENT_KEYS: ReadonlySet<string> = new Set(['$schema', '$comment', '_comment', '//']);
+
 function checkDirectives(file: string, node: SourceNode, out: Diagnostic[]): void {
   if (node.type === 'array') {
     for (const item of node.items) checkDirectives(file, item, out);
@@ -290,14 +299,19 @@ function checkDirectives(file: string, node: SourceNode, out: Diagnostic[]): voi
   }
   if (node.type !== 'map') return;
   for (const entry of node.entries) {
-    if (entry.key.startsWith('$') && entry.key !== '$schema') {
+    if (entry.key.startsWith('$') && !COMMENT_KEYS.has(entry.key)) {
       if (entry.key !== '$delete' && entry.key !== '$replace') {
+        // Claude Code ignores keys it does not know, so such a key is data to pass on, not a reason to fail.
+        const suggestion = closestMatch(entry.key, ['$delete', '$replace']);
         out.push({
           file,
           range: entry.keyRange,
-          severity: 'error',
+          severity: 'warning',
           code: DiagnosticCode.directiveUnknown,
-          message: `Unknown directive '${entry.key}'. Use '$delete: true' or '$replace: <value>'.`,
+          message:
+            `'${entry.key}' is not a directive ('$delete: true', '$replace: <value>'); it is kept as a plain key.` +
+            `${suggestion ? ` Did you mean '${suggestion}'?` : ''}`,
+          ...(suggestion ? { data: { suggestion } } : {}),
         });
       } else if (node.entries.length !== 1) {
         out.push({
@@ -340,7 +354,8 @@ function warnUnknownKeys(
   const known = resolved.properties ?? {};
   for (const entry of inner.entries) {
     const child = childSchema(resolved, entry.key);
-    if (resolved['x-unknown'] === 'warn' && !(entry.key in known)) {
+    const reported = entry.key.startsWith('$') || COMMENT_KEYS.has(entry.key);
+    if (resolved['x-unknown'] === 'warn' && !reported && !Object.hasOwn(known, entry.key)) {
       const suggestion = closestMatch(entry.key, Object.keys(known));
       const what = path[0] === 'settings' ? 'Claude Code setting' : 'key';
       out.push({

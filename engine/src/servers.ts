@@ -46,7 +46,7 @@ export function buildServerDefinitions(
     const entry = raw as Record<string, unknown>;
     const node = tree?.get(name);
     if (!node) continue;
-    const explicit = entry.type === 'http' || entry.type === 'sse' || entry.type === 'stdio' ? entry.type : undefined;
+    const explicit = transportOf(entry.type);
     const type = explicit ?? (typeof entry.url === 'string' && typeof entry.command !== 'string' ? 'http' : 'stdio');
     const definition: ServerDefinition = {
       name,
@@ -67,4 +67,10 @@ export function buildServerDefinitions(
     definitions.push(definition);
   }
   return definitions;
+}
+
+/** The transport a `type` names; `streamable-http` is Claude Code's other spelling of `http`. */
+export function transportOf(type: unknown): ServerDefinition['type'] | undefined {
+  if (type === 'streamable-http') return 'http';
+  return type === 'http' || type === 'sse' || type === 'stdio' || type === 'ws' ? type : undefined;
 }

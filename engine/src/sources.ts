@@ -3,40 +3,50 @@ import { dirname, relative, resolve } from 'node:path';
 import { realpathOrSelf } from './safePaths';
 import type { Diagnostic, MapEntry, ParsedLayer, Range } from './types';
 import { DiagnosticCode, type DiagnosticCodeValue } from './diagnosticCodes';
+import { resolveGitLayerSource, type GitSourceOptions } from './gitSources/layerSource';
+import { displayUrl, isGitSource } from './gitSources/spec';
 
 /**
- * Where the organisation's base and team layers live. Today a local folder; a git repository pinned to a
- * commit will resolve to a checked-out folder in a cache, so everything after resolution sees only `dir`.
+ * Where the organisation's base and team layers live: a local folder, or a git repository pinned in the lock,
+ * resolved to its read-only checkout in the cache. Everything after resolution sees only `dir`.
  */
 export interface LayerSource {
-  kind: 'folder';
+  kind: 'folder' | 'git';
   /** Absolute folder holding base.yaml and teams/. */
   dir: string;
   /** Range in the project layer that names the source (for diagnostics). */
   range: Range;
   /** For messages: how the person wrote it. */
   describe: string;
+  /** For a git source: the locked commit. */
+  commit?: string;
+  /** For a git source: the verified texts of its layer files (what was hashed is what is read). */
+  texts?: ReadonlyMap<string, string>;
 }
 
 export function resolveSource(
   project: ParsedLayer,
   entry: MapEntry,
   diagnostics: Diagnostic[],
+  gitOptions: GitSourceOptions = {},
 ): LayerSource | undefined {
   const error = (range: Range, code: DiagnosticCodeValue, message: string) =>
     diagnostics.push({ file: project.file, range, severity: 'error', code, message });
+  if (isGitSource(entry)) {
+    const git = resolveGitLayerSource(project, entry, diagnostics, gitOptions);
+    if (!git) return undefined;
+    const { spec, locked, dir } = git;
+    return {
+      kind: 'git',
+      dir,
+      range: spec.range,
+      describe: `${displayUrl(spec.url)}@${spec.ref}`,
+      commit: locked.commit,
+    };
+  }
   const spec = entry.value;
   if (spec.type !== 'map') return undefined; // the schema reports the shape
   const field = (name: string) => spec.entries.find((e) => e.key === name);
-  const git = field('git');
-  if (git) {
-    error(
-      git.keyRange,
-      DiagnosticCode.stackGitSourceUnsupported,
-      "Git sources are not supported yet: check the repository out and name its folder with 'path'.",
-    );
-    return undefined;
-  }
   const pathEntry = field('path');
   if (!pathEntry || pathEntry.value.type !== 'scalar' || typeof pathEntry.value.value !== 'string') return undefined;
   const written = pathEntry.value.value;

@@ -130,7 +130,7 @@ export interface EffectiveNode {
 /** An MCP server as the effective configuration defines it (references unresolved). */
 export interface ServerDefinition {
   name: string;
-  type: 'stdio' | 'http' | 'sse';
+  type: 'stdio' | 'http' | 'sse' | 'ws';
   command?: string;
   args?: string[];
   env?: Record<string, string>;
@@ -217,7 +217,7 @@ export interface FileReader {
  */
 export interface ResolvedServer {
   name: string;
-  type: 'stdio' | 'http' | 'sse';
+  type: 'stdio' | 'http' | 'sse' | 'ws';
   command?: string;
   args: string[];
   /** The server's own variables (resolved). The supervisor adds the full process environment underneath. */

@@ -12,7 +12,7 @@ import {
   type WorkspaceParams,
 } from '@claude-env/protocol';
 import { createLanguageClient, LAYER_LANGUAGE_ID } from './client';
-import type { McpFleet } from './mcp/fleet';
+import type { EditorFleet } from './mcp/fleet';
 import type { ServerLogChannels } from './mcp/logs';
 import type { SecretStorageProvider } from './mcp/secretStorage';
 import type { UsageTracker } from './dashboard/usageTracker';
@@ -27,7 +27,7 @@ export interface McpSupervision {
   /** Where `Set Secret` stores secrets. */
   secrets: SecretStorageProvider;
   /** The supervised servers; undefined when no folder of the window has a project layer. */
-  fleet?: McpFleet;
+  fleet?: EditorFleet;
   logs?: ServerLogChannels;
 }
 

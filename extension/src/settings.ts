@@ -29,6 +29,8 @@ export interface McpSettings {
   offerToVSCode: boolean;
   /** Show the running-server count in the status bar. */
   statusBar: boolean;
+  /** Who runs the servers: the shared per-user gateway daemon (default), or a supervisor in this window. */
+  supervisor: 'gateway' | 'inProcess';
 }
 
 /** Reads the settings that apply to `scope` (a folder or document), or the window's when omitted. */
@@ -46,6 +48,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): ExtensionSettin
       autoStart: config.get<boolean>('mcp.autoStart', true),
       offerToVSCode: config.get<boolean>('mcp.offerToVSCode', false),
       statusBar: config.get<boolean>('mcp.statusBar', true),
+      supervisor: config.get<string>('mcp.supervisor', 'gateway') === 'inProcess' ? 'inProcess' : 'gateway',
     },
     usage: { statusBar: config.get<boolean>('usage.statusBar', true) },
   };

@@ -1,6 +1,7 @@
 /**
  * Quick fixes for the diagnostics that have one obvious repair: remove an override of a locked key, add a
- * missing required property, replace a literal credential by a `${secret:…}` reference. Each fix is computed
+ * missing required property, replace a literal credential by a `${secret:…}` reference, store a secret that is not
+ * set on this machine (Set Secret, a command of the editor: the value never passes through here). Each fix is computed
  * from the diagnostic's range and `data` against the current buffer; nothing here trusts stale positions.
  */
 import {
@@ -21,7 +22,11 @@ const FIXERS: Record<string, Fixer> = {
   [DiagnosticCode.policyLockedKey]: removeEntry,
   [DiagnosticCode.schemaMissingProperty]: addMissingProperty,
   [DiagnosticCode.secretLiteral]: replaceLiteralSecret,
+  [DiagnosticCode.secretUnresolved]: setSecretCommand,
 };
+
+/** The editor's command that stores a secret in its secret storage (the extension registers it). */
+export const SET_SECRET_COMMAND = 'claudeEnv.setSecret';
 
 export async function codeActions(context: FeatureContext, params: CodeActionParams): Promise<CodeAction[]> {
   const relevant = params.context.diagnostics.filter(
@@ -110,4 +115,16 @@ function replaceLiteralSecret(target: LayerDocument, diagnostic: Diagnostic): Co
     [{ range: diagnostic.range, newText }],
     true,
   );
+}
+
+/** For `${secret:name}` not set here: the editor's Set Secret, with the name filled in. No edit to the file. */
+function setSecretCommand(_target: LayerDocument, diagnostic: Diagnostic): CodeAction | undefined {
+  const reference = (diagnostic.data as { reference?: unknown } | undefined)?.reference;
+  const name = typeof reference === 'string' ? /^\$\{secret:([^}]+)\}$/.exec(reference)?.[1] : undefined;
+  if (!name) return undefined;
+  return {
+    title: `Set Secret \`${name}\``,
+    isPreferred: true,
+    command: { title: 'Set Secret', command: SET_SECRET_COMMAND, arguments: [{ name }] },
+  };
 }

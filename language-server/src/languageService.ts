@@ -12,8 +12,8 @@ import type {
   DocumentSymbolParams,
   HoverParams,
 } from 'vscode-languageserver/node';
-import { dirname } from 'node:path';
-import { userConfigDir } from '@claude-env/engine';
+import { dirname, join, sep } from 'node:path';
+import { gitCacheDir, userConfigDir } from '@claude-env/engine';
 import { defaultSecretProvider } from '@claude-env/engine';
 import type { ExplainParams, WorkspaceParams } from '@claude-env/protocol';
 import { codeActions } from './codeActions';
@@ -52,6 +52,7 @@ export function createLanguageService(options: LanguageServiceOptions) {
     userConfigDir: options.userConfigDir,
   });
   const userFolder = options.userConfigDir ?? userConfigDir();
+  const checkouts = join(gitCacheDir(), 'checkouts');
   const diagnostics = new DiagnosticsService({
     connection: options.connection,
     documents,
@@ -124,15 +125,22 @@ export function createLanguageService(options: LanguageServiceOptions) {
     },
 
     /**
-     * Files created, changed or deleted on disk. Only layer files count: those of a known stack, and anything
-     * in a `.claude-env/` or the user layer folder (a `local.yaml` being created changes the stack). Open
-     * buffers win over disk.
+     * Files created, changed or deleted on disk. Only layer files count: those of a known stack, anything in a
+     * `.claude-env/` or the user layer folder (a `local.yaml` being created changes the stack), and checkouts of
+     * the git cache. Open buffers win over disk.
      */
     filesChanged(uris: readonly string[]): Promise<void> {
-      const paths = uris
-        .map(uriToPath)
-        .filter((path): path is string => path !== undefined && !documents.isOpen(path))
+      const all = uris.map(uriToPath).filter((path): path is string => path !== undefined);
+      const paths = all
+        .filter((path) => !documents.isOpen(path))
         .filter((path) => isLayerLocation(path, userFolder) || registry.all().some((model) => model.includes(path)));
+      // A checkout appearing in the git cache (`claude-env fetch` in a terminal): every stack looks for its source again.
+      if (all.some((path) => path === checkouts || path.startsWith(checkouts + sep))) {
+        for (const model of registry.all()) {
+          const project = model.files().find((file) => model.layerOf(file)?.kind === 'project');
+          if (project) paths.push(project);
+        }
+      }
       return paths.length > 0 ? diagnostics.validateNow(paths) : Promise.resolve();
     },
 

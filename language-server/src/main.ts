@@ -2,7 +2,9 @@
  * Entry of the claude-env language server. Creates the connection (stdio, IPC or a socket, as the command line
  * says), declares the capabilities and routes each message to the language service.
  */
+import { pathToFileURL } from 'node:url';
 import { createConnection, DidChangeWatchedFilesNotification, ProposedFeatures } from 'vscode-languageserver/node';
+import { gitCacheDir } from '@claude-env/engine';
 import {
   EffectiveEnvironmentRequest,
   ExplainRequest,
@@ -51,7 +53,12 @@ connection.onInitialized(async () => {
   if (watchFilesDynamically) {
     // Layer files change outside the editor too (git pull in the org folder, `claude-env init`).
     await connection.client.register(DidChangeWatchedFilesNotification.type, {
-      watchers: [{ globPattern: '**/.claude-env/**' }, { globPattern: '**/*.{yaml,yml,json}' }],
+      watchers: [
+        { globPattern: '**/.claude-env/**' },
+        { globPattern: '**/*.{yaml,yml,json}' },
+        // Outside the workspace: the git cache, where `claude-env fetch` puts the checkout a stack waits for.
+        { globPattern: { baseUri: pathToFileURL(gitCacheDir()).href, pattern: 'checkouts/*' } },
+      ],
     });
   }
   connection.workspace.onDidChangeWorkspaceFolders((event) => {

@@ -4,6 +4,7 @@ import { delimiter, isAbsolute, join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { WebSocketClientTransport } from '@modelcontextprotocol/sdk/client/websocket.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { ResolvedServer } from '@claude-env/engine';
 import { ProcessTransport, type ProcessOutputSink } from './processTransport';
@@ -68,6 +69,8 @@ export function openConnection(server: ResolvedServer, sink: ProcessOutputSink, 
   }
   const url = new URL(server.url!);
   const requestInit: RequestInit = { headers: server.headers };
+  // A WebSocket carries no custom headers; Claude Code's `ws` servers authenticate in the URL or not at all.
+  if (server.type === 'ws') return { transport: new WebSocketClientTransport(url) };
   const transport =
     server.type === 'http'
       ? new StreamableHTTPClientTransport(url, { requestInit })

@@ -31,15 +31,32 @@ export type {
 export { startDaemon, DEFAULT_IDLE_TIMEOUT_MS, type DaemonOptions, type RunningDaemon } from './gateway/daemon';
 export type { Resolution, ServerResolver } from './gateway/fleet';
 export { runShim, connectOrStart, type ShimOptions } from './gateway/shim';
+export { stderrSink, MAX_STDERR_BACKLOG, type StderrSink } from './gateway/stderrSink';
 export {
   gatewayPaths,
+  SOCKET_NAME,
   ensurePrivateDir,
   checkPrivateSocket,
   UnsafePathError,
   type GatewayPaths,
 } from './gateway/paths';
-export { queryDaemon } from './gateway/query';
-export { GatewayErrorCode, WIRE_VERSION, type GatewayHello } from './gateway/wire';
-export { NO_OBSERVER, type GatewayObserver } from './gateway/observer';
+export { queryDaemon, controlDaemon, subscribeDaemon, type DaemonSubscription } from './gateway/query';
+export { GatewaySessionTransport, type GatewaySessionOptions } from './gateway/sessionTransport';
+export { gatewayLaunchFrom, daemonLaunchFrom, plainNode, SHIM_BUNDLE, CLI_BUNDLE } from './gateway/launch';
+export {
+  GatewayErrorCode,
+  WIRE_VERSION,
+  type GatewayHello,
+  type ControlAction,
+  type ControlAnswer,
+} from './gateway/wire';
+export { NO_OBSERVER, RelayObserver, type GatewayObserver } from './gateway/observer';
+export type { MetricsSettingsSource } from './gateway/daemonMetrics';
+// The settings only: the OpenTelemetry code (./gateway/metrics) is imported by the daemon when metrics are on.
+export {
+  resolveMetricsSettings,
+  type GatewayMetricsSettings,
+  type MetricsSettingsResolution,
+} from './gateway/metrics/settings';
 export type { FleetStatus, BackendStatus, SessionStatus } from './gateway/status';
 export type { CallRecord } from './gateway/backend';

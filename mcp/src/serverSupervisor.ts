@@ -1,14 +1,12 @@
 import { EventEmitter } from 'node:events';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { ResolvedServer } from '@claude-env/engine';
 import { RestartPolicy, formatMs, type ExitKind } from './backoff';
 import { createCatalogWatch, emptyCatalog, redactCatalog } from './catalog';
-import { PermanentStartError, createClient, openConnection, preflight, type Connection } from './connection';
+import { createClient, openConnection, preflight } from './connection';
 import { LogRing } from './logRing';
 import { PingMonitor } from './pingMonitor';
-import type { ProcessExit } from './processTransport';
+import { StartupTimeout, describeEnd, shutDownRun, startFailure, truncate, type Run, type RunEnd } from './serverRun';
 import { Redactor } from '@claude-env/engine';
 import type {
   LogLine,
@@ -20,29 +18,6 @@ import type {
   SupervisorTuning,
 } from './types';
 import { isActive, isConnected } from './types';
-
-/** Why a run ended. */
-type RunEnd =
-  | { kind: 'exit'; exit: ProcessExit }
-  | { kind: 'closed' }
-  | { kind: 'hang'; detail: string }
-  | { kind: 'startup'; detail: string; permanent: boolean };
-
-interface Run {
-  connection: Connection;
-  client: Client;
-  startedAt: number;
-  connectedAt?: number;
-  pings?: PingMonitor;
-  ended: boolean;
-  /** Set once the run's processes and connection are being shut down; settles when they are gone. */
-  closing?: Promise<void>;
-  /** Settles when the start attempt has an outcome (running, or ended). */
-  settled: Promise<void>;
-  settle: () => void;
-}
-
-/** States from which a start request is a no-op. */
 
 /**
  * Supervises one MCP server: starts it, watches its health, restarts it by policy and stops it with its whole
@@ -262,22 +237,7 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
     } catch (error) {
       clearTimeout(timer);
       if (run.ended) return run.settled;
-      const permanent = error instanceof PermanentStartError || isSpawnFailure(error) || isRefusal(error);
-      // A server that died during the handshake makes connect() fail with "Connection closed"; its exit code
-      // and last stderr line say far more, so wait briefly for them.
-      const timedOut = error instanceof StartupTimeout;
-      const exit =
-        permanent || timedOut
-          ? connection.process?.exit
-          : connection.process && (connection.process.exit ?? (await raceExit(connection, 250)));
-      const detail = timedOut
-        ? `no MCP handshake within ${formatMs(timeoutMs)}`
-        : error instanceof McpError && isRefusal(error)
-          ? `the server refused the handshake (${error.code}): ${error.message.replace(/^MCP error -?\d+: /, '')}`
-          : error instanceof Error
-            ? error.message
-            : String(error);
-      const end: RunEnd = exit ? { kind: 'exit', exit } : { kind: 'startup', detail, permanent };
+      const end = await startFailure(error, connection, timeoutMs);
       await this.endRun(run, end);
       return run.settled;
     }
@@ -341,47 +301,12 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
 
   /** Shuts a run down once; later callers wait for the same shutdown. */
   private closeRun(run: Run, unresponsive = false): Promise<void> {
-    run.closing ??= this.shutDownRun(run, unresponsive);
+    run.closing ??= shutDownRun(run, unresponsive, (text) => this.log('supervisor', text));
     return run.closing;
   }
 
-  private async shutDownRun(run: Run, unresponsive: boolean): Promise<void> {
-    const process = run.connection.process;
-    try {
-      if (process) {
-        const termination = process.exit ? await process.reapLeftovers() : await process.terminate(unresponsive);
-        if (termination?.signalled.length) {
-          const { signalled, killed } = termination;
-          const forced = killed.length ? `, ${killed.length} needed SIGKILL (${killed.join(', ')})` : '';
-          this.log(
-            'supervisor',
-            `ended ${signalled.length} process(es) with SIGTERM (${signalled.join(', ')})${forced}`,
-          );
-        }
-      }
-      const transport = run.connection.transport;
-      if (!unresponsive && run.connectedAt !== undefined && transport instanceof StreamableHTTPClientTransport) {
-        // Tell a streamable HTTP server that the session is over, so that it frees it now rather than at its timeout.
-        await Promise.race([transport.terminateSession().catch(() => undefined), delay(1_000)]);
-      }
-      await run.client.close();
-    } catch (error) {
-      this.log('supervisor', `while closing: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-
   private describeEnd(end: RunEnd): string {
-    const stderr = this.lastStderr ? `: ${truncate(this.redact(this.lastStderr.trim()), 200)}` : '';
-    switch (end.kind) {
-      case 'exit':
-        return end.exit.signal ? `killed by ${end.exit.signal}${stderr}` : `exited with code ${end.exit.code}${stderr}`;
-      case 'closed':
-        return 'connection closed by the server';
-      case 'hang':
-        return `not answering pings (${end.detail})`;
-      case 'startup':
-        return `${this.redact(end.detail)}${stderr ? `; stderr${stderr}` : ''}`;
-    }
+    return describeEnd(end, this.lastStderr ? this.redact(this.lastStderr.trim()) : '', (text) => this.redact(text));
   }
 
   private setState(state: ServerState, reason: string): void {
@@ -403,35 +328,4 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
     this.logRing.push(line);
     if (this.listenerCount('log') > 0) this.emit('log', this.name, line);
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-
-function raceExit(connection: Connection, ms: number): Promise<ProcessExit | undefined> {
-  return Promise.race([
-    connection.process!.exited,
-    new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms).unref()),
-  ]);
-}
-
-function isSpawnFailure(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return code === 'ENOENT' || code === 'EACCES';
-}
-
-/**
- * The server answered the handshake with an error of its own (a missing or rejected API key, typically): it is
- * up and says no, so retrying with the same configuration cannot help.
- */
-function isRefusal(error: unknown): boolean {
-  return error instanceof McpError && error.code !== ErrorCode.ConnectionClosed;
-}
-
-/** The startup deadline passed (spawn or connect, handshake and first listing). */
-class StartupTimeout extends Error {}
-
-function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
 }

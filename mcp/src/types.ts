@@ -102,7 +102,7 @@ export interface ServerCatalog {
 /** A snapshot of one server for views, tables and JSON output. */
 export interface ServerStatus {
   name: string;
-  type: 'stdio' | 'http' | 'sse';
+  type: 'stdio' | 'http' | 'sse' | 'ws';
   state: ServerState;
   /** Why the server is in this state, in words a person can act on. */
   reason: string;

@@ -27,7 +27,7 @@ describe('claude-env import', () => {
     assert.equal(run.code, 0, run.stderr);
     assert.match(
       run.stderr,
-      /imported 6 servers and 7 settings from \.claude\/settings\.json, \.mcp\.json, \.vscode\/mcp\.json into \.claude-env\/project\.yaml/,
+      /imported 6 servers and 8 settings from \.claude\/settings\.json, \.mcp\.json, \.vscode\/mcp\.json into \.claude-env\/project\.yaml/,
     );
     const layer = parseYaml(readText(join(workspace, '.claude-env', 'project.yaml'))) as {
       settings: Record<string, unknown>;
@@ -40,7 +40,8 @@ describe('claude-env import', () => {
     assert.equal(layer.mcpServers.playwright?.env?.PLAYWRIGHT_BROWSERS_PATH, '${env:PLAYWRIGHT_BROWSERS_PATH}');
     // Settings are literal for Claude Code: a `${` there is escaped so it is not read as a reference.
     assert.match(JSON.stringify(layer.settings.hooks), /"\$\$\{CLAUDE_PROJECT_DIR\}\/\.claude\/hooks\/format\.sh"/);
-    assert.equal('$schema' in layer.settings, false);
+    // `$schema` points editors at the settings schema: it is kept and written back.
+    assert.equal(layer.settings['$schema'], 'https://json.schemastore.org/claude-code-settings.json');
     assert.deepEqual(layer.outputs, { claudeSettings: 'shared', vscodeMcpJson: true });
     assert.deepEqual(
       readText(join(workspace, '.claude-env', '.gitignore'))
@@ -66,12 +67,8 @@ describe('claude-env import', () => {
     assert.equal(applied.code, 0, applied.stderr);
 
     assert.equal(jsonContent(readText(join(workspace, '.mcp.json'))), jsonContent(original.mcp));
-    // `$schema` describes the JSON file for editors; it is the one key that is not a setting.
-    const { $schema: _schema, ...settings } = parseJsonc(original.settings, [], { allowTrailingComma: true }) as Record<
-      string,
-      unknown
-    >;
-    assert.equal(jsonContent(readText(join(workspace, '.claude/settings.json'))), JSON.stringify(settings));
+    // Every key comes back, `$schema` (which points editors at the settings schema) included.
+    assert.equal(jsonContent(readText(join(workspace, '.claude/settings.json'))), jsonContent(original.settings));
     // Nothing the user wrote is lost: each original is in the backups, byte for byte.
     const backups = readdirSync(join(workspace, '.claude-env', 'backups')).map((name) =>
       readText(join(workspace, '.claude-env', 'backups', name)),

@@ -77,14 +77,16 @@ describe('discoverStack', () => {
     assert.deepEqual(stack.diagnostics[0].range.start, positionOf(text, '.\n'));
   });
 
-  it('says a git source is not supported yet, at the git key', () => {
-    const text = 'source:\n  git: https://example.test/org.git\n  commit: abcdef1\n';
+  it('asks to pin a git source that the lock does not name yet, at the source', () => {
+    const text = 'source:\n  git: https://example.test/org.git\n  ref: v3\n';
     tree = tempTree({ 'ws/.claude-env/project.yaml': text });
     const stack = discoverStack(tree.path('ws'), { env: {}, userConfigDir: tree.path('none') });
     assert.deepEqual(
       stack.diagnostics.map((d) => d.code),
-      ['stack.gitSourceUnsupported'],
+      ['stack.gitNotLocked'],
     );
+    assert.deepEqual(stack.diagnostics[0].range.start, positionOf(text, 'git:'));
+    assert.match(stack.diagnostics[0].message, /run 'claude-env fetch'/);
   });
 
   it('reports an unreadable layer file instead of crashing', () => {

@@ -43,17 +43,31 @@ const withVariables = fc
   .map((parts) => parts.join(''))
   // A `$` glued to a variable (`$${A}`) has no form in a layer; import warns about it (see import.test.ts).
   .filter((joined) => !joined.includes('$${'));
-const serverName = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,10}$/);
+// Any name a client accepts: spaces, slashes, dots, other scripts (`Dev Box MCP`, `microsoft/playwright-mcp`).
+const serverName = fc.oneof(
+  fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,10}$/),
+  fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 ./@_-]{0,16}[A-Za-z0-9]$/),
+  fc.constantFrom('日本語メモ', 'io.github.ChromeDevTools/chrome-devtools-mcp', 'Dev Box MCP'),
+);
 
 /** A `.mcp.json` server in the form `apply` writes (type, then transport fields), so bytes can match. */
-const stdioServer = fc.record({
-  type: fc.constant('stdio'),
-  command: text.filter((value) => value.trim() !== ''),
-  args: fc.array(withVariables, { maxLength: 4 }),
-  env: fc.dictionary(variable, withVariables, { maxKeys: 3 }),
-});
+const stdioServer = fc.record(
+  {
+    type: fc.constant('stdio'),
+    command: text.filter((value) => value.trim() !== ''),
+    args: fc.array(withVariables, { maxLength: 4 }),
+    env: fc.dictionary(variable, withVariables, { maxKeys: 3 }),
+    // Claude Code ignores `cwd` but VS Code does not: it is written back (with a warning, see clientRules.test.ts).
+    cwd: fc.stringMatching(/^[a-z][a-z/._-]{0,12}$/),
+    // Fields of newer Claude Code releases and of other tools, and comment keys: written back as they were.
+    $comment: fc.string({ maxLength: 12 }),
+    alwaysLoad: fc.boolean(),
+    autoApprove: fc.array(fc.stringMatching(/^[a-z_]{1,8}$/), { maxLength: 2 }),
+  },
+  { requiredKeys: ['type', 'command', 'args', 'env'] },
+);
 const httpServer = fc.record({
-  type: fc.constantFrom('http', 'sse'),
+  type: fc.constantFrom('http', 'sse', 'streamable-http'),
   url: withVariables.map((rest) => `https://example.test/${rest}`),
   headers: fc.dictionary(fc.stringMatching(/^[A-Za-z][A-Za-z-]{0,10}$/), withVariables, { maxKeys: 2 }),
 });

@@ -127,7 +127,7 @@ describe('renderOutputs', () => {
     assert.deepEqual(mcp.mcpServers.everything, { type: 'sse', url: 'http://localhost:3001/sse' });
   });
 
-  it('passes server keys it does not know through to .mcp.json, but never supervision or cwd', () => {
+  it('passes server keys it does not know and cwd through to .mcp.json, but never supervision', () => {
     example = exampleWorkspace({
       '.claude-env/project.yaml': project(
         'mcpServers:\n  memory:\n    command: npx\n' +
@@ -141,6 +141,7 @@ describe('renderOutputs', () => {
       command: 'npx',
       args: ['-y', '@modelcontextprotocol/server-memory'],
       env: {},
+      cwd: 'data',
       timeout: 30000,
     });
   });

@@ -77,7 +77,8 @@ describe('checkSecrets', () => {
     assert.ok(magic);
     const webFile = join(example.root, 'org', 'teams', 'web.yaml');
     assert.equal(magic.file, webFile);
-    assert.equal(magic.severity, 'error');
+    // Not set on this machine is a warning: the configuration is right, the value is needed when the server starts.
+    assert.equal(magic.severity, 'warning');
     const webText = example.read('../org/teams/web.yaml');
     assert.deepEqual(magic.range.start, positionOf(webText, '${secret:magic-api-key}'));
     assert.match(

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol/node';
+import { DiagnosticSeverity, type CodeAction, type Diagnostic } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { yaml } from '../helpers/carets';
 import { LOCAL, lspSession } from '../helpers/lspSession';
@@ -39,6 +39,30 @@ describe('LSP quick fixes', function () {
     assert.equal(fixed, 'version: 1\nsettings:\n  model: claude-haiku-4-5\n');
     await client.change(uri, fixed);
     await client.waitForDiagnostics(uri, (diagnostics) => diagnostics.length === 0);
+  });
+
+  it('offers Set Secret for a secret not set on this machine, a warning and not an error', async () => {
+    await session.start();
+    const { client, tree } = session;
+    const uri = tree.uri(LOCAL);
+    await client.open(
+      uri,
+      'version: 1\nmcpServers:\n  magic:\n    command: npx\n    env:\n      KEY: ${secret:magic-key}\n',
+    );
+    const diagnostics = await client.waitForDiagnostics(uri, (found) =>
+      found.some((diagnostic) => diagnostic.code === 'secret.unresolved'),
+    );
+    const diagnostic = diagnostics.find((candidate) => candidate.code === 'secret.unresolved') as Diagnostic;
+    assert.equal(diagnostic.severity, DiagnosticSeverity.Warning);
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: diagnostic.range,
+      context: { diagnostics: [diagnostic] },
+    });
+    assert.deepEqual(
+      actions.map((action) => [action.title, action.command?.command, action.command?.arguments, action.edit]),
+      [['Set Secret `magic-key`', 'claudeEnv.setSecret', [{ name: 'magic-key' }], undefined]],
+    );
   });
 
   it('adds a missing required property where the schema wants it', async () => {

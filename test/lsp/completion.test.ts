@@ -65,7 +65,7 @@ describe('LSP completion', function () {
         permissions:
           defaultMode: |
     `);
-    assert.deepEqual(labels(items), ['default', 'acceptEdits', 'plan', 'bypassPermissions', 'dontAsk']);
+    assert.deepEqual(labels(items), ['default', 'acceptEdits', 'plan', 'bypassPermissions', 'dontAsk', 'auto']);
   });
 
   it('offers a snippet for a new server under mcpServers', async () => {

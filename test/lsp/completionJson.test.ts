@@ -26,6 +26,7 @@ describe('LSP completion in JSON layer files', function () {
       'plan',
       'bypassPermissions',
       'dontAsk',
+      'auto',
     ]);
     const keys = await completeJson('{"mcpServers": {"x": {"command": "node", "|"}}}');
     assert.ok(keys.includes('args') && keys.includes('supervision'), keys.join(','));

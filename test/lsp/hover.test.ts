@@ -33,6 +33,29 @@ describe('LSP hover', function () {
     assert.match(text, /Overrides `claude-sonnet-4-5` from \*\*base\*\* at \[\.\.\/org\/base\.yaml:3\]/);
   });
 
+  it("describes Claude Code's newer keys from the schema: hook types, status line, server fields", async () => {
+    const marked = yaml`
+      version: 1
+      settings:
+        status|Line: { type: command, command: ~/.claude/statusline.sh }
+        hooks:
+          Stop:
+            - hooks: [{ type: http, url: "http://localhost:1/x", status|Message: Saving }]
+      mcpServers:
+        remote:
+          type: http
+          url: https://mcp.example.dev/mcp
+          headers|Helper: scripts/headers.sh
+    `;
+    await session.start({ [LOCAL]: marked });
+    const { client, tree } = session;
+    await client.open(tree.uri(LOCAL), tree.text(LOCAL));
+    const [statusLine, statusMessage, headersHelper] = tree.carets(LOCAL);
+    assert.match(await hoverAt(tree.uri(LOCAL), statusLine), /A custom status line/);
+    assert.match(await hoverAt(tree.uri(LOCAL), statusMessage), /Text shown while the hook runs/);
+    assert.match(await hoverAt(tree.uri(LOCAL), headersHelper), /prints extra request headers as JSON/);
+  });
+
   it('tells a lower layer that its value is overridden, and by whom', async () => {
     await session.start();
     const { client, tree } = session;

@@ -135,10 +135,26 @@ describe('claude-env mcp list, check and run', function () {
   });
 
   it('applies --timeout and refuses a malformed one', async () => {
-    const { out } = await cli(['mcp', 'check', 'slow', '--timeout', '300ms', '--cwd', workspace]);
-    assert.match(out, /slow\s+crashed\s+no\s+.*no MCP handshake within 300 ms/);
+    const { code, out } = await cli(['mcp', 'check', 'slow', '--timeout', '300ms', '--cwd', workspace]);
+    // Named on the command line, the server counts as required: its failure is the command's.
+    assert.match(out, /slow\s+crashed\s+yes\s+.*no MCP handshake within 300 ms/);
+    assert.equal(code, 1);
     const bad = await cli(['mcp', 'check', '--timeout', 'soon', '--cwd', workspace]).catch((error: Error) => error);
     assert.ok(bad instanceof Error && /--timeout must be a duration/.test(bad.message));
+  });
+
+  it('exits 1 when a server named on the command line fails, though it is not marked required', async () => {
+    const named = await cli(['mcp', 'check', 'good', 'keyed', '--json', '--cwd', workspace]);
+    assert.equal(named.code, 1, named.out);
+    const report = JSON.parse(named.out) as { ok: boolean; servers: Array<{ name: string; required: boolean }> };
+    assert.equal(report.ok, false);
+    assert.deepEqual(
+      report.servers.map((server) => [server.name, server.required]),
+      [
+        ['good', true],
+        ['keyed', true],
+      ],
+    );
   });
 
   it('refuses an unknown server name with a suggestion', async () => {
@@ -239,6 +255,6 @@ describe('claude-env mcp list, check and run', function () {
     assert.equal(taggedProcesses(tag).length, 1, 'the slow server was started');
     child.kill('SIGINT');
     assert.equal(await exited, 130);
-    assert.match(out, /slow\s+stopped\s+no\s+.*stopped by request/);
+    assert.match(out, /slow\s+stopped\s+yes\s+.*stopped by request/);
   });
 });

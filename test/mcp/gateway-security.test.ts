@@ -4,7 +4,7 @@ import { chmodSync, chownSync, copyFileSync, lstatSync, mkdirSync, readFileSync,
 import { join } from 'node:path';
 import { GatewayErrorCode } from '@claude-env/mcp';
 import { FIXTURE_SERVER, newTag, waitUntilGone } from '../helpers/mcp';
-import { CLI, EVERYTHING, GatewayWorld, SHIM } from './gatewayHelpers';
+import { CLI, EVERYTHING, useGatewayWorld, SHIM } from './gatewayHelpers';
 
 const OTHER_USER = 'claude-env-other';
 
@@ -44,21 +44,13 @@ function asOtherUser(script: string, args: string[], env: Record<string, string>
 
 describe('MCP gateway: the socket is private to its user', function () {
   this.timeout(60_000);
-  let world: GatewayWorld;
-
-  beforeEach(() => {
-    world = new GatewayWorld(newTag());
-  });
-
-  afterEach(async () => {
-    assert.deepEqual(await world.dispose(), [], 'no process of the test may outlive it');
-  });
+  const world = useGatewayWorld();
 
   it('keeps the socket 0600 in a 0700 folder owned by the user', async () => {
-    world.writeLayer({ everything: EVERYTHING });
-    await world.connect('everything');
-    const folder = lstatSync(world.paths.dir);
-    const socket = lstatSync(world.paths.socket);
+    world().writeLayer({ everything: EVERYTHING });
+    await world().connect('everything');
+    const folder = lstatSync(world().paths.dir);
+    const socket = lstatSync(world().paths.socket);
     assert.equal(folder.mode & 0o777, 0o700);
     assert.equal(socket.mode & 0o777, 0o600);
     assert.ok(socket.isSocket());
@@ -68,17 +60,17 @@ describe('MCP gateway: the socket is private to its user', function () {
 
   it('refuses another Unix user: it cannot connect to the socket, and its shim refuses the folder', async () => {
     const other = otherUser();
-    world.writeLayer({ everything: EVERYTHING });
-    await world.connect('everything');
+    world().writeLayer({ everything: EVERYTHING });
+    await world().connect('everything');
     // Only the gateway's own folder may stand in the way: the folders above it are opened to everyone.
-    for (const dir of [world.root, world.env.XDG_RUNTIME_DIR]) chmodSync(dir, 0o755);
+    for (const dir of [world().root, world().env.XDG_RUNTIME_DIR]) chmodSync(dir, 0o755);
     const probe =
       "require('net').connect(process.argv[1]).on('connect', () => { console.log('CONNECTED'); process.exit(0); })" +
       ".on('error', (error) => { console.log(error.code); process.exit(0); })";
-    assert.equal(asOtherUser(probe, [world.paths.socket]).trim(), 'EACCES');
+    assert.equal(asOtherUser(probe, [world().paths.socket]).trim(), 'EACCES');
 
     // The other user's shim, pointed at this user's runtime folder, refuses it before trying to connect.
-    const shim = join(world.root, 'mcp-connect.js');
+    const shim = join(world().root, 'mcp-connect.js');
     copyFileSync(SHIM, shim);
     chmodSync(shim, 0o644);
     const initialize = JSON.stringify({
@@ -93,7 +85,7 @@ describe('MCP gateway: the socket is private to its user', function () {
       "child.stdout.on('data', (data) => { process.stdout.write(data); child.kill(); });" +
       'child.stdin.write(process.argv[2] + "\\n");';
     const answer = asOtherUser(runShim, [shim, initialize], {
-      XDG_RUNTIME_DIR: world.env.XDG_RUNTIME_DIR,
+      XDG_RUNTIME_DIR: world().env.XDG_RUNTIME_DIR,
       HOME: `/home/${OTHER_USER}`,
     });
     const response = JSON.parse(answer.split('\n')[0]);
@@ -102,34 +94,34 @@ describe('MCP gateway: the socket is private to its user', function () {
       response.error.message,
       new RegExp(`belongs to uid ${process.getuid!()}, not to this user \\(uid ${other.uid}\\)`),
     );
-    assert.equal((await world.status()).sessions.length, 1, 'the intruder opened no session');
+    assert.equal((await world().status()).sessions.length, 1, 'the intruder opened no session');
   });
 
   it('refuses a gateway folder that other users may write to', async () => {
-    world.writeLayer({ everything: EVERYTHING });
-    mkdirSync(world.paths.dir, { recursive: true });
-    chmodSync(world.paths.dir, 0o777);
-    const client = world.client('everything');
+    world().writeLayer({ everything: EVERYTHING });
+    mkdirSync(world().paths.dir, { recursive: true });
+    chmodSync(world().paths.dir, 0o777);
+    const client = world().client('everything');
     await assert.rejects(
-      client.connect(world.transport('everything')),
+      client.connect(world().transport('everything')),
       /is writable by other users \(mode 777\); refusing/,
     );
-    assert.equal(world.daemonPid(), undefined, 'no daemon was started in it');
+    assert.equal(world().daemonPid(), undefined, 'no daemon was started in it');
   });
 
   it('refuses a gateway folder owned by someone else', async () => {
     const other = otherUser();
-    world.writeLayer({ everything: EVERYTHING });
-    mkdirSync(world.paths.dir, { recursive: true, mode: 0o700 });
-    chownSync(world.paths.dir, other.uid, other.gid);
-    const client = world.client('everything');
-    await assert.rejects(client.connect(world.transport('everything')), new RegExp(`belongs to uid ${other.uid}`));
+    world().writeLayer({ everything: EVERYTHING });
+    mkdirSync(world().paths.dir, { recursive: true, mode: 0o700 });
+    chownSync(world().paths.dir, other.uid, other.gid);
+    const client = world().client('everything');
+    await assert.rejects(client.connect(world().transport('everything')), new RegExp(`belongs to uid ${other.uid}`));
   });
 
   it('never puts a resolved secret in a client message, the status or the daemon log', async () => {
     const canary = `canary-${newTag()}`;
-    world.env.CLAUDE_ENV_SECRET_FIXTURE_TOKEN = canary;
-    world.writeLayer({
+    world().env.CLAUDE_ENV_SECRET_FIXTURE_TOKEN = canary;
+    world().writeLayer({
       keyed: {
         command: process.execPath,
         args: [FIXTURE_SERVER, 'ok', '${secret:fixture-token}'],
@@ -141,9 +133,9 @@ describe('MCP gateway: the socket is private to its user', function () {
         supervision: { maxRestarts: 0 },
       },
     });
-    const transport = world.transport('keyed');
+    const transport = world().transport('keyed');
     const seen: string[] = [];
-    const client = world.client('keyed');
+    const client = world().client('keyed');
     await client.connect(transport);
     const forward = transport.onmessage!;
     transport.onmessage = (message) => {
@@ -152,13 +144,13 @@ describe('MCP gateway: the socket is private to its user', function () {
     };
     await client.listTools();
     await client.ping();
-    const broken = world.client('keyed-broken');
-    const failure = await broken.connect(world.transport('keyed-broken')).then(
+    const broken = world().client('keyed-broken');
+    const failure = await broken.connect(world().transport('keyed-broken')).then(
       () => 'connected',
       (error: Error) => error.message,
     );
     assert.match(failure, /keyed-broken is failed/);
-    const fleet = await world.status();
+    const fleet = await world().status();
     const keyed = fleet.backends.find((backend) => backend.server === 'keyed')!;
     const environ = readFileSync(`/proc/${keyed.pid}/environ`, 'latin1').split('\0');
     assert.ok(environ.includes(`SECRET_CANARY=${canary}`), "the secret is in the backend's environment");
@@ -167,7 +159,7 @@ describe('MCP gateway: the socket is private to its user', function () {
       ['client messages', seen.join('\n')],
       ['failure', failure],
       ['status', status],
-      ['daemon log', readFileSync(world.paths.log, 'utf8')],
+      ['daemon log', readFileSync(world().paths.log, 'utf8')],
     ]) {
       assert.ok(!text.includes(canary), `the secret appeared in the ${where}`);
     }
@@ -176,20 +168,12 @@ describe('MCP gateway: the socket is private to its user', function () {
 
 describe('MCP gateway: one daemon per user', function () {
   this.timeout(60_000);
-  let world: GatewayWorld;
-
-  beforeEach(() => {
-    world = new GatewayWorld(newTag(), { idleTimeout: '1s' });
-  });
-
-  afterEach(async () => {
-    assert.deepEqual(await world.dispose(), [], 'no process of the test may outlive it');
-  });
+  const world = useGatewayWorld({ idleTimeout: '1s' });
 
   function startDaemon(): Promise<string> {
     return new Promise((resolve) => {
       const child = spawn(process.execPath, [CLI, 'mcp', 'daemon'], {
-        env: world.env,
+        env: world().env,
         stdio: ['ignore', 'pipe', 'ignore'],
       });
       child.stdout.once('data', (data: Buffer) => resolve(data.toString('utf8').split(' ')[0]));
@@ -197,19 +181,19 @@ describe('MCP gateway: one daemon per user', function () {
   }
 
   it('starts one daemon when two start at the same moment; the second finds the first', async () => {
-    world.writeLayer({ everything: EVERYTHING });
+    world().writeLayer({ everything: EVERYTHING });
     const answers = await Promise.all([startDaemon(), startDaemon(), startDaemon()]);
     assert.deepEqual(answers.sort(), ['ready:', 'running:', 'running:']);
-    assert.equal(statSync(world.paths.pid).isFile(), true);
+    assert.equal(statSync(world().paths.pid).isFile(), true);
   });
 
   it('stops itself and its servers after the idle timeout with no client, and removes its socket', async () => {
-    world.writeLayer({ everything: { ...EVERYTHING, supervision: { share: 'workspace' } } });
-    const client = await world.connect('everything');
-    const daemon = world.daemonPid()!;
-    const backend = (await world.status()).backends[0].pid!;
+    world().writeLayer({ everything: { ...EVERYTHING, supervision: { share: 'workspace' } } });
+    const client = await world().connect('everything');
+    const daemon = world().daemonPid()!;
+    const backend = (await world().status()).backends[0].pid!;
     await client.close();
     assert.deepEqual(await waitUntilGone([daemon, backend], 15_000), []);
-    assert.throws(() => lstatSync(world.paths.socket), /ENOENT/);
+    assert.throws(() => lstatSync(world().paths.socket), /ENOENT/);
   });
 });

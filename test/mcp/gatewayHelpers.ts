@@ -1,9 +1,10 @@
+import { strict as assert } from 'node:assert';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { gatewayPaths, isAlive, queryDaemon, type FleetStatus, type GatewayPaths } from '@claude-env/mcp';
-import { TEST_TAG_VAR, taggedProcesses, waitUntilGone } from '../helpers/mcp';
+import { TEST_TAG_VAR, newTag, taggedProcesses, waitUntilGone } from '../helpers/mcp';
 import { REPO_ROOT as ROOT } from '../helpers/paths';
 
 export const SHIM = join(ROOT, 'dist/mcp-connect.js');
@@ -117,6 +118,26 @@ export class GatewayWorld {
     rmSync(this.root, { recursive: true, force: true });
     return left;
   }
+}
+
+/**
+ * A fresh `GatewayWorld` for each test of the calling suite, disposed after it with the check that no process of
+ * the test outlived it. Call at the top of a `describe`; the returned function gives the current test's world.
+ */
+export function useGatewayWorld(options: { idleTimeout?: string } = {}): () => GatewayWorld {
+  let world: GatewayWorld | undefined;
+  beforeEach(() => {
+    world = new GatewayWorld(newTag(), options);
+  });
+  afterEach(async () => {
+    const ended = world;
+    world = undefined;
+    if (ended) assert.deepEqual(await ended.dispose(), [], 'no process of the test may outlive it');
+  });
+  return () => {
+    if (!world) throw new Error('useGatewayWorld: no test is running');
+    return world;
+  };
 }
 
 /** Text of a tool result's first content block. */

@@ -7,6 +7,8 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { Page } from 'playwright-core';
 import { desktopAvailability, runElectronSuite } from './runElectron';
 import { formatReport, repoRoot, runWebSuite, type WebSuiteRun } from './runWeb';
@@ -123,6 +125,49 @@ describe('extension in the VS Code server’s browser workbench (headless Chromi
       assert.match(text, /today/, 'the session of today');
       await page.screenshot({ path: join((run as WebSuiteRun).resultsDir, 'dashboard.png') });
       await runFromCommandPalette(page, 'View: Close All Editors');
+    });
+
+    it("shows a Claude Code-shaped client's session of the gateway daemon in the MCP Servers view", async () => {
+      const page = await personPage();
+      const { workspace, env, resultsDir } = run as WebSuiteRun;
+      const localLayer = join(workspace, '.claude-env', 'local.yaml');
+      const original = readFileSync(localLayer, 'utf8');
+      const everything = join(repoRoot, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
+      writeFileSync(
+        localLayer,
+        `version: 1\nmcpServers:\n  everything:\n    command: ${JSON.stringify(process.execPath)}\n` +
+          `    args: [${JSON.stringify(everything)}, stdio]\n`,
+      );
+      // The shim as `.mcp.json` starts it, with the run's own runtime folder: the daemon the editor attached to.
+      const client = new Client({ name: 'claude-code', version: '2.0.0' }, { capabilities: {} });
+      try {
+        await client.connect(
+          new StdioClientTransport({
+            command: process.execPath,
+            args: [join(repoRoot, 'dist', 'mcp-connect.js'), 'everything', '--cwd', workspace],
+            env: { ...(process.env as Record<string, string>), ...env },
+            stderr: 'ignore',
+          }),
+        );
+        await client.callTool({ name: 'echo', arguments: { message: 'hello from the terminal' } });
+        await openClaudeEnvSidebar(page);
+        const servers = await expandView(page, 'MCP Servers');
+        const row = servers.filter({ hasText: /^everything/ }).first();
+        await row.filter({ hasText: /1 session/ }).waitFor({ state: 'visible' });
+        await row.locator('.monaco-tl-twistie').click();
+        const session = servers.filter({ hasText: 'claude-code 2.0.0' }).first();
+        await session.waitFor({ state: 'visible' });
+        await servers.filter({ hasText: /^echo/ }).first().waitFor({ state: 'visible' });
+        const texts = await rowTexts(servers, 4);
+        assert.ok(
+          texts.some((text) => /^everything#\d+ running · per session · pid \d+/.test(text)),
+          texts.join(' | '),
+        );
+        await page.screenshot({ path: join(resultsDir, 'mcp-gateway-sessions.png') });
+      } finally {
+        await client.close();
+        writeFileSync(localLayer, original);
+      }
     });
 
     it('asks a person before Apply replaces a file edited by hand, and keeps a backup', async () => {

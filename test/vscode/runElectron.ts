@@ -104,6 +104,7 @@ export async function runElectronSuite(
       : undefined;
     return { exitCode, report };
   } finally {
+    await prepared.stopDaemon();
     prepared.dispose();
   }
 }

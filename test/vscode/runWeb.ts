@@ -42,6 +42,8 @@ export interface WebSuiteRun {
   startupMs: number;
   /** The temp copy of examples/workspace the editor has open. */
   workspace: string;
+  /** What the VS Code server (and so the extension host) got on top of this environment: isolated folders. */
+  env: Record<string, string>;
   resultsDir: string;
   /** The page the suite ran in; its extension host has exited, so the extension's views are empty there. */
   page: Page;
@@ -89,6 +91,7 @@ export async function runWebSuite(options: WebSuiteOptions): Promise<WebSuiteRun
   const close = async () => {
     await browser?.close().catch(() => undefined);
     await server?.stop();
+    await prepared.stopDaemon();
     prepared.dispose();
   };
 
@@ -147,6 +150,7 @@ export async function runWebSuite(options: WebSuiteOptions): Promise<WebSuiteRun
       suiteMs,
       startupMs,
       workspace,
+      env: prepared.env,
       resultsDir: options.resultsDir,
       page,
       openWorkbench,

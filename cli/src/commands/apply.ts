@@ -1,7 +1,8 @@
 import { relative } from 'node:path';
 import { applyWorkspace, type AppliedTarget, type ApplyReport } from '@claude-env/engine';
 import { gatewayLaunch } from '../gatewayLaunch';
-import { flag, type CommandSpec } from '../command';
+import { flag, stringOption, type CommandSpec } from '../command';
+import { applyManaged } from './apply-managed';
 import { CliError } from '../errors';
 import { ExitCode } from '../exitCodes';
 import { diagnosticToJson } from '../format/diagnostics';
@@ -28,7 +29,7 @@ function outcomeLine(target: AppliedTarget, cwd: string): string {
 export const applyCommand: CommandSpec = {
   name: 'apply',
   summary: "write Claude Code's files (.claude/settings*.json, .mcp.json, .vscode/mcp.json)",
-  usage: 'apply [--dry-run] [--force] [--json]',
+  usage: 'apply [--dry-run] [--force] [--json] [--managed DIR [--managed-file]]',
   description: [
     'Writes the files the `outputs` block selects, atomically and byte-for-byte reproducibly; a ' +
       "second apply writes nothing. Secret references are written in each file's own syntax " +
@@ -38,11 +39,21 @@ export const applyCommand: CommandSpec = {
     'A file edited by hand since the last apply (or one claude-env never wrote that differs) is ' +
       'drift: apply then writes nothing, names the files and exits 3. With --force each drifted file ' +
       'is first copied to .claude-env/backups/ and then replaced.',
+    "With --managed DIR, writes only the org's enforceable policy as Claude Code managed settings " +
+      '(DIR/managed-settings.d/50-claude-env.json, or DIR/managed-settings.json with --managed-file): the deny rules, ' +
+      'locked settings with their values, allowedMcpServers/deniedMcpServers and managed-only settings of the base ' +
+      "and team layers. Deploy DIR to /etc/claude-code (Linux) or your devices' managed settings folder.",
   ],
   options: {
     'dry-run': { type: 'boolean', short: 'n', description: 'say what would be written; touch nothing' },
     force: { type: 'boolean', short: 'f', description: 'replace drifted files after backing each one up' },
     json: { type: 'boolean', description: 'print JSON: per target path, action, outcome, backup' },
+    managed: {
+      type: 'string',
+      valueName: 'DIR',
+      description: "write the org's policy as managed settings into DIR instead",
+    },
+    'managed-file': { type: 'boolean', description: 'with --managed: managed-settings.json instead of the drop-in' },
   },
   positionals: { min: 0, max: 0 },
   exitCodes: [
@@ -57,6 +68,14 @@ export const applyCommand: CommandSpec = {
     const dryRun = flag(context, 'dry-run');
     const force = flag(context, 'force');
     const json = flag(context, 'json');
+    const managed = stringOption(context, 'managed');
+    if (managed !== undefined) {
+      return applyManaged(context, loadWorkspace(cwd, io), managed, {
+        file: flag(context, 'managed-file'),
+        dryRun,
+        json,
+      });
+    }
     const report = await applyWorkspace(loadWorkspace(cwd, io), {
       dryRun,
       onDrift: force ? 'replace' : 'keep',

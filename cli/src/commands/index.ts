@@ -8,6 +8,7 @@ import { initCommand } from './init';
 import { mcpCommand } from './mcp-command';
 import { showCommand } from './show';
 import { usageCommand } from './usage';
+import { fetchCommand, statusCommand, updateCommand } from './sources';
 import { validateCommand } from './validate';
 
 /** Every command of `claude-env`, in the order `--help` lists them. */
@@ -19,6 +20,9 @@ export const COMMANDS: CommandSpec[] = [
   applyCommand,
   initCommand,
   importCommand,
+  fetchCommand,
+  updateCommand,
+  statusCommand,
   mcpCommand,
   execCommand,
   usageCommand,

@@ -3,11 +3,19 @@ import { flag, stringOption, type CommandContext, type CommandSpec } from '../co
 import { UsageError } from '../errors';
 import { ExitCode } from '../exitCodes';
 import { loadWorkspace, secretContext } from '../workspace';
-import { mcpCheck, mcpList, mcpRun, resolveTargets, selectTargets, type McpTarget } from './mcp';
-import { idleTimeoutOf, mcpConnect, mcpDaemon, mcpDaemonStop, mcpStatus } from './mcp-gateway';
+import type { McpTarget } from './mcp';
+
+// The supervisor, the MCP SDK and the gateway are loaded when an `mcp` command runs, not with every command:
+// `claude-env show` should not pay for them (in the bundle the code is there; it is evaluated on first use).
+// `require`, not `import()`: the bundler makes both lazy, and only `require` goes through the tests' TypeScript hook.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const supervising = (): typeof import('./mcp') => require('./mcp');
+const gateway = (): typeof import('./mcp-gateway') => require('./mcp-gateway');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 async function targetsOf(context: CommandContext, command: string): Promise<McpTarget[]> {
   const environment = loadWorkspace(context.cwd, context.io);
+  const { resolveTargets, selectTargets } = supervising();
   const targets = await resolveTargets(environment, secretContext(context.cwd, context.io));
   return selectTargets(targets, context.positionals, command);
 }
@@ -59,6 +67,7 @@ const listCommand: CommandSpec = {
     [ExitCode.notLoaded, 'no project layer, or the folder does not exist'],
   ],
   async run(context) {
+    const { mcpList } = supervising();
     return mcpList({ json: flag(context, 'json'), cwd: context.cwd }, await targetsOf(context, 'mcp list'), context.io);
   },
 };
@@ -71,8 +80,8 @@ const checkCommand: CommandSpec = {
     'Starts each server (all, or those named), waits for the MCP handshake, lists its tools, pings ' +
       'it and stops it with every process it started. Prints one row per server: result, handshake ' +
       'time, tool count, ping latency, and the reason of a failure.',
-    'Exits 1 when a server marked `required: true` is not ok; other failures are reported but do ' +
-      'not change the exit code. Blocked and unresolved servers are never started.',
+    'Exits 1 when a server named on the command line, or marked `required: true`, is not ok; other ' +
+      'failures are reported but do not change the exit code. Blocked and unresolved servers are never started.',
   ],
   options: {
     json: { type: 'boolean', description: 'print one JSON object: ok, and each server with its result and metrics' },
@@ -84,8 +93,8 @@ const checkCommand: CommandSpec = {
   },
   positionals: { min: 0, max: Infinity, name: 'server names' },
   exitCodes: [
-    [ExitCode.ok, 'every required server is ok'],
-    [ExitCode.findings, 'a required server failed'],
+    [ExitCode.ok, 'every named and every required server is ok'],
+    [ExitCode.findings, 'a named or required server failed'],
     [ExitCode.usage, 'unknown server name, bad --timeout'],
     [ExitCode.notLoaded, 'no project layer, or the folder does not exist'],
     [130, 'interrupted (SIGINT; 143 for SIGTERM): the servers started so far were stopped'],
@@ -100,8 +109,15 @@ const checkCommand: CommandSpec = {
       throw new UsageError(`--timeout must be a duration such as 20s, 500ms or 2m, not \`${rawTimeout}\``, 'mcp check');
     }
     const targets = await targetsOf(context, 'mcp check');
+    const { mcpCheck } = supervising();
     return withShutdownSignals(
-      (signal) => mcpCheck({ json: flag(context, 'json'), timeoutMs }, targets, context.io, signal),
+      (signal) =>
+        mcpCheck(
+          { json: flag(context, 'json'), timeoutMs, named: context.positionals.length > 0 },
+          targets,
+          context.io,
+          signal,
+        ),
       'interrupted',
     );
   },
@@ -131,6 +147,7 @@ const runCommand: CommandSpec = {
   async run(context) {
     const targets = await targetsOf(context, 'mcp run');
     const options = { json: flag(context, 'json'), logs: flag(context, 'logs') };
+    const { mcpRun } = supervising();
     return withShutdownSignals((signal) => mcpRun(options, targets, context.io, signal), 'stop');
   },
 };
@@ -160,6 +177,7 @@ const daemonCommand: CommandSpec = {
     [ExitCode.usage, 'bad --idle-timeout'],
   ],
   async run(context) {
+    const { idleTimeoutOf, mcpDaemon, mcpDaemonStop } = gateway();
     if (flag(context, 'stop')) return mcpDaemonStop(context.io);
     return mcpDaemon(idleTimeoutOf(stringOption(context, 'idle-timeout'), context.io.env), context.io);
   },
@@ -178,6 +196,7 @@ const connectCommand: CommandSpec = {
   positionals: { min: 1, max: 1, name: 'server name' },
   exitCodes: [[ExitCode.ok, 'the client closed its input']],
   async run(context) {
+    const { mcpConnect } = gateway();
     return mcpConnect(context.positionals[0], context.cwd, context.io);
   },
 };
@@ -195,6 +214,7 @@ const statusCommand: CommandSpec = {
   positionals: { min: 0, max: 0 },
   exitCodes: [[ExitCode.ok, 'printed (also when no daemon runs)']],
   async run(context) {
+    const { mcpStatus } = gateway();
     return mcpStatus(flag(context, 'json'), context.io);
   },
 };

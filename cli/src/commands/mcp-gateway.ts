@@ -1,17 +1,22 @@
-import { DiagnosticCode, loadEnvironment, resolveServer } from '@claude-env/engine';
+import { DiagnosticCode, resolveServer } from '@claude-env/engine';
 import {
   gatewayPaths,
   queryDaemon,
+  resolveMetricsSettings,
   runShim,
   startDaemon,
+  stderrSink,
   DEFAULT_IDLE_TIMEOUT_MS,
   type FleetStatus,
+  type MetricsSettingsSource,
   type ServerResolver,
 } from '@claude-env/mcp';
 import { parseDuration } from '@claude-env/engine';
+import { version } from '../../../package.json';
 import type { CliIo } from '../command';
 import { UsageError } from '../errors';
 import { ExitCode } from '../exitCodes';
+import { LayerCache } from '../layerCache';
 import { secretContext } from '../workspace';
 import { colourState, formatDuration, renderTable } from './mcp-format';
 
@@ -19,9 +24,9 @@ import { colourState, formatDuration, renderTable } from './mcp-format';
  * The engine side of the gateway: loads a workspace's layers as the `mcp` commands do and resolves one server,
  * secrets included, in the daemon's memory. A refusal names the rule or the problem, never a secret.
  */
-export function gatewayResolver(io: CliIo): ServerResolver {
+export function gatewayResolver(io: CliIo, layers = new LayerCache(io.env)): ServerResolver {
   return async (workspace, name) => {
-    const environment = loadEnvironment(workspace, { env: io.env });
+    const environment = layers.load(workspace);
     const noProject = environment.stack.diagnostics.find(
       (diagnostic) => diagnostic.code === DiagnosticCode.stackNoProject,
     );
@@ -40,6 +45,15 @@ export function gatewayResolver(io: CliIo): ServerResolver {
   };
 }
 
+/** `gateway.metrics` of a workspace's layers, resolved in memory (header secrets included). */
+export function gatewayMetricsSource(io: CliIo, layers = new LayerCache(io.env)): MetricsSettingsSource {
+  return async (workspace) => {
+    const environment = layers.load(workspace);
+    if (!environment.value.gateway) return undefined;
+    return resolveMetricsSettings(environment.value.gateway, secretContext(workspace, io));
+  };
+}
+
 /** `--idle-timeout`, else `CLAUDE_ENV_GATEWAY_IDLE_TIMEOUT`, else the default; a bad value is a usage error. */
 export function idleTimeoutOf(option: string | undefined, env: NodeJS.ProcessEnv): number {
   const raw = option ?? env.CLAUDE_ENV_GATEWAY_IDLE_TIMEOUT;
@@ -53,7 +67,14 @@ export function idleTimeoutOf(option: string | undefined, env: NodeJS.ProcessEnv
 /** `claude-env mcp daemon`: serves the gateway until idle, stopped, SIGINT or SIGTERM. */
 export async function mcpDaemon(idleTimeoutMs: number, io: CliIo): Promise<number> {
   const log = (line: string) => io.err(`${new Date().toISOString()} gateway: ${line}\n`);
-  const daemon = await startDaemon({ resolver: gatewayResolver(io), idleTimeoutMs, log });
+  const layers = new LayerCache(io.env);
+  const daemon = await startDaemon({
+    resolver: gatewayResolver(io, layers),
+    metricsSettings: gatewayMetricsSource(io, layers),
+    version,
+    idleTimeoutMs,
+    log,
+  });
   const paths = daemon?.paths ?? gatewayPaths(io.env);
   // The first stdout line is what a starting shim waits for; nothing is written to stdout after it.
   if (!daemon) {
@@ -81,16 +102,20 @@ export async function mcpDaemonStop(io: CliIo): Promise<number> {
 }
 
 /** `claude-env mcp connect <server>`: the stdio shim, in the CLI's own process. */
-export function mcpConnect(server: string, workspace: string, io: CliIo): Promise<number> {
-  return runShim({
+export async function mcpConnect(server: string, workspace: string, io: CliIo): Promise<number> {
+  // Not io.err: a client that leaves stderr unread must not block the shim (see stderrSink).
+  const stderr = stderrSink();
+  const code = await runShim({
     server,
     workspace,
     env: io.env,
     daemonCommand: [process.execPath, process.argv[1], 'mcp', 'daemon'],
     input: process.stdin,
     output: process.stdout,
-    note: (text) => io.err(`${text}\n`),
+    note: (text) => stderr.line(text),
   });
+  await stderr.flush();
+  return code;
 }
 
 /** `claude-env mcp status`: the daemon's fleet. Starts nothing. */
@@ -139,5 +164,28 @@ export async function mcpStatus(json: boolean, io: CliIo): Promise<number> {
       palette,
     ),
   );
+  io.out(recentCallsTable(status, palette));
   return ExitCode.ok;
+}
+
+/** Calls listed per instance by `mcp status`; `--json` has all the daemon keeps (20). */
+export const STATUS_CALLS_SHOWN = 5;
+
+/** The last calls of each instance, oldest first: time, method, tool/prompt/URI, duration, outcome. */
+function recentCallsTable(status: FleetStatus, palette: CliIo['outColour']): string {
+  const rows = status.backends.flatMap((backend) =>
+    backend.recentCalls
+      .slice(-STATUS_CALLS_SHOWN)
+      .map((call) => [
+        backend.id,
+        new Date(call.at).toISOString().slice(11, 23),
+        call.method,
+        call.target || '-',
+        call.ms < 10 ? `${call.ms.toFixed(1)} ms` : formatDuration(call.ms),
+        call.outcome === 'ok' ? call.outcome : palette.red(call.outcome),
+      ]),
+  );
+  if (rows.length === 0) return '';
+  const title = `\nLast calls (at most ${STATUS_CALLS_SHOWN} per instance, oldest first; arguments are not kept):\n`;
+  return title + renderTable(['INSTANCE', 'AT (UTC)', 'METHOD', 'TARGET', 'DURATION', 'OUTCOME'], rows, palette);
 }

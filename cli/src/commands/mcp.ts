@@ -115,6 +115,8 @@ export interface McpCheckOptions {
   concurrency?: number;
   /** Supervisor tuning, for tests. */
   tuning?: Partial<SupervisorTuning>;
+  /** The servers were named on the command line: each one counts as required for the exit code. */
+  named?: boolean;
 }
 
 /** The outcome of checking one server. */
@@ -130,7 +132,7 @@ export interface CheckResult {
 
 /**
  * `claude-env mcp check`: starts each server, completes the handshake, lists its tools, pings it and stops it.
- * Exit 1 when a `required` server is not ok. Blocked and unresolved servers are reported, never started.
+ * Exit 1 when a `required` server, or one named on the command line, is not ok. Blocked and unresolved servers are reported, never started.
  */
 export async function mcpCheck(
   options: McpCheckOptions,
@@ -143,7 +145,7 @@ export async function mcpCheck(
   abort?.addEventListener('abort', onAbort);
   try {
     const results = await mapPool(targets, options.concurrency ?? 4, (target) =>
-      abort?.aborted ? Promise.resolve(interrupted(target)) : checkOne(supervisor, target, options),
+      abort?.aborted ? Promise.resolve(interrupted(target, options)) : checkOne(supervisor, target, options),
     );
     printCheck(results, options, io);
     return results.some((result) => result.required && !result.ok) ? ExitCode.findings : ExitCode.ok;
@@ -153,14 +155,16 @@ export async function mcpCheck(
   }
 }
 
-function interrupted(target: McpTarget): CheckResult {
+function interrupted(target: McpTarget, options: McpCheckOptions): CheckResult {
   const { name, supervision } = target.definition;
-  return { name, required: supervision.required, ok: false, result: 'skipped', reason: 'interrupted before its turn' };
+  const required = supervision.required || options.named === true;
+  return { name, required, ok: false, result: 'skipped', reason: 'interrupted before its turn' };
 }
 
 async function checkOne(supervisor: Supervisor, target: McpTarget, options: McpCheckOptions): Promise<CheckResult> {
   const { definition, server } = target;
-  const base = { name: definition.name, required: definition.supervision.required };
+  // A server the person named is one they want to know about: its failure is the command's failure.
+  const base = { name: definition.name, required: definition.supervision.required || options.named === true };
   if (definition.blockedReason) return { ...base, ok: false, result: 'blocked', reason: definition.blockedReason };
   if (!server) return { ...base, ok: false, result: 'unresolved', reason: target.problems.join('; ') };
   // A check is one attempt: no restarts, and the caller's timeout when given.

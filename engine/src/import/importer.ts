@@ -1,17 +1,14 @@
 import { isDeepStrictEqual } from 'node:util';
-import { basename, dirname } from 'node:path';
+import { basename } from 'node:path';
 import type { Node as JsonNode } from 'jsonc-parser';
 import type { Diagnostic } from '../types';
 import { importDiagnostic, nodeRange, nodeValue, parseJsonc, propertiesOf, type JsoncDocument } from './jsonc';
 import { escapeLiteral, fromClaudeSyntax, fromVscodeSyntax, mapStrings, vscodeOnlyVariables } from './references';
 import { DiagnosticCode } from '../diagnosticCodes';
+import { checkImported } from './importCheck';
+import { guessImportKind, ignoredKeys, KIND_OWNER, serverSection, type ImportKind } from './importKinds';
 
-/** The kinds of file `import` understands. */
-/**
- * `claudeUserJson` is Claude Code's own state file `~/.claude.json`: only its user-scope `mcpServers` are
- * configuration, the rest (history, tips, caches) is not imported.
- */
-export type ImportKind = 'mcpJson' | 'claudeSettings' | 'claudeLocalSettings' | 'vscodeMcpJson' | 'claudeUserJson';
+export { guessImportKind, type ImportKind } from './importKinds';
 
 export interface ImportSource {
   /** Absolute path (used in diagnostics and to guess the kind). */
@@ -49,20 +46,6 @@ export interface ImportOptions {
    * (only meaningful for the project layer).
    */
   setOutputs: boolean;
-}
-
-/** Guesses what a file is from its name, then from its content. */
-export function guessImportKind(file: string, root: JsonNode | undefined): ImportKind {
-  const name = basename(file);
-  if (name === '.mcp.json') return 'mcpJson';
-  if (name === '.claude.json') return 'claudeUserJson';
-  if (name === 'settings.local.json') return 'claudeLocalSettings';
-  if (name === 'settings.json' && basename(dirname(file)) === '.claude') return 'claudeSettings';
-  if (name === 'mcp.json' && basename(dirname(file)) === '.vscode') return 'vscodeMcpJson';
-  const keys = root ? propertiesOf(root).map((property) => property.key) : [];
-  if (keys.includes('servers')) return 'vscodeMcpJson';
-  if (keys.includes('mcpServers')) return 'mcpJson';
-  return 'claudeSettings';
 }
 
 /**
@@ -122,15 +105,20 @@ export function importFiles(sources: ImportSource[], options: ImportOptions): Im
     };
 
     if (kind === 'claudeSettings' || kind === 'claudeLocalSettings') {
+      const contributed: Record<string, unknown> = {};
       for (const { key, keyNode, valueNode } of propertiesOf(doc.root)) {
-        if (key === '$schema') continue; // describes the JSON file, not a setting
-        put(settings, 'settings', key, mapStrings(nodeValue(valueNode), escapeLiteral), keyNode);
+        // `$schema` too: it points the person's editor at the settings schema, so it is written back.
+        contributed[key] = mapStrings(nodeValue(valueNode), escapeLiteral);
+        put(settings, 'settings', key, contributed[key], keyNode);
         imported.settings.push(key);
       }
+      diagnostics.push(...checkImported(doc, kind, { settings: contributed }));
       continue;
     }
 
-    const sectionName = kind === 'vscodeMcpJson' ? 'servers' : 'mcpServers';
+    const sectionName = serverSection(kind);
+    const contributed: Record<string, unknown> = {};
+    const skipped = ignoredKeys(kind);
     for (const { key, keyNode, valueNode } of propertiesOf(doc.root)) {
       if (key === sectionName) {
         if (valueNode.type !== 'object') {
@@ -146,12 +134,13 @@ export function importFiles(sources: ImportSource[], options: ImportOptions): Im
           continue;
         }
         for (const server of propertiesOf(valueNode)) {
-          const entry = importServer(doc, kind, server.key, server.keyNode, server.valueNode, diagnostics);
+          const entry = importServer(doc, kind, server.key, server.valueNode, diagnostics);
           if (entry === undefined) continue;
           put(servers, 'mcpServers', server.key, entry, server.keyNode);
+          contributed[server.key] = entry;
           imported.servers.push(server.key);
         }
-      } else if ((kind === 'vscodeMcpJson' && key === 'inputs') || kind === 'claudeUserJson') {
+      } else if (skipped.includes(key) || skipped.includes('*')) {
         // Inputs are VS Code's prompts for keys; in claude-env those keys are `${secret:id}` references.
         // Claude Code's state file holds much more than configuration; none of it belongs in a layer.
         continue;
@@ -162,11 +151,12 @@ export function importFiles(sources: ImportSource[], options: ImportOptions): Im
             nodeRange(doc, keyNode),
             'warning',
             DiagnosticCode.importUnknownKey,
-            `"${key}" is not part of ${basename(doc.file)}'s format and is not imported`,
+            `"${key}" is ${KIND_OWNER[kind]}'s own setting, not an MCP server, and is not imported`,
           ),
         );
       }
     }
+    diagnostics.push(...checkImported(doc, kind, { mcpServers: contributed }));
   }
 
   const layer: ImportedLayer = { version: 1 };
@@ -184,7 +174,6 @@ function importServer(
   doc: JsoncDocument,
   kind: ImportKind,
   name: string,
-  keyNode: JsonNode,
   node: JsonNode,
   diagnostics: Diagnostic[],
 ): unknown {
@@ -200,21 +189,12 @@ function importServer(
     );
     return undefined;
   }
-  if (!/^[A-Za-z0-9._-]+$/.test(name)) {
-    diagnostics.push(
-      importDiagnostic(
-        doc.file,
-        nodeRange(doc, keyNode),
-        'warning',
-        DiagnosticCode.importServerName,
-        `server name "${name}" has characters a layer does not allow (letters, digits, ".", "_", "-")`,
-      ),
-    );
-  }
   const value = nodeValue(node);
   const dollarBefore =
-    kind === 'vscodeMcpJson' ? /\$\$\{(?:input|env):[^}]+\}/ : /\$\$\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}/;
-  for (const stringNode of stringNodes(node)) {
+    kind === 'vscodeMcpJson' || kind === 'cursorMcpJson'
+      ? /\$\$\{(?:input|env):[^}]+\}/
+      : /\$\$\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}/;
+  for (const stringNode of kind === 'claudeDesktopJson' ? [] : stringNodes(node)) {
     const found = dollarBefore.exec(String(stringNode.value));
     if (!found) continue;
     // claude-env reads `$${` as an escaped, literal `${`, so a `$` glued to a variable has no faithful form.
@@ -230,7 +210,23 @@ function importServer(
       ),
     );
   }
-  if (kind !== 'vscodeMcpJson') return mapStrings(value, fromClaudeSyntax);
+  // Claude Desktop expands no variables at all: every `${` there is text, which Claude Code would expand.
+  if (kind === 'claudeDesktopJson') {
+    for (const stringNode of stringNodes(node).filter((n) => String(n.value).includes('${'))) {
+      diagnostics.push(
+        importDiagnostic(
+          doc.file,
+          nodeRange(doc, stringNode),
+          'warning',
+          DiagnosticCode.importLiteralVariable,
+          `server "${name}": Claude Desktop passes \`\${\` here as text, but Claude Code and VS Code expand it as a ` +
+            'variable in the written files, and neither has a way to write a literal `${`. Check the value there.',
+        ),
+      );
+    }
+    return mapStrings(value, escapeLiteral);
+  }
+  if (kind !== 'vscodeMcpJson' && kind !== 'cursorMcpJson') return mapStrings(value, fromClaudeSyntax);
   for (const stringNode of stringNodes(node)) {
     for (const variable of vscodeOnlyVariables(String(stringNode.value))) {
       diagnostics.push(

@@ -3,7 +3,6 @@ import { mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } 
 import * as nodeFs from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import lockfile from 'proper-lockfile';
 import { assertInside, FileProblem } from '../safePaths';
 import { STATE_FOLDER } from './state';
 
@@ -43,6 +42,8 @@ export async function withApplyLock<T>(workspace: string, work: () => Promise<T>
   let release: () => Promise<void>;
   try {
     mkdirSync(join(root, STATE_FOLDER), { recursive: true });
+    // Loaded here, by the commands that write, rather than by every command that only reads.
+    const { default: lockfile } = await import('proper-lockfile');
     release = await lockfile.lock(root, {
       lockfilePath: lockPath,
       realpath: false,

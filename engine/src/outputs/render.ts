@@ -50,8 +50,11 @@ export const DEFAULT_OUTPUTS: OutputSelection = {
   mcpVia: 'direct',
 };
 
-/** Fields of a server entry that belong to claude-env alone and never reach Claude Code's or VS Code's files. */
-const CLAUDE_ENV_ONLY_FIELDS = new Set(['supervision', 'cwd']);
+/**
+ * Fields of a server entry that belong to claude-env alone and never reach Claude Code's or VS Code's files.
+ * `cwd` is not one of them: VS Code honours it, and Claude Code ignores it (a warning says so where it is set).
+ */
+const CLAUDE_ENV_ONLY_FIELDS = new Set(['supervision']);
 const TRANSPORT_FIELDS = new Set(['type', 'command', 'args', 'env', 'url', 'headers']);
 
 /** The effective `outputs` block with defaults; values of the wrong type fall back to the default. */
@@ -99,7 +102,7 @@ export function renderOutputs(env: EffectiveEnvironment, options: RenderOptions 
     outputs.push({ path: MCP_JSON, content: json({ mcpServers: serverEntries(env, toClaudeCodeSyntax, gateway) }) });
   }
   if (selection.vscodeMcpJson) {
-    const servers = serverEntries(env, toVsCodeSyntax, gateway);
+    const servers = serverEntries(env, toVsCodeSyntax, gateway, true);
     outputs.push({
       path: VSCODE_MCP_JSON,
       content: json({ inputs: vscodeInputs(env, gateway !== undefined), servers }),
@@ -117,6 +120,7 @@ function serverEntries(
   env: EffectiveEnvironment,
   convert: (text: string) => string,
   gateway?: GatewayLaunch,
+  forVsCode = false,
 ): Record<string, unknown> {
   const definitions = new Map(env.servers.map((server) => [server.name, server]));
   const entries: Record<string, unknown> = {};
@@ -126,7 +130,9 @@ function serverEntries(
     const raw = (rawEntry ?? {}) as Record<string, unknown>;
     const type =
       definition?.type ?? (typeof raw.type === 'string' ? raw.type : raw.url !== undefined ? 'http' : 'stdio');
-    const entry: Record<string, unknown> = { type };
+    // Claude Code gets the spelling that was written (`streamable-http` stays); VS Code knows only `http`.
+    const written = typeof raw.type === 'string' && !forVsCode ? raw.type : type;
+    const entry: Record<string, unknown> = { type: written };
     if (type === 'stdio' && gateway) {
       entries[name] = {
         type,
@@ -146,6 +152,8 @@ function serverEntries(
     }
     // Keys claude-env does not know (newer Claude Code fields) pass through untouched.
     for (const [key, value] of Object.entries(raw)) {
+      // A working directory means something to a process only (an inherited `cwd` of a server now remote is not).
+      if (key === 'cwd' && type !== 'stdio') continue;
       if (!TRANSPORT_FIELDS.has(key) && !CLAUDE_ENV_ONLY_FIELDS.has(key)) entry[key] = value;
     }
     entries[name] = mapStrings(entry, convert);

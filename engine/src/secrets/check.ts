@@ -14,7 +14,7 @@ interface StringSite {
 
 /**
  * Secret findings for an effective environment:
- * - `secret.unresolved` (error): a reference without a default that nothing provides;
+ * - `secret.unresolved` (warning): a reference without a default that nothing provides on this machine;
  * - `secret.malformed` (error): `${…}` that is not a reference (`$${` writes a literal `${`);
  * - `secret.literal` (warning): a credential written in clear in a server's env/headers/url/args or in
  *   `settings.env`, with `data` for a quick fix that moves it to `${secret:…}`;
@@ -54,7 +54,9 @@ export async function checkSecrets(env: EffectiveEnvironment, ctx: ResolveContex
       diagnostics.push({
         file: site.file,
         range: site.range,
-        severity: 'error',
+        // Not set on this machine is not wrong in the configuration: the value is needed only when a server
+        // starts (which then fails with the reason), so validation, the editor and `apply` carry on.
+        severity: 'warning',
         code: DiagnosticCode.secretUnresolved,
         message: problem,
         data: {

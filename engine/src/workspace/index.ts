@@ -32,3 +32,23 @@ export {
   type MissingExplanation,
   type ExplainedItem,
 } from './explain';
+export {
+  fetchSources,
+  projectGitSource,
+  type FetchAction,
+  type FetchedSource,
+  type FetchReport,
+  type GitSourceOperationOptions,
+  type ProjectGitSource,
+} from './gitSources';
+export {
+  updateSources,
+  sourceStatus,
+  type SourceMove,
+  type UpdateOptions,
+  type UpdateReport,
+  type SourceStatus,
+  type StatusReport,
+} from './gitUpdate';
+export { environmentChanges, updateConflicts, type EnvironmentChange, type UpdateConflict } from './environmentChanges';
+export { writeManagedSettings, type ManagedReport } from './managed';

@@ -15,6 +15,7 @@ import {
 } from '@claude-env/engine';
 import { WorkspaceError } from '@claude-env/engine';
 import type { ApplyReport, DriftDecision, ImportReport, InitReport, PlannedTarget } from '@claude-env/engine';
+import { gatewayLaunchFrom } from '@claude-env/mcp';
 import type { Ctx } from '../ctx';
 import { readSettings } from '../settings';
 import { applyTold, importTold, initTold, type Told } from './fileReports';
@@ -182,6 +183,8 @@ export function apply(ctx: Ctx) {
       // The person decides on the plan that is then carried out: a file changed after the prompt is refused.
       () =>
         applyWorkspace(loadWorkspace({ workspace: folder, env: process.env }), {
+          // `outputs.mcpVia: gateway` entries start the shim bundled beside this extension, by absolute path.
+          gateway: gatewayLaunchFrom(__dirname),
           onDrift: onDrift === 'ask' ? confirmReplace : onDrift,
         }),
       applyTold,

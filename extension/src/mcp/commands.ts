@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { canRestart, canStart, canStop } from '@claude-env/mcp';
 import type { Ctx, CtxFleet } from '../ctx';
-import type { FleetEntry, McpFleet } from './fleet';
+import type { FleetEntry, EditorFleet } from './fleet';
 import { referencedSecretNames, setSecret as storeSecret, type SetSecretArgs } from './secretStorage';
 import type { McpTreeElement } from './tree';
 
@@ -14,7 +14,7 @@ type Handler = (...args: unknown[]) => Promise<unknown>;
 
 /** The server a command was invoked for: a view row, a name, or a pick among `candidates`. */
 async function serverArg(
-  fleet: McpFleet,
+  fleet: EditorFleet,
   args: unknown[],
   candidates: (entry: FleetEntry) => boolean,
   placeHolder: string,

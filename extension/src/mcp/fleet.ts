@@ -11,8 +11,11 @@ import {
   isActive,
   Supervisor,
   UNTRUSTED_REASON,
+  type BackendStatus,
+  type LogLine,
   type ServerState,
   type ServerStatus,
+  type SessionStatus,
   type SupervisorTuning,
 } from '@claude-env/mcp';
 
@@ -27,6 +30,42 @@ export interface FleetEntry {
   reason: string;
   /** The supervisor's snapshot; undefined for servers that can never start here (blocked, unresolved). */
   status?: ServerStatus;
+  /** Under the gateway: the daemon's instances of this server for this workspace and the sessions on them. */
+  gateway?: GatewayView;
+}
+
+/** What the gateway daemon holds of one server of the workspace. */
+export interface GatewayView {
+  instances: BackendStatus[];
+  sessions: SessionStatus[];
+}
+
+/** Who runs the servers: the shared per-user gateway daemon, or a supervisor inside this extension host. */
+export type SupervisorMode = 'gateway' | 'inProcess';
+
+/**
+ * The servers of one workspace as the view, the status bar and the commands see them, whoever runs them
+ * ({@link McpFleet} in this extension host, or the gateway daemon's fleet).
+ */
+export interface EditorFleet {
+  readonly mode: SupervisorMode;
+  readonly workspace: string;
+  /** Files the last load read (layer files), so the caller can watch those outside the workspace. */
+  readonly layerFiles: string[];
+  list(): FleetEntry[];
+  entry(name: string): FleetEntry | undefined;
+  setTrusted(trusted: boolean): Promise<void>;
+  reload(): Promise<void>;
+  start(name: string): Promise<FleetEntry>;
+  stop(name: string): Promise<FleetEntry>;
+  restart(name: string): Promise<FleetEntry>;
+  startAll(): Promise<FleetEntry[]>;
+  stopAll(): Promise<void>;
+  /** The server's recent log lines (redacted), for a log channel opened late. */
+  logs(name: string): LogLine[];
+  dispose(): Promise<void>;
+  on<E extends keyof FleetEvents>(event: E, listener: (...args: FleetEvents[E]) => void): unknown;
+  off<E extends keyof FleetEvents>(event: E, listener: (...args: FleetEvents[E]) => void): unknown;
 }
 
 /** What the fleet needs from outside: where the workspace is, how to read secrets, and a few choices. */
@@ -45,9 +84,12 @@ export interface FleetOptions {
 export interface FleetEvents {
   /** The list or a state changed: views re-render. */
   changed: [];
+  /** A server wrote a log line (already redacted). */
+  log: [name: string, line: LogLine];
 }
 
-export class McpFleet extends EventEmitter<FleetEvents> {
+export class McpFleet extends EventEmitter<FleetEvents> implements EditorFleet {
+  readonly mode = 'inProcess';
   readonly supervisor: Supervisor;
   private entries: FleetEntry[] = [];
   private readonly fingerprints = new Map<string, string>();
@@ -64,6 +106,11 @@ export class McpFleet extends EventEmitter<FleetEvents> {
     this.supervisor = new Supervisor({ clientName: 'claude-env-vscode', ...options.tuning });
     this.supervisor.on('state', () => this.emit('changed'));
     this.supervisor.on('lists', () => this.emit('changed'));
+    this.supervisor.on('log', (name, line) => this.emit('log', name, line));
+  }
+
+  logs(name: string): LogLine[] {
+    return this.supervisor.get(name)?.logs() ?? [];
   }
 
   get workspace(): string {

@@ -4,10 +4,13 @@
  * offer to VS Code's own MCP support. main.ts makes one call to {@link registerMcpSupervision}.
  */
 import * as vscode from 'vscode';
-import { findProjectLayer } from '@claude-env/engine';
+import { defaultSecretProvider, findProjectLayer } from '@claude-env/engine';
+import { daemonLaunchFrom, gatewayPaths } from '@claude-env/mcp';
 import { shareHeldSecretNames } from './secretNames';
 import type { Ctx } from '../ctx';
-import { McpFleet, type FleetEntry } from './fleet';
+import { McpFleet, type EditorFleet, type FleetEntry, type FleetState, type SupervisorMode } from './fleet';
+import { GatewayFleet } from './gatewayFleet';
+import { SwitchingFleet } from './switchingFleet';
 import { ServerLogChannels } from './logs';
 import { offerServersToVSCode } from './offer';
 import { editorSecretProvider, SecretStorageProvider } from './secretStorage';
@@ -30,6 +33,8 @@ export interface McpViewRow {
 export interface McpSupervisionApi {
   /** Absolute folder whose servers are supervised; undefined when no folder has a project layer. */
   readonly workspace: string | undefined;
+  /** Who runs the servers now (`claudeEnv.mcp.supervisor`). */
+  mode(): SupervisorMode;
   /** Resolves when the first load (and the auto-start decisions) are done. */
   readonly ready: Promise<void>;
   /** Fires whenever a server's state, catalog or the list changes. */
@@ -64,6 +69,7 @@ export function registerMcpSupervision(extension: vscode.ExtensionContext, ctx: 
   if (!workspace) {
     const empty: McpSupervisionApi = {
       workspace,
+      mode: () => readSettings().mcp.supervisor,
       ready: Promise.resolve(),
       onDidChange: changed.event,
       entries: () => [],
@@ -85,34 +91,53 @@ export function registerMcpSupervision(extension: vscode.ExtensionContext, ctx: 
     return empty;
   }
 
-  const fleet = new McpFleet({
-    workspace,
-    secrets: chain,
-    userConfigDir: () => readSettings().userConfigDir,
-    // Servers handed to VS Code's MCP support are started by VS Code; starting them here too would run each twice.
-    autoStartEnabled: () => {
-      const { mcp } = readSettings();
-      return mcp.autoStart && !mcp.offerToVSCode;
-    },
-    log: (message) => output.info(`MCP: ${message}`),
-  });
+  const autoStartEnabled = () => {
+    const { mcp } = readSettings();
+    // In-process, servers handed to VS Code's MCP support are started by VS Code; starting them here too would
+    // run each twice. Through the gateway, both reach the same instances.
+    return mcp.autoStart && (mcp.supervisor === 'gateway' || !mcp.offerToVSCode);
+  };
+  const log = (message: string) => output.info(`MCP: ${message}`);
+  const userConfigDir = () => readSettings().userConfigDir;
+  const create = (mode: SupervisorMode): EditorFleet =>
+    mode === 'inProcess'
+      ? new McpFleet({ workspace, secrets: chain, userConfigDir, autoStartEnabled, log })
+      : new GatewayFleet({
+          workspace,
+          // What the daemon resolves with: its environment and the secrets file, not VS Code's SecretStorage.
+          secrets: defaultSecretProvider(process.env),
+          userConfigDir,
+          autoStartEnabled,
+          paths: gatewayPaths(process.env),
+          // The bundled CLI beside this bundle, started as the shim starts it.
+          daemon: daemonLaunchFrom(__dirname, process.env),
+          clientInfo: { name: `${vscode.env.appName} (Claude Env)`, version: vscode.version },
+          log,
+        });
+  const fleet = new SwitchingFleet(create, readSettings().mcp.supervisor);
   fleet.on('changed', () => changed.fire());
-  const logs = new ServerLogChannels(fleet.supervisor);
+  const logs = new ServerLogChannels(fleet);
   const tree = new McpServersTreeProvider(fleet);
   const statusBar = new McpStatusBar(fleet);
   const watcher = new LayerWatcher(fleet);
   ctx.mcp = { secrets, fleet, logs };
 
-  fleet.supervisor.on('state', (event) => {
-    if (event.state !== 'crashed' && event.state !== 'failed') return;
-    output.warn(`MCP: ${event.name} ${event.state}: ${event.reason}`);
-    // A crash that will be retried is shown in the view; only the end of the road interrupts the person.
-    if (event.state !== 'failed') return;
-    void vscode.window
-      .showErrorMessage(`Claude Env: MCP server "${event.name}" failed: ${event.reason}`, 'Show Log')
-      .then((choice) => {
-        if (choice) logs.show(event.name);
-      });
+  // A crash that will be retried is shown in the view; only the end of the road interrupts the person.
+  const lastStates = new Map<string, FleetState>();
+  fleet.on('changed', () => {
+    for (const entry of fleet.list()) {
+      const name = entry.definition.name;
+      const previous = lastStates.get(name);
+      lastStates.set(name, entry.state);
+      if (entry.state === previous || (entry.state !== 'crashed' && entry.state !== 'failed')) continue;
+      output.warn(`MCP: ${name} ${entry.state}: ${entry.reason}`);
+      if (entry.state !== 'failed') continue;
+      void vscode.window
+        .showErrorMessage(`Claude Env: MCP server "${name}" failed: ${entry.reason}`, 'Show Log')
+        .then((choice) => {
+          if (choice) logs.show(name);
+        });
+    }
   });
 
   extension.subscriptions.push(
@@ -129,6 +154,7 @@ export function registerMcpSupervision(extension: vscode.ExtensionContext, ctx: 
     vscode.workspace.onDidGrantWorkspaceTrust(() => void fleet.setTrusted(true)),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('claudeEnv.mcp.statusBar')) statusBar.refresh();
+      if (event.affectsConfiguration('claudeEnv.mcp.supervisor')) void fleet.switchTo(readSettings().mcp.supervisor);
       if (
         ['claudeEnv.userConfigDir', 'claudeEnv.mcp.autoStart', 'claudeEnv.mcp.offerToVSCode'].some((name) =>
           event.affectsConfiguration(name),
@@ -159,6 +185,7 @@ export function registerMcpSupervision(extension: vscode.ExtensionContext, ctx: 
   };
   const api: McpSupervisionApi = {
     workspace,
+    mode: () => fleet.mode,
     ready,
     onDidChange: changed.event,
     entries: () => fleet.list(),

@@ -1,17 +1,18 @@
 /**
  * One output channel per server, created the first time a person asks for that server's log: most servers are
  * never looked at, and a channel per server would crowd the Output panel's list. The channel is filled from the
- * supervisor's ring buffer, then follows new lines. Lines arrive already redacted by the supervisor.
+ * fleet's ring buffer, then follows new lines. Lines arrive already redacted by the supervisor.
  */
 import * as vscode from 'vscode';
-import type { LogLine, Supervisor } from '@claude-env/mcp';
+import type { LogLine } from '@claude-env/mcp';
+import type { EditorFleet } from './fleet';
 
 export class ServerLogChannels implements vscode.Disposable {
   private readonly channels = new Map<string, vscode.OutputChannel>();
   private readonly onLog = (name: string, line: LogLine) => this.channels.get(name)?.appendLine(formatLine(line));
 
-  constructor(private readonly supervisor: Supervisor) {
-    supervisor.on('log', this.onLog);
+  constructor(private readonly fleet: EditorFleet) {
+    fleet.on('log', this.onLog);
   }
 
   /** Opens the server's log channel (creating and back-filling it the first time). */
@@ -19,7 +20,7 @@ export class ServerLogChannels implements vscode.Disposable {
     let channel = this.channels.get(name);
     if (!channel) {
       channel = vscode.window.createOutputChannel(`Claude Env MCP: ${name}`);
-      for (const line of this.supervisor.get(name)?.logs() ?? []) channel.appendLine(formatLine(line));
+      for (const line of this.fleet.logs(name)) channel.appendLine(formatLine(line));
       this.channels.set(name, channel);
     }
     channel.show(true);
@@ -32,7 +33,7 @@ export class ServerLogChannels implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.supervisor.off('log', this.onLog);
+    this.fleet.off('log', this.onLog);
     for (const channel of this.channels.values()) channel.dispose();
     this.channels.clear();
   }

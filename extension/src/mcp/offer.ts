@@ -6,8 +6,9 @@
  */
 import * as vscode from 'vscode';
 import type { ServerDefinition } from '@claude-env/engine';
-import { resolveServer, type SecretProvider } from '@claude-env/engine';
-import type { McpFleet } from './fleet';
+import { resolveServer, type GatewayLaunch, type SecretProvider } from '@claude-env/engine';
+import { gatewayLaunchFrom } from '@claude-env/mcp';
+import type { EditorFleet } from './fleet';
 import { readSettings } from '../settings';
 
 /** Provider id, also declared in package.json `contributes.mcpServerDefinitionProviders`. */
@@ -77,7 +78,7 @@ export function vscodeMcpApi(): McpApi | undefined {
  * Registers the provider when VS Code has the API. Definitions carry references unresolved (VS Code lists them
  * eagerly); secrets are resolved only when VS Code starts a server, in `resolveMcpServerDefinition`.
  */
-export function offerServersToVSCode(fleet: McpFleet, secrets: SecretProvider): vscode.Disposable {
+export function offerServersToVSCode(fleet: EditorFleet, secrets: SecretProvider): vscode.Disposable {
   const api = vscodeMcpApi();
   if (!api) return new vscode.Disposable(() => undefined);
   const changed = new vscode.EventEmitter<void>();
@@ -92,10 +93,13 @@ export function offerServersToVSCode(fleet: McpFleet, secrets: SecretProvider): 
       : [];
   const registration = api.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, {
     onDidChangeMcpServerDefinitions: changed.event,
-    provideMcpServerDefinitions: () => offered().map((definition) => toVSCode(api, definition)),
+    provideMcpServerDefinitions: () =>
+      offered().map((definition) => toVSCode(api, definition, fleet.workspace, shimLaunch(fleet))),
     resolveMcpServerDefinition: async (server) => {
       const definition = offered().find((candidate) => candidate.name === server.label);
       if (!definition) throw new Error(`Claude Env no longer offers the MCP server "${server.label}"`);
+      // Through the gateway the daemon resolves the server itself: the shim's definition carries no secret.
+      if (definition.type === 'stdio' && shimLaunch(fleet)) return server;
       const resolution = await resolveServer(definition, {
         workspace: fleet.workspace,
         secrets,
@@ -126,9 +130,18 @@ export function offerServersToVSCode(fleet: McpFleet, secrets: SecretProvider): 
   });
 }
 
-function toVSCode(api: McpApi, definition: ServerDefinition): Definition {
+/** Under the gateway, VS Code's chat reaches the daemon's instances through the bundled shim, as Claude Code does. */
+function shimLaunch(fleet: EditorFleet): GatewayLaunch | undefined {
+  return fleet.mode === 'gateway' ? gatewayLaunchFrom(__dirname) : undefined;
+}
+
+function toVSCode(api: McpApi, definition: ServerDefinition, workspace: string, shim?: GatewayLaunch): Definition {
   // The version makes VS Code notice a changed definition and offer to refresh the server's tools.
-  const version = String(hashOf(JSON.stringify({ ...definition, origin: undefined })));
+  const version = String(hashOf(JSON.stringify({ ...definition, origin: undefined, shim })));
+  if (definition.type === 'stdio' && shim) {
+    const args = [...shim.args, definition.name, '--cwd', workspace];
+    return new api.StdioDefinition(definition.name, shim.command, args, {}, version);
+  }
   if (definition.type === 'stdio') {
     const server = new api.StdioDefinition(
       definition.name,

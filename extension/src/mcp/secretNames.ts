@@ -7,10 +7,10 @@ import * as vscode from 'vscode';
 import { SecretNamesNotification } from '@claude-env/protocol';
 import type { Ctx } from '../ctx';
 import { sendNotification } from '../requests';
-import type { McpFleet } from './fleet';
+import type { EditorFleet } from './fleet';
 import { referencedSecretNames, type SecretStorageProvider } from './secretStorage';
 
-export function shareHeldSecretNames(ctx: Ctx, fleet: McpFleet, secrets: SecretStorageProvider): vscode.Disposable {
+export function shareHeldSecretNames(ctx: Ctx, fleet: EditorFleet, secrets: SecretStorageProvider): vscode.Disposable {
   let lastSent: string | undefined;
   let pending = Promise.resolve();
   const share = () => {

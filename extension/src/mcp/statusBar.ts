@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { isConnected } from '@claude-env/mcp';
-import type { McpFleet } from './fleet';
+import type { EditorFleet } from './fleet';
 import { readSettings } from '../settings';
 import { MCP_VIEW_ID } from './tree';
 
@@ -12,7 +12,7 @@ export class McpStatusBar implements vscode.Disposable {
   readonly item: vscode.StatusBarItem;
   private readonly onFleetChange = () => this.refresh();
 
-  constructor(private readonly fleet: McpFleet) {
+  constructor(private readonly fleet: EditorFleet) {
     this.item = vscode.window.createStatusBarItem('claudeEnv.mcpStatus', vscode.StatusBarAlignment.Left, 9);
     this.item.name = 'Claude Env MCP Servers';
     this.item.command = `${MCP_VIEW_ID}.focus`;

@@ -5,17 +5,22 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { formatMs, isConnected } from '@claude-env/mcp';
-import type { FleetEntry, FleetState, McpFleet } from './fleet';
+import type { FleetEntry, FleetState, EditorFleet } from './fleet';
+import { gatewayChildren, gatewayItem, gatewayTooltipLines, type GatewayElement } from './gatewayRows';
 
 export const MCP_VIEW_ID = 'claudeEnv.mcpServers';
 
 type Section = 'tools' | 'resources' | 'prompts';
 
-/** A row of the view: a server, one of its catalog sections, or one tool/resource/prompt. */
+/**
+ * A row of the view: a server, one of its catalog sections, or one tool/resource/prompt; under the gateway also
+ * the server's instances, and below each its sessions and last calls.
+ */
 export type McpTreeElement =
   | { kind: 'server'; name: string }
   | { kind: 'section'; server: string; section: Section }
-  | { kind: 'item'; server: string; section: Section; label: string; detail?: string };
+  | { kind: 'item'; server: string; section: Section; label: string; detail?: string }
+  | GatewayElement;
 
 const STATE_ICONS: Record<FleetState, vscode.ThemeIcon> = {
   stopped: new vscode.ThemeIcon('circle-outline'),
@@ -34,11 +39,18 @@ const SECTION_ICONS: Record<Section, string> = { tools: 'tools', resources: 'fil
 /** "running · up 2m 3s · ping 4 ms · 12 tools": what a glance at the row should tell. */
 export function describeEntry(entry: FleetEntry): string {
   const parts: string[] = [entry.state];
+  const gateway = entry.gateway;
+  if (gateway?.instances.length) {
+    const { instances, sessions } = gateway;
+    parts.push(`${instances.length} instance${instances.length === 1 ? '' : 's'}`);
+    parts.push(`${sessions.length} session${sessions.length === 1 ? '' : 's'}`);
+  }
   const metrics = entry.status?.metrics;
   if (metrics?.uptimeMs !== undefined) parts.push(`up ${formatMs(metrics.uptimeMs)}`);
   const ping = metrics?.medianPingMs ?? metrics?.lastPingMs;
   if (ping !== undefined && isConnected(entry.state)) parts.push(`ping ${formatMs(ping)}`);
-  const tools = entry.status?.catalog.tools.length ?? 0;
+  const listed = entry.status?.catalog.tools.length ?? 0;
+  const tools = listed || Math.max(0, ...(gateway?.instances.map((instance) => instance.tools) ?? []));
   if (isConnected(entry.state)) parts.push(`${tools} tool${tools === 1 ? '' : 's'}`);
   if (
     entry.state === 'blocked' ||
@@ -73,6 +85,7 @@ export function tooltipOf(entry: FleetEntry): vscode.MarkdownString {
     ].filter(Boolean);
     lines.push('', figures.join(' · '));
   }
+  if (entry.gateway) lines.push(...gatewayTooltipLines(entry.gateway));
   const line = definition.origin.keyRange.start.line + 1;
   lines.push('', `Defined in the ${definition.origin.label} layer: \`${basename(definition.origin.file)}:${line}\``);
   const markdown = new vscode.MarkdownString(lines.join('\n'));
@@ -87,7 +100,7 @@ export class McpServersTreeProvider implements vscode.TreeDataProvider<McpTreeEl
   /** Uptime in the description moves on its own; refresh while something runs. */
   private readonly ticker: NodeJS.Timeout;
 
-  constructor(private readonly fleet: McpFleet) {
+  constructor(private readonly fleet: EditorFleet) {
     fleet.on('changed', this.onFleetChange);
     this.ticker = setInterval(() => {
       if (fleet.list().some((entry) => isConnected(entry.state))) this.changed.fire(undefined);
@@ -97,12 +110,20 @@ export class McpServersTreeProvider implements vscode.TreeDataProvider<McpTreeEl
   getChildren(element?: McpTreeElement): McpTreeElement[] {
     if (!element) return this.fleet.list().map((entry) => ({ kind: 'server', name: entry.definition.name }));
     if (element.kind === 'item') return [];
-    const catalog = this.fleet.entry(element.kind === 'server' ? element.name : element.server)?.status?.catalog;
-    if (!catalog) return [];
+    const entry = this.fleet.entry(element.kind === 'server' ? element.name : element.server);
+    if (element.kind === 'instance' || element.kind === 'session' || element.kind === 'call')
+      return entry?.gateway ? gatewayChildren(element, entry.gateway) : [];
+    const instances: McpTreeElement[] =
+      element.kind === 'server' && entry?.gateway ? gatewayChildren(element, entry.gateway) : [];
+    const catalog = entry?.status?.catalog;
+    if (!catalog) return instances;
     if (element.kind === 'server') {
-      return (['tools', 'resources', 'prompts'] as const)
-        .filter((section) => catalog[section].length > 0)
-        .map((section) => ({ kind: 'section', server: element.name, section }));
+      return [
+        ...instances,
+        ...(['tools', 'resources', 'prompts'] as const)
+          .filter((section) => catalog[section].length > 0)
+          .map((section) => ({ kind: 'section' as const, server: element.name, section })),
+      ];
     }
     const server = element.server;
     switch (element.section) {
@@ -135,6 +156,8 @@ export class McpServersTreeProvider implements vscode.TreeDataProvider<McpTreeEl
 
   getTreeItem(element: McpTreeElement): vscode.TreeItem {
     if (element.kind === 'server') return this.serverItem(element.name);
+    if (element.kind === 'instance' || element.kind === 'session' || element.kind === 'call')
+      return gatewayItem(element, this.fleet.entry(element.server)?.gateway);
     if (element.kind === 'section') {
       const count = this.fleet.entry(element.server)?.status?.catalog[element.section].length ?? 0;
       const item = new vscode.TreeItem(
@@ -157,7 +180,9 @@ export class McpServersTreeProvider implements vscode.TreeDataProvider<McpTreeEl
 
   getParent(element: McpTreeElement): McpTreeElement | undefined {
     if (element.kind === 'server') return undefined;
-    if (element.kind === 'section') return { kind: 'server', name: element.server };
+    if (element.kind === 'section' || element.kind === 'instance') return { kind: 'server', name: element.server };
+    if (element.kind === 'session' || element.kind === 'call')
+      return { kind: 'instance', server: element.server, id: element.instance };
     return { kind: 'section', server: element.server, section: element.section };
   }
 
@@ -165,7 +190,8 @@ export class McpServersTreeProvider implements vscode.TreeDataProvider<McpTreeEl
     const entry = this.fleet.entry(name);
     const catalog = entry?.status?.catalog;
     const hasChildren =
-      catalog !== undefined && catalog.tools.length + catalog.resources.length + catalog.prompts.length > 0;
+      (entry?.gateway?.instances.length ?? 0) > 0 ||
+      (catalog !== undefined && catalog.tools.length + catalog.resources.length + catalog.prompts.length > 0);
     const item = new vscode.TreeItem(
       name,
       hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,

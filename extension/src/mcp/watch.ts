@@ -5,7 +5,7 @@
  */
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import * as vscode from 'vscode';
-import type { McpFleet } from './fleet';
+import type { EditorFleet } from './fleet';
 
 const DEBOUNCE_MS = 200;
 
@@ -15,7 +15,7 @@ export class LayerWatcher implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private readonly onFleetChange = () => this.watchOutsideFiles();
 
-  constructor(private readonly fleet: McpFleet) {
+  constructor(private readonly fleet: EditorFleet) {
     this.workspaceWatcher = this.watch(new vscode.RelativePattern(vscode.Uri.file(fleet.workspace), '.claude-env/**'));
     fleet.on('changed', this.onFleetChange);
   }

@@ -1,7 +1,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { ResolvedServer } from '@claude-env/engine';
 import { ServerSupervisor } from '../serverSupervisor';
-import type { ListChangeEvent, ServerState, StateChangeEvent, SupervisorTuning } from '../types';
+import type { ListChangeEvent, LogLine, ServerState, StateChangeEvent, SupervisorTuning } from '../types';
 import type { GatewayObserver } from './observer';
 import type { RpcMessage } from './wire';
 
@@ -11,6 +11,8 @@ export interface AttachedSession {
   /** The session answered the client's `initialize`: it may now receive notifications. */
   readonly initialized: boolean;
   notify(message: RpcMessage): void;
+  /** A line the instance wrote on stderr, redacted. */
+  stderr(text: string): void;
 }
 
 /** One finished call, for `mcp status`: no arguments, no results. */
@@ -54,6 +56,7 @@ export class Backend {
     this.supervisor = new ServerSupervisor(server, tuning);
     this.supervisor.on('state', (event) => this.onState(event));
     this.supervisor.on('lists', (event) => this.onLists(event));
+    this.supervisor.on('log', (_name, line) => this.onLog(line));
   }
 
   get name(): string {
@@ -145,6 +148,21 @@ export class Backend {
   private onLists(event: ListChangeEvent): void {
     const method = `notifications/${event.kind}/list_changed`;
     for (const session of this.sessions) if (session.initialized) session.notify({ jsonrpc: '2.0', method });
+  }
+
+  /**
+   * What the instance logs reaches its sessions as it would from a server of their own, redacted by the
+   * supervisor: its `notifications/message` as MCP notifications (the supervisor's catalog watch consumes them),
+   * its stderr as lines for the shim's stderr.
+   */
+  private onLog(line: LogLine): void {
+    if (line.source === 'server') {
+      const params = { level: line.level ?? 'info', logger: this.name, data: line.text };
+      for (const session of this.sessions)
+        if (session.initialized) session.notify({ jsonrpc: '2.0', method: 'notifications/message', params });
+    } else if (line.source === 'stderr') {
+      for (const session of this.sessions) session.stderr(line.text);
+    }
   }
 
   private wakeAll(): void {

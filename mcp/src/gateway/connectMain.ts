@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { runShim } from './shim';
+import { stderrSink } from './stderrSink';
 
 /**
  * Entry of dist/mcp-connect.js: `node mcp-connect.js [mcp connect] <server> [--cwd <workspace>]`. Kept apart
@@ -20,6 +21,7 @@ function main(argv: string[]): void {
     process.exitCode = 2;
     return;
   }
+  const stderr = stderrSink();
   void runShim({
     server: names[0],
     workspace,
@@ -27,8 +29,13 @@ function main(argv: string[]): void {
     daemonCommand: [process.execPath, join(__dirname, 'cli.js'), 'mcp', 'daemon'],
     input: process.stdin,
     output: process.stdout,
-    note: (text) => process.stderr.write(`${text}\n`),
-  }).then((code) => process.exit(code));
+    note: (text) => stderr.line(text),
+  })
+    .then(async (code) => {
+      await stderr.flush();
+      return code;
+    })
+    .then((code) => process.exit(code));
 }
 
 main(process.argv.slice(2));

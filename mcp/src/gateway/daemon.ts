@@ -1,13 +1,31 @@
 import { readFileSync, rmSync } from 'node:fs';
 import type { Server, Socket } from 'node:net';
 import type { SupervisorTuning } from '../types';
+import { FleetFeed, controlFleet } from './control';
 import { Fleet, type ServerResolver } from './fleet';
-import { NO_OBSERVER, type GatewayObserver } from './observer';
+import { DaemonMetrics, type MetricsSettingsSource } from './daemonMetrics';
+import { RelayObserver, type GatewayObserver } from './observer';
 import { gatewayPaths, type GatewayPaths } from './paths';
 import { ClientSession } from './session';
 import { listenExclusively } from './singleInstance';
 import type { FleetStatus } from './status';
-import { LineSplitter, WIRE_VERSION, frame, parseMessage, type GatewayHello, type RpcMessage } from './wire';
+import {
+  LineSplitter,
+  MAX_LINE_BYTES,
+  WIRE_VERSION,
+  frame,
+  parseMessage,
+  type GatewayHello,
+  type RpcMessage,
+  type StderrLine,
+} from './wire';
+
+/**
+ * Bytes the daemon holds for one client that does not read (its shim stops reading the socket when the client
+ * stops reading stdout). One message may be as large as a line may be, so the cap is one such line and some.
+ * Past it the client is disconnected: dropping some of its messages would leave it waiting for answers forever.
+ */
+export const MAX_UNREAD_BYTES = MAX_LINE_BYTES + 16 * 1024 * 1024;
 
 /** Idle time with no client after which the daemon stops itself and its servers. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 10 * 60_000;
@@ -16,8 +34,18 @@ export interface DaemonOptions {
   resolver: ServerResolver;
   paths?: GatewayPaths;
   idleTimeoutMs?: number;
+  /** Receives every event before metrics do (tests, history). */
   observer?: GatewayObserver;
+  /**
+   * The resolved `gateway.metrics` of a workspace's layers. Asked once per workspace when its first session opens;
+   * the first workspace that enables metrics starts them for the daemon's life (see docs/gateway-metrics.md).
+   */
+  metricsSettings?: MetricsSettingsSource;
+  /** The daemon's version, reported by the metrics as `service.version`. */
+  version?: string;
   tuning?: Partial<SupervisorTuning>;
+  /** See `MAX_UNREAD_BYTES`. */
+  maxUnreadBytes?: number;
   /** The daemon's own notes (start, stop, refusals); never a secret, never a message's content. */
   log?: (line: string) => void;
 }
@@ -36,10 +64,23 @@ export interface RunningDaemon {
  */
 export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon | undefined> {
   const paths = options.paths ?? gatewayPaths();
-  const observer = options.observer ?? NO_OBSERVER;
   const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   const log = options.log ?? (() => undefined);
+  const maxUnreadBytes = options.maxUnreadBytes ?? MAX_UNREAD_BYTES;
+  const relay = new RelayObserver();
+  // The fleet's reports go to the caller's observer, the metrics relay and the editor's event stream (`subscribe`).
+  const feed = new FleetFeed(
+    () => fleet.instances(),
+    () => status(),
+  );
+  const observer = feed.observing(options.observer ? teeObserver(options.observer, relay) : relay);
   const fleet = new Fleet(options.resolver, observer, options.tuning);
+  const metrics = new DaemonMetrics(options.metricsSettings, relay, {
+    tokenFile: paths.metricsToken,
+    version: options.version,
+    log,
+    onStarted: () => fleet.replay(relay),
+  });
   const startedAt = new Date().toISOString();
   const sockets = new Set<Socket>();
   let nextSession = 1;
@@ -72,8 +113,16 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     let opening = true;
     let hello: GatewayHello | undefined;
     const early: RpcMessage[] = [];
-    const send = (message: RpcMessage) => {
-      if (!socket.destroyed) socket.write(frame(message));
+    const send = (message: RpcMessage | StderrLine) => {
+      if (socket.destroyed) return;
+      socket.write(frame(message));
+      if (socket.writableLength <= maxUnreadBytes) return;
+      log(
+        `session ${session?.id ?? '(opening)'} (${hello?.kind === 'connect' ? hello.server : 'no server'}): the client ` +
+          `left ${Math.round(socket.writableLength / 1024)} KiB unread, over the ${Math.round(maxUnreadBytes / 1024)} ` +
+          'KiB limit; disconnected it and cancelled its requests',
+      );
+      socket.destroy();
     };
     const splitter = new LineSplitter(
       (line) => {
@@ -85,10 +134,15 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         }
         if (!message) return;
         if (opening) early.push(message);
-        else session?.handle(message);
+        else handle(message);
       },
       () => log('a client sent a line over the size limit; it was dropped'),
     );
+    const handle = (message: RpcMessage) => {
+      session?.handle(message);
+      // The client's name is known from its initialize on: the view labels the session with it.
+      if (message.method === 'initialize') feed.changed();
+    };
     const begin = async () => {
       if (!hello || hello.gateway !== WIRE_VERSION) {
         socket.end(frame({ error: `unknown gateway hello; expected version ${WIRE_VERSION}` }));
@@ -96,6 +150,16 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       }
       if (hello.kind === 'status') {
         socket.end(frame(status()));
+        return;
+      }
+      if (hello.kind === 'subscribe') {
+        feed.subscribe(socket);
+        return;
+      }
+      if (hello.kind === 'control') {
+        const answer = await controlFleet(fleet, hello);
+        if (!answer.ok) log(`refused a control request: ${answer.error}`);
+        socket.end(frame(answer));
         return;
       }
       if (hello.kind === 'stop') {
@@ -108,16 +172,17 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         return;
       }
       clearTimeout(idleTimer);
+      await metrics.consider(hello.workspace);
       const target = await fleet.open(hello.workspace, hello.server);
       if (typeof target === 'string') log(`refused ${hello.server} for ${hello.workspace}: ${target}`);
-      session = new ClientSession(nextSession++, send, target, observer);
+      session = new ClientSession(nextSession++, send, target, observer, hello.stderr === true);
       fleet.attach(session);
       opening = false;
       if (socket.destroyed) {
         void closeSession();
         return;
       }
-      for (const message of early.splice(0)) session.handle(message);
+      for (const message of early.splice(0)) handle(message);
     };
     const closeSession = async () => {
       sockets.delete(socket);
@@ -139,11 +204,14 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     stopping ??= (async () => {
       clearTimeout(idleTimer);
       log(`stopping: ${reason}`);
+      feed.close();
       // close() waits for open connections: end them while it waits.
       const closing = closeServer(server);
       for (const socket of sockets) socket.destroy();
       await closing;
       await fleet.stopAll(`the gateway daemon stopped (${reason})`);
+      // After the fleet: the last push carries the final states.
+      await metrics.close();
       removeOwnFiles(paths);
       resolveStopped();
     })();
@@ -151,6 +219,16 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   };
   armIdle();
   return { paths, stopped, stop };
+}
+
+/** Both observers see every event: the caller's first, then the metrics relay. */
+function teeObserver(first: GatewayObserver, second: GatewayObserver): GatewayObserver {
+  return {
+    callFinished: (event) => (first.callFinished(event), second.callFinished(event)),
+    stateChanged: (event) => (first.stateChanged(event), second.stateChanged(event)),
+    restarted: (event) => (first.restarted(event), second.restarted(event)),
+    sessionsChanged: (event) => (first.sessionsChanged(event), second.sessionsChanged(event)),
+  };
 }
 
 function closeServer(server: Server): Promise<void> {

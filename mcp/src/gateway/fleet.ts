@@ -25,6 +25,8 @@ export class Fleet {
   private readonly sharedByKey = new Map<string, Backend>();
   private readonly sessions = new Set<ClientSession>();
   private nextInstance = 1;
+  /** Set by stopAll: a session that was still opening then must not start an instance nobody will stop. */
+  private stoppedReason: string | undefined;
   private readonly tuning: SupervisorTuning;
 
   constructor(
@@ -47,6 +49,7 @@ export class Fleet {
     } catch (error) {
       return `cannot load the claude-env layers of ${workspace}: ${error instanceof Error ? error.message : String(error)}`;
     }
+    if (this.stoppedReason) return `the gateway daemon is stopping: ${this.stoppedReason}`;
     if ('refusal' in resolution) return resolution.refusal;
     const resolved = resolution.server;
     if (resolved.supervision.share === 'workspace') {
@@ -87,11 +90,17 @@ export class Fleet {
   }
 
   async stopAll(reason: string): Promise<void> {
+    this.stoppedReason = reason;
     for (const session of this.sessions) session.close();
     const all = [...this.backends.values()];
     this.backends.clear();
     this.sharedByKey.clear();
     await Promise.all(all.map((backend) => backend.stop(reason)));
+  }
+
+  /** The instances the daemon holds, for the control messages (start, stop, restart) and change events. */
+  instances(): Backend[] {
+    return [...this.backends.values()];
   }
 
   status(): Pick<FleetStatus, 'backends' | 'sessions'> {
@@ -121,6 +130,15 @@ export class Fleet {
       inFlight: session.inFlightCount,
     }));
     return { backends, sessions };
+  }
+
+  /** Tells a newly attached observer what runs now: each instance's state, each server's sessions. */
+  replay(observer: GatewayObserver): void {
+    for (const backend of this.backends.values()) {
+      const { state, reason } = backend.supervisor;
+      observer.stateChanged({ server: backend.name, state, reason });
+    }
+    for (const name of new Set([...this.backends.values()].map((backend) => backend.name))) this.reportSessions(name);
   }
 
   private create(workspace: string, server: ResolvedServer): Backend {

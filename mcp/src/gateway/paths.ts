@@ -11,13 +11,15 @@ import { join } from 'node:path';
 export const SOCKET_NAME = 'gateway.sock';
 export const PID_NAME = 'gateway.pid';
 export const LOG_NAME = 'gateway.log';
+export const METRICS_TOKEN_NAME = 'metrics-token';
 
-/** The daemon's files for this user: socket, pid file, lock and log. */
+/** The daemon's files for this user: socket, pid file, lock, log and the metrics endpoint's bearer token. */
 export interface GatewayPaths {
   dir: string;
   socket: string;
   pid: string;
   log: string;
+  metricsToken: string;
 }
 
 /**
@@ -30,7 +32,13 @@ export function gatewayPaths(env: NodeJS.ProcessEnv = process.env): GatewayPaths
   const dir = runtimeUsable
     ? join(runtime, 'claude-env')
     : join(env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state'), 'claude-env', 'gateway');
-  return { dir, socket: join(dir, SOCKET_NAME), pid: join(dir, PID_NAME), log: join(dir, LOG_NAME) };
+  return {
+    dir,
+    socket: join(dir, SOCKET_NAME),
+    pid: join(dir, PID_NAME),
+    log: join(dir, LOG_NAME),
+    metricsToken: join(dir, METRICS_TOKEN_NAME),
+  };
 }
 
 function isDirectory(path: string): boolean {

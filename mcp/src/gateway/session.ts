@@ -8,7 +8,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { BackendUnavailable, type AttachedSession, type Backend } from './backend';
 import type { GatewayObserver } from './observer';
-import { GatewayErrorCode, errorResponse, type RpcMessage } from './wire';
+import { GatewayErrorCode, WIRE_VERSION, errorResponse, type RpcMessage, type StderrLine } from './wire';
 
 /** The longest a forwarded request may take; the client's own timeout and cancellation decide before that. */
 const MAX_REQUEST_MS = 2 ** 31 - 1;
@@ -31,10 +31,12 @@ export class ClientSession implements AttachedSession {
 
   constructor(
     readonly id: number,
-    private readonly send: (message: RpcMessage) => void,
+    private readonly send: (message: RpcMessage | StderrLine) => void,
     /** The backend, or why there is none (policy, unknown server, unresolved secret). */
     private readonly target: Backend | string,
     private readonly observer: GatewayObserver,
+    /** The shim asked for the instance's stderr lines. */
+    private readonly wantsStderr = false,
   ) {}
 
   get backend(): Backend | undefined {
@@ -47,6 +49,10 @@ export class ClientSession implements AttachedSession {
 
   notify(message: RpcMessage): void {
     if (!this.closed) this.send(message);
+  }
+
+  stderr(text: string): void {
+    if (this.wantsStderr && !this.closed) this.send({ gateway: WIRE_VERSION, stderr: text });
   }
 
   handle(message: RpcMessage): void {

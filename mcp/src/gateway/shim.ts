@@ -8,6 +8,7 @@ import {
   WIRE_VERSION,
   errorResponse,
   frame,
+  isStderrLine,
   parseMessage,
   type GatewayHello,
   type RpcMessage,
@@ -100,6 +101,8 @@ class Shim {
 
   private fromDaemon(line: string): void {
     const message = parseMessage(line);
+    // The instance's stderr: to ours, where the client keeps a stdio server's log.
+    if (isStderrLine(message)) return void this.options.note(message.stderr);
     if (message && message.method === undefined && message.id !== undefined && message.id !== null) {
       if (message.id === REINIT_ID) {
         this.reinitialized(message);
@@ -144,6 +147,7 @@ class Shim {
       server: this.options.server,
       workspace: this.options.workspace,
       clientPid: process.pid,
+      stderr: true,
     };
     socket.write(frame(hello));
     if (reconnecting && this.initialize) {

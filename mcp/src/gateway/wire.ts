@@ -9,11 +9,53 @@ export const WIRE_VERSION = 1;
 
 /** The shim's first line. */
 export type GatewayHello =
-  | { gateway: typeof WIRE_VERSION; kind: 'connect'; server: string; workspace: string; clientPid: number }
+  | {
+      gateway: typeof WIRE_VERSION;
+      kind: 'connect';
+      server: string;
+      workspace: string;
+      clientPid: number;
+      /** Send the instance's stderr lines as `StderrLine`s (the shim writes them to its own stderr). */
+      stderr?: boolean;
+    }
   /** `mcp status`: the daemon answers with one `FleetStatus` line and closes. */
   | { gateway: typeof WIRE_VERSION; kind: 'status' }
   /** `mcp daemon --stop`: the daemon stops every backend and exits. */
-  | { gateway: typeof WIRE_VERSION; kind: 'stop' };
+  | { gateway: typeof WIRE_VERSION; kind: 'stop' }
+  /** The editor's view: one `FleetStatus` line now and one after every change, until either side closes. */
+  | { gateway: typeof WIRE_VERSION; kind: 'subscribe' }
+  /** Start, stop or restart every instance of a server in a workspace; answered with one `ControlAnswer` line. */
+  | {
+      gateway: typeof WIRE_VERSION;
+      kind: 'control';
+      action: ControlAction;
+      workspace: string;
+      server: string;
+    };
+
+/** What a `control` hello asks of a server's instances. */
+export type ControlAction = 'start' | 'stop' | 'restart';
+
+/** The daemon's answer to a `control` hello: the instances it acted on, or why it did not. */
+export type ControlAnswer = { ok: true; instances: string[] } | { ok: false; error: string };
+
+/**
+ * A line of the instance's stderr (already redacted), from the daemon to a shim that asked for them in its hello.
+ * Not JSON-RPC: the shim writes it to its own stderr, where a client looks for a stdio server's log.
+ */
+export interface StderrLine {
+  gateway: typeof WIRE_VERSION;
+  stderr: string;
+}
+
+export function isStderrLine(message: unknown): message is StderrLine {
+  return (
+    typeof message === 'object' &&
+    message !== null &&
+    (message as StderrLine).gateway === WIRE_VERSION &&
+    typeof (message as StderrLine).stderr === 'string'
+  );
+}
 
 /** JSON-RPC error codes the gateway itself answers with (the implementation-defined server-error range). */
 export const GatewayErrorCode = {

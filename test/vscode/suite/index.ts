@@ -24,6 +24,7 @@ export async function run(): Promise<void> {
   if (mode === 'trusted') require('./trusted.test');
   else require('./restricted.test');
   require('./mcpServers.test');
+  require('./gatewayView.test');
 
   const tests: SuiteTestResult[] = [];
   const failures = await new Promise<number>((resolve) => {

@@ -12,8 +12,9 @@ import * as vscode from 'vscode';
 import { isRefusal } from '../../../extension/src/commands/registry';
 import type { FleetEntry } from '../../../extension/src/mcp/fleet';
 import type { McpSupervisionApi } from '../../../extension/src/mcp';
-import { RUN_MARKER_VAR, UNTRUSTED_REASON } from '@claude-env/mcp';
+import { RUN_MARKER_VAR, UNTRUSTED_REASON, gatewayPaths } from '@claude-env/mcp';
 import { activeApi, diagnosticsWhen, extension, suiteMode, whenEvent, workspacePath } from './helpers';
+import { useSupervisor } from './supervisorMode';
 
 const SERVER_TIMEOUT_MS = 45_000;
 
@@ -84,7 +85,9 @@ function descendsFromHost(pid: number): boolean {
 }
 
 if (suiteMode() === 'trusted') {
-  describe('MCP Servers view (trusted folder)', function () {
+  // The in-process supervisor: its own copies of the servers, as children of this extension host, with their
+  // logs and VS Code's SecretStorage. The gateway's view has its own suite (gatewayView.test.ts).
+  describe('MCP Servers view, in-process supervisor (trusted folder)', function () {
     this.timeout(120_000);
     const localLayer = () => workspacePath('.claude-env', 'local.yaml');
     let originalLocal = '';
@@ -111,13 +114,15 @@ if (suiteMode() === 'trusted') {
           `    env:\n      CLAUDE_ENV_SUITE_TAG: ${JSON.stringify(tagValue)}\n${extra}`,
       );
 
-    before(() => {
+    before(async () => {
       originalLocal = fs.readFileSync(localLayer(), 'utf8');
+      await useSupervisor(await supervision(), 'inProcess');
     });
 
     after(async () => {
       fs.writeFileSync(localLayer(), originalLocal);
       await vscode.commands.executeCommand('claudeEnv.mcp.stopAll');
+      await useSupervisor(await supervision(), 'gateway');
     });
 
     it('lists every effective server, a missing secret as unresolved, and goes to the line that defines it', async () => {
@@ -291,6 +296,12 @@ if (suiteMode() === 'trusted') {
       assert.ok(isRefusal(refusal));
       assert.match(refusal.reason, /Restricted Mode/);
       assert.ok(isRefusal(await vscode.commands.executeCommand('claudeEnv.mcp.startAll')));
+      assert.equal(api.mode(), 'gateway');
+      assert.equal(
+        fs.existsSync(gatewayPaths(process.env).socket),
+        false,
+        'no gateway daemon was asked for: the editor never starts one for an untrusted folder',
+      );
       assert.deepEqual(
         processesWith(`${RUN_MARKER_VAR}=`).filter(descendsFromHost),
         [],

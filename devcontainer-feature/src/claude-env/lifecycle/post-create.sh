@@ -19,6 +19,19 @@ if ! has_project_layer; then
     exit 0
 fi
 
+# Org layers from git: bring the locked commit into the cache with the network the container has. --frozen: the
+# committed lock is the truth here, it is never written. Without network the container still starts, and says so.
+if [ -f .claude-env/lock.yaml ]; then
+    say "fetching the org layers pinned in .claude-env/lock.yaml"
+    fetched=0
+    claude-env fetch --frozen || fetched=$?
+    case "${fetched}" in
+        0) ;;
+        5) say "the org layers could not be fetched (no network, or no access to the repository, above) and are not in the cache; run 'claude-env fetch' when the repository can be reached, then 'claude-env apply'." ;;
+        *) say "the lock does not match the project layer or the repository (exit ${fetched}, above); run 'claude-env fetch' (or 'claude-env update') outside the container and commit .claude-env/lock.yaml." ;;
+    esac
+fi
+
 set -- apply
 if [ -n "${CLAUDE_ENV_TEAM}" ]; then
     set -- "$@" --team "${CLAUDE_ENV_TEAM}"

@@ -32,9 +32,10 @@ export interface LabelLimits {
 export const DEFAULT_LABEL_LIMITS: LabelLimits = { maxServers: 100, maxTargetsPerServer: 100, maxExtraStates: 8 };
 
 // MCP names: the specification allows letters, digits, `_`, `-`, `.` and `/`, up to 128 characters. Server names
-// follow the layer schema's pattern for `mcpServers` keys.
+// are any name a client accepts (`Dev Box MCP`, `microsoft/playwright-mcp`): printable, no quotes or backslashes,
+// so that a label never needs escaping.
 const NAME = /^[A-Za-z0-9_./-]{1,128}$/;
-const SERVER_NAME = /^[A-Za-z0-9._-]{1,128}$/;
+const SERVER_NAME = /^[^\p{C}"\\]{1,128}$/u;
 const STATE_NAME = /^[a-z][a-z_-]{0,31}$/;
 const URI_SCHEME = /^([A-Za-z][A-Za-z0-9+.-]{0,31}):/;
 const HOST_NAME = /^[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63}){0,7}$/;
