@@ -15,6 +15,7 @@ const BENCHMARKS = [
   'gateway',
   'gateway-view',
   'feature-install',
+  'usage',
 ];
 const only = process.argv.slice(2);
 let failed = 0;

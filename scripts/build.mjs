@@ -16,6 +16,8 @@ const bundles = [
   { entry: 'mcp/src/gateway/connectMain.ts', out: 'dist/mcp-connect.js', banner: '#!/usr/bin/env node' },
   { entry: 'language-server/src/main.ts', out: 'dist/server.js' },
   { entry: 'extension/src/main.ts', out: 'dist/extension.js', external: ['vscode'] },
+  // The dashboard's page script, for the webview (a browser): Chart.js and @vscode-elements/elements inside.
+  { entry: 'extension/webview/dashboard.ts', out: 'dist/webview/dashboard.js', platform: 'browser', format: 'iife' },
   // The gateway's OpenTelemetry metrics: imported by a daemon whose layers turn metrics on, by no one else.
   { entry: 'mcp/src/gateway/metrics/index.ts', out: 'dist/gateway-metrics.js', keepMetrics: true },
 ];
@@ -55,9 +57,9 @@ await Promise.all(
         entryPoints: [join(root, bundle.entry)],
         outfile: join(root, bundle.out),
         bundle: true,
-        platform: 'node',
-        format: 'cjs',
-        target: 'node18',
+        platform: bundle.platform ?? 'node',
+        format: bundle.format ?? 'cjs',
+        target: bundle.platform === 'browser' ? 'es2022' : 'node18',
         sourcemap: production ? false : 'linked',
         minify: production,
         external: bundle.external ?? [],

@@ -18,6 +18,8 @@ mkdirSync(join(stage, 'dist'), { recursive: true });
 const bundles = [
   { entry: 'extension/src/main.ts', out: 'dist/extension.js', external: ['vscode'] },
   { entry: 'language-server/src/main.ts', out: 'dist/server.js', external: [] },
+  // The dashboard's page script runs in the webview, a browser.
+  { entry: 'extension/webview/dashboard.ts', out: 'dist/webview/dashboard.js', external: [], platform: 'browser' },
 ];
 await Promise.all(
   bundles.map((bundle) =>
@@ -25,10 +27,10 @@ await Promise.all(
       entryPoints: [join(root, bundle.entry)],
       outfile: join(stage, bundle.out),
       bundle: true,
-      platform: 'node',
-      format: 'cjs',
+      platform: bundle.platform ?? 'node',
+      format: bundle.platform === 'browser' ? 'iife' : 'cjs',
       // Same as scripts/build.mjs: the oldest VS Code we support runs Node 18 in its extension host.
-      target: 'node18',
+      target: bundle.platform === 'browser' ? 'es2022' : 'node18',
       minify: true,
       external: bundle.external,
       mainFields: ['module', 'main'],

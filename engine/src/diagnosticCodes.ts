@@ -74,6 +74,13 @@ export const DiagnosticCode = {
   /** `policy` in a project, user or local layer: ignored. */
   policyNotHonoured: 'policy.notHonoured',
 
+  /** A budget above the one a base or team layer sets: the lower budget stays. */
+  budgetRaised: 'budget.raised',
+  /** `budgets` in a user or local layer (or a variable): ignored, budgets are the project's and the org's. */
+  budgetNotHonoured: 'budget.notHonoured',
+  /** `pricing` outside base and team: ignored, prices are the organisation's to state. */
+  pricingNotHonoured: 'pricing.notHonoured',
+
   /** No project layer (`.claude-env/project.yaml`). */
   stackNoProject: 'stack.noProject',
   /** The org source folder does not exist. */

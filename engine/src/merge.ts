@@ -1,3 +1,4 @@
+import { honoured, keepBudgetCeilings } from './budgets';
 import { isDirective, literalValue, setOwn } from './directives';
 import { managedOverrides } from './managedOverrides';
 import { discoverStack, type DiscoverOptions } from './discovery';
@@ -28,7 +29,7 @@ import type {
 } from './types';
 
 /** Top-level keys that merge into the effective environment; the others describe the stack itself. */
-const MERGED_KEYS = new Set(['settings', 'mcpServers', 'outputs', 'gateway']);
+const MERGED_KEYS = new Set(['settings', 'mcpServers', 'outputs', 'gateway', 'pricing', 'budgets']);
 
 /** Discovers the stack of a workspace and merges it. */
 export function loadEnvironment(workspace: string, options: DiscoverOptions = {}): EffectiveEnvironment {
@@ -86,10 +87,12 @@ class StackMerger {
       this.layerIndex = index;
       reportMisplacedSections(layer, this.diagnostics);
       for (const entry of layer.root?.entries ?? []) {
-        if (MERGED_KEYS.has(entry.key)) this.apply(this.root, entry.key, entry.keyRange, entry.value);
+        if (MERGED_KEYS.has(entry.key) && honoured(entry.key, layer.kind))
+          this.apply(this.root, entry.key, entry.keyRange, entry.value);
       }
     });
     restoreDenyRules(this.root, this.writes, this.stack.layers, this.diagnostics);
+    keepBudgetCeilings(this.root, this.stack.layers, this.diagnostics);
     this.reportConflicts();
     const value = materialize(this.root) as EffectiveEnvironment['value'];
     value.settings ??= {};

@@ -1,3 +1,4 @@
+import { usageKeyNotHonoured } from './budgets';
 import { describeOrigin } from './describe';
 import { isDirective, literalValue } from './directives';
 import { DiagnosticCode } from './diagnosticCodes';
@@ -109,6 +110,8 @@ export function reportMisplacedSections(layer: ParsedLayer, out: Diagnostic[]): 
         message: `Policy is honoured only in base and team layers; this block in the ${layer.label} layer is ignored.`,
       });
     }
+    const ignoredUsageKey = usageKeyNotHonoured(entry.key, layer);
+    if (ignoredUsageKey) out.push({ file: layer.file, range: entry.keyRange, severity: 'warning', ...ignoredUsageKey });
     if ((entry.key === 'source' || entry.key === 'teams') && layer.kind !== 'project') {
       out.push({
         file: layer.file,

@@ -194,6 +194,9 @@ export interface EffectiveEnvironment {
     mcpServers: Record<string, unknown>;
     outputs: Record<string, unknown>;
     gateway?: Record<string, unknown>;
+    /** Prices laid over the bundled table (base and team only), and the project's budgets; see docs/usage.md. */
+    pricing?: Record<string, Record<string, number>>;
+    budgets?: { monthly?: number };
   };
   /** Root of the provenance tree (`path: []`). */
   tree: EffectiveNode;

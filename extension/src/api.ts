@@ -5,6 +5,7 @@
 import type * as vscode from 'vscode';
 import type { EffectiveEnvironmentResult, LayerStackResult, StackChangedParams } from '@claude-env/protocol';
 import type { EffectiveEntry } from './views/effective';
+import type { DashboardData } from '../webview/messages';
 
 export interface ClaudeEnvApi {
   /** Resolves once the language server started (or failed to start: then `serverRunning()` is false). */
@@ -24,4 +25,10 @@ export interface ClaudeEnvApi {
   lastEffectiveEnvironment(): EffectiveEnvironmentResult | null;
   /** The status-bar item's text and tooltip. */
   statusBar(): { text: string; tooltip: string | undefined; visible: boolean };
+  /** Claude Code's usage: read the transcripts again, the usage status-bar item, the budget notifications shown. */
+  usage: {
+    refresh(): Promise<DashboardData>;
+    statusBar(): { text: string; tooltip: string };
+    notifications(): string[];
+  };
 }

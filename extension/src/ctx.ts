@@ -15,6 +15,7 @@ import { createLanguageClient, LAYER_LANGUAGE_ID } from './client';
 import type { EditorFleet } from './mcp/fleet';
 import type { ServerLogChannels } from './mcp/logs';
 import type { SecretStorageProvider } from './mcp/secretStorage';
+import type { UsageTracker } from './dashboard/usageTracker';
 import { readSettings } from './settings';
 import { onNotification, sendRequest } from './requests';
 
@@ -44,6 +45,8 @@ export class Ctx implements vscode.Disposable {
   notRunningReason = 'the language server is starting';
   /** MCP supervision, once activation set it up. */
   mcp: McpSupervision | undefined;
+  /** Claude Code's usage from its transcripts, once activation set it up. */
+  usage: UsageTracker | undefined;
 
   private readonly editorSubscription: vscode.Disposable;
   private shownFolder: string | undefined;

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { ClaudeEnvApi } from './api';
 import { COMMAND_TABLE } from './commands';
+import { registerUsage } from './dashboard';
 import { registerCommands } from './commands/registry';
 import { Ctx } from './ctx';
 import { EFFECTIVE_SCHEME, EffectiveDocumentProvider } from './effectiveDocument';
@@ -44,6 +45,8 @@ export function activate(extension: vscode.ExtensionContext): ClaudeEnvApi {
     vscode.workspace.onDidGrantWorkspaceTrust(() => context.refreshViews()),
   );
   mcp = registerMcpSupervision(extension, context);
+  const usage = registerUsage(context);
+  extension.subscriptions.push(usage.tracker, usage.statusBar);
   const timings: { activateMs: number; serverStartMs?: number } = { activateMs: 0 };
   const serverStarted = context.start().then(() => {
     timings.serverStartMs = performance.now() - started;
@@ -62,6 +65,11 @@ export function activate(extension: vscode.ExtensionContext): ClaudeEnvApi {
     effectiveItem: (row) => effective.getTreeItem(row),
     onDidChangeStack: context.onDidChangeStack,
     lastEffectiveEnvironment: () => effective.lastEnvironment,
+    usage: {
+      refresh: () => usage.tracker.refresh(),
+      statusBar: () => ({ text: usage.statusBar.item.text, tooltip: String(usage.statusBar.item.tooltip ?? '') }),
+      notifications: () => [...usage.statusBar.notified],
+    },
     statusBar: () => ({
       text: statusBar.item.text,
       tooltip: typeof statusBar.item.tooltip === 'string' ? statusBar.item.tooltip : undefined,

@@ -17,6 +17,8 @@ export interface ExtensionSettings {
   applyOnDrift: 'ask' | 'keep';
   /** The `claudeEnv.mcp.*` settings. */
   mcp: McpSettings;
+  /** The `claudeEnv.usage.*` settings. */
+  usage: { statusBar: boolean };
 }
 
 /** `claudeEnv.mcp.*`: MCP supervision in the editor. */
@@ -48,6 +50,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): ExtensionSettin
       statusBar: config.get<boolean>('mcp.statusBar', true),
       supervisor: config.get<string>('mcp.supervisor', 'gateway') === 'inProcess' ? 'inProcess' : 'gateway',
     },
+    usage: { statusBar: config.get<boolean>('usage.statusBar', true) },
   };
 }
 

@@ -109,6 +109,24 @@ describe('extension in the VS Code server’s browser workbench (headless Chromi
       await page.locator('.tab.active', { hasText: 'web.yaml' }).waitFor({ state: 'visible' });
     });
 
+    it('opens the dashboard from the Layers view with the month’s cost and today’s session, and saves a screenshot', async () => {
+      const page = await personPage();
+      await openClaudeEnvSidebar(page);
+      await expandView(page, 'Layers');
+      // A view's title buttons show while the pointer is over its header.
+      const header = page.locator('.pane-header', { hasText: 'Layers' }).first();
+      await header.hover();
+      await header.getByRole('button', { name: 'Show Dashboard' }).click();
+      // A webview is an iframe holding the page's own iframe.
+      const dashboard = page.frameLocator('iframe.webview').frameLocator('iframe');
+      await dashboard.getByText("Today's sessions").waitFor({ state: 'visible', timeout: 60_000 });
+      const text = await dashboard.locator('#dashboard').innerText();
+      assert.match(text, /\$30\.00/, 'this project this month');
+      assert.match(text, /today/, 'the session of today');
+      await page.screenshot({ path: join((run as WebSuiteRun).resultsDir, 'dashboard.png') });
+      await runFromCommandPalette(page, 'View: Close All Editors');
+    });
+
     it("shows a Claude Code-shaped client's session of the gateway daemon in the MCP Servers view", async () => {
       const page = await personPage();
       const { workspace, env, resultsDir } = run as WebSuiteRun;

@@ -47,6 +47,7 @@ describe('the packaged extension (.vsix)', function () {
     assert.deepEqual(files, [
       'extension/dist/extension.js',
       'extension/dist/server.js',
+      'extension/dist/webview/dashboard.js',
       'extension/extension/language-configuration.json',
       'extension/extension/media/claude-env.svg',
       'extension/extension/syntaxes/claude-env-layer.tmLanguage.json',

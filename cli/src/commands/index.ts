@@ -7,6 +7,7 @@ import { importCommand } from './import';
 import { initCommand } from './init';
 import { mcpCommand } from './mcp-command';
 import { showCommand } from './show';
+import { usageCommand } from './usage';
 import { fetchCommand, statusCommand, updateCommand } from './sources';
 import { validateCommand } from './validate';
 
@@ -24,4 +25,5 @@ export const COMMANDS: CommandSpec[] = [
   statusCommand,
   mcpCommand,
   execCommand,
+  usageCommand,
 ];

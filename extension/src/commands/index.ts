@@ -5,6 +5,7 @@
 import type { CommandSpec } from './registry';
 import { explainAtCursor, explainPath, showEffectiveConfiguration } from './effective';
 import { apply, importExisting, initialize } from './files';
+import { showDashboard } from '../dashboard';
 import {
   goToServerDefinition,
   reloadServers,
@@ -50,4 +51,6 @@ export const COMMAND_TABLE: Record<string, CommandSpec> = {
   'mcp.reload': { needs: 'fleet', writes: false, create: reloadServers },
   // Storing a secret starts nothing, so it is allowed in Restricted Mode; servers pick it up once trusted.
   setSecret: { needs: 'nothing', writes: false, create: setSecret },
+  // Reads Claude Code's transcripts and shows figures; runs nothing, so Restricted Mode allows it.
+  showDashboard: { needs: 'nothing', writes: false, create: showDashboard },
 };

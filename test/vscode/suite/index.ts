@@ -20,6 +20,7 @@ export async function run(): Promise<void> {
   require('./hover.test');
   require('./views.test');
   require('./commands.test');
+  require('./dashboard.test');
   if (mode === 'trusted') require('./trusted.test');
   else require('./restricted.test');
   require('./mcpServers.test');

@@ -1,0 +1,83 @@
+/**
+ * The Claude Env Dashboard: one webview panel per window. Its page loads only the bundled script from the
+ * extension's dist/webview folder under a Content Security Policy that allows nothing else (no network, no
+ * inline script, styles by nonce); the figures come in as messages.
+ */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { DashboardData, WebviewRequest } from '../../webview/messages';
+import { dashboardHtml } from './page';
+import type { UsageTracker } from './usageTracker';
+
+export const DASHBOARD_VIEW_TYPE = 'claudeEnv.dashboard';
+
+export class DashboardPanel implements vscode.Disposable {
+  private static current: DashboardPanel | undefined;
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  /** Reveals the dashboard, creating it on first use, and reads the transcripts again. */
+  static async show(extensionUri: vscode.Uri, tracker: UsageTracker): Promise<DashboardPanel> {
+    if (DashboardPanel.current) {
+      DashboardPanel.current.panel.reveal();
+    } else {
+      const panel = vscode.window.createWebviewPanel(
+        DASHBOARD_VIEW_TYPE,
+        'Claude Env Dashboard',
+        vscode.ViewColumn.Active,
+        {
+          enableScripts: true,
+          localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
+          retainContextWhenHidden: false,
+        },
+      );
+      DashboardPanel.current = new DashboardPanel(panel, extensionUri, tracker);
+    }
+    const shown = DashboardPanel.current;
+    if (tracker.latest) await shown.post(tracker.latest);
+    await tracker.refresh();
+    return shown;
+  }
+
+  static get open(): DashboardPanel | undefined {
+    return DashboardPanel.current;
+  }
+
+  /** The last figures sent to the page (for tests). */
+  lastPosted: DashboardData | undefined;
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    tracker: UsageTracker,
+  ) {
+    panel.webview.html = pageHtml(panel.webview, extensionUri);
+    this.subscriptions.push(
+      tracker.onDidUpdate((data) => void this.post(data)),
+      panel.webview.onDidReceiveMessage((message: WebviewRequest) => {
+        if (message.type === 'refresh') void tracker.refresh();
+        if (message.type === 'ready' && tracker.latest) void this.post(tracker.latest);
+      }),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  private async post(data: DashboardData): Promise<void> {
+    this.lastPosted = data;
+    await this.panel.webview.postMessage(data);
+  }
+
+  dispose(): void {
+    if (DashboardPanel.current === this) DashboardPanel.current = undefined;
+    for (const subscription of this.subscriptions) subscription.dispose();
+    this.subscriptions.length = 0;
+  }
+}
+
+function pageHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'dashboard.js'));
+  return dashboardHtml({
+    cspSource: webview.cspSource,
+    scriptUri: script.toString(),
+    nonce: randomBytes(16).toString('base64'),
+  });
+}

@@ -1,0 +1,138 @@
+/**
+ * The dashboard's page in a real browser (Debian Chromium, as the VS Code suites use), outside the editor: the
+ * page the extension builds, the bundled script, and figures from the engine's summary of synthetic transcripts.
+ * It checks what a person sees, that the Content Security Policy refuses nothing the page needs and that the page
+ * fetches nothing, and that the controls are reachable with the keyboard. A screenshot is saved.
+ */
+import { strict as assert } from 'node:assert';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { bundledPriceTable, TranscriptIndex, transcriptRoots, usageSummary } from '@claude-env/engine';
+import { dashboardHtml } from '../../extension/src/dashboard/page';
+import type { DashboardData } from '../../extension/webview/messages';
+import { REPO_ROOT } from '../helpers/paths';
+import { assistantLine, UNPRICED_MODEL } from '../helpers/transcripts';
+import { tempFolder, writeFile } from '../helpers/workspace';
+
+const ORIGIN = 'https://dashboard.webview.test';
+
+function chromiumPath(): string {
+  const found = spawnSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).stdout.trim();
+  if (found) return found;
+  // The VS Code suites' setup installs it (and says why when it cannot).
+  execFileSync('bash', [join(REPO_ROOT, 'scripts', 'vscode-setup.sh')], { stdio: 'inherit' });
+  return spawnSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).stdout.trim();
+}
+
+async function fixtureData(): Promise<DashboardData> {
+  const config = tempFolder('claude-env-usage-');
+  const here = '/home/dev/web';
+  const now = new Date();
+  const hoursAgo = (hours: number) => new Date(now.getTime() - hours * 3_600_000).toISOString();
+  const lines = [
+    assistantLine({
+      id: 'a',
+      requestId: 'r',
+      timestamp: hoursAgo(0),
+      costUSD: 12.5,
+      output: 4000,
+      cwd: here,
+      sessionId: 's1',
+    }),
+    assistantLine({
+      id: 'b',
+      requestId: 'r',
+      timestamp: hoursAgo(0),
+      model: UNPRICED_MODEL,
+      output: 900,
+      cwd: here,
+      sessionId: 's1',
+    }),
+    assistantLine({
+      id: 'c',
+      requestId: 'r',
+      timestamp: hoursAgo(30),
+      model: 'claude-opus-5-5',
+      output: 200_000,
+      cwd: here,
+    }),
+  ];
+  writeFile(join(config, 'projects', '-home-dev-web', 's1.jsonl'), lines.join(''));
+  const index = new TranscriptIndex(transcriptRoots({ CLAUDE_CONFIG_DIR: config }));
+  await index.refresh();
+  const summary = usageSummary(index, { prices: bundledPriceTable(), folder: here, monthlyBudget: 20, now });
+  const resetsAt = new Date(now.getTime() + 2 * 3_600_000).toISOString();
+  const rateLimits = { recordedAt: now.toISOString(), fiveHour: { usedPercent: 23.5, resetsAt } };
+  return { type: 'data', ...summary, rateLimits };
+}
+
+describe('the dashboard page in a browser', function () {
+  this.timeout(180_000);
+  let browser: Browser | undefined;
+  after(async () => browser?.close());
+
+  it('shows the month against the budget, the chart and the sessions, under its CSP, offline and by keyboard', async () => {
+    execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build.mjs')], { cwd: REPO_ROOT, stdio: 'pipe' });
+    const script = readFileSync(join(REPO_ROOT, 'dist', 'webview', 'dashboard.js'), 'utf8');
+    const data = await fixtureData();
+    browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox'] });
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    const problems: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    page.on('pageerror', (error) => problems.push(String(error)));
+    await page.route('**/*', async (route) => {
+      const url = route.request().url();
+      requests.push(url);
+      if (url === `${ORIGIN}/`)
+        return route.fulfill({
+          contentType: 'text/html',
+          body: dashboardHtml({ cspSource: ORIGIN, scriptUri: `${ORIGIN}/dashboard.js`, nonce: 'bm9uY2U=' }),
+        });
+      if (url === `${ORIGIN}/dashboard.js`) return route.fulfill({ contentType: 'text/javascript', body: script });
+      return route.abort();
+    });
+    // What VS Code gives a webview: a way to post to the extension, which here answers `ready` with the figures.
+    await page.exposeFunction('toExtension', async (message: { type: string }) => {
+      if (message.type === 'ready') await page.evaluate(`window.postMessage(${JSON.stringify(data)}, '*')`);
+    });
+    // A string, not a function: the test's own transpiler would add helpers the page does not have.
+    await page.addInitScript(
+      'window.acquireVsCodeApi = () => ({ postMessage: (m) => window.toExtension(m), ' +
+        'getState: () => undefined, setState: () => undefined });',
+    );
+    await page.goto(`${ORIGIN}/`);
+    await page
+      .getByText("Today's sessions")
+      .waitFor()
+      .catch((error: unknown) => assert.fail(`${String(error)}\n${problems.join('\n')}`));
+
+    const text = await page.locator('#dashboard').innerText();
+    assert.match(text, /Budget of web\n\$16\.50 of \$20\.00/, '12.50 recorded + 4.00 for 200k Opus 5.5 output');
+    assert.match(text, /Forecast \$[\d.]+ by \d{4}-\d\d-\d\d/);
+    assert.match(text, /Plan limits \(Claude Code\)\n5-hour: 24 % until /);
+    assert.match(text, /\$16\.50 \+ unknown/, 'the unpriced model is not shown as free');
+    assert.match(text, new RegExp(`Price unknown for ${UNPRICED_MODEL}`));
+    assert.equal(await page.locator('canvas[role="img"]').count(), 1);
+    assert.match((await page.locator('canvas').getAttribute('aria-label')) ?? '', /days, \$16\.50 in all/);
+    assert.equal(await page.locator('table tr').count(), 2, 'a header and the one session of today');
+
+    // Keyboard: Tab reaches both selects and the Refresh button, in order.
+    const reached: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      await page.keyboard.press('Tab');
+      reached.push(await page.evaluate<string>("document.activeElement?.tagName.toLowerCase() ?? ''"));
+    }
+    assert.deepEqual(reached, ['vscode-single-select', 'vscode-single-select', 'vscode-button']);
+
+    assert.deepEqual(problems, [], 'no script errors and no Content Security Policy violations');
+    assert.deepEqual(requests, [`${ORIGIN}/`, `${ORIGIN}/dashboard.js`], 'the page fetches nothing else');
+    const results = join(REPO_ROOT, 'test-results', 'dashboard');
+    mkdirSync(results, { recursive: true });
+    await page.screenshot({ path: join(results, 'dashboard-page.png'), fullPage: true });
+  });
+});
