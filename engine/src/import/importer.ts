@@ -109,8 +109,9 @@ export function importFiles(sources: ImportSource[], options: ImportOptions): Im
       const contributed: Record<string, unknown> = {};
       for (const { key, keyNode, valueNode } of propertiesOf(doc.root)) {
         // `$schema` too: it points the person's editor at the settings schema, so it is written back.
-        contributed[key] = mapStrings(nodeValue(valueNode), escapeLiteral);
-        put(settings, 'settings', key, contributed[key], keyNode);
+        const value = mapStrings(nodeValue(valueNode), escapeLiteral);
+        setOwn(contributed, key, value);
+        put(settings, 'settings', key, value, keyNode);
         imported.settings.push(key);
       }
       diagnostics.push(...checkImported(doc, kind, { settings: contributed }));
@@ -138,7 +139,7 @@ export function importFiles(sources: ImportSource[], options: ImportOptions): Im
           const entry = importServer(doc, kind, server.key, server.valueNode, diagnostics);
           if (entry === undefined) continue;
           put(servers, 'mcpServers', server.key, entry, server.keyNode);
-          contributed[server.key] = entry;
+          setOwn(contributed, server.key, entry);
           imported.servers.push(server.key);
         }
       } else if (skipped.includes(key) || skipped.includes('*')) {
