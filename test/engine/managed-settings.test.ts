@@ -59,6 +59,15 @@ describe('managed settings', () => {
     assert.ok(warnings.some((warning) => /'github-\*' is written as the servers of this stack/.test(warning)));
   });
 
+  it('renders a locked key named __proto__ as data and changes no prototype', () => {
+    const base =
+      'version: 1\nsettings:\n  __proto__:\n    polluted: 1\npolicy:\n  locked: [settings.__proto__.polluted]\n';
+    const { settings } = renderManagedSettings(mergeTexts([{ kind: 'base', text: base }]));
+    assert.deepEqual(Object.keys(settings), ['__proto__']);
+    assert.deepEqual(Object.getOwnPropertyDescriptor(settings, '__proto__')?.value, { polluted: 1 });
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  });
+
   it('writes the drop-in atomically and world-readable, or the single file, and leaves an identical one alone', async () => {
     const folder = tempFolder('claude-env-managed-');
     const first = await writeManagedSettings(environment(), folder);

@@ -1,3 +1,4 @@
+import { getOwn, setOwn } from '../ownKeys';
 import { POLICY_LAYERS, type EffectiveEnvironment, type ParsedLayer, type SourceNode } from '../types';
 
 /** The drop-in claude-env writes in `managed-settings.d/` (Claude Code merges the folder's files in name order). */
@@ -68,8 +69,9 @@ export function renderManagedSettings(environment: EffectiveEnvironment): Manage
     setAt(settings, rest, value);
   }
   for (const key of MANAGED_ONLY_SETTINGS) {
-    const value = environment.value.settings[key];
-    if (value !== undefined && org.some((layer) => at(layer, ['settings', key]) !== undefined)) settings[key] = value;
+    const value = getOwn(environment.value.settings, key);
+    if (value !== undefined && org.some((layer) => at(layer, ['settings', key]) !== undefined))
+      setOwn(settings, key, value);
   }
   if (deny.length > 0)
     setAt(settings, ['permissions', 'deny'], unique([...strings(valueAt(settings, ['permissions', 'deny'])), ...deny]));
@@ -130,7 +132,7 @@ function valueAt(root: unknown, path: string[]): unknown {
   let current = root;
   for (const key of path) {
     if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[key];
+    current = getOwn(current as Record<string, unknown>, key);
   }
   return current;
 }
@@ -138,8 +140,9 @@ function valueAt(root: unknown, path: string[]): unknown {
 function setAt(root: Record<string, unknown>, path: string[], value: unknown): void {
   let current = root;
   for (const key of path.slice(0, -1)) {
-    if (typeof current[key] !== 'object' || current[key] === null) current[key] = {};
-    current = current[key] as Record<string, unknown>;
+    const next = getOwn(current, key);
+    if (typeof next !== 'object' || next === null) setOwn(current, key, {});
+    current = getOwn(current, key) as Record<string, unknown>;
   }
-  current[path[path.length - 1]] = value;
+  setOwn(current, path[path.length - 1], value);
 }
