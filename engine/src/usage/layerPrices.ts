@@ -1,3 +1,4 @@
+import { getOwn, setOwn } from '../ownKeys';
 import type { EffectiveEnvironment } from '../types';
 import {
   BUNDLED_PRICES,
@@ -22,7 +23,7 @@ export function priceTableFor(environment: EffectiveEnvironment | undefined): Pr
   for (const [model, given] of Object.entries(pricing)) {
     if (typeof given !== 'object' || given === null) continue;
     const family = modelFamily(model);
-    const bundled = BUNDLED_PRICES[family]?.[0];
+    const bundled = getOwn(BUNDLED_PRICES, family)?.[0];
     const input = given.input ?? bundled?.input;
     const output = given.output ?? bundled?.output;
     if (input === undefined || output === undefined) continue;
@@ -34,10 +35,10 @@ export function priceTableFor(environment: EffectiveEnvironment | undefined): Pr
       cacheRead: given.cacheRead ?? bundled?.cacheRead ?? input * 0.1,
     };
     if (FIELDS.some((field) => !Number.isFinite(price[field]))) continue;
-    table.models[family] = [price];
+    setOwn(table.models, family, [price]);
     const node = environment.tree.children?.get('pricing')?.children?.get(model);
     const origin = node?.contributors?.at(-1) ?? node?.origin;
-    table.fromLayers[family] = origin?.label ?? 'a layer';
+    setOwn(table.fromLayers, family, origin?.label ?? 'a layer');
   }
   return table;
 }

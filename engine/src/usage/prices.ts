@@ -1,3 +1,4 @@
+import { getOwn } from '../ownKeys';
 /**
  * The bundled price table: US dollars per million tokens, per model and token kind, from Anthropic's pricing page
  * (https://platform.claude.com/docs/en/about-claude/pricing) as checked on PRICES_CHECKED. Base and team layers
@@ -85,13 +86,13 @@ export function modelFamily(model: string): string {
  */
 export function priceFor(table: PriceTable, model: string, day: string): ModelPrice | undefined {
   const family = modelFamily(model);
-  let prices: DatedPrice[] | undefined = table.models[family];
+  let prices: DatedPrice[] | undefined = getOwn(table.models, family);
   if (!prices) {
     let best = '';
     for (const id of Object.keys(table.models)) {
       if (id.length > best.length && family.startsWith(`${id}-`) && !/^\d/.test(family.slice(id.length + 1))) best = id;
     }
-    prices = best === '' ? undefined : table.models[best];
+    prices = best === '' ? undefined : getOwn(table.models, best);
   }
   return prices?.find((entry) => entry.from === undefined || entry.from <= day);
 }

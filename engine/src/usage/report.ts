@@ -1,3 +1,4 @@
+import { hasOwn, setOwn } from '../ownKeys';
 import { Field, SLICE_MS, type Bucket, type TokenCounts } from './buckets';
 import { priceFor, type ModelPrice, type PriceTable } from './prices';
 
@@ -160,7 +161,8 @@ export function usageRows(buckets: ReadonlyMap<string, Bucket>, options: ReportO
       price = priceFor(options.prices, model, utcDay);
       byDay.set(utcDay, price);
     }
-    addBucket((row.models[model] ??= emptyTotals()), bucket.values, price);
+    if (!hasOwn(row.models, model)) setOwn(row.models, model, emptyTotals());
+    addBucket(row.models[model], bucket.values, price);
     addBucket(row, bucket.values, price);
     projectsOf.get(row)!.add(project);
     if ((slice + 1) * SLICE_MS > row.lastActivity) row.lastActivity = (slice + 1) * SLICE_MS;
