@@ -74,7 +74,9 @@ describe('gateway metrics in the daemon: turned on by the layers, fed by real se
     assert.match(log, new RegExp(`Prometheus on http://127\\.0\\.0\\.1:${port}/metrics \\(token in ${tokenFile}\\)`));
     assert.ok(!log.includes(token), 'the token is never logged');
 
-    // The daemon stops: the endpoint closes and the token file goes with it.
+    // The daemon stops: the endpoint closes and the token file goes with it. The clients leave first, or their
+    // shims would start a fresh daemon (what a shim does when its daemon goes away) while the test ends.
+    await Promise.all([everything.close(), memory.close()]);
     const pid = world().daemonPid()!;
     await queryDaemon('stop', world().paths);
     assert.deepEqual(await waitUntilGone([pid], 20_000), []);
