@@ -1,9 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fetchSources, readLockFile, systemGit, type GitRunner } from '@claude-env/engine';
+import { fetchSources, readLockFile, systemGit, type GitRunner, type SourceStatus } from '@claude-env/engine';
+import type { LayerInfo } from '@claude-env/protocol';
 import { OrgUpdateChecker } from '../../extension/src/orgUpdates/checker';
 import { reviewText } from '../../extension/src/orgUpdates/reviewText';
+import { gitLayerText } from '../../extension/src/views/gitLayerText';
 import { isolatedEnv } from '../helpers/env';
 import { gitTempFolder, OrgRepo, orgLayers, startGitDaemon, type GitDaemon } from '../helpers/gitRepos';
 import { writeFile } from '../helpers/workspace';
@@ -130,5 +132,38 @@ describe('extension org layer update checker', function () {
     assert.equal(result.report.unreachable, true);
     assert.equal(result.newCommits, undefined);
     assert.match(result.report.diagnostics[0]?.message ?? '', /Could not fetch git:\/\/127\.0\.0\.1/);
+  });
+});
+
+describe('Layers view text of an org layer from a git source', () => {
+  const commit = 'a'.repeat(12) + 'b'.repeat(28);
+  const layer: LayerInfo = {
+    kind: 'base',
+    label: 'base',
+    file: '/cache/checkouts/x/base.yaml',
+    state: 'ok',
+    openInEditor: false,
+    problems: { errors: 0, warnings: 0, infos: 0, hints: 0 },
+    gitSource: { url: 'git://127.0.0.1/org.git', ref: 'v3', commit },
+  };
+  const status = (fields: Partial<SourceStatus>): SourceStatus => ({
+    name: 'source',
+    url: 'git://127.0.0.1/org.git',
+    ref: 'v3',
+    locked: commit,
+    tip: 'c'.repeat(40),
+    behind: 0,
+    rewritten: false,
+    ...fields,
+  });
+
+  it('names the commit and ref, then what the last check found for that commit', () => {
+    assert.equal(gitLayerText({ ...layer, gitSource: undefined }, undefined), undefined);
+    assert.equal(gitLayerText(layer, undefined), 'aaaaaaaaaaaa v3');
+    assert.equal(gitLayerText(layer, status({ behind: 2 })), 'aaaaaaaaaaaa v3, 2 behind');
+    assert.equal(gitLayerText(layer, status({ tip: commit })), 'aaaaaaaaaaaa v3, up to date');
+    assert.equal(gitLayerText(layer, status({ rewritten: true })), 'aaaaaaaaaaaa v3, history rewritten');
+    // A check of another locked commit (before Update moved the lock) is not shown against this one.
+    assert.equal(gitLayerText(layer, status({ locked: 'd'.repeat(40), behind: 5 })), 'aaaaaaaaaaaa v3');
   });
 });

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { LayerStackRequest, type LayerInfo, type LayerStackResult, type ProblemCounts } from '@claude-env/protocol';
 import type { SourceStatus } from '@claude-env/engine';
 import type { Ctx } from '../ctx';
+import { gitLayerText } from './gitLayerText';
 
 export const LAYERS_VIEW_ID = 'claudeEnv.layers';
 
@@ -75,15 +76,9 @@ export class LayersTreeProvider implements vscode.TreeDataProvider<LayerInfo>, v
     return item;
   }
 
-  /** `1a2b3c4d5e6f main, 2 behind` for an org layer from a git source; undefined for any other layer. */
+  /** The commit, ref and behind count of an org layer from a git source. */
   gitDescription(layer: LayerInfo): string | undefined {
-    const source = layer.gitSource;
-    if (!source) return undefined;
-    const text = `${source.commit.slice(0, 12)} ${source.ref}`;
-    const status = this.lastStack ? this.orgStatus(this.lastStack.workspace) : undefined;
-    if (!status || status.locked !== source.commit || status.tip === undefined) return text;
-    if (status.rewritten) return `${text}, history rewritten`;
-    return status.behind > 0 ? `${text}, ${status.behind} behind` : `${text}, up to date`;
+    return gitLayerText(layer, this.lastStack ? this.orgStatus(this.lastStack.workspace) : undefined);
   }
 
   private fetch(): Promise<LayerStackResult | null> {
