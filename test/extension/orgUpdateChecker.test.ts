@@ -84,7 +84,9 @@ describe('extension org layer update checker', function () {
     const checker = new OrgUpdateChecker({ git, env });
     const newer = org.commit({
       ...orgLayers('model-b'),
-      'claude-env/base.yaml': 'version: 1\nsettings:\n  model: model-b\n  cleanupPeriodDays: 9\n',
+      'claude-env/base.yaml':
+        'version: 1\nsettings:\n  model: model-b\n  cleanupPeriodDays: 9\n' +
+        '  env:\n    API_TOKEN: ghp_abcdefghijklmnopqrstuvwxyz0123456789\n',
     });
     assert.equal((await checker.check(workspace)).newCommits?.count, 1);
 
@@ -109,6 +111,11 @@ describe('extension org layer update checker', function () {
           `\\(base claude-env/base\\.yaml:4 @ ${first.slice(0, 12)}\\)`,
       ),
     );
+    assert.match(
+      text,
+      /\+ settings\.env\.API_TOKEN = "•••••• \(literal credential hidden\)"  \(base claude-env\/base\.yaml:6 @/,
+    );
+    assert.doesNotMatch(text, /ghp_/);
     assert.match(text, /Conflicts \(1\):/);
     assert.match(text, new RegExp(`org: +base claude-env/base\\.yaml:3 @ ${newer.slice(0, 12)}`));
     assert.match(text, /wins: +project \.claude-env\/project\.yaml:8/);

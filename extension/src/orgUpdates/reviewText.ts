@@ -3,7 +3,11 @@
  * change and conflict with the file and line it comes from (an org file as its path in the repository and commit).
  */
 import { relative } from 'node:path';
+import { findLiteralSecrets, setOwn } from '@claude-env/engine';
 import type { EnvironmentChange, Origin, UpdateConflict, UpdateReport } from '@claude-env/engine';
+
+/** What a literal credential shows as (the language server's views mask the same way). */
+export const HIDDEN_CREDENTIAL = '•••••• (literal credential hidden)';
 
 /** A checkout file in the cache: `…/checkouts/<commit>[-<folder hash>]/<file>`. */
 const CHECKOUT_FILE = /[/\\]checkouts[/\\]([0-9a-f]{40})(?:-[0-9a-f]{12})?[/\\](.+)$/;
@@ -19,8 +23,26 @@ export function placeText(file: string, line: number, workspace: string, subFold
   return `${path}:${line + 1} @ ${match[1]!.slice(0, 12)}`;
 }
 
-function valueText(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
+/** `value` with each string that looks like a credential (judged with the key that holds it) hidden. */
+function masked(value: unknown, keyName: string): unknown {
+  if (typeof value === 'string') return findLiteralSecrets(value, keyName).length > 0 ? HIDDEN_CREDENTIAL : value;
+  if (Array.isArray(value)) return value.map((item) => masked(item, keyName));
+  if (value !== null && typeof value === 'object') {
+    const result: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) setOwn(result, key, masked(item, key));
+    return result;
+  }
+  return value;
+}
+
+/** The value as JSON, credentials hidden: the document is shown on screen (and in a screen share). */
+function valueText(value: unknown, path: string): string {
+  const keyName =
+    path
+      .split('.')
+      .filter((segment) => !/^\d+$/.test(segment))
+      .pop() ?? '';
+  const text = JSON.stringify(masked(value, keyName)) ?? String(value);
   return text.length > 100 ? `${text.slice(0, 97)}…` : text;
 }
 
@@ -30,9 +52,9 @@ function where(origin: Origin, workspace: string, subFolder: string): string {
 
 function changeLine(change: EnvironmentChange, workspace: string, subFolder: string): string {
   const at = `(${where(change.origin, workspace, subFolder)})`;
-  if (change.kind === 'added') return `+ ${change.path} = ${valueText(change.after)}  ${at}`;
-  if (change.kind === 'removed') return `- ${change.path} (was ${valueText(change.before)})  ${at}`;
-  return `~ ${change.path}: ${valueText(change.before)} → ${valueText(change.after)}  ${at}`;
+  if (change.kind === 'added') return `+ ${change.path} = ${valueText(change.after, change.path)}  ${at}`;
+  if (change.kind === 'removed') return `- ${change.path} (was ${valueText(change.before, change.path)})  ${at}`;
+  return `~ ${change.path}: ${valueText(change.before, change.path)} → ${valueText(change.after, change.path)}  ${at}`;
 }
 
 function conflictLines(conflict: UpdateConflict, workspace: string, subFolder: string): string[] {
