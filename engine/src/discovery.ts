@@ -195,6 +195,10 @@ function loadOrgLayers(
     }
     seen.add(real);
   }
+  if (source.git && source.commit) {
+    const gitSource = { ...source.git, commit: source.commit };
+    for (const layer of layers) layer.gitSource = gitSource;
+  }
   return layers;
 }
 

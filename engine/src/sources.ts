@@ -20,6 +20,8 @@ export interface LayerSource {
   describe: string;
   /** For a git source: the locked commit. */
   commit?: string;
+  /** For a git source: the repository (password masked) and the ref as written. */
+  git?: { url: string; ref: string };
   /** For a git source: the verified texts of its layer files (what was hashed is what is read). */
   texts?: ReadonlyMap<string, string>;
 }
@@ -42,6 +44,7 @@ export function resolveSource(
       range: spec.range,
       describe: `${displayUrl(spec.url)}@${spec.ref}`,
       commit: locked.commit,
+      git: { url: displayUrl(spec.url), ref: spec.ref },
     };
   }
   const spec = entry.value;

@@ -93,6 +93,8 @@ export interface ParsedLayer {
   root: MapNode | undefined;
   /** Syntax and schema diagnostics of this file alone. */
   diagnostics: Diagnostic[];
+  /** For a base or team layer read from a git source: the repository (password masked), the ref and the locked commit. */
+  gitSource?: { url: string; ref: string; commit: string };
 }
 
 /** Where one value came from. */

@@ -4,6 +4,7 @@
  */
 import type * as vscode from 'vscode';
 import type { EffectiveEnvironmentResult, LayerStackResult, StackChangedParams } from '@claude-env/protocol';
+import type { OrgUpdatesApi } from './orgUpdates';
 import type { EffectiveEntry } from './views/effective';
 import type { DashboardData } from '../webview/messages';
 
@@ -25,6 +26,8 @@ export interface ClaudeEnvApi {
   lastEffectiveEnvironment(): EffectiveEnvironmentResult | null;
   /** The status-bar item's text and tooltip. */
   statusBar(): { text: string; tooltip: string | undefined; visible: boolean };
+  /** New commits of the org layers' git source: check now, what the last check found, the notifications shown. */
+  orgUpdates: OrgUpdatesApi;
   /** Claude Code's usage: read the transcripts again, the usage status-bar item, the budget notifications shown. */
   usage: {
     refresh(): Promise<DashboardData>;

@@ -11,6 +11,7 @@ import { Ctx } from './ctx';
 import { EFFECTIVE_SCHEME, EffectiveDocumentProvider } from './effectiveDocument';
 import { watchOrgLayerFiles } from './layerLanguage';
 import { registerMcpSupervision, type McpSupervisionApi } from './mcp';
+import { OrgUpdates } from './orgUpdates';
 import { affectsServerStart } from './settings';
 import { StackStatusBar } from './statusBar';
 import { EFFECTIVE_VIEW_ID, EffectiveTreeProvider } from './views/effective';
@@ -27,6 +28,8 @@ export function activate(extension: vscode.ExtensionContext): ClaudeEnvApi {
   const effective = new EffectiveTreeProvider(context);
   const statusBar = new StackStatusBar(context);
   const effectiveDocuments = new EffectiveDocumentProvider(context);
+  const orgUpdates = new OrgUpdates(context);
+  layers.orgStatus = (workspace) => orgUpdates.checker.status(workspace);
   extension.subscriptions.push(
     context,
     layers,
@@ -37,6 +40,28 @@ export function activate(extension: vscode.ExtensionContext): ClaudeEnvApi {
     vscode.window.registerTreeDataProvider(EFFECTIVE_VIEW_ID, effective),
     vscode.workspace.registerTextDocumentContentProvider(EFFECTIVE_SCHEME, effectiveDocuments),
     ...registerCommands(context, COMMAND_TABLE),
+    orgUpdates,
+    orgUpdates.onDidChangeStatus(() => layers.refresh()),
+    // Each runs git against the org repository (a program, and the network): refused in Restricted Mode.
+    ...registerCommands(context, {
+      'orgLayers.checkForUpdates': { needs: 'nothing', writes: true, create: () => () => orgUpdates.checkAll() },
+      'orgLayers.review': {
+        needs: 'nothing',
+        writes: true,
+        create:
+          () =>
+          (...args) =>
+            orgUpdates.openReview(...args),
+      },
+      'orgLayers.update': {
+        needs: 'nothing',
+        writes: true,
+        create:
+          () =>
+          (...args) =>
+            orgUpdates.update(...args),
+      },
+    }),
     watchOrgLayerFiles(context),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (affectsServerStart(event)) void context.restart();
@@ -70,6 +95,7 @@ export function activate(extension: vscode.ExtensionContext): ClaudeEnvApi {
       statusBar: () => ({ text: usage.statusBar.item.text, tooltip: String(usage.statusBar.item.tooltip ?? '') }),
       notifications: () => [...usage.statusBar.notified],
     },
+    orgUpdates: orgUpdates.api,
     statusBar: () => ({
       text: statusBar.item.text,
       tooltip: typeof statusBar.item.tooltip === 'string' ? statusBar.item.tooltip : undefined,

@@ -19,6 +19,8 @@ export interface ExtensionSettings {
   mcp: McpSettings;
   /** The `claudeEnv.usage.*` settings. */
   usage: { statusBar: boolean };
+  /** `claudeEnv.orgLayers.*`: minutes between checks for new commits of a git source (0: never; at least 1). */
+  orgLayers: { checkIntervalMinutes: number };
 }
 
 /** `claudeEnv.mcp.*`: MCP supervision in the editor. */
@@ -51,7 +53,14 @@ export function readSettings(scope?: vscode.ConfigurationScope): ExtensionSettin
       supervisor: config.get<string>('mcp.supervisor', 'gateway') === 'inProcess' ? 'inProcess' : 'gateway',
     },
     usage: { statusBar: config.get<boolean>('usage.statusBar', true) },
+    orgLayers: { checkIntervalMinutes: checkInterval(config.get<number>('orgLayers.checkInterval', 5)) },
   };
+}
+
+/** 0 (or less, or not a number) turns the check off; anything else is at least one minute. */
+function checkInterval(minutes: number): number {
+  if (!Number.isFinite(minutes) || minutes <= 0) return 0;
+  return Math.max(1, minutes);
 }
 
 /** True when a configuration change touches a setting the language server was started with. */

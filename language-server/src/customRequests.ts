@@ -89,6 +89,7 @@ export async function layerStack(context: FeatureContext, params: WorkspaceParam
       ),
       openInEditor: context.documents.isOpen(layer.file),
       problems,
+      ...(layer.gitSource ? { gitSource: { ...layer.gitSource } } : {}),
     };
   });
   return { workspace: model.folder, layers, problems: countProblems(all) };

@@ -152,6 +152,8 @@ export interface LayerInfo {
   /** True when the file is open in an editor: its buffer (saved or not) is what the engine read. */
   openInEditor: boolean;
   problems: ProblemCounts;
+  /** A base or team layer from a git source: the repository (password masked), the ref and the locked commit. */
+  gitSource?: { url: string; ref: string; commit: string };
 }
 
 /** Result of {@link LayerStackRequest}. */

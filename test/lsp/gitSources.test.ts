@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver-protocol/node';
 import type { Hover, Location, MarkupContent } from 'vscode-languageserver-protocol/node';
 import { fetchSources, systemGit } from '@claude-env/engine';
+import { LayerStackRequest, type LayerStackResult } from '@claude-env/protocol';
 import { yaml } from '../helpers/carets';
 import { gitTempFolder, OrgRepo } from '../helpers/gitRepos';
 import { LOCAL, lspSession, PROJECT } from '../helpers/lspSession';
@@ -23,12 +24,14 @@ describe('LSP with a git source', function () {
   let checkoutBase: string;
   let project: string;
   let lock: string;
+  let commit: string;
+  let org: OrgRepo;
 
   before(async function () {
     this.timeout(60_000);
     const root = gitTempFolder();
-    const org = new OrgRepo(root);
-    org.commit({ 'claude-env/base.yaml': ORG_BASE, 'claude-env/teams/web.yaml': 'version: 1\n' });
+    org = new OrgRepo(root);
+    commit = org.commit({ 'claude-env/base.yaml': ORG_BASE, 'claude-env/teams/web.yaml': 'version: 1\n' });
     project = `version: 1\nsource:\n  git: ${org.bare}\n  ref: main\n  path: claude-env\n`;
     // The lock and the cache are made as `claude-env fetch` makes them, then the server reads them offline.
     const pinned = join(root, 'pinned');
@@ -70,6 +73,18 @@ describe('LSP with a git source', function () {
       locations?.map((location) => [location.uri, location.range.start.line]),
       [[pathToFileURL(checkoutBase).href, 3]],
     );
+  });
+
+  it('gives the Layers view the source and locked commit of each org layer, and none to the project', async () => {
+    await start();
+    const { client, tree } = session;
+    const stack = await client.request<LayerStackResult>(LayerStackRequest.method, { uri: tree.uri(PROJECT) });
+    const rows = stack.layers.map((layer) => [layer.label, layer.gitSource?.commit, layer.gitSource?.ref]);
+    assert.deepEqual(rows.slice(0, 2), [
+      ['base', commit, 'main'],
+      ['project', undefined, undefined],
+    ]);
+    assert.equal(stack.layers[0]?.gitSource?.url, org.bare);
   });
 
   it('hovers with the cached org file and line of the overridden value', async () => {

@@ -70,6 +70,8 @@ export function prepareWorkspace(repoRoot: string, mode: SuiteMode): SuiteWorksp
       XDG_CONFIG_HOME: configHome,
       XDG_RUNTIME_DIR: runtimeDir,
       XDG_STATE_HOME: join(temp, 'state'),
+      // The git source test's cache of org checkouts.
+      XDG_CACHE_HOME: join(temp, 'cache'),
       // A daemon left behind by a crashed run stops itself soon.
       CLAUDE_ENV_GATEWAY_IDLE_TIMEOUT: '2m',
       CLAUDE_CONFIG_DIR: claudeConfig,

@@ -1,4 +1,3 @@
-import { DiagnosticCode } from '../diagnosticCodes';
 import { checkoutDir, gitCacheDir, layerContentHash } from '../gitSources/cache';
 import { ensureCheckout } from '../gitSources/checkout';
 import { lockMatches, readLockFile, writeLockFile, type LockedSource, type LockFile } from '../gitSources/lockFile';
@@ -8,7 +7,6 @@ import {
   fetchMirror,
   hasCommit,
   isAncestor,
-  remoteTip,
   resolveRef,
   withMirrorLock,
 } from '../gitSources/repository';
@@ -17,6 +15,7 @@ import { loadEnvironment } from '../merge';
 import type { Diagnostic } from '../types';
 import { environmentChanges, updateConflicts, type EnvironmentChange, type UpdateConflict } from './environmentChanges';
 import { projectGitSource, replaceLocked, sourceDiagnostic, type GitSourceOperationOptions } from './gitSources';
+import { sourceBehind, type SourceStatus } from './gitBehind';
 import { planWorkspace } from './plan';
 
 /** How one source moves. */
@@ -146,20 +145,6 @@ function lockWith(lock: LockFile, pinned: Omit<LockedSource, 'range'>): LockFile
   return { ...lock, sources: replaceLocked(lock, pinned).map((entry) => ({ ...entry, range })) };
 }
 
-/** One source in a status report. */
-export interface SourceStatus {
-  name: string;
-  url: string;
-  ref: string;
-  locked?: string;
-  /** The ref's commit on the remote now (undefined for a commit ref, which never moves). */
-  tip?: string;
-  /** Commits on the ref since the locked one. */
-  behind: number;
-  /** The locked commit is no longer an ancestor of the ref (force-pushed). */
-  rewritten: boolean;
-}
-
 /** What `status` found. */
 export interface StatusReport {
   workspace: string;
@@ -189,40 +174,10 @@ export async function sourceStatus(options: GitSourceOperationOptions): Promise<
     diagnostics: [],
     unreachable: false,
   };
-  const { source, diagnostics } = projectGitSource(options.workspace, env);
-  report.diagnostics.push(...diagnostics);
-  const lock = readLockFile(options.workspace);
-  const locked = source && lock.sources.find((candidate) => candidate.name === source.spec.name);
-  if (source) {
-    const { spec } = source;
-    const status: SourceStatus = {
-      name: spec.name,
-      url: displayUrl(spec.url),
-      ref: spec.ref,
-      locked: locked?.commit,
-      behind: 0,
-      rewritten: false,
-    };
-    report.sources.push(status);
-    try {
-      status.tip = await remoteTip(options.git, spec.url, spec.remote, spec.ref);
-      if (locked && status.tip && status.tip !== locked.commit) {
-        const tip = status.tip;
-        await withMirrorLock(cacheDir, spec.remote, async (mirror) => {
-          if (!(await hasCommit(options.git, mirror, tip)) || !(await hasCommit(options.git, mirror, locked.commit))) {
-            await fetchMirror(options.git, mirror, spec.url, spec.remote);
-          }
-          status.rewritten = !(await isAncestor(options.git, mirror, locked.commit, tip));
-          status.behind = status.rewritten ? 0 : await commitsBetween(options.git, mirror, locked.commit, tip);
-        });
-      }
-    } catch (error) {
-      const problem = error instanceof SourceProblem ? error : cacheProblem(error, cacheDir);
-      if (!problem) throw error;
-      report.unreachable = error instanceof SourceProblem && error.code === DiagnosticCode.sourceFetchFailed;
-      report.diagnostics.push(sourceDiagnostic(source, problem));
-    }
-  }
+  const behind = await sourceBehind(options);
+  if (behind.source) report.sources.push(behind.source);
+  report.diagnostics.push(...behind.diagnostics);
+  report.unreachable = behind.unreachable;
   const environment = loadEnvironment(options.workspace, { env, gitCacheDir: cacheDir });
   report.diagnostics.push(...environment.diagnostics.filter((d) => d.severity === 'error'));
   const plan = await planWorkspace(environment);

@@ -47,8 +47,8 @@ export {
   type SourceMove,
   type UpdateOptions,
   type UpdateReport,
-  type SourceStatus,
   type StatusReport,
 } from './gitUpdate';
+export { sourceBehind, type BehindOptions, type BehindReport, type SourceStatus } from './gitBehind';
 export { environmentChanges, updateConflicts, type EnvironmentChange, type UpdateConflict } from './environmentChanges';
 export { writeManagedSettings, type ManagedReport } from './managed';

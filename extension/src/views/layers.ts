@@ -4,7 +4,9 @@
  */
 import * as vscode from 'vscode';
 import { LayerStackRequest, type LayerInfo, type LayerStackResult, type ProblemCounts } from '@claude-env/protocol';
+import type { SourceStatus } from '@claude-env/engine';
 import type { Ctx } from '../ctx';
+import { gitLayerText } from './gitLayerText';
 
 export const LAYERS_VIEW_ID = 'claudeEnv.layers';
 
@@ -31,6 +33,8 @@ export class LayersTreeProvider implements vscode.TreeDataProvider<LayerInfo>, v
   private readonly subscription: vscode.Disposable;
   /** The last stack shown, for the status bar and tests. */
   lastStack: LayerStackResult | null = null;
+  /** What the last check for new org commits found for a workspace (set by the org update checker). */
+  orgStatus: (workspace: string) => SourceStatus | undefined = () => undefined;
 
   constructor(private readonly ctx: Ctx) {
     this.subscription = ctx.onDidChangeStack(() => this.changed.fire());
@@ -54,11 +58,15 @@ export class LayersTreeProvider implements vscode.TreeDataProvider<LayerInfo>, v
     const unsaved =
       layer.openInEditor &&
       vscode.workspace.textDocuments.some((document) => document.uri.fsPath === layer.file && document.isDirty);
+    const git = this.gitDescription(layer);
     item.description =
-      layer.state === 'missing' ? 'not present' : `${describeProblems(layer.problems)}${unsaved ? ' (unsaved)' : ''}`;
+      (layer.state === 'missing'
+        ? 'not present'
+        : `${describeProblems(layer.problems)}${unsaved ? ' (unsaved)' : ''}`) + (git ? ` · ${git}` : '');
+    const from = layer.gitSource ? `\n\nFrom ${layer.gitSource.url}, ${git}` : '';
     item.tooltip = new vscode.MarkdownString(
       `**${layer.label}** (${layer.kind} layer)\n\n\`${layer.file}\`\n\n` +
-        `${layer.state === 'missing' ? 'This file does not exist.' : describeProblems(layer.problems)}`,
+        `${layer.state === 'missing' ? 'This file does not exist.' : describeProblems(layer.problems)}${from}`,
     );
     item.contextValue = `layer.${layer.state}`;
     if (layer.uri && layer.state !== 'missing') {
@@ -66,6 +74,11 @@ export class LayersTreeProvider implements vscode.TreeDataProvider<LayerInfo>, v
       item.command = { command: 'vscode.open', title: 'Open Layer File', arguments: [item.resourceUri] };
     }
     return item;
+  }
+
+  /** The commit, ref and behind count of an org layer from a git source. */
+  gitDescription(layer: LayerInfo): string | undefined {
+    return gitLayerText(layer, this.lastStack ? this.orgStatus(this.lastStack.workspace) : undefined);
   }
 
   private fetch(): Promise<LayerStackResult | null> {

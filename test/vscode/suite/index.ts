@@ -25,6 +25,8 @@ export async function run(): Promise<void> {
   else require('./restricted.test');
   require('./mcpServers.test');
   require('./gatewayView.test');
+  // Last: it points the example's source at a git repository for a while.
+  if (mode === 'trusted') require('./orgUpdates.test');
 
   const tests: SuiteTestResult[] = [];
   const failures = await new Promise<number>((resolve) => {
