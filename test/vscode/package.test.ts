@@ -37,7 +37,7 @@ describe('the packaged extension (.vsix)', function () {
     workspace?.dispose();
   });
 
-  it('holds only the bundles, the manifest, the schema and the editor assets', () => {
+  it('holds only the bundles, the manifest, the schema, the editor assets and the walkthrough', () => {
     const listing = spawnSync('unzip', ['-Z1', vsix], { encoding: 'utf8' });
     assert.equal(listing.status, 0, listing.stderr);
     const files = listing.stdout
@@ -50,6 +50,12 @@ describe('the packaged extension (.vsix)', function () {
       'extension/dist/webview/dashboard.js',
       'extension/extension/language-configuration.json',
       'extension/extension/media/claude-env.svg',
+      'extension/extension/media/icon.png',
+      'extension/extension/media/walkthrough/apply.md',
+      'extension/extension/media/walkthrough/explain.md',
+      'extension/extension/media/walkthrough/secrets.md',
+      'extension/extension/media/walkthrough/servers.md',
+      'extension/extension/media/walkthrough/start.md',
       'extension/extension/syntaxes/claude-env-layer.tmLanguage.json',
       'extension/package.json',
       'extension/readme.md',
