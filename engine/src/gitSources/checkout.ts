@@ -16,6 +16,7 @@ import { DiagnosticCode } from '../diagnosticCodes';
 import { checkoutDir, layerContentHash } from './cache';
 import { gitReason, SourceProblem } from './problems';
 import type { GitRunner } from './runner';
+import { processIsAlive } from '../processAlive';
 
 /** The most files and bytes one checkout may hold: an org layer folder is small; a hostile repository is not. */
 export const MAX_CHECKOUT_FILES = 10_000;
@@ -233,15 +234,5 @@ function removeLeftovers(folder: string): void {
     } catch {
       // Another run removed it first.
     }
-  }
-}
-
-function processIsAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

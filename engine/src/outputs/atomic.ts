@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, promises as fsp } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { assertFileTarget, FileProblem } from '../safePaths';
+import { processIsAlive } from '../processAlive';
 
 /** Marks claude-env's temporary files so that a crash leaves something recognisable (and git-ignorable). */
 export const TEMP_SUFFIX = '.claude-env.tmp';
@@ -100,17 +101,6 @@ export function removeStaleTemporaryFiles(folders: Iterable<string>): string[] {
     }
   }
   return removed;
-}
-
-/** Whether a process with this id runs (EPERM: it does, as another user). Our own id counts as alive. */
-function processIsAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function existingMode(path: string): number | undefined {
