@@ -3,7 +3,7 @@
  * projects by default; `USAGE_LINES` changes it): a cold run of each CLI, interleaved, then a refresh after 1,000
  * new lines, in process (what the editor does) and as a second CLI run with the saved read state. Medians.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,7 +56,9 @@ async function main(): Promise<void> {
     mkdirSync(home);
     const baseEnv = { ...process.env, HOME: home, CLAUDE_CONFIG_DIR: configDir };
     const cli = join(ROOT, 'dist', 'cli.js');
-    const ccusage = join(ROOT, 'node_modules', '.bin', 'ccusage');
+    // The peer, installed on first use at a pinned version (scripts/ccusage-setup.mjs says why).
+    const setup = join(ROOT, 'scripts', 'ccusage-setup.mjs');
+    const ccusage = execFileSync(process.execPath, [setup], { encoding: 'utf8' }).trim();
     console.log(`${generated.lines} lines in ${generated.files.length} files over 100 projects`);
 
     const ours: number[] = [];

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cliPath, runCli } from '../helpers/cli';
@@ -28,13 +28,18 @@ interface OurDay {
   unknownPriceTokens: number;
 }
 
+/** The peer's binary, installed on first use at a pinned version (scripts/ccusage-setup.mjs says why). */
+function ccusageBin(): string {
+  return execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'ccusage-setup.mjs')], { encoding: 'utf8' }).trim();
+}
+
 /** ccusage, the peer, on the same transcripts: days in UTC, its cached prices only (no network). */
 function ccusageDaily(configDir: string, home: string): CcusageDay[] {
-  const run = spawnSync(
-    join(REPO_ROOT, 'node_modules', '.bin', 'ccusage'),
-    ['daily', '--json', '--offline', '--timezone', 'UTC'],
-    { env: isolatedEnv(home, { CLAUDE_CONFIG_DIR: configDir }), encoding: 'utf8', timeout: 120_000 },
-  );
+  const run = spawnSync(ccusageBin(), ['daily', '--json', '--offline', '--timezone', 'UTC'], {
+    env: isolatedEnv(home, { CLAUDE_CONFIG_DIR: configDir }),
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   assert.equal(run.status, 0, run.stderr);
   return (JSON.parse(run.stdout) as { daily: CcusageDay[] }).daily;
 }
