@@ -29,8 +29,12 @@ interface OurDay {
 }
 
 /** The peer's binary, installed on first use at a pinned version (scripts/ccusage-setup.mjs says why). */
+let ccusage: string | undefined;
 function ccusageBin(): string {
-  return execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'ccusage-setup.mjs')], { encoding: 'utf8' }).trim();
+  ccusage ??= execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'ccusage-setup.mjs')], {
+    encoding: 'utf8',
+  }).trim();
+  return ccusage;
 }
 
 /** ccusage, the peer, on the same transcripts: days in UTC, its cached prices only (no network). */

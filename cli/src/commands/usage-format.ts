@@ -13,6 +13,12 @@ export function costText(totals: CostedTotals): string {
   return totals.costUSD > 0 ? `${dollars(totals.costUSD)} + unknown` : 'price unknown';
 }
 
+/** The token counts by kind, their sum and the cost: the same columns for a row and for the total. */
+function amountCells(totals: CostedTotals): string[] {
+  const counts = [totals.input, totals.output, totals.cacheCreation, totals.cacheRead, totals.totalTokens];
+  return [...counts.map((count) => NUMBER.format(count)), costText(totals)];
+}
+
 function shortModel(model: string): string {
   return model.replace(/^claude-/, '').replace(/-\d{8}$/, '');
 }
@@ -31,27 +37,13 @@ export function usageTable(
   const body = rows.map((row) => {
     const cells = [
       session ? row.key.slice(0, 8) : row.key,
-      NUMBER.format(row.input),
-      NUMBER.format(row.output),
-      NUMBER.format(row.cacheCreation),
-      NUMBER.format(row.cacheRead),
-      NUMBER.format(row.totalTokens),
-      costText(row),
+      ...amountCells(row),
       Object.keys(row.models).map(shortModel).sort().join(', '),
     ];
     if (session) cells.splice(1, 0, row.projects.map(projectName).join(', '));
     return cells;
   });
-  const totalCells = [
-    'Total',
-    NUMBER.format(total.input),
-    NUMBER.format(total.output),
-    NUMBER.format(total.cacheCreation),
-    NUMBER.format(total.cacheRead),
-    NUMBER.format(total.totalTokens),
-    costText(total),
-    '',
-  ];
+  const totalCells = ['Total', ...amountCells(total), ''];
   if (session) totalCells.splice(1, 0, '');
   const all = [header, ...body, totalCells];
   const widths = header.map((_, column) => Math.max(...all.map((cells) => cells[column].length)));
