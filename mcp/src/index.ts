@@ -60,3 +60,4 @@ export {
 } from './gateway/metrics/settings';
 export type { FleetStatus, BackendStatus, SessionStatus } from './gateway/status';
 export type { CallRecord } from './gateway/backend';
+export type { HealthWindow, HealthBucket, ServerHealth, ServerHealthReport } from './health/report';
