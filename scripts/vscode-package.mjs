@@ -53,15 +53,9 @@ for (const file of files) {
   if (existsSync(join(root, file))) cpSync(join(root, file), join(stage, file), { recursive: true });
 }
 
-// The README links into this repository (examples/, docs/); there is no published home to rewrite them against.
-const flags = [
-  'package',
-  '--no-dependencies',
-  '--allow-missing-repository',
-  '--no-rewrite-relative-links',
-  '--out',
-  vsix,
-];
+// The README links into this repository (examples/, docs/, docs/images/): vsce rewrites those relative links
+// against package.json's repository, so the listing's images and links work outside the repository.
+const flags = ['package', '--no-dependencies', '--out', vsix];
 // vsce asks interactively when LICENSE is missing; decide up front instead of hanging a CI job.
 if (!existsSync(join(stage, 'LICENSE'))) flags.push('--skip-license');
 const vsce = spawnSync(process.execPath, [join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), ...flags], {
