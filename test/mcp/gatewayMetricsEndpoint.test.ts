@@ -9,7 +9,7 @@ import {
   type GatewayMetricsService,
 } from '../../mcp/src/gateway/metrics';
 import { tempTree, type TempTree } from '../helpers/workspace';
-import { httpRequest } from './metricsHelpers';
+import { AT, httpRequest } from './metricsHelpers';
 
 /** A non-loopback IPv4 address of this machine, if it has one. */
 function externalAddress(): string | undefined {
@@ -59,6 +59,7 @@ describe('gateway metrics: the Prometheus endpoint', () => {
 
   it('answers 401 without the token or with a wrong one, and serves the metrics with it', async () => {
     service.observer.callFinished({
+      ...AT,
       server: 'memory',
       method: 'tools/call',
       target: 'read_graph',
@@ -117,7 +118,7 @@ describe('gateway metrics: the Prometheus endpoint', () => {
         new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE.*the Prometheus endpoint is off\\.$`),
       );
       assert.equal(existsSync(join(tree.root, 'second-token')), false);
-      second.observer.restarted({ server: 'memory', reason: 'crashed' });
+      second.observer.restarted({ ...AT, server: 'memory', reason: 'crashed' });
     } finally {
       await second.close();
     }
@@ -177,6 +178,7 @@ describe('gateway metrics: the Prometheus endpoint', () => {
     ];
     for (const target of weird)
       service.observer.callFinished({
+        ...AT,
         server: 'everything',
         method: 'tools/call',
         target,
@@ -184,6 +186,7 @@ describe('gateway metrics: the Prometheus endpoint', () => {
         seconds: 0.01,
       });
     service.observer.callFinished({
+      ...AT,
       server: 'everything',
       method: 'resources/read',
       target: 'https://alice:p4ssw0rd-in-uri@api.example.com/users/42/profile?token=uri-token-value',
@@ -191,6 +194,7 @@ describe('gateway metrics: the Prometheus endpoint', () => {
       seconds: 0.02,
     });
     service.observer.callFinished({
+      ...AT,
       server: 'everything',
       method: 'resources/read',
       target: 'test://static/resource/17',
@@ -198,6 +202,7 @@ describe('gateway metrics: the Prometheus endpoint', () => {
       seconds: 0.02,
     });
     service.observer.callFinished({
+      ...AT,
       server: 'everything',
       method: 'prompts/get',
       target: 'simple_prompt',
@@ -205,11 +210,13 @@ describe('gateway metrics: the Prometheus endpoint', () => {
       seconds: 0.001,
     });
     service.observer.stateChanged({
+      ...AT,
       server: 'everything',
       state: 'crashed',
       reason: 'exited with API_KEY=sk-reason-secret-value',
     });
     service.observer.callFinished({
+      ...AT,
       server: 'sk-ant-api03-servernamesecret0123456789',
       method: 'tools/call',
       target: 'x',
@@ -250,6 +257,7 @@ describe('gateway metrics: the Prometheus endpoint', () => {
   it('folds targets past the cap into (other) so that a chatty client cannot grow the series without bound', async () => {
     for (let index = 0; index < 250; index++)
       service.observer.callFinished({
+        ...AT,
         server: 'memory',
         method: 'tools/call',
         target: `tool_${index}`,
@@ -269,10 +277,10 @@ describe('gateway metrics: the Prometheus endpoint', () => {
   });
 
   it('reports every state of a server as 0 or 1, with 1 for the current one only', async () => {
-    service.observer.stateChanged({ server: 'memory', state: 'starting' });
-    service.observer.stateChanged({ server: 'memory', state: 'running' });
+    service.observer.stateChanged({ ...AT, server: 'memory', state: 'starting' });
+    service.observer.stateChanged({ ...AT, server: 'memory', state: 'running' });
     service.observer.sessionsChanged({ server: 'memory', sessions: 3, instances: 2 });
-    service.observer.restarted({ server: 'memory', reason: 'crashed' });
+    service.observer.restarted({ ...AT, server: 'memory', reason: 'crashed' });
     const text = (await httpRequest(url, { headers: bearer })).body;
     const states = text.split('\n').filter((line) => line.startsWith('claude_env_mcp_server_state{server="memory"'));
     assert.equal(states.length, 8);

@@ -9,7 +9,7 @@ import {
   type GatewayMetricsService,
 } from '../../mcp/src/gateway/metrics';
 import { tempTree, type TempTree } from '../helpers/workspace';
-import { attributesOf, metricIn, OtlpReceiver } from './metricsHelpers';
+import { AT, attributesOf, metricIn, OtlpReceiver } from './metricsHelpers';
 
 const COLLECTOR_TOKEN = 'otlp-collector-token-7f3a9c';
 
@@ -60,6 +60,7 @@ describe('gateway metrics: OTLP push to a collector', () => {
   it('pushes the calls, latency histogram, restarts, state and sessions as OTLP/HTTP JSON with the resolved header', async () => {
     const metrics = await start('60s');
     metrics.observer.callFinished({
+      ...AT,
       server: 'everything',
       method: 'tools/call',
       target: 'echo',
@@ -67,6 +68,7 @@ describe('gateway metrics: OTLP push to a collector', () => {
       seconds: 0.003,
     });
     metrics.observer.callFinished({
+      ...AT,
       server: 'everything',
       method: 'tools/call',
       target: 'echo',
@@ -74,14 +76,15 @@ describe('gateway metrics: OTLP push to a collector', () => {
       seconds: 0.7,
     });
     metrics.observer.callFinished({
+      ...AT,
       server: 'everything',
       method: 'resources/read',
       target: 'test://static/resource/3',
       outcome: 'ok',
       seconds: 0.01,
     });
-    metrics.observer.stateChanged({ server: 'everything', state: 'degraded', reason: 'ping took 6 s' });
-    metrics.observer.restarted({ server: 'everything', reason: 'hang' });
+    metrics.observer.stateChanged({ ...AT, server: 'everything', state: 'degraded', reason: 'ping took 6 s' });
+    metrics.observer.restarted({ ...AT, server: 'everything', reason: 'hang' });
     metrics.observer.sessionsChanged({ server: 'everything', sessions: 5, instances: 1 });
     await metrics.flush();
     await receiver.waitFor(1);
@@ -141,6 +144,7 @@ describe('gateway metrics: OTLP push to a collector', () => {
   it('pushes again by itself at the configured interval, cumulatively', async () => {
     const metrics = await start('1s');
     metrics.observer.callFinished({
+      ...AT,
       server: 'memory',
       method: 'tools/call',
       target: 'read_graph',
@@ -149,6 +153,7 @@ describe('gateway metrics: OTLP push to a collector', () => {
     });
     await receiver.waitFor(1);
     metrics.observer.callFinished({
+      ...AT,
       server: 'memory',
       method: 'tools/call',
       target: 'read_graph',
@@ -164,6 +169,7 @@ describe('gateway metrics: OTLP push to a collector', () => {
   it('pushes what is left when the daemon stops', async () => {
     const metrics = await start('60s');
     metrics.observer.callFinished({
+      ...AT,
       server: 'memory',
       method: 'prompts/get',
       target: 'summary',
@@ -187,7 +193,7 @@ describe('gateway metrics: OTLP push to a collector', () => {
     process.env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT = 'http://127.0.0.1:9/elsewhere';
     try {
       const metrics = await start('60s', { 'X-Team': 'platform' });
-      metrics.observer.restarted({ server: 'memory', reason: 'crashed' });
+      metrics.observer.restarted({ ...AT, server: 'memory', reason: 'crashed' });
       await metrics.flush();
       await receiver.waitFor(1);
     } finally {
@@ -202,7 +208,7 @@ describe('gateway metrics: OTLP push to a collector', () => {
   it('logs a refused push once per attempt, without the header values', async () => {
     receiver.status = 401;
     const metrics = await start('60s');
-    metrics.observer.restarted({ server: 'memory', reason: 'crashed' });
+    metrics.observer.restarted({ ...AT, server: 'memory', reason: 'crashed' });
     await metrics.flush().catch(() => undefined);
     await receiver.waitFor(1);
     assert.equal(logged.length, 1, logged.join('\n'));

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { startGatewayMetrics, type GatewayMetricsService } from '../../mcp/src/gateway/metrics';
 import { tempTree, type TempTree } from '../helpers/workspace';
 import { REPO_ROOT as ROOT } from '../helpers/paths';
-import { freePort } from './metricsHelpers';
+import { AT, freePort } from './metricsHelpers';
 
 /**
  * A real Prometheus (Debian's package) scrapes the gateway's endpoint. scripts/prometheus-setup.sh installs the
@@ -146,8 +146,16 @@ describe('gateway metrics: a real Prometheus scrapes the endpoint', function () 
   it('stores the call counts, latency, restarts, state and sessions it scraped', async () => {
     const observer = service.observer;
     for (const seconds of [0.003, 0.004, 0.2])
-      observer.callFinished({ server: 'everything', method: 'tools/call', target: 'echo', outcome: 'ok', seconds });
+      observer.callFinished({
+        ...AT,
+        server: 'everything',
+        method: 'tools/call',
+        target: 'echo',
+        outcome: 'ok',
+        seconds,
+      });
     observer.callFinished({
+      ...AT,
       server: 'everything',
       method: 'tools/call',
       target: 'echo',
@@ -155,15 +163,16 @@ describe('gateway metrics: a real Prometheus scrapes the endpoint', function () 
       seconds: 0.5,
     });
     observer.callFinished({
+      ...AT,
       server: 'memory',
       method: 'tools/call',
       target: 'read_graph',
       outcome: 'restart',
       seconds: 2,
     });
-    observer.stateChanged({ server: 'everything', state: 'running' });
-    observer.stateChanged({ server: 'memory', state: 'restarting', reason: 'exited with code 1' });
-    observer.restarted({ server: 'memory', reason: 'crashed' });
+    observer.stateChanged({ ...AT, server: 'everything', state: 'running' });
+    observer.stateChanged({ ...AT, server: 'memory', state: 'restarting', reason: 'exited with code 1' });
+    observer.restarted({ ...AT, server: 'memory', reason: 'crashed' });
     observer.sessionsChanged({ server: 'everything', sessions: 4, instances: 2 });
 
     const calls = await eventually(
@@ -237,6 +246,7 @@ describe('gateway metrics: a real Prometheus scrapes the endpoint', function () 
     );
     assert.notEqual(readFileSync(tokenFile, 'utf8'), oldToken);
     service.observer.callFinished({
+      ...AT,
       server: 'fresh',
       method: 'tools/call',
       target: 'ping',
@@ -269,16 +279,30 @@ describe('gateway metrics: a real Prometheus scrapes the endpoint', function () 
       (panel.targets ?? []).map((target) => ({ title: panel.title, expr: expand(target.expr) })),
     );
     assert.ok(queries.length >= 10, `${queries.length} queries`);
-    service.observer.stateChanged({ server: 'everything', state: 'running' });
-    service.observer.stateChanged({ server: 'memory', state: 'restarting' });
+    service.observer.stateChanged({ ...AT, server: 'everything', state: 'running' });
+    service.observer.stateChanged({ ...AT, server: 'memory', state: 'restarting' });
     service.observer.sessionsChanged({ server: 'everything', sessions: 4, instances: 2 });
     // Rates and quantiles need calls within their window: keep traffic flowing while the panels are read.
     const traffic = setInterval(() => {
       for (const server of ['everything', 'memory']) {
-        service.observer.callFinished({ server, method: 'tools/call', target: 'echo', outcome: 'ok', seconds: 0.004 });
-        service.observer.callFinished({ server, method: 'tools/call', target: 'echo', outcome: 'error', seconds: 0.3 });
+        service.observer.callFinished({
+          ...AT,
+          server,
+          method: 'tools/call',
+          target: 'echo',
+          outcome: 'ok',
+          seconds: 0.004,
+        });
+        service.observer.callFinished({
+          ...AT,
+          server,
+          method: 'tools/call',
+          target: 'echo',
+          outcome: 'error',
+          seconds: 0.3,
+        });
       }
-      service.observer.restarted({ server: 'memory', reason: 'crashed' });
+      service.observer.restarted({ ...AT, server: 'memory', reason: 'crashed' });
     }, 100);
     try {
       for (const { title, expr } of queries) {

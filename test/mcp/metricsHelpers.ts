@@ -147,3 +147,6 @@ export async function freePort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
+
+/** The workspace and instance an observer event names; the metrics ignore both (their labels are per server). */
+export const AT = { workspace: '/work/project', instance: 'server#1' } as const;

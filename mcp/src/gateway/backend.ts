@@ -63,6 +63,11 @@ export class Backend {
     return this.supervisor.name;
   }
 
+  /** What the observer's events name this instance by. */
+  get identity(): { server: string; workspace: string; instance: string } {
+    return { server: this.name, workspace: this.workspace, instance: this.id };
+  }
+
   get share(): 'session' | 'workspace' {
     return this.supervisor.server.supervision.share;
   }
@@ -121,11 +126,12 @@ export class Backend {
   async stop(reason: string): Promise<void> {
     await this.supervisor.stop(reason);
     this.supervisor.removeAllListeners();
+    this.observer.instanceEnded?.(this.identity);
     this.wakeAll();
   }
 
   private onState(event: StateChangeEvent): void {
-    this.observer.stateChanged({ server: this.name, state: event.state, reason: event.reason });
+    this.observer.stateChanged({ ...this.identity, state: event.state, reason: event.reason });
     if (event.state === 'running' || event.state === 'degraded') {
       const client = this.supervisor.connectedClient;
       if (client && client !== this.runningClient) {
@@ -140,7 +146,7 @@ export class Backend {
       this.endReasons.set(this.runningClient, event.reason);
       this.runningClient = undefined;
     }
-    if (event.state === 'restarting') this.observer.restarted({ server: this.name, reason: event.reason });
+    if (event.state === 'restarting') this.observer.restarted({ ...this.identity, reason: event.reason });
     this.wakeAll();
   }
 

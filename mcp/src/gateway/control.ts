@@ -50,7 +50,7 @@ export class FleetFeed {
   /** The observer the fleet reports to: `inner` (metrics, history) first, then this feed. */
   observing(inner: GatewayObserver): GatewayObserver {
     const after =
-      <K extends keyof GatewayObserver>(name: K) =>
+      <K extends Exclude<keyof GatewayObserver, 'instanceEnded'>>(name: K) =>
       (event: Parameters<GatewayObserver[K]>[0]) => {
         (inner[name] as (value: typeof event) => void)(event);
         this.changed();
@@ -60,6 +60,7 @@ export class FleetFeed {
       stateChanged: after('stateChanged'),
       restarted: after('restarted'),
       sessionsChanged: after('sessionsChanged'),
+      instanceEnded: (event) => inner.instanceEnded?.(event),
     };
   }
 

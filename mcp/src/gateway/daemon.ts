@@ -4,7 +4,8 @@ import type { SupervisorTuning } from '../types';
 import { FleetFeed, controlFleet } from './control';
 import { Fleet, type ServerResolver } from './fleet';
 import { DaemonMetrics, type MetricsSettingsSource } from './daemonMetrics';
-import { RelayObserver, type GatewayObserver } from './observer';
+import { healthRecorderFor, type HealthOptions } from '../health/daemonHealth';
+import { RelayObserver, teeObservers, type GatewayObserver } from './observer';
 import { gatewayPaths, type GatewayPaths } from './paths';
 import { ClientSession } from './session';
 import { listenExclusively } from './singleInstance';
@@ -41,6 +42,11 @@ export interface DaemonOptions {
    * the first workspace that enables metrics starts them for the daemon's life (see docs/gateway-metrics.md).
    */
   metricsSettings?: MetricsSettingsSource;
+  /**
+   * Where the server health history goes (docs/server-health.md): by default `healthStoreDir()`, unless
+   * `CLAUDE_ENV_GATEWAY_HEALTH=off`; `false` records nothing.
+   */
+  health?: HealthOptions | false;
   /** The daemon's version, reported by the metrics as `service.version`. */
   version?: string;
   tuning?: Partial<SupervisorTuning>;
@@ -68,12 +74,14 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const log = options.log ?? (() => undefined);
   const maxUnreadBytes = options.maxUnreadBytes ?? MAX_UNREAD_BYTES;
   const relay = new RelayObserver();
-  // The fleet's reports go to the caller's observer, the metrics relay and the editor's event stream (`subscribe`).
+  const health = healthRecorderFor(options.health, log);
+  // The fleet's reports go to the caller's observer, the history, the metrics relay and the editor's event stream.
   const feed = new FleetFeed(
     () => fleet.instances(),
     () => status(),
   );
-  const observer = feed.observing(options.observer ? teeObserver(options.observer, relay) : relay);
+  const inner = [options.observer, health, relay].filter((observer) => observer !== undefined);
+  const observer = feed.observing(teeObservers(...inner));
   const fleet = new Fleet(options.resolver, observer, options.tuning);
   const metrics = new DaemonMetrics(options.metricsSettings, relay, {
     tokenFile: paths.metricsToken,
@@ -162,6 +170,11 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         socket.end(frame(answer));
         return;
       }
+      if (hello.kind === 'flush') {
+        health?.flush();
+        socket.end(frame({ flushed: health !== undefined }));
+        return;
+      }
       if (hello.kind === 'stop') {
         socket.end(frame({ stopping: true }));
         void stop('stopped by request');
@@ -210,6 +223,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       for (const socket of sockets) socket.destroy();
       await closing;
       await fleet.stopAll(`the gateway daemon stopped (${reason})`);
+      health?.close();
       // After the fleet: the last push carries the final states.
       await metrics.close();
       removeOwnFiles(paths);
@@ -219,16 +233,6 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   };
   armIdle();
   return { paths, stopped, stop };
-}
-
-/** Both observers see every event: the caller's first, then the metrics relay. */
-function teeObserver(first: GatewayObserver, second: GatewayObserver): GatewayObserver {
-  return {
-    callFinished: (event) => (first.callFinished(event), second.callFinished(event)),
-    stateChanged: (event) => (first.stateChanged(event), second.stateChanged(event)),
-    restarted: (event) => (first.restarted(event), second.restarted(event)),
-    sessionsChanged: (event) => (first.sessionsChanged(event), second.sessionsChanged(event)),
-  };
 }
 
 function closeServer(server: Server): Promise<void> {

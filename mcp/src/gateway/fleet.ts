@@ -136,7 +136,7 @@ export class Fleet {
   replay(observer: GatewayObserver): void {
     for (const backend of this.backends.values()) {
       const { state, reason } = backend.supervisor;
-      observer.stateChanged({ server: backend.name, state, reason });
+      observer.stateChanged({ ...backend.identity, state, reason });
     }
     for (const name of new Set([...this.backends.values()].map((backend) => backend.name))) this.reportSessions(name);
   }

@@ -4,11 +4,11 @@ import type { FleetStatus } from './status';
 import { LineSplitter, WIRE_VERSION, frame, type ControlAction, type ControlAnswer, type GatewayHello } from './wire';
 
 /**
- * Asks the running daemon one question (`status`, `stop`) and returns its one-line answer, parsed; undefined
+ * Asks the running daemon one question (`status`, `stop`, `flush`) and returns its one-line answer, parsed; undefined
  * when no daemon answers. Never starts a daemon.
  */
 export async function queryDaemon(
-  kind: 'status' | 'stop',
+  kind: 'status' | 'stop' | 'flush',
   paths: GatewayPaths = gatewayPaths(),
 ): Promise<Record<string, unknown> | undefined> {
   return askDaemon({ gateway: WIRE_VERSION, kind }, paths);

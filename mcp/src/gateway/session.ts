@@ -178,6 +178,7 @@ export class ClientSession implements AttachedSession {
         backend.recordCall({ method, target, outcome, ms: Math.round(ms * 10) / 10, at: Date.now() });
         this.observer.callFinished({
           server: backend.name,
+          workspace: backend.workspace,
           method: method as ObservedMethod,
           target,
           outcome,

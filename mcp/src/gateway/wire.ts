@@ -20,6 +20,8 @@ export type GatewayHello =
     }
   /** `mcp status`: the daemon answers with one `FleetStatus` line and closes. */
   | { gateway: typeof WIRE_VERSION; kind: 'status' }
+  /** `mcp health` and the dashboard: the daemon appends the health history it holds, answers `{ flushed }`. */
+  | { gateway: typeof WIRE_VERSION; kind: 'flush' }
   /** `mcp daemon --stop`: the daemon stops every backend and exits. */
   | { gateway: typeof WIRE_VERSION; kind: 'stop' }
   /** The editor's view: one `FleetStatus` line now and one after every change, until either side closes. */

@@ -50,5 +50,10 @@ export interface ServerHealthReport {
   /** Sorted by workspace, then server. Empty when nothing was recorded. */
   servers: ServerHealth[];
   /** Where the history lives, and whether the store could be read in full (damaged records are counted). */
-  store: { dir: string; damagedRecords: number };
+  store: {
+    dir: string;
+    damagedRecords: number;
+    /** Files or folders of the store that were refused (a symbolic link, another user's) or unreadable, with why. */
+    problems?: string[];
+  };
 }
