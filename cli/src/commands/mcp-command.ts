@@ -4,6 +4,7 @@ import { UsageError } from '../errors';
 import { ExitCode } from '../exitCodes';
 import { loadWorkspace, secretContext } from '../workspace';
 import type { McpTarget } from './mcp';
+import { healthCommand } from './mcp-health';
 
 // The supervisor, the MCP SDK and the gateway are loaded when an `mcp` command runs, not with every command:
 // `claude-env show` should not pay for them (in the bundle the code is there; it is evaluated on first use).
@@ -219,19 +220,19 @@ const statusCommand: CommandSpec = {
   },
 };
 
-/** `claude-env mcp list|check|run|status|connect|daemon`. */
+/** `claude-env mcp list|check|run|status|health|connect|daemon`. */
 export const mcpCommand: CommandSpec = {
   name: 'mcp',
   summary: 'list, check and supervise the MCP servers of the environment',
-  usage: 'mcp <list|check|run|status|connect|daemon> [name…]',
+  usage: 'mcp <list|check|run|status|health|connect|daemon> [name…]',
   description: [
     'Works on the effective MCP servers: list them, check that they start and answer, or supervise them in the foreground.',
   ],
   options: {},
   positionals: { min: 0, max: 0 },
-  subcommands: [listCommand, checkCommand, runCommand, statusCommand, connectCommand, daemonCommand],
+  subcommands: [listCommand, checkCommand, runCommand, statusCommand, healthCommand, connectCommand, daemonCommand],
   exitCodes: [],
   async run() {
-    throw new UsageError('`mcp` needs a command: list, check, run, status, connect, daemon', 'mcp');
+    throw new UsageError('`mcp` needs a command: list, check, run, status, health, connect, daemon', 'mcp');
   },
 };
