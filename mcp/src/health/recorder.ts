@@ -90,9 +90,7 @@ export class HealthRecorder implements GatewayObserver {
       this.droppedStates++;
       return;
     }
-    const record: StateRecord = { k: 's', t: now, w: event.workspace, s: event.server, state: event.state };
-    if (event.reason) record.why = event.reason.slice(0, MAX_REASON_CHARS);
-    this.states.push(record);
+    this.recordState(now, event.workspace, event.server, event.state, event.reason);
   }
 
   restarted(event: Event<'restarted'>): void {
@@ -139,10 +137,21 @@ export class HealthRecorder implements GatewayObserver {
     if (this.closed) return;
     clearInterval(this.timer);
     const now = this.clock();
-    for (const watch of this.watches.values()) this.accrue(watch, now);
+    // An instance whose session was ending as the daemon stopped may not have reported its stop yet.
+    for (const watch of this.watches.values()) {
+      this.accrue(watch, now);
+      this.recordState(now, watch.workspace, watch.server, 'stopped', 'the gateway daemon stopped');
+    }
     this.watches.clear();
     this.flush(true);
     this.closed = true;
+  }
+
+  private recordState(now: number, workspace: string, server: string, state: string, reason?: string): void {
+    const record: StateRecord = { k: 's', t: now, w: workspace, s: server, state };
+    // A start's reason is its command line: nothing the history needs, and not worth the risk of an argument.
+    if (reason && state !== 'starting') record.why = reason.slice(0, MAX_REASON_CHARS);
+    this.states.push(record);
   }
 
   private tally(slot: number, workspace: string, server: string): Tally {
