@@ -41,10 +41,11 @@ describe('MCP server health: the recorder and the report', () => {
     const observed = 10 + 60 + 20 + 600 + 1800;
     assert.equal(server.observedSeconds, observed);
     assert.equal(server.uptime, (observed - 30) / observed, 'starting and restarting are down');
+    // Still running when the daemon stopped: the stop is the last change.
     assert.deepEqual(server.lastState, {
-      state: 'running',
-      at: new Date(T0 + 90_000).toISOString(),
-      reason: undefined,
+      state: 'stopped',
+      at: new Date(clock.now).toISOString(),
+      reason: 'the gateway daemon stopped',
     });
     // The call cut by the restart measured the crash, not the server: it is not in the latency.
     const samples = [2, 3, 4, 5, 40, 8];
