@@ -14,6 +14,7 @@ const BENCHMARKS = [
   'supervisor',
   'gateway',
   'gateway-view',
+  'health',
   'feature-install',
   'usage',
 ];

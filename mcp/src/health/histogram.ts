@@ -31,10 +31,7 @@ export function addSample(histogram: Histogram, ms: number): void {
 
 /** Adds `from` into `into`. */
 export function mergeInto(into: Histogram, from: Histogram): void {
-  for (const [key, count] of Object.entries(from)) {
-    const bucket = Number(key);
-    into[bucket] = (into[bucket] ?? 0) + count;
-  }
+  for (const key in from) into[key as unknown as number] = (into[key as unknown as number] ?? 0) + from[key];
 }
 
 /** The `quantile` (0–1) of the samples in milliseconds, rounded to 0.1 ms; undefined without samples. */
@@ -56,8 +53,11 @@ export function percentile(histogram: Histogram, quantile: number): number | und
 /** Whether a value read from disk is a histogram this store wrote: bucket indexes to positive whole counts. */
 export function isHistogram(value: unknown): value is Histogram {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
-  return Object.entries(value).every(
-    ([key, count]) =>
-      /^\d{1,2}$/.test(key) && Number(key) < HISTOGRAM_BUCKETS && Number.isSafeInteger(count) && (count as number) > 0,
-  );
+  for (const key in value) {
+    const bucket = Number(key);
+    const count = (value as Record<string, unknown>)[key];
+    if (!Number.isInteger(bucket) || bucket < 0 || bucket >= HISTOGRAM_BUCKETS || String(bucket) !== key) return false;
+    if (!Number.isSafeInteger(count) || (count as number) <= 0) return false;
+  }
+  return true;
 }

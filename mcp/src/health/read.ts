@@ -79,7 +79,6 @@ export async function readServerHealth(options: ReadServerHealthOptions): Promis
     entry.observedMs[index] += record.o;
     entry.upMs[index] += record.u;
     mergeInto(entry.histograms[index], record.h);
-    mergeInto(entry.histogram, record.h);
   });
   const report: ServerHealthReport = {
     window: options.window,
@@ -133,6 +132,8 @@ function finish(entry: Accumulated): ServerHealth {
     bucket.upSeconds = seconds(entry.upMs[index]);
     bucket.p50Ms = percentile(entry.histograms[index], 0.5);
     bucket.p95Ms = percentile(entry.histograms[index], 0.95);
+    // The window's histogram is the sum of its buckets': merged once per bucket, not once per record.
+    mergeInto(entry.histogram, entry.histograms[index]);
     health.calls += bucket.calls;
     health.errors += bucket.errors;
     health.restarts += bucket.restarts;
