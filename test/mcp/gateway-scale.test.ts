@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { connectOrStart, startDaemon, WIRE_VERSION, type RunningDaemon } from '@claude-env/mcp';
+import { connectOrStart, healthStoreDir, startDaemon, WIRE_VERSION, type RunningDaemon } from '@claude-env/mcp';
 import { newTag, stdioServer, taggedProcesses, waitUntilGone } from '../helpers/mcp';
 import { REPO_ROOT as ROOT } from '../helpers/paths';
 import { CLI, GatewayWorld, MEMORY_BIN, THINKING_BIN, packageServer, textOf, useGatewayWorld } from './gatewayHelpers';
@@ -109,6 +109,7 @@ describe('MCP gateway: a client that stops reading while its backend floods', fu
     const server = stdioServer('flood', process.execPath, [FLOOD_SERVER], world.tag);
     daemon = await startDaemon({
       paths: world.paths,
+      health: { dir: healthStoreDir(world.env) },
       resolver: async () => ({ server }),
       maxUnreadBytes,
       log: watch.log,
@@ -181,6 +182,7 @@ describe('MCP gateway: a session still opening when the daemon stops', function 
     const answered = new Promise<void>((resolve) => (answerLayers = resolve));
     const daemon = await startDaemon({
       paths: world().paths,
+      health: { dir: healthStoreDir(world().env) },
       resolver: async () => (layersAsked(), await answered, { server }),
       log: watch.log,
     });
