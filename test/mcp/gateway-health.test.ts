@@ -98,6 +98,15 @@ describe('MCP gateway: server health history', function () {
     assert.doesNotMatch(healthCli(world(), '--workspace', world().root).stdout, /^everything/m);
   });
 
+  it('says nothing was recorded, and refuses --workspace with --all', () => {
+    const empty = healthCli(world());
+    assert.equal(empty.status, 0, empty.stderr);
+    assert.match(empty.stdout, /Nothing recorded/);
+    const both = healthCli(world(), '--all', '--workspace', world().workspace);
+    assert.equal(both.status, 2);
+    assert.match(both.stderr, /--workspace and --all exclude each other/);
+  });
+
   it('records nothing with CLAUDE_ENV_GATEWAY_HEALTH=off', async () => {
     world().env.CLAUDE_ENV_GATEWAY_HEALTH = 'off';
     world().writeLayer({ everything: EVERYTHING });

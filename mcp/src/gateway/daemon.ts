@@ -210,7 +210,10 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   };
 
   const server = await listenExclusively(paths, onConnection);
-  if (!server) return undefined;
+  if (!server) {
+    health?.close(); // held nothing: writes nothing, and its timer ends
+    return undefined;
+  }
   log(`listening on ${paths.socket} (pid ${process.pid}, idle timeout ${idleTimeoutMs} ms)`);
 
   const stop = (reason = 'stopped') => {
