@@ -69,7 +69,9 @@ describe('MCP gateway: server health history', function () {
     assert.ok(server.p50Ms! > 0 && server.p95Ms! >= server.p50Ms!, `p50 ${server.p50Ms}, p95 ${server.p95Ms}`);
     assert.equal(server.lastState?.state, 'stopped');
     assert.equal(server.buckets.length, 24);
-    assert.equal(server.buckets[23].calls, 26, 'everything happened in the last hour');
+    // All of it within the last minute or two: the last bucket, or the last two when an hour began meanwhile.
+    const recent = server.buckets.slice(-2).reduce((sum, bucket) => sum + bucket.calls, 0);
+    assert.equal(recent, 26);
 
     const cli = healthCli(world(), '--json');
     assert.equal(cli.status, 0, cli.stderr);
