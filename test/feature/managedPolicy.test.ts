@@ -43,6 +43,8 @@ describe('dev container feature: the org policy as managed settings, and org lay
     const withSecret = new OrgRepo(scratch, 'org-with-secret');
     withSecret.commit({ ...ORG_LAYERS, 'claude-env/base.yaml': SECRET_BASE });
     cpSync(withSecret.bare, root.path('/srv/org-with-secret.git'), { recursive: true });
+    // Owned by another account, as after a COPY --chown: git's ownership check must not hide the real finding.
+    assert.equal(root.run(`chown -R ${DEV.name}:${DEV.name} /srv/org-with-secret.git`).status, 0);
     pinOnHost(root.path(SHOP), daemon.url('org.git'), scratch);
     const owned = root.run(`chown -R ${DEV.name}:${DEV.name} /workspaces`);
     assert.equal(owned.status, 0, owned.output);

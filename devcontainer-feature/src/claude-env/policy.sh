@@ -83,6 +83,13 @@ render_policy() {
     # Every value is checked against a charset without quotes or backslashes, so it is a JSON string as it is.
     printf '{\n  "version": 1,\n  "source": { "git": "%s", "ref": "%s"%s },\n  "teams": [%s]\n}\n' \
         "${ORG_SOURCE}" "${ORG_REF}" "${path_field}" "$(teams_json "${TEAM}")" >"${work}/project/.claude-env/project.json"
+    case "${ORG_SOURCE}" in
+        /* | file://*)
+            # A repository placed in the image may belong to another user, and git refuses to read those
+            # ("dubious ownership"). The image's author named it, and claude-env runs no hook or filter from it.
+            git config --file "${work}/home/.gitconfig" safe.directory '*'
+            ;;
+    esac
     status=0
     # A cache, home and config of its own: nothing of root's account is read, nothing is left in the image.
     (cd "${work}/project" && HOME="${work}/home" XDG_CACHE_HOME="${work}/cache" XDG_CONFIG_HOME="${work}/config" \
