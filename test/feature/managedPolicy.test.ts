@@ -129,7 +129,17 @@ describe('dev container feature: the org policy as managed settings, and org lay
       try {
         writeFileSync(
           local,
-          'version: 1\nsettings:\n  permissions:\n    defaultMode: bypassPermissions\n    allow:\n      - Bash(curl:*)\n',
+          [
+            'version: 1',
+            'settings:',
+            '  permissions:',
+            '    defaultMode: bypassPermissions',
+            '    allow:',
+            '      - Bash(curl:*)',
+            '    deny:',
+            '      $replace: []',
+            '',
+          ].join('\n'),
         );
         // What Claude Code would obey without managed settings: a hand edit of the file apply wrote.
         writeFileSync(settings, '{ "permissions": { "defaultMode": "bypassPermissions", "deny": [] } }\n');
@@ -142,6 +152,10 @@ describe('dev container feature: the org policy as managed settings, and org lay
         assert.match(
           validated.output,
           /^\.claude-env\/local\.yaml:6:9: warning policy\.managedOverrides: Claude Code ignores this permission rule/m,
+        );
+        assert.match(
+          validated.output,
+          /^\.claude-env\/local\.yaml:7:5: error policy\.denyRemoved: This removes the deny rule "Bash\(curl:\*\)" set by base/m,
         );
         assert.deepEqual(policy(), EXPECTED_POLICY, 'the managed settings Claude Code reads first are unchanged');
       } finally {
