@@ -244,7 +244,19 @@ describe('dev container feature: the org policy as managed settings, and org lay
     });
   });
 
-  describe('installed again without orgSource', () => {
+  describe('installed again with other options', () => {
+    it('with an empty team option, renders the base policy only and post-create says the project names teams', () => {
+      const again = installFeature(root, archive, { remoteUser: DEV.name, options: { ...options(), team: '' } });
+      assert.equal(again.status, 0, again.output);
+      assert.deepEqual((policy() as typeof EXPECTED_POLICY).permissions.deny, ['Bash(curl:*)', 'Read(./.env)']);
+      const created = runLifecycle(root, 'postCreateCommand', DEV, SHOP, [], { offline: true });
+      assert.equal(created.status, 0, created.output);
+      assert.match(
+        created.stdout,
+        /note: the managed settings hold the base layer's policy only, while the project names teams; set the feature's team option/,
+      );
+    });
+
     it('removes the policy it wrote when installed again without orgSource', () => {
       const again = installFeature(root, archive, { remoteUser: DEV.name, offline: true });
       assert.equal(again.status, 0, again.output);

@@ -23,3 +23,8 @@ locked_commits() {
 locked_commit_is() {
     grep -Eq "^ *commit: *$1 *\$" .claude-env/lock.yaml
 }
+
+# Succeeds when the project layer names at least one team (`teams: [web]`, a block list, or JSON's "teams": ["web"]).
+project_names_teams() {
+    grep -Eq '^ {0,2}"?teams"? *: *(\[ *[^] ]|$)' .claude-env/project.yaml .claude-env/project.yml .claude-env/project.json 2>/dev/null
+}

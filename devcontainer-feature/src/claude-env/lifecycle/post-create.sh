@@ -48,6 +48,9 @@ if [ -f "${INSTALL_DIR}/policy.env" ]; then
     else
         say "warning: Claude Code enforces the org's managed settings from ${policy}, rendered when the container was built, but .claude-env/lock.yaml pins $(locked_commits); the policy in ${CLAUDE_ENV_POLICY_FILE} is stale until the container is rebuilt (with orgRef at that commit)."
     fi
+    if [ -z "${CLAUDE_ENV_POLICY_TEAMS}" ] && project_names_teams; then
+        say "note: the managed settings hold the base layer's policy only, while the project names teams; set the feature's team option to enforce their policy too."
+    fi
 fi
 
 set -- apply
