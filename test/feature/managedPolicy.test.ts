@@ -257,12 +257,25 @@ describe('dev container feature: the org policy as managed settings, and org lay
       );
     });
 
-    it('removes the policy it wrote when installed again without orgSource', () => {
+    it('without orgSource, removes the policy it wrote; post-create in an image without git says so', () => {
       const again = installFeature(root, archive, { remoteUser: DEV.name, offline: true });
       assert.equal(again.status, 0, again.output);
       assert.match(again.stdout, /orgSource is empty: removed the managed settings an earlier install wrote/);
       assert.ok(!existsSync(root.path(FILE)) && !existsSync(root.path(RECORD)));
-      const created = runLifecycle(root, 'postCreateCommand', DEV, SHOP, [], { offline: true });
+      // And an image without git: the summary says so before the fetch fails.
+      assert.equal(root.run('mv /usr/bin/git /usr/bin/git.away').status, 0);
+      let created: RunResult;
+      try {
+        created = runLifecycle(root, 'postCreateCommand', DEV, SHOP, [], { offline: true });
+      } finally {
+        root.run('mv /usr/bin/git.away /usr/bin/git');
+      }
+      assert.equal(created.status, 0, created.output);
+      assert.match(
+        created.stdout,
+        /git is not installed in this container, .*add ghcr\.io\/devcontainers\/features\/git/,
+      );
+      assert.match(created.stdout, /the container starts either way/);
       assert.doesNotMatch(created.stdout, /enforces the org's managed settings/);
     });
   });
