@@ -59,6 +59,32 @@ describe('managed settings', () => {
     assert.ok(warnings.some((warning) => /'github-\*' is written as the servers of this stack/.test(warning)));
   });
 
+  it('leaves out every managed value that holds a reference, names it, and never resolves it into the file', () => {
+    const base = yaml`
+      version: 1
+      settings:
+        forceLoginOrgUUID: \${secret:org-uuid}
+        companyAnnouncements: [Welcome]
+        env:
+          TOKEN: \${env:TOKEN}
+        permissions:
+          deny: ['Bash(curl \${env:HOST}:*)', Read(./.env)]
+      policy:
+        locked: [settings.env]
+    `;
+    const environment = mergeTexts([{ kind: 'base', text: base }]);
+    assert.deepEqual(environment.diagnostics, []);
+    const { settings, text, references, warnings } = renderManagedSettings(environment);
+    assert.deepEqual(references, [
+      "The deny rule 'Bash(curl ${env:HOST}:*)'",
+      'settings.env',
+      'settings.forceLoginOrgUUID',
+    ]);
+    assert.deepEqual(settings, { companyAnnouncements: ['Welcome'], permissions: { deny: ['Read(./.env)'] } });
+    assert.doesNotMatch(text, /\$\{/);
+    assert.equal(warnings.filter((warning) => /holds a reference/.test(warning)).length, 3);
+  });
+
   it('renders a locked key named __proto__ as data and changes no prototype', () => {
     const base =
       'version: 1\nsettings:\n  __proto__:\n    polluted: 1\npolicy:\n  locked: [settings.__proto__.polluted]\n';

@@ -145,16 +145,17 @@ export interface RemoteUser {
   home: string;
 }
 
-/** Runs one of the feature's lifecycle commands as the remote user in the workspace folder. */
+/** Runs one of the feature's lifecycle commands as the remote user in the workspace folder (`offline`: no network). */
 export function runLifecycle(
   root: DebianRoot,
   hook: 'postCreateCommand' | 'postStartCommand',
   user: RemoteUser,
   workspace: string,
   otherFeatureEnvs: Record<string, string>[] = [],
+  options: { offline?: boolean } = {},
 ): RunResult {
   const env = containerEnv(user.name, user.home, otherFeatureEnvs);
-  return root.run(featureMetadata()[hook], { user: user.name, cwd: workspace, env });
+  return root.run(featureMetadata()[hook], { user: user.name, cwd: workspace, env, offline: options.offline });
 }
 
 /** The node feature's `containerEnv`: nvm's `current` link first on PATH. */

@@ -40,6 +40,7 @@ describe('dev container feature installed into a Debian bookworm root', function
     for (const file of [
       'devcontainer-feature.json',
       'install.sh',
+      'policy.sh',
       'bundle/cli.js',
       'lifecycle/post-create.sh',
       'lifecycle/post-start.sh',

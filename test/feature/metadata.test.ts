@@ -8,7 +8,13 @@ import { FEATURE_DIR, featureMetadata, optionVariable } from './featureInstall';
 import { SCENARIO_DIR } from './featuresTest';
 
 const SHARED_SCHEMA = join(REPO_ROOT, '..', 'shared', 'data', 'devContainerFeature.schema.json');
-const SCRIPTS = ['install.sh', 'lifecycle/post-create.sh', 'lifecycle/post-start.sh', 'lifecycle/common.sh'];
+const SCRIPTS = [
+  'install.sh',
+  'policy.sh',
+  'lifecycle/post-create.sh',
+  'lifecycle/post-start.sh',
+  'lifecycle/common.sh',
+];
 
 /** The `VAR="${OPTION:-default}"` lines that open install.sh, keyed by OPTION. */
 function installDefaults(): Map<string, { variable: string; value: string }> {
@@ -51,11 +57,19 @@ describe('dev container feature metadata', () => {
 
   it('declares the options the installer reads, each with a description', () => {
     const options = featureMetadata().options;
-    assert.deepEqual(Object.keys(options).sort(), ['applyOnCreate', 'checkServers', 'installClaudeCode', 'team']);
+    assert.deepEqual(Object.keys(options).sort(), [
+      'applyOnCreate',
+      'checkServers',
+      'installClaudeCode',
+      'orgPath',
+      'orgRef',
+      'orgSource',
+      'team',
+    ]);
     assert.equal(options.applyOnCreate!.type, 'boolean');
     assert.equal(options.checkServers!.type, 'boolean');
     assert.equal(options.installClaudeCode!.type, 'boolean');
-    assert.equal(options.team!.type, 'string');
+    for (const id of ['team', 'orgSource', 'orgRef', 'orgPath']) assert.equal(options[id]!.type, 'string', id);
     for (const [id, option] of Object.entries(options)) {
       assert.ok(
         ((option as { description?: string }).description ?? '').length > 20,

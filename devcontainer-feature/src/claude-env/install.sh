@@ -8,6 +8,9 @@ APPLY_ON_CREATE="${APPLYONCREATE:-true}"
 CHECK_SERVERS="${CHECKSERVERS:-true}"
 TEAM="${TEAM:-}"
 INSTALL_CLAUDE_CODE="${INSTALLCLAUDECODE:-false}"
+ORG_SOURCE="${ORGSOURCE:-}"
+ORG_REF="${ORGREF:-}"
+ORG_PATH="${ORGPATH:-}"
 
 USERNAME="${_REMOTE_USER:-root}"
 USER_HOME="${_REMOTE_USER_HOME:-}"
@@ -182,9 +185,21 @@ check_boolean applyOnCreate "${APPLY_ON_CREATE}"
 check_boolean checkServers "${CHECK_SERVERS}"
 check_boolean installClaudeCode "${INSTALL_CLAUDE_CODE}"
 check_team "${TEAM}"
+# check_policy_options, ensure_git, render_policy, remove_policy: the org's policy as managed settings.
+# shellcheck source=policy.sh
+. "${FEATURE_DIR}/policy.sh"
+check_policy_options
 
 ensure_node
+if [ -n "${ORG_SOURCE}" ]; then
+    ensure_git
+fi
 install_cli
+if [ -n "${ORG_SOURCE}" ]; then
+    render_policy
+else
+    remove_policy
+fi
 write_options
 if [ "${INSTALL_CLAUDE_CODE}" = true ]; then
     install_claude_code

@@ -38,6 +38,17 @@ export interface ManagedSettings {
   text: string;
   /** Policy that managed settings cannot hold (a reference to a secret, a lock on a server). */
   warnings: string[];
+  /**
+   * The managed keys left out because their value holds a `${…}` reference (`settings.forceLoginOrgUUID`,
+   * `permissions.deny: Bash(curl ${env:HOST})`): a machine-wide file cannot resolve a person's secrets or variables,
+   * and a reference must never be resolved into it. A dev container build refuses the policy when this is not empty.
+   */
+  references: string[];
+}
+
+/** Whether a value holds a `${…}` reference (or an escaped `$${`, which is treated the same: left out). */
+function holdsReference(value: unknown): boolean {
+  return JSON.stringify(value).includes('${');
 }
 
 /**
@@ -50,7 +61,16 @@ export function renderManagedSettings(environment: EffectiveEnvironment): Manage
   const org = environment.stack.layers.filter((layer) => POLICY_LAYERS.includes(layer.kind));
   const settings: Record<string, unknown> = {};
   const warnings: string[] = [];
-  const deny = unique(org.flatMap((layer) => strings(at(layer, ['settings', 'permissions', 'deny']))));
+  const references: string[] = [];
+  const leaveOut = (what: string) => {
+    references.push(what);
+    warnings.push(`${what} holds a reference (\${…}); managed settings are written without it.`);
+  };
+  const deny: string[] = [];
+  for (const rule of unique(org.flatMap((layer) => strings(at(layer, ['settings', 'permissions', 'deny']))))) {
+    if (holdsReference(rule)) leaveOut(`The deny rule '${rule}'`);
+    else deny.push(rule);
+  }
   const locked = unique(org.flatMap((layer) => strings(at(layer, ['policy', 'locked']))));
   for (const path of locked) {
     const [section, ...rest] = path.split('.');
@@ -62,16 +82,17 @@ export function renderManagedSettings(environment: EffectiveEnvironment): Manage
     }
     const value = valueAt(environment.value.settings, rest);
     if (value === undefined) continue;
-    if (JSON.stringify(value).includes('${')) {
-      warnings.push(`${path} holds a reference (\${…}); managed settings are written without it.`);
+    if (holdsReference(value)) {
+      leaveOut(path);
       continue;
     }
     setAt(settings, rest, value);
   }
   for (const key of MANAGED_ONLY_SETTINGS) {
     const value = getOwn(environment.value.settings, key);
-    if (value !== undefined && org.some((layer) => at(layer, ['settings', key]) !== undefined))
-      setOwn(settings, key, value);
+    if (value === undefined || !org.some((layer) => at(layer, ['settings', key]) !== undefined)) continue;
+    if (holdsReference(value)) leaveOut(`settings.${key}`);
+    else setOwn(settings, key, value);
   }
   if (deny.length > 0)
     setAt(settings, ['permissions', 'deny'], unique([...strings(valueAt(settings, ['permissions', 'deny'])), ...deny]));
@@ -86,7 +107,7 @@ export function renderManagedSettings(environment: EffectiveEnvironment): Manage
   const denied = lists('denied');
   if (allowed) settings.allowedMcpServers = allowed.map((serverName) => ({ serverName }));
   if (denied) settings.deniedMcpServers = denied.map((serverName) => ({ serverName }));
-  return { settings, text: `${JSON.stringify(settings, null, 2)}\n`, warnings };
+  return { settings, text: `${JSON.stringify(settings, null, 2)}\n`, warnings, references };
 }
 
 /** Server-name globs as names: a plain name stays, a `*` pattern becomes the servers of this stack it matches. */

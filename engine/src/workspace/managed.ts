@@ -12,6 +12,8 @@ export interface ManagedReport {
   path: string;
   settings: Record<string, unknown>;
   warnings: string[];
+  /** Managed keys left out because they hold a `${…}` reference (see `ManagedSettings.references`). */
+  references: string[];
   blockingErrors: Diagnostic[];
 }
 
@@ -33,6 +35,7 @@ export async function writeManagedSettings(
     path,
     settings: rendered.settings,
     warnings: rendered.warnings,
+    references: rendered.references,
     blockingErrors: errors,
   };
   if (errors.length > 0) return report;

@@ -23,6 +23,9 @@ fi
 # committed lock is the truth here, it is never written. Without network the container still starts, and says so.
 if [ -f .claude-env/lock.yaml ]; then
     say "fetching the org layers pinned in .claude-env/lock.yaml"
+    if ! command -v git >/dev/null 2>&1; then
+        say "git is not installed in this container, and the org layers are read with it; add ghcr.io/devcontainers/features/git (or set the feature's orgSource option, which installs it)."
+    fi
     fetched=0
     claude-env fetch --frozen || fetched=$?
     case "${fetched}" in
@@ -30,6 +33,24 @@ if [ -f .claude-env/lock.yaml ]; then
         5) say "the org layers could not be fetched (no network, or no access to the repository, above) and are not in the cache; run 'claude-env fetch' when the repository can be reached, then 'claude-env apply'." ;;
         *) say "the lock does not match the project layer or the repository (exit ${fetched}, above); run 'claude-env fetch' (or 'claude-env update') outside the container and commit .claude-env/lock.yaml." ;;
     esac
+fi
+
+# The managed policy rendered at build time (orgSource) stays as it is until the container is rebuilt: say so when
+# the project now pins another commit of the org layers.
+if [ -f "${INSTALL_DIR}/policy.env" ]; then
+    # shellcheck source=/dev/null
+    . "${INSTALL_DIR}/policy.env"
+    policy="${CLAUDE_ENV_POLICY_SOURCE} ${CLAUDE_ENV_POLICY_REF} @ $(printf '%.12s' "${CLAUDE_ENV_POLICY_COMMIT}")"
+    if [ ! -f .claude-env/lock.yaml ]; then
+        say "Claude Code enforces the org's managed settings from ${policy} (${CLAUDE_ENV_POLICY_FILE}); this project pins no org layers from git."
+    elif locked_commit_is "${CLAUDE_ENV_POLICY_COMMIT}"; then
+        say "Claude Code enforces the org's managed settings from ${policy}, the commit .claude-env/lock.yaml pins."
+    else
+        say "warning: Claude Code enforces the org's managed settings from ${policy}, rendered when the container was built, but .claude-env/lock.yaml pins $(locked_commits); the policy in ${CLAUDE_ENV_POLICY_FILE} is stale until the container is rebuilt (with orgRef at that commit)."
+    fi
+    if [ -z "${CLAUDE_ENV_POLICY_TEAMS}" ] && project_names_teams; then
+        say "note: the managed settings hold the base layer's policy only, while the project names teams; set the feature's team option to enforce their policy too."
+    fi
 fi
 
 set -- apply
