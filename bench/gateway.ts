@@ -23,7 +23,7 @@ import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/typ
 import { newTag } from '../test/helpers/mcp';
 import { EVERYTHING, GatewayWorld, MEMORY_BIN, SHIM, THINKING_BIN, packageServer } from '../test/mcp/gatewayHelpers';
 import { GatewaySocketTransport } from '../test/mcp/socketTransport';
-import { median, numberArgument, report, runMain } from './stats';
+import { echoMedian, median, numberArgument, report, runMain } from './stats';
 
 const ROOT = join(__dirname, '..');
 const FIXTURE = join(ROOT, 'test/fixtures/mcp/fixture-server.cjs');
@@ -51,17 +51,6 @@ async function directClient(env: Record<string, string>, args = EVERYTHING.args)
   const client = new Client({ name: 'bench-direct', version: '0' }, { capabilities: {} });
   await client.connect(transport);
   return client;
-}
-
-/** Median milliseconds of `count` sequential echo calls. */
-async function echoMedian(client: Client, count: number): Promise<number> {
-  const times: number[] = [];
-  for (let index = 0; index < count; index++) {
-    const started = performance.now();
-    await client.callTool({ name: 'echo', arguments: { message: `call ${index}` } });
-    times.push(performance.now() - started);
-  }
-  return median(times);
 }
 
 async function perCallOverhead(world: GatewayWorld) {

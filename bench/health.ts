@@ -19,22 +19,12 @@ import { HealthRecorder } from '../mcp/src/health/recorder';
 import { DEFAULT_HEALTH_LIMITS, HealthStoreWriter } from '../mcp/src/health/store';
 import { newTag } from '../test/helpers/mcp';
 import { EVERYTHING, GatewayWorld } from '../test/mcp/gatewayHelpers';
-import { median, numberArgument, report, runMain } from './stats';
+import { echoMedian, median, numberArgument, report, runMain } from './stats';
 
 const RUNS = numberArgument('runs', 5);
 const CALLS = numberArgument('calls', 1_000);
 const SERVERS = numberArgument('servers', 100);
 const SLOT_MS = 5 * 60_000;
-
-async function echoMedian(client: Client, count: number): Promise<number> {
-  const times: number[] = [];
-  for (let index = 0; index < count; index++) {
-    const started = performance.now();
-    await client.callTool({ name: 'echo', arguments: { message: `call ${index}` } });
-    times.push(performance.now() - started);
-  }
-  return median(times);
-}
 
 async function callOverhead() {
   const on = new GatewayWorld(newTag());

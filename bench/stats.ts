@@ -1,3 +1,4 @@
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -36,4 +37,15 @@ export function runMain(main: () => Promise<void>): void {
       process.exit(1);
     },
   );
+}
+
+/** Median milliseconds of `count` sequential echo calls. */
+export async function echoMedian(client: Client, count: number): Promise<number> {
+  const times: number[] = [];
+  for (let index = 0; index < count; index++) {
+    const started = performance.now();
+    await client.callTool({ name: 'echo', arguments: { message: `call ${index}` } });
+    times.push(performance.now() - started);
+  }
+  return median(times);
 }
