@@ -2,8 +2,15 @@ import { strict as assert } from 'node:assert';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { connectOrStart, healthStoreDir, startDaemon, WIRE_VERSION, type RunningDaemon } from '@claude-env/mcp';
-import { newTag, stdioServer, taggedProcesses, waitUntilGone } from '../helpers/mcp';
+import {
+  connectOrStart,
+  healthStoreDir,
+  NO_OBSERVER,
+  startDaemon,
+  WIRE_VERSION,
+  type RunningDaemon,
+} from '@claude-env/mcp';
+import { fixture, newTag, stdioServer, taggedProcesses, waitUntilGone } from '../helpers/mcp';
 import { REPO_ROOT as ROOT } from '../helpers/paths';
 import { CLI, GatewayWorld, MEMORY_BIN, THINKING_BIN, packageServer, textOf, useGatewayWorld } from './gatewayHelpers';
 import { GatewaySocketTransport } from './socketTransport';
@@ -207,5 +214,36 @@ describe('MCP gateway: a session still opening when the daemon stops', function 
       /the gateway daemon is stopping: the gateway daemon stopped \(test\)/,
     );
     assert.deepEqual(await waitUntilGone(taggedProcesses(world().tag), 2_000), []);
+  });
+});
+
+describe('MCP gateway: an instance still stopping when the daemon stops', function () {
+  this.timeout(60_000);
+  const world = useGatewayWorld();
+
+  it('waits for the instance of a session that just ended before it counts as stopped', async () => {
+    // Ignores SIGTERM and the end of stdin: only the SIGKILL after two long graces ends it.
+    const server = fixture('stubborn', 'ignore-sigterm', world().tag);
+    let sessionEnded!: () => void;
+    const ended = new Promise<void>((resolve) => (sessionEnded = resolve));
+    const daemon = await startDaemon({
+      paths: world().paths,
+      health: false,
+      resolver: async () => ({ server }),
+      tuning: { stopGraceMs: 3_000 },
+      observer: {
+        ...NO_OBSERVER,
+        sessionsChanged: (event) => event.sessions === 0 && event.instances === 0 && sessionEnded(),
+      },
+    });
+    assert.ok(daemon);
+    const client = new Client({ name: 'short-lived', version: '1' }, { capabilities: {} });
+    await client.connect(new GatewaySocketTransport(world().paths, 'stubborn', world().workspace));
+    assert.equal((await client.listTools()).tools.length, 2);
+    await client.close();
+    await ended; // its instance left the fleet and is stopping, for several seconds
+
+    await daemon.stop('test');
+    assert.deepEqual(await waitUntilGone(taggedProcesses(world().tag), 500), []);
   });
 });

@@ -24,6 +24,8 @@ export class Fleet {
   private readonly backends = new Map<string, Backend>();
   private readonly sharedByKey = new Map<string, Backend>();
   private readonly sessions = new Set<ClientSession>();
+  /** Instances that left the fleet with their session and are still stopping: stopAll waits for them too. */
+  private readonly leaving = new Set<Promise<void>>();
   private nextInstance = 1;
   /** Set by stopAll: a session that was still opening then must not start an instance nobody will stop. */
   private stoppedReason: string | undefined;
@@ -83,7 +85,13 @@ export class Fleet {
     if (backend.share === 'session') {
       this.backends.delete(backend.id);
       this.reportSessions(backend.name);
-      await backend.stop('the client session ended');
+      const stopped = backend.stop('the client session ended');
+      this.leaving.add(stopped);
+      try {
+        await stopped;
+      } finally {
+        this.leaving.delete(stopped);
+      }
     } else {
       this.reportSessions(backend.name);
     }
@@ -95,7 +103,7 @@ export class Fleet {
     const all = [...this.backends.values()];
     this.backends.clear();
     this.sharedByKey.clear();
-    await Promise.all(all.map((backend) => backend.stop(reason)));
+    await Promise.all([...all.map((backend) => backend.stop(reason)), ...this.leaving]);
   }
 
   /** The instances the daemon holds, for the control messages (start, stop, restart) and change events. */
