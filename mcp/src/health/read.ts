@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { gatewayPaths } from '../gateway/paths';
 import { queryDaemon } from '../gateway/query';
@@ -49,7 +50,7 @@ export async function readServerHealth(options: ReadServerHealthOptions): Promis
   const { bucketMinutes, buckets } = WINDOW_LAYOUT[options.window];
   const bucketMs = bucketMinutes * 60_000;
   const from = Math.floor(now / bucketMs) * bucketMs - (buckets - 1) * bucketMs;
-  const workspace = options.workspace === undefined ? undefined : resolve(options.workspace);
+  const inWorkspace = options.workspace === undefined ? undefined : folderMatcher(options.workspace);
   const servers = new Map<string, Accumulated>();
   const entryOf = (record: HealthRecord): Accumulated => {
     const key = `${record.w}\0${record.s}`;
@@ -62,7 +63,7 @@ export async function readServerHealth(options: ReadServerHealthOptions): Promis
   };
   const read = readSegments(dir, from, now, (record) => {
     if (record.t < from || record.t > now) return;
-    if (workspace !== undefined && record.w !== workspace) return;
+    if (inWorkspace !== undefined && !inWorkspace(record.w)) return;
     const entry = entryOf(record);
     if (record.k === 's') {
       if (record.t >= entry.lastStateAt) {
@@ -173,5 +174,33 @@ async function askDaemonToFlush(env: NodeJS.ProcessEnv): Promise<void> {
     // An unsafe socket is not ours to talk to: read the files as they are.
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * Whether a recorded folder is `folder`: the same path once both are resolved, or the same real path, since a
+ * client started in a folder reports its real path while a person may name it through a symlink (or the other
+ * way round). One real-path lookup per distinct recorded folder.
+ */
+function folderMatcher(folder: string): (recorded: string) => boolean {
+  const written = resolve(folder);
+  const real = realPathOf(written);
+  const verdicts = new Map<string, boolean>();
+  return (recorded) => {
+    let verdict = verdicts.get(recorded);
+    if (verdict === undefined) {
+      verdict = recorded === written || (real !== undefined && realPathOf(recorded) === real);
+      verdicts.set(recorded, verdict);
+    }
+    return verdict;
+  };
+}
+
+/** A folder that is gone now keeps its history under the name as written. */
+function realPathOf(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
   }
 }

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { statSync } from 'node:fs';
+import { mkdirSync, statSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { readServerHealth } from '@claude-env/mcp';
 import { FakeClock, StoreWorld, WS, at, call, exactQuantile } from './healthHelpers';
 
@@ -135,6 +136,23 @@ describe('MCP server health: the recorder and the report', () => {
       all.servers.map((server) => server.workspace),
       ['/work/other', WS],
     );
+  });
+
+  it('finds a workspace recorded under its real path when it is named through a symlink, and the other way round', async () => {
+    const real = join(world.root, 'project');
+    const linked = join(world.root, 'linked');
+    mkdirSync(real);
+    symlinkSync(real, linked);
+    const clock = new FakeClock(T0);
+    const recorder = world.recorder(clock);
+    recorder.callFinished({ ...call(1), workspace: real });
+    recorder.callFinished({ ...call(1), workspace: linked, server: 'memory' });
+    recorder.callFinished({ ...call(1), workspace: join(world.root, 'elsewhere'), server: 'other' });
+    recorder.close();
+    for (const named of [real, linked]) {
+      const report = await readServerHealth({ window: 'day', dir: world.dir, now: new Date(T0), workspace: named });
+      assert.deepEqual(report.servers.map((server) => server.server).sort(), ['everything', 'memory'], named);
+    }
   });
 
   it('stops counting a server as observed when its last instance is dropped, whatever its state', async () => {
