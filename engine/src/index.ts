@@ -204,6 +204,8 @@ export {
 export {
   systemGit,
   SAFE_GIT_CONFIG,
+  gitEnvironment,
+  HTTP_STALL_SECONDS,
   type GitRunner,
   type GitResult,
   type GitRunOptions,

@@ -1,5 +1,5 @@
 /** The built `claude-env` CLI, run as a user runs it, in an isolated home. */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { REPO_ROOT } from './paths';
@@ -49,4 +49,29 @@ export function runCli(args: string[], options: { cwd: string; env?: Record<stri
     timeout: 60_000,
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * `runCli` without blocking this process: for a test whose remote is served from this process (a loopback HTTP
+ * server), which must keep answering while the CLI runs. Also gives the run's duration in milliseconds.
+ */
+export function runCliAsync(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string>; home?: string },
+): Promise<CliRun & { ms: number }> {
+  const home = options.home ?? tempFolder('claude-env-home-');
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cliPath(), ...args], {
+      cwd: options.cwd,
+      env: isolatedEnv(home, options.env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 60_000,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr, ms: Date.now() - started }));
+  });
 }

@@ -33,13 +33,52 @@ export function gitReason(result: GitResult): string {
     .replace(/[.]$/, '');
 }
 
-/** The repository could not be reached or read: network, credentials, no such repository. */
+/** What git's message says went wrong in reaching a repository, for the cases a person fixes in a known way. */
+type FetchFailure = 'authentication' | 'notFound' | 'stalled' | 'other';
+
+function failureOf(result: GitResult): FetchFailure {
+  if (result.stopped === 'timeout') return 'stalled';
+  const text = result.stderr;
+  if (
+    /could not read (Username|Password) for|terminal prompts disabled|Authentication failed for/i.test(text) ||
+    /returned error: 40[13]\b|Permission denied \((publickey|password)|HTTP Basic: Access denied/i.test(text)
+  )
+    return 'authentication';
+  if (/repository '[^']*' not found|returned error: 404\b|does not appear to be a git repository/i.test(text))
+    return 'notFound';
+  if (/Operation too slow|Operation timed out|Connection timed out/i.test(text)) return 'stalled';
+  return 'other';
+}
+
+/**
+ * The repository could not be reached or read: credentials, no such repository, no answer, network. One line that
+ * names the URL (any password masked), what went wrong and what to do.
+ */
 export function fetchFailed(url: string, result: GitResult): SourceProblem {
-  return new SourceProblem(
-    DiagnosticCode.sourceFetchFailed,
-    `Could not fetch ${displayUrl(url)}: ${gitReason(result)}. Check that this machine reaches it and that your ` +
-      `credentials (SSH key, credential helper) give access: git ls-remote ${displayUrl(url)}`,
-  );
+  const shown = displayUrl(url);
+  const check = `check with: git ls-remote ${shown}`;
+  const messages: Record<FetchFailure, () => string> = {
+    authentication: () =>
+      `Authentication failed for ${shown}: git has no credentials that the server accepts, and claude-env never ` +
+      'prompts for them. Give them to git once with a credential helper (git config --global credential.helper ' +
+      "store, or your system's: manager, osxkeychain, libsecret; or 'git credential approve'), or an SSH key " +
+      `in your agent; then ${check}`,
+    notFound: () =>
+      `Repository not found: ${shown}: the server has no repository there (or hides a private one). Check the ` +
+      `URL in the source; then ${check}`,
+    stalled: () => {
+      const seconds = /the last (\d+) seconds/.exec(result.stderr)?.[1];
+      const waited = result.stopped === 'timeout' ? 'in time' : seconds ? `for ${seconds} s` : 'in time';
+      return (
+        `No answer from ${shown}: the server sent nothing ${waited}, so git stopped. Check the network and any ` +
+        `proxy (https_proxy); then ${check}`
+      );
+    },
+    other: () =>
+      `Could not fetch ${shown}: ${gitReason(result)}. Check that this machine reaches it and that your ` +
+      `credentials (SSH key, credential helper) give access: git ls-remote ${shown}`,
+  };
+  return new SourceProblem(DiagnosticCode.sourceFetchFailed, messages[failureOf(result)]());
 }
 
 /** OS errors of the cache folder that a person can act on, in words; undefined for anything else (a bug). */

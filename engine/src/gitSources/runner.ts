@@ -62,6 +62,41 @@ const REPOSITORY_VARIABLES = [
   'GIT_CONFIG_COUNT',
 ];
 
+/** Seconds of silence after which an HTTP(S) transfer gives up, unless `GIT_HTTP_LOW_SPEED_TIME` says otherwise. */
+export const HTTP_STALL_SECONDS = 30;
+
+/**
+ * The environment git runs in: the person's own (SSH agent, credential helpers, proxies), without the variables that
+ * point git elsewhere, and with every way of asking a person switched off, so that a command or the editor's
+ * periodic check fails with a message instead of waiting for an answer nobody gives:
+ * - `GIT_TERMINAL_PROMPT=0`: no username or password prompt on a terminal;
+ * - `GIT_ASKPASS=''`: git asks no askpass program either (an empty value also hides `core.askPass` and
+ *   `SSH_ASKPASS` from git); `SSH_ASKPASS` is removed and `SSH_ASKPASS_REQUIRE=never`, so ssh opens no passphrase
+ *   window on a desktop;
+ * - `GCM_INTERACTIVE=never`: Git Credential Manager uses what it has stored and opens no sign-in window.
+ * Credential helpers still answer: they are how credentials reach git. An HTTP(S) transfer that receives less than
+ * 1 byte a second for 30 s stops (`GIT_HTTP_LOW_SPEED_LIMIT`/`_TIME`, kept when the person set them).
+ */
+export function gitEnvironment(from: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const base = { ...from };
+  for (const name of [...REPOSITORY_VARIABLES, 'SSH_ASKPASS']) delete base[name];
+  return {
+    ...base,
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_ASKPASS: '',
+    SSH_ASKPASS_REQUIRE: 'never',
+    GCM_INTERACTIVE: 'never',
+    GIT_HTTP_LOW_SPEED_LIMIT: nonEmpty(base.GIT_HTTP_LOW_SPEED_LIMIT) ?? '1',
+    GIT_HTTP_LOW_SPEED_TIME: nonEmpty(base.GIT_HTTP_LOW_SPEED_TIME) ?? String(HTTP_STALL_SECONDS),
+    LC_ALL: 'C',
+    LANG: 'C',
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value !== undefined && value.trim() !== '' ? value : undefined;
+}
+
 /** Options of the system git runner. */
 export interface SystemGitOptions {
   /** The environment git runs in (default `process.env`): the person's SSH agent and credential helpers keep working. */
@@ -75,21 +110,13 @@ export interface SystemGitOptions {
 }
 
 /**
- * The system `git`, spawned with a fixed argument vector (no shell), the safe configuration above, no terminal
- * (prompts fail instead of waiting: `GIT_TERMINAL_PROMPT=0`, and a new session without a controlling terminal so
+ * The system `git`, spawned with a fixed argument vector (no shell), the safe configuration above, the environment
+ * of {@link gitEnvironment} (no prompt of any kind), no terminal (a new session without a controlling terminal, so
  * that ssh cannot ask for a passphrase either), a time limit that stops the whole process group, and a bound on
  * what is read from it.
  */
 export function systemGit(options: SystemGitOptions = {}): GitRunner {
-  const base = { ...(options.env ?? process.env) };
-  for (const name of REPOSITORY_VARIABLES) delete base[name];
-  const env: NodeJS.ProcessEnv = {
-    ...base,
-    GIT_TERMINAL_PROMPT: '0',
-    GCM_INTERACTIVE: 'never',
-    LC_ALL: 'C',
-    LANG: 'C',
-  };
+  const env = gitEnvironment(options.env ?? process.env);
   const maxOutput = options.maxOutputBytes ?? 128 * 1024 * 1024;
   return {
     run(args, runOptions = {}) {

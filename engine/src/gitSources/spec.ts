@@ -1,4 +1,5 @@
 import { isAbsolute, posix, resolve } from 'node:path';
+import { credentialReason } from '../secrets/literal';
 import type { MapEntry, MapNode, Range } from '../types';
 
 /** A git repository named by `source` in the project layer: where, which ref, which sub-folder. */
@@ -128,6 +129,8 @@ export function remoteProblem(url: string): string | undefined {
   if (isLocalPath(url)) return undefined;
   if (SCP_LIKE.test(url)) return undefined;
   if (SCHEMES.test(url)) {
+    const credential = credentialProblem(url);
+    if (credential) return credential;
     const authority = url.replace(SCHEMES, '').replace(/^[^/@]*@/, '');
     if (authority.startsWith('-')) return 'The repository host must not start with -.';
     return undefined;
@@ -161,7 +164,38 @@ export function normaliseSubFolder(path: string): string | undefined {
   return normal === '.' ? '' : normal;
 }
 
-/** The URL with any password in it masked (`https://user:***@host/…`): for messages, never for git. */
+/** `scheme://` and the user information before `@` of a URL (`user`, `user:password`, a token). */
+const USER_INFO = /^([a-z][a-z0-9+.-]*:\/\/)([^/]*)@/i;
+
+/**
+ * Why the URL's user information must not be used: a password, or a user name that is a token (`https://ghp_…@host`,
+ * which some hosts accept). A layer is committed and its URL is written to the lock, so credentials in it would
+ * travel; git gets them from a credential helper instead. A plain user name (`https://alice@host/…`) is kept: it
+ * tells the credential helper which account to answer for.
+ */
+function credentialProblem(url: string): string | undefined {
+  const info = USER_INFO.exec(url)?.[2];
+  if (info === undefined) return undefined;
+  const what = info.includes(':')
+    ? 'a password (user:password@)'
+    : credentialReason(info, true)
+      ? 'a token as user name'
+      : '';
+  if (!what) return undefined;
+  return (
+    `The repository URL holds ${what}: a layer is committed and its URL goes into the lock, so claude-env takes no ` +
+    'credentials from it. Remove them from the URL and give them to git with a credential helper (git config ' +
+    "--global credential.helper …, or 'git credential approve')."
+  );
+}
+
+/**
+ * The URL with any credentials in it masked (`https://user:***@host/…`, `https://***@host/…` for a token as user
+ * name): for messages, never for git.
+ */
 export function displayUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*):[^/@]*@/i, '$1:***@');
+  return url.replace(USER_INFO, (whole, scheme: string, info: string) => {
+    if (info.includes(':')) return `${scheme}${info.slice(0, info.indexOf(':'))}:***@`;
+    return credentialReason(info, true) ? `${scheme}***@` : whole;
+  });
 }

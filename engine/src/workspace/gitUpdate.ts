@@ -179,13 +179,25 @@ export async function sourceStatus(options: GitSourceOperationOptions): Promise<
   report.diagnostics.push(...behind.diagnostics);
   report.unreachable = behind.unreachable;
   const environment = loadEnvironment(options.workspace, { env, gitCacheDir: cacheDir });
-  report.diagnostics.push(...environment.diagnostics.filter((d) => d.severity === 'error'));
+  // A problem with how the source is written is found by both; it is told once. When the repository could not be
+  // reached, that is what is said at the source: not also that the lock or the cache lacks it, which follows.
+  const told = new Set(report.diagnostics.map((d) => placeKey(d, !report.unreachable)));
+  report.diagnostics.push(
+    ...environment.diagnostics.filter((d) => d.severity === 'error' && !told.has(placeKey(d, !report.unreachable))),
+  );
   const plan = await planWorkspace(environment);
   for (const target of plan.targets) {
     if (target.action === 'create' || target.action === 'update') report.outdated.push(target.path);
     if (target.action === 'drifted') report.edited.push(target.path);
   }
   return report;
+}
+
+/** Where a diagnostic is, and with `withMessage` what it says. */
+function placeKey(diagnostic: Diagnostic, withMessage: boolean): string {
+  const { start } = diagnostic.range;
+  const place = `${diagnostic.file}:${start.line}:${start.character}`;
+  return withMessage ? `${place}:${diagnostic.code}:${diagnostic.message}` : place;
 }
 
 /** The content hash of a source's cached checkout, or undefined when it is missing or unreadable. */
