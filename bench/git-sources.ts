@@ -2,13 +2,15 @@
  * Git sources against their peer, the same stack from a local folder:
  * - `validate` of the example project whose org layers come from a locked git source with a warm cache, against the
  *   same project with `source: { path: … }` (in-process `loadEnvironment`, and the built CLI as a process). Goal ≤ 1.1×.
- * - `update` with nothing new, against a `git daemon` on loopback (in-process and the CLI). Goal under 1 s.
+ * - `update` with nothing new, against a `git daemon` and against `git http-backend` (smart HTTP, the transport most
+ *   organisations use) on loopback, in-process and the CLI. Goal under 1 s.
  * Runs are interleaved so that load on the shared machine affects both sides alike; medians are reported.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fetchSources, loadEnvironment, systemGit, updateSources } from '@claude-env/engine';
+import { startGitHttp } from '../test/helpers/gitHttp';
 import { gitTempFolder, OrgRepo, startGitDaemon } from '../test/helpers/gitRepos';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 21);
@@ -44,6 +46,20 @@ async function timeAsync(fn: () => Promise<unknown>): Promise<number> {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
+/** Runs the built CLI without blocking this process (the HTTP server answers from it) and times it. */
+function timeCli(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
+  const start = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`claude-env ${args.join(' ')} exited ${code}: ${stderr}`));
+      else resolve(Number(process.hrtime.bigint() - start) / 1e6);
+    });
+  });
+}
+
 async function main(): Promise<void> {
   const root = gitTempFolder('claude-env-bench-git-');
   const env = {
@@ -60,6 +76,7 @@ async function main(): Promise<void> {
   org.commit(files);
   org.tag('v1');
   const daemon = await startGitDaemon(root);
+  const http = await startGitHttp(root);
   try {
     const projectText = readFileSync(join(EXAMPLES, 'workspace', '.claude-env', 'project.yaml'), 'utf8');
     const folder = join(root, 'folder', 'app');
@@ -72,8 +89,16 @@ async function main(): Promise<void> {
       join(git, '.claude-env', 'project.yaml'),
       projectText.replace(/source:\n {2}path: [^\n]+\n/, gitSource),
     );
-    const fetched = await fetchSources({ workspace: git, env, git: systemGit({ env }) });
-    if (fetched.diagnostics.length > 0) throw new Error(JSON.stringify(fetched.diagnostics));
+    const overHttp = join(root, 'http', 'app');
+    cpSync(join(EXAMPLES, 'workspace'), overHttp, { recursive: true });
+    writeFileSync(
+      join(overHttp, '.claude-env', 'project.yaml'),
+      projectText.replace(/source:\n {2}path: [^\n]+\n/, gitSource.replace(daemon.url('org.git'), http.url('org.git'))),
+    );
+    for (const workspace of [git, overHttp]) {
+      const fetched = await fetchSources({ workspace, env, git: systemGit({ env }) });
+      if (fetched.diagnostics.length > 0) throw new Error(JSON.stringify(fetched.diagnostics));
+    }
     const same =
       JSON.stringify(loadEnvironment(git, { env }).value) === JSON.stringify(loadEnvironment(folder, { env }).value);
     if (!same) throw new Error('the git and folder stacks differ');
@@ -98,10 +123,15 @@ async function main(): Promise<void> {
       if (run % 2 === 1) sides.reverse();
       for (const side of sides) side();
     }
-    const update = { engine: [] as number[], cli: [] as number[] };
+    const update = { engine: [] as number[], cli: [] as number[], httpEngine: [] as number[], httpCli: [] as number[] };
+    const requestsBefore = http.requests.length;
     for (let run = 0; run < RUNS; run++) {
       update.engine.push(await timeAsync(() => updateSources({ workspace: git, env, git: systemGit({ env }) })));
-      update.cli.push(timeMs(() => execFileSync(process.execPath, [CLI, 'update'], { cwd: git, env, stdio: 'pipe' })));
+      update.cli.push(await timeCli(['update'], git, env));
+      update.httpEngine.push(
+        await timeAsync(() => updateSources({ workspace: overHttp, env, git: systemGit({ env }) })),
+      );
+      update.httpCli.push(await timeCli(['update'], overHttp, env));
     }
     const rows = [
       {
@@ -117,7 +147,17 @@ async function main(): Promise<void> {
         medianMs: median(update.engine),
         goal: '< 1000 ms',
       },
-      { case: 'update, nothing new (CLI process)', medianMs: median(update.cli), goal: '< 1000 ms' },
+      { case: 'update, nothing new (CLI process, git daemon)', medianMs: median(update.cli), goal: '< 1000 ms' },
+      {
+        case: 'update, nothing new (engine, git http-backend on loopback)',
+        medianMs: median(update.httpEngine),
+        goal: '< 1000 ms',
+      },
+      {
+        case: 'update, nothing new (CLI process, git http-backend)',
+        medianMs: median(update.httpCli),
+        goal: '< 1000 ms',
+      },
     ];
     for (const row of rows) {
       console.log(
@@ -125,11 +165,18 @@ async function main(): Promise<void> {
       );
     }
     for (const row of updates) console.log(`${row.case}: ${row.medianMs.toFixed(1)} ms (goal ${row.goal})`);
+    const httpRatio = Number((median(update.httpCli) / median(update.cli)).toFixed(3));
+    const perUpdate = (http.requests.length - requestsBefore) / (2 * RUNS);
+    console.log(`update CLI over HTTP against git daemon: ratio ${httpRatio}; ${perUpdate} HTTP requests per update`);
     const resultsDir = join(__dirname, 'results');
     mkdirSync(resultsDir, { recursive: true });
-    writeFileSync(join(resultsDir, 'git-sources.json'), JSON.stringify({ runs: RUNS, rows, updates }, null, 2) + '\n');
+    writeFileSync(
+      join(resultsDir, 'git-sources.json'),
+      JSON.stringify({ runs: RUNS, rows, updates, httpRatio }, null, 2) + '\n',
+    );
   } finally {
     await daemon.stop();
+    await http.stop();
   }
 }
 
