@@ -2,17 +2,18 @@ import { strict as assert } from 'node:assert';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCliAsync } from '../helpers/cli';
-import { startGitHttp, type GitHttpServer } from '../helpers/gitHttp';
+import { selfSignedCertificate, startGitHttp, type GitHttpServer } from '../helpers/gitHttp';
 import { git, gitTempFolder, OrgRepo, orgLayers } from '../helpers/gitRepos';
 import { writeFile } from '../helpers/workspace';
 
 const PASSWORD = 'canary-pw-7f3a9c2e';
 const USER = 'alice';
 
-/** Files under `folder` whose bytes hold `needle`, except those in `except`. */
+/** Files under `folder` whose name or bytes hold `needle`, except those in `except`. */
 function filesHolding(folder: string, needle: string, except: string[] = []): string[] {
   const found: string[] = [];
   const walk = (path: string) => {
+    if (path.includes(needle)) found.push(path);
     const stat = lstatSync(path);
     if (stat.isDirectory()) return readdirSync(path).forEach((name) => walk(join(path, name)));
     if (stat.isFile() && !except.includes(path) && readFileSync(path).includes(needle)) found.push(path);
@@ -167,6 +168,37 @@ describe('claude-env fetch, update and status against git http-backend on loopba
     assert.deepEqual(server.requests, [], 'git was never given the URL');
     const written = [join(mapForm, '.claude-env', 'project.yaml'), join(shorthand, '.claude-env', 'project.yaml')];
     assert.deepEqual(filesHolding(root, PASSWORD, written), []);
+  });
+
+  it("https:// trusted through the organisation's certificate authority, and a clear error without it", async () => {
+    const certificate = selfSignedCertificate(root);
+    const tls = await startGitHttp(root, {
+      tls: certificate,
+      private: { repositories: ['private.git'], user: USER, password: PASSWORD },
+    });
+    try {
+      const workspace = project('app', tls.url('private.git'));
+      const untrusted = await cli(['fetch'], workspace);
+      assert.equal(untrusted.code, 5);
+      assert.match(
+        untrusted.stderr,
+        /^\.claude-env\/project\.yaml:3:3: error source\.fetchFailed: The TLS certificate of https:\/\/127\.0\.0\.1:\d+\/private\.git is not trusted \((self[- ]signed certificate|server certificate verification failed)\)\. .*http\.sslCAInfo/,
+      );
+      const config = join(home, '.gitconfig');
+      git(root, 'config', '--file', config, 'credential.helper', 'store');
+      const credentials = join(home, '.git-credentials');
+      writeFile(credentials, `https://${USER}:${PASSWORD}@127.0.0.1:${tls.port}\n`);
+      // GIT_SSL_CAINFO, as this machine sets it (it wins over http.sslCAInfo in git's config).
+      const trusted = { GIT_SSL_CAINFO: certificate.certFile };
+      const fetched = await cli(['fetch'], workspace, trusted);
+      assert.equal(fetched.code, 0, fetched.stderr);
+      assert.match(fetched.stdout, /^source: https:\/\/127\.0\.0\.1:\d+\/private\.git main @ [0-9a-f]{12} pinned$/m);
+      const status = await cli(['status'], workspace, trusted);
+      assert.match(status.stdout, /main @ [0-9a-f]{12}: up to date$/m);
+      assert.deepEqual(filesHolding(root, PASSWORD, [credentials]), []);
+    } finally {
+      await tls.stop();
+    }
   });
 
   it('a missing repository is "repository not found", naming the URL', async () => {

@@ -5,8 +5,9 @@
  * own 404.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
 
@@ -21,7 +22,7 @@ export interface SeenRequest {
 
 export interface GitHttpServer {
   port: number;
-  /** `http://127.0.0.1:<port>/<name>`. */
+  /** `http://127.0.0.1:<port>/<name>` (`https://` with `tls`). */
   url(name: string): string;
   readonly requests: SeenRequest[];
   stop(): Promise<void>;
@@ -32,6 +33,23 @@ export interface GitHttpOptions {
   private?: { repositories: string[]; user: string; password: string };
   /** Accept every connection and never answer. */
   stalled?: boolean;
+  /** Serve HTTPS with this key and certificate (see {@link selfSignedCertificate}). */
+  tls?: { key: string; cert: string };
+}
+
+/** A certificate for 127.0.0.1, made with openssl in `folder`: `certFile` is what git's `http.sslCAInfo` names. */
+export function selfSignedCertificate(folder: string): { key: string; cert: string; certFile: string } {
+  const keyFile = join(folder, 'server-key.pem');
+  const certFile = join(folder, 'server-cert.pem');
+  execFileSync(
+    'openssl',
+    [
+      ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2'],
+      ...['-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', keyFile, '-out', certFile],
+    ],
+    { stdio: 'ignore' },
+  );
+  return { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8'), certFile };
 }
 
 /** The `git-http-backend` program of the system git; throws if this git has none. */
@@ -47,7 +65,7 @@ export async function startGitHttp(base: string, options: GitHttpOptions = {}): 
   const backend = httpBackendPath();
   const requests: SeenRequest[] = [];
   const sockets = new Set<Socket>();
-  const server = createServer((request, response) => {
+  const handler: RequestListener = (request, response) => {
     const seen: SeenRequest = {
       method: request.method ?? 'GET',
       url: request.url ?? '/',
@@ -64,7 +82,8 @@ export async function startGitHttp(base: string, options: GitHttpOptions = {}): 
       return;
     }
     serveWithBackend(backend, base, request, response, user);
-  });
+  };
+  const server = options.tls ? createTlsServer(options.tls, handler) : createServer(handler);
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
@@ -80,7 +99,7 @@ export async function startGitHttp(base: string, options: GitHttpOptions = {}): 
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
     port,
-    url: (name) => `http://127.0.0.1:${port}/${name}`,
+    url: (name) => `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}/${name}`,
     requests,
     stop: () =>
       new Promise((resolve) => {

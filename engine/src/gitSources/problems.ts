@@ -34,7 +34,7 @@ export function gitReason(result: GitResult): string {
 }
 
 /** What git's message says went wrong in reaching a repository, for the cases a person fixes in a known way. */
-type FetchFailure = 'authentication' | 'notFound' | 'stalled' | 'other';
+type FetchFailure = 'authentication' | 'notFound' | 'certificate' | 'stalled' | 'other';
 
 function failureOf(result: GitResult): FetchFailure {
   if (result.stopped === 'timeout') return 'stalled';
@@ -46,6 +46,7 @@ function failureOf(result: GitResult): FetchFailure {
     return 'authentication';
   if (/repository '[^']*' not found|returned error: 404\b|does not appear to be a git repository/i.test(text))
     return 'notFound';
+  if (/SSL certificate problem|server certificate verification failed/i.test(text)) return 'certificate';
   if (/Operation too slow|Operation timed out|Connection timed out/i.test(text)) return 'stalled';
   return 'other';
 }
@@ -66,6 +67,17 @@ export function fetchFailed(url: string, result: GitResult): SourceProblem {
     notFound: () =>
       `Repository not found: ${shown}: the server has no repository there (or hides a private one). Check the ` +
       `URL in the source; then ${check}`,
+    certificate: () => {
+      // OpenSSL builds say "SSL certificate problem: <why>"; GnuTLS builds (Debian) "server certificate verification failed".
+      const why =
+        /SSL certificate problem: ([^\n]+)/i.exec(result.stderr)?.[1]?.trim() ??
+        /server certificate verification failed/i.exec(result.stderr)?.[0] ??
+        'it could not be verified';
+      return (
+        `The TLS certificate of ${shown} is not trusted (${why.replace(/[.]$/, '')}). If your organisation has its ` +
+        `own certificate authority, give it to git: git config --global http.sslCAInfo /path/to/ca.pem; then ${check}`
+      );
+    },
     stalled: () => {
       const seconds = /the last (\d+) seconds/.exec(result.stderr)?.[1];
       const waited = result.stopped === 'timeout' ? 'in time' : seconds ? `for ${seconds} s` : 'in time';
