@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gitEnvironment, HTTP_STALL_SECONDS, systemGit } from '../../engine/src/gitSources/runner';
+import { readLockFile } from '../../engine/src/gitSources/lockFile';
 import { sourceBehind } from '../../engine/src/workspace/gitBehind';
 import { fetchSources } from '../../engine/src/workspace/gitSources';
 import { startGitHttp, type GitHttpServer } from '../helpers/gitHttp';
@@ -68,6 +69,23 @@ describe('git sources over HTTP: credential helpers, prompts and time limits', f
     } finally {
       await stalled.stop();
     }
+  });
+
+  it('refuses a lock whose URL holds credentials, at its line, without repeating them', () => {
+    const workspace = join(root, 'old-lock');
+    writeFile(
+      join(workspace, '.claude-env', 'lock.yaml'),
+      'version: 1\nsources:\n  source:\n    git: https://bot:pw-in-lock@127.0.0.1/org.git\n    ref: main\n' +
+        `    commit: ${'a'.repeat(40)}\n    content: sha256:${'b'.repeat(64)}\n`,
+    );
+    const lock = readLockFile(workspace);
+    assert.deepEqual(lock.sources, []);
+    assert.deepEqual(
+      lock.problems.map((p) => [p.code, p.range.start.line, p.range.start.character]),
+      [['stack.lockInvalid', 3, 9]],
+    );
+    assert.match(lock.problems[0].message, /holds credentials in its URL.*credential helper/);
+    assert.doesNotMatch(JSON.stringify(lock), /pw-in-lock/);
   });
 
   it('runs git with every prompt off, and a stall limit that the person can change', () => {

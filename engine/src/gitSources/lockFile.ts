@@ -6,7 +6,7 @@ import { ZERO_RANGE } from '../lineIndex';
 import { writeFileAtomic } from '../outputs/atomic';
 import { readRegularFile } from '../safePaths';
 import type { Diagnostic, Range } from '../types';
-import type { GitSourceSpec } from './spec';
+import { credentialProblem, type GitSourceSpec } from './spec';
 
 /** Where the lock lives, relative to the workspace. It is committed, like a package lock. */
 export const LOCK_FILE = '.claude-env/lock.yaml';
@@ -128,6 +128,15 @@ function parseLockFile(workspace: string, file: string): LockFile {
         range,
         `The lock entry '${name}' needs git, ref, commit (40 hex digits) and content (sha256:…); ` +
           "run 'claude-env fetch' to write it again.",
+      );
+      continue;
+    }
+    if (credentialProblem(git)) {
+      problem(
+        rangeOf(entry.get('git', true) as Node),
+        `The lock entry '${name}' holds credentials in its URL (written by hand or by an older claude-env): remove ` +
+          'them from the project layer and the lock, change them if the lock was ever pushed, give them to git with a ' +
+          "credential helper, and run 'claude-env fetch'.",
       );
       continue;
     }

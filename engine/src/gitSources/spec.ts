@@ -173,7 +173,7 @@ const USER_INFO = /^([a-z][a-z0-9+.-]*:\/\/)([^/]*)@/i;
  * travel; git gets them from a credential helper instead. A plain user name (`https://alice@host/…`) is kept: it
  * tells the credential helper which account to answer for.
  */
-function credentialProblem(url: string): string | undefined {
+export function credentialProblem(url: string): string | undefined {
   const info = USER_INFO.exec(url)?.[2];
   if (info === undefined) return undefined;
   const what = info.includes(':')
