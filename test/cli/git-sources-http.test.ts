@@ -83,6 +83,22 @@ describe('claude-env fetch, update and status against git http-backend on loopba
     ]);
   });
 
+  it('two projects fetch at once over HTTP into one cache; a new machine fetches --frozen from the lock', async () => {
+    const one = project('one', server.url('org.git'));
+    const two = project('two', server.url('org.git'));
+    const runs = await Promise.all([cli(['fetch'], one), cli(['fetch'], two)]);
+    for (const run of runs) assert.equal(run.code, 0, run.stderr);
+    const lock = readFileSync(join(one, '.claude-env', 'lock.yaml'), 'utf8');
+    assert.equal(readFileSync(join(two, '.claude-env', 'lock.yaml'), 'utf8'), lock);
+    org.commit(orgLayers('newer'));
+    const elsewhere = join(root, 'other-home');
+    mkdirSync(elsewhere);
+    const frozen = await runCliAsync(['fetch', '--frozen'], { cwd: one, home: elsewhere });
+    assert.equal(frozen.code, 0, frozen.stderr);
+    assert.match(frozen.stdout, /main @ [0-9a-f]{12} fetched$/m);
+    assert.equal(readFileSync(join(one, '.claude-env', 'lock.yaml'), 'utf8'), lock, 'the lock did not move');
+  });
+
   it('a private repository without credentials fails at once with one located message, and asks nobody', async () => {
     const workspace = project('app', server.url('private.git'));
     // Every askpass git or ssh could use leaves a mark if it runs.
