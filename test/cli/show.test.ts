@@ -55,6 +55,17 @@ describe('claude-env show', () => {
     assert.match(run.stderr, /^\.claude-env\/project\.yaml:3:10: error schema\.type: /m);
   });
 
+  it('exits 1 when an org layer is left out: a git source not locked yet', () => {
+    const workspace = workspaceWith({
+      '.claude-env/project.yaml':
+        'version: 1\nsource:\n  git: https://git.example.com/org.git\n  ref: main\nsettings:\n  model: opus\n',
+    });
+    const run = runCli(['show'], { cwd: workspace });
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stdout, /model: opus/);
+    assert.match(run.stderr, /^\.claude-env\/project\.yaml:3:3: error stack\.gitNotLocked: .*claude-env fetch/m);
+  });
+
   it('says an empty environment is empty', () => {
     const run = runCli(['show'], { cwd: workspaceWith({ '.claude-env/project.yaml': '' }) });
     assert.equal(run.code, 0, run.stderr);

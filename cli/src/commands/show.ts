@@ -5,10 +5,27 @@ import { diagnosticToJson, formatDiagnostic, sortDiagnostics } from '../format/d
 import { provenanceToJson, renderTree } from '../format/tree';
 import { loadWorkspace } from '../workspace';
 
-/** An error that drops values of a file: it could not be read, or not parsed (syntax, depth and size limits). */
+/** Errors that leave a whole org layer out of the stack: its source is missing, not pinned, not fetched or changed. */
+const LAYER_LEFT_OUT: ReadonlySet<string> = new Set([
+  DiagnosticCode.stackUnreadable,
+  DiagnosticCode.stackSourceMissing,
+  DiagnosticCode.stackBaseMissing,
+  DiagnosticCode.stackTeamMissing,
+  DiagnosticCode.stackSourceCycle,
+  DiagnosticCode.stackGitSourceInvalid,
+  DiagnosticCode.stackGitNotLocked,
+  DiagnosticCode.stackGitNotFetched,
+  DiagnosticCode.stackGitContentMismatch,
+  DiagnosticCode.stackLockInvalid,
+]);
+
+/**
+ * An error that drops values from what is printed: a file could not be read or parsed (syntax, depth and size
+ * limits), or an org layer could not be loaded at all.
+ */
 function leavesValuesOut(diagnostic: Diagnostic): boolean {
   if (diagnostic.severity !== 'error') return false;
-  return diagnostic.code.startsWith('syntax.') || diagnostic.code === DiagnosticCode.stackUnreadable;
+  return diagnostic.code.startsWith('syntax.') || LAYER_LEFT_OUT.has(diagnostic.code);
 }
 
 export const showCommand: CommandSpec = {
@@ -35,7 +52,8 @@ export const showCommand: CommandSpec = {
     [ExitCode.ok, 'printed (even when the stack has errors)'],
     [
       ExitCode.findings,
-      'printed, but a layer file could not be read in full (a syntax error or a limit): its values are missing',
+      'printed, but a layer could not be read in full (a syntax error or a limit) or an org layer could not be ' +
+        'loaded (its source is missing, not locked or not fetched): its values are missing',
     ],
     [ExitCode.usage, 'bad option'],
     [ExitCode.notLoaded, 'no project layer, or the folder does not exist'],
