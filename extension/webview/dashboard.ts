@@ -7,7 +7,9 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
-import type { DashboardData, ScopeSummary } from './messages';
+import { element, PALETTE, select, themeColour } from './dom';
+import type { DashboardData, DashboardMessage, ScopeSummary, ServersData } from './messages';
+import { renderServers, type ServersView } from './serversSection';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
 
@@ -19,51 +21,18 @@ interface VsCodeApi {
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
-const root = document.getElementById('dashboard')!;
-const view = (vscode.getState() as { scope?: string; metric?: string } | undefined) ?? {};
+const page = document.getElementById('dashboard')!;
+// The usage part and the servers part, each drawn when its figures arrive.
+const root = element('div');
+const serversRoot = element('section');
+serversRoot.setAttribute('aria-label', 'MCP servers');
+const view = (vscode.getState() as ({ scope?: string; metric?: string } & ServersView) | undefined) ?? {};
 let data: DashboardData | undefined;
+let servers: ServersData | undefined;
 let chart: Chart | undefined;
-
-/** The theme's chart colours, with VS Code's dark-theme defaults where a theme leaves one out. */
-const PALETTE: [string, string][] = [
-  ['blue', '#3794ff'],
-  ['green', '#89d185'],
-  ['yellow', '#cca700'],
-  ['orange', '#d18616'],
-  ['purple', '#b180d7'],
-  ['red', '#f14c4c'],
-];
-
-function themeColour([name, fallback]: [string, string]): string {
-  return getComputedStyle(document.body).getPropertyValue(`--vscode-charts-${name}`).trim() || fallback;
-}
 
 function dollars(value: number): string {
   return `$${value.toFixed(2)}`;
-}
-
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string) {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  if (className) node.className = className;
-  return node;
-}
-
-function select(label: string, id: string, options: [string, string][], value: string, onChange: (v: string) => void) {
-  const wrapper = element('label', label);
-  wrapper.htmlFor = id;
-  const control = document.createElement('vscode-single-select') as HTMLElement & { value: string };
-  control.id = id;
-  control.setAttribute('aria-label', label);
-  for (const [optionValue, text] of options) {
-    const option = document.createElement('vscode-option') as HTMLElement & { value: string };
-    option.value = optionValue;
-    option.textContent = text;
-    if (optionValue === value) option.setAttribute('selected', '');
-    control.appendChild(option);
-  }
-  control.addEventListener('change', () => onChange(control.value));
-  return [wrapper, control];
 }
 
 function costText(costUSD: number, unknownTokens: number): string {
@@ -243,9 +212,23 @@ function drawChart(canvas: HTMLCanvasElement, scope: ScopeSummary, metric: 'cost
   });
 }
 
-window.addEventListener('message', (event: MessageEvent<DashboardData>) => {
-  if (event.data?.type !== 'data') return;
-  data = event.data;
-  render();
+function show(): void {
+  if (!page.contains(root)) page.replaceChildren(root, serversRoot);
+}
+
+window.addEventListener('message', (event: MessageEvent<DashboardMessage>) => {
+  if (event.data?.type === 'data') {
+    data = event.data;
+    show();
+    render();
+  } else if (event.data?.type === 'servers') {
+    servers = event.data;
+    show();
+    drawServers();
+  }
 });
+
+function drawServers(): void {
+  if (servers) renderServers(serversRoot, servers, view, () => vscode.setState(view));
+}
 vscode.postMessage({ type: 'ready' });
