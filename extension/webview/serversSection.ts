@@ -25,26 +25,21 @@ const SLICE: Record<HealthWindow, { per: string; length: string }> = {
 let chart: Chart | undefined;
 
 export function renderServers(root: HTMLElement, data: ServersData, view: ServersView, save: () => void): void {
-  const windowName: HealthWindow = view.serversWindow === 'week' ? 'week' : 'day';
-  const scope = view.serversScope === 'all' || data.projectName === undefined ? 'all' : 'project';
-  const history = data[windowName];
-  const shown = history.servers.filter((server) => scope === 'all' || server.thisProject);
-  // A switch redraws the section; the control a person used keeps the focus.
+  // New figures redraw the section; the control a person was on keeps the focus.
   const focused = root.contains(document.activeElement) ? document.activeElement?.id : undefined;
-  chart?.destroy();
-  chart = undefined;
   root.replaceChildren(element('h2', 'MCP servers'));
-
   const controls = element('div', undefined, 'controls');
+  const body = element('div');
   const scopes: [string, string][] = [['all', 'All projects']];
   if (data.projectName !== undefined) scopes.unshift(['project', `This project (${printable(data.projectName)})`]);
-  const redraw = (key: keyof ServersView) => (value: string) => {
+  // A switch redraws what is below the controls only: the control stays, with the focus.
+  const switched = (key: keyof ServersView) => (value: string) => {
     view[key] = value;
     save();
-    renderServers(root, data, view, save);
+    drawFigures(body, data, view);
   };
   controls.append(
-    ...select('Servers of', 'servers-scope', scopes, scope, redraw('serversScope')),
+    ...select('Servers of', 'servers-scope', scopes, scopeOf(data, view), switched('serversScope')),
     ...select(
       'Over',
       'servers-window',
@@ -52,26 +47,48 @@ export function renderServers(root: HTMLElement, data: ServersData, view: Server
         ['day', 'Last 24 hours'],
         ['week', 'Last 7 days'],
       ],
-      windowName,
-      redraw('serversWindow'),
+      windowOf(view),
+      switched('serversWindow'),
     ),
   );
-  root.append(controls);
+  root.append(controls, body);
+  drawFigures(body, data, view);
+  // A new control takes the focus once it has rendered (it is not focusable before).
+  const control = focused
+    ? root.querySelector<HTMLElement & { updateComplete?: Promise<unknown> }>(`#${focused}`)
+    : null;
+  if (control) void (control.updateComplete ?? Promise.resolve()).then(() => control.focus());
+}
 
-  if (shown.length === 0) root.append(...emptyState(data, windowName, scope));
+function windowOf(view: ServersView): HealthWindow {
+  return view.serversWindow === 'week' ? 'week' : 'day';
+}
+
+function scopeOf(data: ServersData, view: ServersView): 'project' | 'all' {
+  return view.serversScope === 'all' || data.projectName === undefined ? 'all' : 'project';
+}
+
+function drawFigures(body: HTMLElement, data: ServersData, view: ServersView): void {
+  const windowName = windowOf(view);
+  const scope = scopeOf(data, view);
+  const history = data[windowName];
+  const shown = history.servers.filter((server) => scope === 'all' || server.thisProject);
+  chart?.destroy();
+  chart = undefined;
+  body.replaceChildren();
+  if (shown.length === 0) body.append(...emptyState(data, windowName, scope));
   else {
-    root.append(element('h3', `Calls and errors per ${SLICE[history.window].per}, ${SPAN[windowName]}`));
+    body.append(element('h3', `Calls and errors per ${SLICE[windowName].per}, ${SPAN[windowName]}`));
     const holder = element('div', undefined, 'chart');
     const canvas = element('canvas');
     const slices = sumSlices(shown);
     canvas.setAttribute('role', 'img');
     canvas.setAttribute('aria-label', chartSummary(history, shown, slices));
     holder.append(canvas);
-    root.append(holder, serverTable(shown, scope, history), sliceTable(history, slices));
+    body.append(holder, serverTable(shown, scope, history), sliceTable(history, slices));
     chart = drawChart(canvas, history, slices);
   }
-  root.append(...notes(data));
-  if (focused) (root.querySelector(`#${focused}`) as HTMLElement | null)?.focus();
+  body.append(...notes(data));
 }
 
 /** Why there is no history, and what would record it. */

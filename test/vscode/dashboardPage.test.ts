@@ -5,7 +5,7 @@
  * fetches nothing, and that the controls are reachable with the keyboard. A screenshot is saved.
  */
 import { strict as assert } from 'node:assert';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -15,16 +15,9 @@ import type { DashboardData } from '../../extension/webview/messages';
 import { REPO_ROOT } from '../helpers/paths';
 import { assistantLine, UNPRICED_MODEL } from '../helpers/transcripts';
 import { tempFolder, writeFile } from '../helpers/workspace';
+import { chromiumPath } from './chromium';
 
 const ORIGIN = 'https://dashboard.webview.test';
-
-function chromiumPath(): string {
-  const found = spawnSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).stdout.trim();
-  if (found) return found;
-  // The VS Code suites' setup installs it (and says why when it cannot).
-  execFileSync('bash', [join(REPO_ROOT, 'scripts', 'vscode-setup.sh')], { stdio: 'inherit' });
-  return spawnSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).stdout.trim();
-}
 
 async function fixtureData(): Promise<DashboardData> {
   const config = tempFolder('claude-env-usage-');

@@ -56,7 +56,7 @@ details { margin-top: 12px; } summary { cursor: pointer; }
 table { border-collapse: collapse; min-width: 480px; }
 th, td { text-align: left; padding: 4px 12px 4px 0;
   border-bottom: 1px solid var(--vscode-widget-border, var(--vscode-editorWidget-border)); }
-td.number, th.number { text-align: right; }
+td.number, th.number { text-align: right; white-space: nowrap; }
 .note { color: var(--vscode-descriptionForeground); margin-top: 12px; }
 .problem, td.errors { color: var(--vscode-errorForeground); }
 :focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 2px; }
