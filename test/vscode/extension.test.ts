@@ -129,7 +129,9 @@ describe('extension in the VS Code server’s browser workbench (headless Chromi
       await servers.waitFor({ state: 'visible', timeout: 60_000 });
       const everything = servers.getByRole('row', { name: /^everything / });
       assert.match(await everything.innerText(), /^everything\s+[\d.]+ %\s+\d+\s+[1-9]\d*\s+\d+\s+[\d.]+ m?s/);
-      await dashboard.getByRole('heading', { name: 'MCP servers' }).scrollIntoViewIfNeeded();
+      await dashboard
+        .locator('section[aria-label="MCP servers"]')
+        .evaluate((section) => section.scrollIntoView({ block: 'start' }));
       await page.screenshot({ path: join((run as WebSuiteRun).resultsDir, 'dashboard-servers.png') });
       await runFromCommandPalette(page, 'View: Close All Editors');
     });
