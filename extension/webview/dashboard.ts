@@ -7,7 +7,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
-import { element, PALETTE, select, themeColour } from './dom';
+import { element, PALETTE, redrawKeepingFocus, select, themeColour } from './dom';
 import type { DashboardData, DashboardMessage, ScopeSummary, ServersData } from './messages';
 import { renderServers, type ServersView } from './serversSection';
 
@@ -44,9 +44,8 @@ function render(): void {
   if (!data) return;
   const scopeName = view.scope === 'all' || !data.project ? 'all' : 'project';
   const metric = view.metric === 'tokens' ? 'tokens' : 'cost';
-  const scope: ScopeSummary = scopeName === 'all' ? data.all : data.project!;
-  root.replaceChildren();
-  root.append(element('h1', 'Claude Code usage'));
+  const figures = element('div');
+  root.replaceChildren(element('h1', 'Claude Code usage'));
 
   const controls = element('div', undefined, 'controls');
   const scopes: [string, string][] = [['all', 'All projects']];
@@ -55,7 +54,7 @@ function render(): void {
     ...select('Projects', 'scope', scopes, scopeName, (value) => {
       view.scope = value;
       vscode.setState(view);
-      render();
+      drawFigures(figures);
     }),
     ...select(
       'Show',
@@ -68,7 +67,7 @@ function render(): void {
       (value) => {
         view.metric = value;
         vscode.setState(view);
-        render();
+        drawFigures(figures);
       },
     ),
   );
@@ -76,7 +75,17 @@ function render(): void {
   refresh.textContent = 'Refresh';
   refresh.addEventListener('click', () => vscode.postMessage({ type: 'refresh' }));
   controls.append(refresh);
-  root.append(controls);
+  // A choice redraws the figures below the controls only: the control a person used stays, with the focus.
+  root.append(controls, figures);
+  drawFigures(figures);
+}
+
+function drawFigures(figures: HTMLElement): void {
+  if (!data) return;
+  const scopeName = view.scope === 'all' || !data.project ? 'all' : 'project';
+  const metric = view.metric === 'tokens' ? 'tokens' : 'cost';
+  const scope: ScopeSummary = scopeName === 'all' ? data.all : data.project!;
+  figures.replaceChildren();
 
   const summary = element('section', undefined, 'summary');
   summary.setAttribute('aria-label', 'This month');
@@ -124,9 +133,9 @@ function render(): void {
     }
     summary.append(limits);
   }
-  root.append(summary);
+  figures.append(summary);
 
-  root.append(element('h2', `${metric === 'cost' ? 'Cost' : 'Tokens'} per day by model, last 30 days`));
+  figures.append(element('h2', `${metric === 'cost' ? 'Cost' : 'Tokens'} per day by model, last 30 days`));
   const holder = element('div', undefined, 'chart');
   const canvas = element('canvas');
   const total = scope.days.reduce(
@@ -139,11 +148,11 @@ function render(): void {
     `${scope.days.length} days, ${metric === 'cost' ? dollars(total) : `${total.toLocaleString('en-US')} tokens`} in all`,
   );
   holder.append(canvas);
-  root.append(holder);
+  figures.append(holder);
   drawChart(canvas, scope, metric);
 
-  root.append(element('h2', "Today's sessions"));
-  if (scope.sessionsToday.length === 0) root.append(element('p', 'No sessions today.', 'note'));
+  figures.append(element('h2', "Today's sessions"));
+  if (scope.sessionsToday.length === 0) figures.append(element('p', 'No sessions today.', 'note'));
   else {
     const table = element('table');
     const head = element('tr');
@@ -169,7 +178,7 @@ function render(): void {
       );
       table.append(row);
     }
-    root.append(table);
+    figures.append(table);
   }
   const notes = [`Prices checked ${data.pricesChecked}.`];
   if (data.unknownPriceModels.length > 0)
@@ -177,7 +186,7 @@ function render(): void {
       `Price unknown for ${data.unknownPriceModels.join(', ')}: add it under pricing: in a base or team layer.`,
     );
   if (data.malformedLines > 0) notes.push(`${data.malformedLines} malformed transcript lines skipped.`);
-  root.append(element('p', notes.join(' '), 'note'));
+  figures.append(element('p', notes.join(' '), 'note'));
 }
 
 function drawChart(canvas: HTMLCanvasElement, scope: ScopeSummary, metric: 'cost' | 'tokens'): void {
@@ -220,7 +229,7 @@ window.addEventListener('message', (event: MessageEvent<DashboardMessage>) => {
   if (event.data?.type === 'data') {
     data = event.data;
     show();
-    render();
+    redrawKeepingFocus(root, render);
   } else if (event.data?.type === 'servers') {
     servers = event.data;
     show();

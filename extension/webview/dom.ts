@@ -48,6 +48,19 @@ export function select(
 }
 
 /**
+ * Redraws `container` with `draw`; the control of it a person was on (by id) gets the focus back once its
+ * replacement has rendered (a vscode-elements control is not focusable before).
+ */
+export function redrawKeepingFocus(container: HTMLElement, draw: () => void): void {
+  const focused = container.contains(document.activeElement) ? document.activeElement?.id : undefined;
+  draw();
+  const control = focused
+    ? container.querySelector<HTMLElement & { updateComplete?: Promise<unknown> }>(`#${focused}`)
+    : null;
+  if (control) void (control.updateComplete ?? Promise.resolve()).then(() => control.focus());
+}
+
+/**
  * Text from outside (a server's name, a reason) with its control and bidirectional-override characters shown as
  * `<U+202E>`: set as text they cannot run, and shown this way they cannot reorder or hide what follows them.
  */

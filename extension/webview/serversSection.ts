@@ -5,7 +5,7 @@
  * Server names, workspace names and reasons come from outside: they are set as text only, never as HTML.
  */
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
-import { element, PALETTE, printable, select, themeColour } from './dom';
+import { element, PALETTE, printable, redrawKeepingFocus, select, themeColour } from './dom';
 import type { HealthBucket, HealthWindow, ServerHistoryRow, ServerHistoryWindow, ServersData } from './messages';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
@@ -26,7 +26,10 @@ let chart: Chart | undefined;
 
 export function renderServers(root: HTMLElement, data: ServersData, view: ServersView, save: () => void): void {
   // New figures redraw the section; the control a person was on keeps the focus.
-  const focused = root.contains(document.activeElement) ? document.activeElement?.id : undefined;
+  redrawKeepingFocus(root, () => drawSection(root, data, view, save));
+}
+
+function drawSection(root: HTMLElement, data: ServersData, view: ServersView, save: () => void): void {
   root.replaceChildren(element('h2', 'MCP servers'));
   const controls = element('div', undefined, 'controls');
   const body = element('div');
@@ -53,11 +56,6 @@ export function renderServers(root: HTMLElement, data: ServersData, view: Server
   );
   root.append(controls, body);
   drawFigures(body, data, view);
-  // A new control takes the focus once it has rendered (it is not focusable before).
-  const control = focused
-    ? root.querySelector<HTMLElement & { updateComplete?: Promise<unknown> }>(`#${focused}`)
-    : null;
-  if (control) void (control.updateComplete ?? Promise.resolve()).then(() => control.focus());
 }
 
 function windowOf(view: ServersView): HealthWindow {

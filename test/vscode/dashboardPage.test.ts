@@ -121,6 +121,14 @@ describe('the dashboard page in a browser', function () {
       reached.push(await page.evaluate<string>("document.activeElement?.tagName.toLowerCase() ?? ''"));
     }
     assert.deepEqual(reached, ['vscode-single-select', 'vscode-single-select', 'vscode-button']);
+    // Tokens instead of cost, by keyboard from the Show select: the chart follows and the select keeps the focus.
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Tokens per day by model, last 30 days' }).waitFor();
+    await page.locator('#metric:focus').waitFor();
+    assert.match((await page.locator('canvas').getAttribute('aria-label')) ?? '', /days, 204,900 tokens in all/);
 
     assert.deepEqual(problems, [], 'no script errors and no Content Security Policy violations');
     assert.deepEqual(requests, [`${ORIGIN}/`, `${ORIGIN}/dashboard.js`], 'the page fetches nothing else');

@@ -197,7 +197,7 @@ describe('the dashboard’s MCP servers section in a browser', function () {
     await tabTo(page, 'servers-window');
     await chooseNextOption(page);
     await page.getByRole('heading', { name: 'Calls and errors per 6 hours, last 7 days' }).waitFor();
-    await page.waitForFunction("document.activeElement?.id === 'servers-window'"); // the focus stays
+    await page.locator('#servers-window:focus').waitFor(); // the focus stays
     const week = await serverRows(page);
     assert.deepEqual(
       week.slice(1).map((row) => [row[0], row[3]]),
