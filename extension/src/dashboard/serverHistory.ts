@@ -4,7 +4,13 @@
  * (./serversData.ts).
  */
 import * as vscode from 'vscode';
-import { healthStoreDir, readServerHealth } from '@claude-env/mcp';
+import {
+  healthStoreDir,
+  readServerHealth,
+  WINDOW_LAYOUT,
+  type HealthWindow,
+  type ServerHealthReport,
+} from '@claude-env/mcp';
 import type { ServersData } from '../../webview/messages';
 import { serversData } from './serversData';
 
@@ -30,9 +36,19 @@ export class ServerHistory implements vscode.Disposable {
 
   private async read(): Promise<ServersData> {
     const now = new Date();
-    // The first read asks the daemon to flush; the second reads the same files as they are then.
-    const day = await readServerHealth({ window: 'day', env: this.env, now });
-    const week = await readServerHealth({ window: 'week', env: this.env, now, dir: healthStoreDir(this.env) });
+    const dir = healthStoreDir(this.env);
+    let day: ServerHealthReport;
+    let week: ServerHealthReport;
+    try {
+      // The first read asks the daemon to flush; the second reads the same files as they are then.
+      day = await readServerHealth({ window: 'day', env: this.env, now });
+      week = await readServerHealth({ window: 'week', env: this.env, now, dir });
+    } catch (error) {
+      // Not expected (the reader reports what it finds on disk), but the page says so rather than showing nothing.
+      const problem = error instanceof Error ? error.message : String(error);
+      day = emptyReport('day', now, dir, problem);
+      week = emptyReport('week', now, dir, problem);
+    }
     for (const problem of new Set([...(day.store.problems ?? []), ...(week.store.problems ?? [])]))
       this.output.warn(`server history: ${problem}`);
     const data = serversData(day, week, { folder: this.folder(), supervisor: this.supervisor(), env: this.env });
@@ -44,4 +60,10 @@ export class ServerHistory implements vscode.Disposable {
   dispose(): void {
     this.updated.dispose();
   }
+}
+
+function emptyReport(window: HealthWindow, now: Date, dir: string, problem: string): ServerHealthReport {
+  const { bucketMinutes } = WINDOW_LAYOUT[window];
+  const to = now.toISOString();
+  return { window, from: to, to, bucketMinutes, servers: [], store: { dir, damagedRecords: 0, problems: [problem] } };
 }
