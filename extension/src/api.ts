@@ -6,7 +6,8 @@ import type * as vscode from 'vscode';
 import type { EffectiveEnvironmentResult, LayerStackResult, StackChangedParams } from '@claude-env/protocol';
 import type { OrgUpdatesApi } from './orgUpdates';
 import type { EffectiveEntry } from './views/effective';
-import type { DashboardData } from '../webview/messages';
+import type { DashboardPanel } from './dashboard/dashboardPanel';
+import type { DashboardData, ServersData } from '../webview/messages';
 
 export interface ClaudeEnvApi {
   /** Resolves once the language server started (or failed to start: then `serverRunning()` is false). */
@@ -33,5 +34,10 @@ export interface ClaudeEnvApi {
     refresh(): Promise<DashboardData>;
     statusBar(): { text: string; tooltip: string };
     notifications(): string[];
+  };
+  /** The dashboard: read the transcripts and the MCP servers' history again (posted to an open panel), the panel. */
+  dashboard: {
+    refresh(): Promise<{ usage: DashboardData; servers: ServersData }>;
+    open(): DashboardPanel | undefined;
   };
 }

@@ -15,6 +15,7 @@ import { createLanguageClient, LAYER_LANGUAGE_ID } from './client';
 import type { EditorFleet } from './mcp/fleet';
 import type { ServerLogChannels } from './mcp/logs';
 import type { SecretStorageProvider } from './mcp/secretStorage';
+import type { ServerHistory } from './dashboard/serverHistory';
 import type { UsageTracker } from './dashboard/usageTracker';
 import { readSettings } from './settings';
 import { onNotification, sendRequest } from './requests';
@@ -47,6 +48,8 @@ export class Ctx implements vscode.Disposable {
   mcp: McpSupervision | undefined;
   /** Claude Code's usage from its transcripts, once activation set it up. */
   usage: UsageTracker | undefined;
+  /** The gateway daemon's history of the MCP servers, for the dashboard, once activation set it up. */
+  serverHistory: ServerHistory | undefined;
 
   private readonly editorSubscription: vscode.Disposable;
   private shownFolder: string | undefined;

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { ClaudeEnvApi } from './api';
 import { COMMAND_TABLE } from './commands';
-import { registerUsage } from './dashboard';
+import { DashboardPanel, registerUsage } from './dashboard';
 import { registerCommands } from './commands/registry';
 import { Ctx } from './ctx';
 import { EFFECTIVE_SCHEME, EffectiveDocumentProvider } from './effectiveDocument';
@@ -71,7 +71,7 @@ export function activate(extension: vscode.ExtensionContext): ClaudeEnvApi {
   );
   mcp = registerMcpSupervision(extension, context);
   const usage = registerUsage(context);
-  extension.subscriptions.push(usage.tracker, usage.statusBar);
+  extension.subscriptions.push(usage.tracker, usage.statusBar, usage.history);
   const timings: { activateMs: number; serverStartMs?: number } = { activateMs: 0 };
   const serverStarted = context.start().then(() => {
     timings.serverStartMs = performance.now() - started;
@@ -94,6 +94,13 @@ export function activate(extension: vscode.ExtensionContext): ClaudeEnvApi {
       refresh: () => usage.tracker.refresh(),
       statusBar: () => ({ text: usage.statusBar.item.text, tooltip: String(usage.statusBar.item.tooltip ?? '') }),
       notifications: () => [...usage.statusBar.notified],
+    },
+    dashboard: {
+      refresh: async () => {
+        const [transcripts, servers] = await Promise.all([usage.tracker.refresh(), usage.history.refresh()]);
+        return { usage: transcripts, servers };
+      },
+      open: () => DashboardPanel.open,
     },
     orgUpdates: orgUpdates.api,
     statusBar: () => ({

@@ -7,7 +7,9 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
-import type { DashboardData, ScopeSummary } from './messages';
+import { element, PALETTE, redrawKeepingFocus, select, themeColour } from './dom';
+import type { DashboardData, DashboardMessage, ScopeSummary, ServersData } from './messages';
+import { renderServers, type ServersView } from './serversSection';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
 
@@ -19,51 +21,18 @@ interface VsCodeApi {
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
-const root = document.getElementById('dashboard')!;
-const view = (vscode.getState() as { scope?: string; metric?: string } | undefined) ?? {};
+const page = document.getElementById('dashboard')!;
+// The usage part and the servers part, each drawn when its figures arrive.
+const root = element('div');
+const serversRoot = element('section');
+serversRoot.setAttribute('aria-label', 'MCP servers');
+const view = (vscode.getState() as ({ scope?: string; metric?: string } & ServersView) | undefined) ?? {};
 let data: DashboardData | undefined;
+let servers: ServersData | undefined;
 let chart: Chart | undefined;
-
-/** The theme's chart colours, with VS Code's dark-theme defaults where a theme leaves one out. */
-const PALETTE: [string, string][] = [
-  ['blue', '#3794ff'],
-  ['green', '#89d185'],
-  ['yellow', '#cca700'],
-  ['orange', '#d18616'],
-  ['purple', '#b180d7'],
-  ['red', '#f14c4c'],
-];
-
-function themeColour([name, fallback]: [string, string]): string {
-  return getComputedStyle(document.body).getPropertyValue(`--vscode-charts-${name}`).trim() || fallback;
-}
 
 function dollars(value: number): string {
   return `$${value.toFixed(2)}`;
-}
-
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string) {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  if (className) node.className = className;
-  return node;
-}
-
-function select(label: string, id: string, options: [string, string][], value: string, onChange: (v: string) => void) {
-  const wrapper = element('label', label);
-  wrapper.htmlFor = id;
-  const control = document.createElement('vscode-single-select') as HTMLElement & { value: string };
-  control.id = id;
-  control.setAttribute('aria-label', label);
-  for (const [optionValue, text] of options) {
-    const option = document.createElement('vscode-option') as HTMLElement & { value: string };
-    option.value = optionValue;
-    option.textContent = text;
-    if (optionValue === value) option.setAttribute('selected', '');
-    control.appendChild(option);
-  }
-  control.addEventListener('change', () => onChange(control.value));
-  return [wrapper, control];
 }
 
 function costText(costUSD: number, unknownTokens: number): string {
@@ -75,9 +44,8 @@ function render(): void {
   if (!data) return;
   const scopeName = view.scope === 'all' || !data.project ? 'all' : 'project';
   const metric = view.metric === 'tokens' ? 'tokens' : 'cost';
-  const scope: ScopeSummary = scopeName === 'all' ? data.all : data.project!;
-  root.replaceChildren();
-  root.append(element('h1', 'Claude Code usage'));
+  const figures = element('div');
+  root.replaceChildren(element('h1', 'Claude Code usage'));
 
   const controls = element('div', undefined, 'controls');
   const scopes: [string, string][] = [['all', 'All projects']];
@@ -86,7 +54,7 @@ function render(): void {
     ...select('Projects', 'scope', scopes, scopeName, (value) => {
       view.scope = value;
       vscode.setState(view);
-      render();
+      drawFigures(figures);
     }),
     ...select(
       'Show',
@@ -99,7 +67,7 @@ function render(): void {
       (value) => {
         view.metric = value;
         vscode.setState(view);
-        render();
+        drawFigures(figures);
       },
     ),
   );
@@ -107,7 +75,17 @@ function render(): void {
   refresh.textContent = 'Refresh';
   refresh.addEventListener('click', () => vscode.postMessage({ type: 'refresh' }));
   controls.append(refresh);
-  root.append(controls);
+  // A choice redraws the figures below the controls only: the control a person used stays, with the focus.
+  root.append(controls, figures);
+  drawFigures(figures);
+}
+
+function drawFigures(figures: HTMLElement): void {
+  if (!data) return;
+  const scopeName = view.scope === 'all' || !data.project ? 'all' : 'project';
+  const metric = view.metric === 'tokens' ? 'tokens' : 'cost';
+  const scope: ScopeSummary = scopeName === 'all' ? data.all : data.project!;
+  figures.replaceChildren();
 
   const summary = element('section', undefined, 'summary');
   summary.setAttribute('aria-label', 'This month');
@@ -155,9 +133,9 @@ function render(): void {
     }
     summary.append(limits);
   }
-  root.append(summary);
+  figures.append(summary);
 
-  root.append(element('h2', `${metric === 'cost' ? 'Cost' : 'Tokens'} per day by model, last 30 days`));
+  figures.append(element('h2', `${metric === 'cost' ? 'Cost' : 'Tokens'} per day by model, last 30 days`));
   const holder = element('div', undefined, 'chart');
   const canvas = element('canvas');
   const total = scope.days.reduce(
@@ -170,11 +148,11 @@ function render(): void {
     `${scope.days.length} days, ${metric === 'cost' ? dollars(total) : `${total.toLocaleString('en-US')} tokens`} in all`,
   );
   holder.append(canvas);
-  root.append(holder);
+  figures.append(holder);
   drawChart(canvas, scope, metric);
 
-  root.append(element('h2', "Today's sessions"));
-  if (scope.sessionsToday.length === 0) root.append(element('p', 'No sessions today.', 'note'));
+  figures.append(element('h2', "Today's sessions"));
+  if (scope.sessionsToday.length === 0) figures.append(element('p', 'No sessions today.', 'note'));
   else {
     const table = element('table');
     const head = element('tr');
@@ -200,7 +178,7 @@ function render(): void {
       );
       table.append(row);
     }
-    root.append(table);
+    figures.append(table);
   }
   const notes = [`Prices checked ${data.pricesChecked}.`];
   if (data.unknownPriceModels.length > 0)
@@ -208,7 +186,7 @@ function render(): void {
       `Price unknown for ${data.unknownPriceModels.join(', ')}: add it under pricing: in a base or team layer.`,
     );
   if (data.malformedLines > 0) notes.push(`${data.malformedLines} malformed transcript lines skipped.`);
-  root.append(element('p', notes.join(' '), 'note'));
+  figures.append(element('p', notes.join(' '), 'note'));
 }
 
 function drawChart(canvas: HTMLCanvasElement, scope: ScopeSummary, metric: 'cost' | 'tokens'): void {
@@ -243,9 +221,23 @@ function drawChart(canvas: HTMLCanvasElement, scope: ScopeSummary, metric: 'cost
   });
 }
 
-window.addEventListener('message', (event: MessageEvent<DashboardData>) => {
-  if (event.data?.type !== 'data') return;
-  data = event.data;
-  render();
+function show(): void {
+  if (!page.contains(root)) page.replaceChildren(root, serversRoot);
+}
+
+window.addEventListener('message', (event: MessageEvent<DashboardMessage>) => {
+  if (event.data?.type === 'data') {
+    data = event.data;
+    show();
+    redrawKeepingFocus(root, render);
+  } else if (event.data?.type === 'servers') {
+    servers = event.data;
+    show();
+    drawServers();
+  }
 });
+
+function drawServers(): void {
+  if (servers) renderServers(serversRoot, servers, view, () => vscode.setState(view));
+}
 vscode.postMessage({ type: 'ready' });

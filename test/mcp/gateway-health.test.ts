@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { healthStoreDir, queryDaemon, readServerHealth, type ServerHealthReport } from '@claude-env/mcp';
+import { controlDaemon, healthStoreDir, queryDaemon, readServerHealth, type ServerHealthReport } from '@claude-env/mcp';
 import { waitUntilGone } from '../helpers/mcp';
 import { CLI, EVERYTHING, textOf, useGatewayWorld, type GatewayWorld } from './gatewayHelpers';
 
@@ -98,6 +98,22 @@ describe('MCP gateway: server health history', function () {
     assert.match(row, /^everything\s+\d+(\.\d)? %\s+0\s+3\s+0\s+/);
     assert.match(healthCli(world(), '--all').stdout, new RegExp(`everything\\s+${world().workspace}`));
     assert.doesNotMatch(healthCli(world(), '--workspace', world().root).stdout, /^everything/m);
+  });
+
+  it('counts a restart asked for over the control socket (from the editor or the CLI) as a restart', async () => {
+    world().writeLayer({ everything: EVERYTHING });
+    const client = await world().connect('everything');
+    await echo(client, 1);
+    const listed = new Promise<void>((resolve) =>
+      client.setNotificationHandler(ToolListChangedNotificationSchema, () => resolve()),
+    );
+    const answer = await controlDaemon('restart', world().workspace, 'everything', world().paths);
+    assert.ok(answer?.ok, JSON.stringify(answer));
+    await listed;
+    await echo(client, 1);
+    const report = await readServerHealth({ window: 'day', env: world().env, workspace: world().workspace });
+    assert.equal(report.servers[0]?.restarts, 1, JSON.stringify(report.servers[0]));
+    assert.equal(report.servers[0]?.calls, 2);
   });
 
   it('says nothing was recorded, and refuses --workspace with --all', () => {

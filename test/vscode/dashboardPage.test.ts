@@ -5,7 +5,7 @@
  * fetches nothing, and that the controls are reachable with the keyboard. A screenshot is saved.
  */
 import { strict as assert } from 'node:assert';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -15,16 +15,9 @@ import type { DashboardData } from '../../extension/webview/messages';
 import { REPO_ROOT } from '../helpers/paths';
 import { assistantLine, UNPRICED_MODEL } from '../helpers/transcripts';
 import { tempFolder, writeFile } from '../helpers/workspace';
+import { chromiumPath } from './chromium';
 
 const ORIGIN = 'https://dashboard.webview.test';
-
-function chromiumPath(): string {
-  const found = spawnSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).stdout.trim();
-  if (found) return found;
-  // The VS Code suites' setup installs it (and says why when it cannot).
-  execFileSync('bash', [join(REPO_ROOT, 'scripts', 'vscode-setup.sh')], { stdio: 'inherit' });
-  return spawnSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).stdout.trim();
-}
 
 async function fixtureData(): Promise<DashboardData> {
   const config = tempFolder('claude-env-usage-');
@@ -128,6 +121,14 @@ describe('the dashboard page in a browser', function () {
       reached.push(await page.evaluate<string>("document.activeElement?.tagName.toLowerCase() ?? ''"));
     }
     assert.deepEqual(reached, ['vscode-single-select', 'vscode-single-select', 'vscode-button']);
+    // Tokens instead of cost, by keyboard from the Show select: the chart follows and the select keeps the focus.
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Tokens per day by model, last 30 days' }).waitFor();
+    await page.locator('#metric:focus').waitFor();
+    assert.match((await page.locator('canvas').getAttribute('aria-label')) ?? '', /days, 204,900 tokens in all/);
 
     assert.deepEqual(problems, [], 'no script errors and no Content Security Policy violations');
     assert.deepEqual(requests, [`${ORIGIN}/`, `${ORIGIN}/dashboard.js`], 'the page fetches nothing else');

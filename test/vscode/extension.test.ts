@@ -109,7 +109,7 @@ describe('extension in the VS Code server’s browser workbench (headless Chromi
       await page.locator('.tab.active', { hasText: 'web.yaml' }).waitFor({ state: 'visible' });
     });
 
-    it('opens the dashboard from the Layers view with the month’s cost and today’s session, and saves a screenshot', async () => {
+    it('opens the dashboard from the Layers view: the month’s cost, today’s session, the servers’ history; screenshots', async () => {
       const page = await personPage();
       await openClaudeEnvSidebar(page);
       await expandView(page, 'Layers');
@@ -124,6 +124,15 @@ describe('extension in the VS Code server’s browser workbench (headless Chromi
       assert.match(text, /\$30\.00/, 'this project this month');
       assert.match(text, /today/, 'the session of today');
       await page.screenshot({ path: join((run as WebSuiteRun).resultsDir, 'dashboard.png') });
+      // Below it, the history the run's gateway daemon recorded while the in-editor suite called its servers.
+      const servers = dashboard.getByRole('table', { name: /^Each server over the last 24 hours/ });
+      await servers.waitFor({ state: 'visible', timeout: 60_000 });
+      const everything = servers.getByRole('row', { name: /^everything / });
+      assert.match(await everything.innerText(), /^everything\s+[\d.]+ %\s+\d+\s+[1-9]\d*\s+\d+\s+[\d.]+ m?s/);
+      await dashboard
+        .locator('section[aria-label="MCP servers"]')
+        .evaluate((section) => section.scrollIntoView({ block: 'start' }));
+      await page.screenshot({ path: join((run as WebSuiteRun).resultsDir, 'dashboard-servers.png') });
       await runFromCommandPalette(page, 'View: Close All Editors');
     });
 

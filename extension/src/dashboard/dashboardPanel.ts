@@ -1,12 +1,14 @@
 /**
  * The Claude Env Dashboard: one webview panel per window. Its page loads only the bundled script from the
  * extension's dist/webview folder under a Content Security Policy that allows nothing else (no network, no
- * inline script, styles by nonce); the figures come in as messages.
+ * inline script, styles by nonce); the figures come in as messages: the usage summary and the MCP servers'
+ * history, read when the panel opens or shows again and on Refresh.
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { DashboardData, WebviewRequest } from '../../webview/messages';
+import type { DashboardData, DashboardMessage, ServersData, WebviewRequest } from '../../webview/messages';
 import { dashboardHtml } from './page';
+import type { ServerHistory } from './serverHistory';
 import type { UsageTracker } from './usageTracker';
 
 export const DASHBOARD_VIEW_TYPE = 'claudeEnv.dashboard';
@@ -15,8 +17,8 @@ export class DashboardPanel implements vscode.Disposable {
   private static current: DashboardPanel | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
 
-  /** Reveals the dashboard, creating it on first use, and reads the transcripts again. */
-  static async show(extensionUri: vscode.Uri, tracker: UsageTracker): Promise<DashboardPanel> {
+  /** Reveals the dashboard, creating it on first use, and reads the transcripts and the server history again. */
+  static async show(extensionUri: vscode.Uri, tracker: UsageTracker, history: ServerHistory): Promise<DashboardPanel> {
     if (DashboardPanel.current) {
       DashboardPanel.current.panel.reveal();
     } else {
@@ -30,11 +32,12 @@ export class DashboardPanel implements vscode.Disposable {
           retainContextWhenHidden: false,
         },
       );
-      DashboardPanel.current = new DashboardPanel(panel, extensionUri, tracker);
+      DashboardPanel.current = new DashboardPanel(panel, extensionUri, tracker, history);
     }
     const shown = DashboardPanel.current;
     if (tracker.latest) await shown.post(tracker.latest);
-    await tracker.refresh();
+    if (history.latest) await shown.post(history.latest);
+    await shown.refresh();
     return shown;
   }
 
@@ -42,27 +45,43 @@ export class DashboardPanel implements vscode.Disposable {
     return DashboardPanel.current;
   }
 
-  /** The last figures sent to the page (for tests). */
+  /** The last figures sent to the page (for tests): the usage summary, and the servers' history. */
   lastPosted: DashboardData | undefined;
+  lastPostedServers: ServersData | undefined;
 
   private constructor(
     readonly panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
-    tracker: UsageTracker,
+    private readonly tracker: UsageTracker,
+    private readonly history: ServerHistory,
   ) {
     panel.webview.html = pageHtml(panel.webview, extensionUri);
     this.subscriptions.push(
       tracker.onDidUpdate((data) => void this.post(data)),
+      history.onDidUpdate((data) => void this.post(data)),
       panel.webview.onDidReceiveMessage((message: WebviewRequest) => {
-        if (message.type === 'refresh') void tracker.refresh();
-        if (message.type === 'ready' && tracker.latest) void this.post(tracker.latest);
+        if (message.type === 'refresh') void this.refresh();
+        if (message.type === 'ready') {
+          if (tracker.latest) void this.post(tracker.latest);
+          if (history.latest) void this.post(history.latest);
+        }
+      }),
+      // The history is read on demand, not on a timer: again whenever a person comes back to the panel.
+      panel.onDidChangeViewState(() => {
+        if (panel.visible) void this.history.refresh();
       }),
       panel.onDidDispose(() => this.dispose()),
     );
   }
 
-  private async post(data: DashboardData): Promise<void> {
-    this.lastPosted = data;
+  /** Reads the transcripts and the server history again (the daemon flushes first); each posts when read. */
+  async refresh(): Promise<void> {
+    await Promise.all([this.tracker.refresh(), this.history.refresh()]);
+  }
+
+  private async post(data: DashboardMessage): Promise<void> {
+    if (data.type === 'servers') this.lastPostedServers = data;
+    else this.lastPosted = data;
     await this.panel.webview.postMessage(data);
   }
 

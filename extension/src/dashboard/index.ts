@@ -1,20 +1,22 @@
 /**
  * Claude Code's usage in the editor: the tracker (transcripts read incrementally), the status-bar item with
- * budget notifications, and the dashboard command.
+ * budget notifications, the MCP servers' history, and the dashboard command.
  */
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
 import { readSettings } from '../settings';
 import { DashboardPanel } from './dashboardPanel';
+import { ServerHistory } from './serverHistory';
 import { UsageStatusBar } from './usageStatusBar';
 import { UsageTracker } from './usageTracker';
 
 export { DashboardPanel } from './dashboardPanel';
+export { ServerHistory } from './serverHistory';
 export { UsageStatusBar } from './usageStatusBar';
 export { UsageTracker } from './usageTracker';
 
-/** Sets up usage tracking for the window; the first read starts in the background. */
-export function registerUsage(ctx: Ctx): { tracker: UsageTracker; statusBar: UsageStatusBar } {
+/** Sets up usage tracking for the window (the first read starts in the background) and the server history. */
+export function registerUsage(ctx: Ctx): { tracker: UsageTracker; statusBar: UsageStatusBar; history: ServerHistory } {
   // The folder of the active file, else the window's first: an org layer open from outside the folder (a team
   // file) still shows this project's usage.
   const folder = () => {
@@ -27,13 +29,16 @@ export function registerUsage(ctx: Ctx): { tracker: UsageTracker; statusBar: Usa
   const statusBar = new UsageStatusBar(tracker, ctx.extension.workspaceState, () => readSettings().usage.statusBar);
   ctx.usage = tracker;
   void tracker.refresh().catch((error: unknown) => ctx.output.error(`usage: ${String(error)}`));
-  return { tracker, statusBar };
+  // Read when the dashboard opens, shows again or is refreshed: nothing is read for a window that never opens it.
+  const history = new ServerHistory(folder, () => readSettings().mcp.supervisor, ctx.output);
+  ctx.serverHistory = history;
+  return { tracker, statusBar, history };
 }
 
 /** `claudeEnv.showDashboard`. */
 export function showDashboard(ctx: Ctx) {
   return async (): Promise<DashboardPanel> => {
-    if (!ctx.usage) throw new Error('usage tracking did not start');
-    return DashboardPanel.show(ctx.extension.extensionUri, ctx.usage);
+    if (!ctx.usage || !ctx.serverHistory) throw new Error('usage tracking did not start');
+    return DashboardPanel.show(ctx.extension.extensionUri, ctx.usage, ctx.serverHistory);
   };
 }

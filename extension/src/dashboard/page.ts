@@ -41,6 +41,9 @@ const PAGE_STYLE = `
 body { color: var(--vscode-foreground); background: var(--vscode-editor-background);
   font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); padding: 0 20px 20px; }
 h1 { font-size: 1.4em; font-weight: 600; } h2 { font-size: 1.1em; font-weight: 600; margin-top: 24px; }
+h3 { font-size: 1em; font-weight: 600; } caption { text-align: left; padding: 4px 0; font-weight: 600; }
+code { font-family: var(--vscode-editor-font-family); background: var(--vscode-textCodeBlock-background); }
+details { margin-top: 12px; } summary { cursor: pointer; }
 .controls { display: flex; gap: 12px; align-items: center; flex-wrap: wrap; margin: 8px 0 16px; }
 .summary { display: flex; gap: 32px; flex-wrap: wrap; }
 .figure { font-size: 1.6em; font-weight: 600; }
@@ -53,7 +56,8 @@ h1 { font-size: 1.4em; font-weight: 600; } h2 { font-size: 1.1em; font-weight: 6
 table { border-collapse: collapse; min-width: 480px; }
 th, td { text-align: left; padding: 4px 12px 4px 0;
   border-bottom: 1px solid var(--vscode-widget-border, var(--vscode-editorWidget-border)); }
-td.number, th.number { text-align: right; }
+td.number, th.number { text-align: right; white-space: nowrap; }
 .note { color: var(--vscode-descriptionForeground); margin-top: 12px; }
+.problem, td.errors { color: var(--vscode-errorForeground); }
 :focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 2px; }
 `;

@@ -123,6 +123,12 @@ export class Backend {
     if (this.recentCalls.length > RECENT_CALLS) this.recentCalls.shift();
   }
 
+  /** A restart asked for (the editor's Restart, `mcp restart`): recorded as a restart, as the supervisor's own are. */
+  async restart(): Promise<void> {
+    this.observer.restarted({ ...this.identity, reason: 'restarted by request' });
+    await this.supervisor.restart();
+  }
+
   async stop(reason: string): Promise<void> {
     await this.supervisor.stop(reason);
     this.supervisor.removeAllListeners();

@@ -99,11 +99,12 @@ export async function controlFleet(fleet: Fleet, request: ControlRequest): Promi
     return { ok: false, error: `a control hello names an action (${ACTIONS.join(', ')}), a workspace and a server` };
   const instances = fleet.instances().filter((backend) => backend.workspace === workspace && backend.name === server);
   await Promise.all(
-    instances.map(async ({ supervisor }) => {
+    instances.map(async (backend) => {
+      const { supervisor } = backend;
       const state = supervisor.state;
       if (action === 'stop') {
         if (canStop(state)) await supervisor.stop('stopped by a control request');
-      } else if (action === 'restart' && canRestart(state)) await supervisor.restart();
+      } else if (action === 'restart' && canRestart(state)) await backend.restart();
       else if (canStart(state)) await supervisor.start();
     }),
   );

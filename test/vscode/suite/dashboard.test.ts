@@ -1,8 +1,12 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { DashboardPanel } from '../../../extension/src/dashboard';
-import { activeApi, workspacePath } from './helpers';
+import type { ServerHistoryRow, ServersData } from '../../../extension/webview/messages';
+import { activeApi, extension, suiteMode, workspacePath } from './helpers';
 
 // The runner's workspace (test/vscode/workspace.ts) gives this folder one session today: $10 + $15 + $5 as
 // recorded by Claude Code, and another project $7.
@@ -46,3 +50,84 @@ describe('the Claude Env Dashboard', () => {
     }
   });
 });
+
+/** This project's `everything` in a window of the history, if recorded. */
+function everythingIn(servers: ServersData, window: 'day' | 'week'): ServerHistoryRow | undefined {
+  return servers[window].servers.find((server) => server.server === 'everything' && server.thisProject);
+}
+
+// The history comes from the run's own gateway daemon (its XDG_STATE_HOME is the run's temp folder, see
+// ../workspace.ts): a client started as Claude Code starts the shim makes calls, and the dashboard shows them.
+if (suiteMode() === 'trusted')
+  describe('the Claude Env Dashboard’s MCP servers', function () {
+    this.timeout(180_000);
+
+    it('shows the gateway daemon’s history of this project’s servers, with the calls just made through it', async () => {
+      const api = await activeApi();
+      const localLayer = workspacePath('.claude-env', 'local.yaml');
+      const original = fs.readFileSync(localLayer, 'utf8');
+      const everything = path.join(
+        extension().extensionPath,
+        'node_modules',
+        '@modelcontextprotocol',
+        'server-everything',
+        'dist',
+        'index.js',
+      );
+      fs.writeFileSync(
+        localLayer,
+        `version: 1\nmcpServers:\n  everything:\n    command: ${JSON.stringify(process.execPath)}\n` +
+          `    args: [${JSON.stringify(everything)}, stdio]\n`,
+      );
+      const client = new Client({ name: 'claude-code', version: '2.0.0' }, { capabilities: {} });
+      try {
+        const panel = await vscode.commands.executeCommand<DashboardPanel>('claudeEnv.showDashboard');
+        const before = (await api.dashboard.refresh()).servers;
+        const callsBefore = everythingIn(before, 'day')?.calls ?? 0;
+        await client.connect(
+          new StdioClientTransport({
+            command: process.execPath,
+            args: [
+              path.join(extension().extensionPath, 'dist', 'mcp-connect.js'),
+              'everything',
+              '--cwd',
+              workspacePath(),
+            ],
+            env: process.env as Record<string, string>,
+            stderr: 'ignore',
+          }),
+        );
+        for (const message of ['one', 'two', 'three']) await client.callTool({ name: 'echo', arguments: { message } });
+
+        // Refresh asks the daemon to write what it holds, then reads the store: the last calls are in.
+        const { servers } = await api.dashboard.refresh();
+        const day = everythingIn(servers, 'day');
+        assert.ok(day, JSON.stringify(servers.day.servers.map((server) => [server.server, server.workspaceName])));
+        assert.equal(day.calls - callsBefore, 3, 'the three calls through the shim');
+        assert.equal(day.errors, 0);
+        assert.equal(day.workspaceName, path.basename(workspacePath()), 'the workspace by its folder’s name');
+        assert.equal(day.lastState?.state, 'running');
+        assert.ok((day.p50Ms ?? 0) > 0 && (day.p95Ms ?? 0) >= (day.p50Ms ?? 0), `p50 ${day.p50Ms}, p95 ${day.p95Ms}`);
+        assert.ok((day.uptime ?? 0) > 0 && (day.uptime ?? 0) <= 1, `uptime ${day.uptime}`);
+        assert.equal(day.buckets.length, 24);
+        assert.equal(
+          day.buckets.reduce((sum, bucket) => sum + bucket.calls, 0),
+          day.calls,
+          'the hourly slices add up',
+        );
+        assert.equal(everythingIn(servers, 'week')?.calls, day.calls, 'the week holds the same calls');
+        assert.equal(servers.supervisor, 'gateway');
+        assert.equal(servers.recordingOff, false);
+        assert.deepEqual(servers.problems, []);
+        assert.equal(servers.projectName, path.basename(workspacePath()));
+        assert.deepEqual(panel.lastPostedServers, servers, 'the page got them');
+        const posted = JSON.stringify(servers);
+        assert.ok(!posted.includes(workspacePath()), 'no workspace path reaches the page');
+        assert.ok(!posted.includes(path.join('claude-env', 'health')), 'nor the store’s folder');
+      } finally {
+        await client.close();
+        fs.writeFileSync(localLayer, original);
+        await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      }
+    });
+  });
