@@ -91,7 +91,22 @@ export async function mcpDaemon(idleTimeoutMs: number, io: CliIo): Promise<numbe
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+  exitSoonIfStillOpen(log);
   return ExitCode.ok;
+}
+
+/** How long a stopped daemon waits for its event loop to empty before it exits anyway. */
+const LINGER_AFTER_STOP_MS = 2000;
+
+/**
+ * The daemon has closed its socket, stopped its servers and removed its files; a handle still open (a library's timer,
+ * a pipe a server left) must not keep a daemon nobody can reach alive. The timer does not itself hold the process.
+ */
+function exitSoonIfStillOpen(log: (line: string) => void): void {
+  setTimeout(() => {
+    log(`exiting: still open after stop: ${process.getActiveResourcesInfo().join(', ')}`);
+    process.exit(ExitCode.ok);
+  }, LINGER_AFTER_STOP_MS).unref();
 }
 
 /** `claude-env mcp daemon --stop`. */
