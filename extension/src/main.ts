@@ -44,7 +44,11 @@ export function activate(extension: vscode.ExtensionContext): ClaudeEnvApi {
     orgUpdates.onDidChangeStatus(() => layers.refresh()),
     // Each runs git against the org repository (a program, and the network): refused in Restricted Mode.
     ...registerCommands(context, {
-      'orgLayers.checkForUpdates': { needs: 'nothing', writes: true, create: () => () => orgUpdates.checkAll() },
+      'orgLayers.checkForUpdates': {
+        needs: 'nothing',
+        writes: true,
+        create: () => () => orgUpdates.checkFromCommand(),
+      },
       'orgLayers.review': {
         needs: 'nothing',
         writes: true,
