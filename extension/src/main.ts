@@ -90,6 +90,7 @@ export function activate(extension: vscode.ExtensionContext): ClaudeEnvApi {
       await layers.getChildren();
       return layers.lastStack;
     },
+    layerItem: (layer) => layers.getTreeItem(layer),
     effectiveRows: (parent) => effective.getChildren(parent),
     effectiveItem: (row) => effective.getTreeItem(row),
     onDidChangeStack: context.onDidChangeStack,
