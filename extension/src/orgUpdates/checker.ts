@@ -2,8 +2,8 @@
  * The periodic check for new commits of the org layers, without VS Code: per project, the engine's `sourceBehind`
  * (one `git ls-remote` per repository and ref in a round, however many projects draw it; objects travel only to
  * count a tip not seen before), what was last found, and which tip the person was already told about, so a
- * notification comes once per new commit. What the person answered (Later) is kept in a {@link TellMemory} that
- * outlives the window (the extension's workspace state), so a reload does not tell the same commit again.
+ * notification comes once per new commit. "Told about tip T" is kept in a {@link TellMemory} that outlives the
+ * window (the extension's workspace state), so after Later a reload does not tell the same commit again.
  */
 import {
   sourceBehind,
@@ -59,7 +59,7 @@ function inMemory(): TellMemory {
 
 export class OrgUpdateChecker {
   private readonly last = new Map<string, SourceStatus>();
-  /** Per project: the tip the person was told about in this window (answered or not). */
+  /** Per project: the tip the person was told about in this window. */
   private readonly told = new Map<string, string>();
   private readonly memory: TellMemory;
 
@@ -84,16 +84,13 @@ export class OrgUpdateChecker {
     this.last.set(workspace, source);
     if (!isBehind(source) || this.wasTold(workspace, source)) return { workspace, report };
     this.told.set(workspace, source.tip!);
+    // Kept when told, not when answered: the write reaches the editor's storage long before a reload could lose it.
+    await this.memory.update(toldKey(workspace, source), source.tip);
     return { workspace, report, newCommits: { source, count: source.behind } };
   }
 
   private wasTold(workspace: string, source: SourceStatus): boolean {
     return this.told.get(workspace) === source.tip || this.memory.get(toldKey(workspace, source)) === source.tip;
-  }
-
-  /** The person answered the notification about `source.tip` with Later (or closed it): quiet until a newer tip. */
-  async later(workspace: string, source: SourceStatus): Promise<void> {
-    if (source.tip) await this.memory.update(toldKey(workspace, source), source.tip);
   }
 
   /** What the last check found (the Layers view shows "N behind" from it). */

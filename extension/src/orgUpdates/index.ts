@@ -151,11 +151,11 @@ export class OrgUpdates implements vscode.Disposable, vscode.TextDocumentContent
     const folders = group.projects.map((project) => project.path);
     this.ctx.output.info(`${message}: ${source.url} ${source.ref} in ${folders.join(', ')}`);
     const target: OrgUpdateCommandOptions = folders.length === 1 ? { folder: folders[0] } : { among: folders };
-    // Not awaited: the notification stays until answered. Later, or closing it, is kept: told once per new commit.
+    // Not awaited: the notification stays until answered. Later, or closing it, needs nothing: the checker keeps
+    // "told about this commit" in the workspace state, so it is not told again, in this window or the next.
     void vscode.window.showInformationMessage(`Claude Env: ${message}`, 'Review', 'Update', 'Later').then((choice) => {
       if (choice === 'Review') void vscode.commands.executeCommand('claudeEnv.orgLayers.review', target);
-      else if (choice === 'Update') void vscode.commands.executeCommand('claudeEnv.orgLayers.update', target);
-      else for (const project of group.projects) void this.checker.later(project.path, project.source);
+      if (choice === 'Update') void vscode.commands.executeCommand('claudeEnv.orgLayers.update', target);
     });
   }
 
