@@ -214,7 +214,13 @@ export {
   type SystemGitOptions,
 } from './gitSources/runner';
 export { writeManagedSettings, type ManagedReport } from './workspace';
-export { findProjects, SKIPPED_PROJECT_FOLDERS, type FoundProjects, type ProjectSearchLimits } from './workspace';
+export {
+  findProjects,
+  findProjectsSync,
+  SKIPPED_PROJECT_FOLDERS,
+  type FoundProjects,
+  type ProjectSearchLimits,
+} from './workspace';
 export {
   renderManagedSettings,
   MANAGED_DROP_IN,

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { findProjects } from '@claude-env/engine';
+import { findProjects as findProjectsAsync, findProjectsSync, type ProjectSearchLimits } from '@claude-env/engine';
 import { tempTree, type TempTree } from '../helpers/workspace';
 
 /**
@@ -10,6 +10,12 @@ import { tempTree, type TempTree } from '../helpers/workspace';
  */
 describe('engine findProjects', () => {
   const project = 'version: 1\n';
+  /** Both forms, which must agree (the language server uses the synchronous one). */
+  async function findProjects(folder: string, limits?: ProjectSearchLimits) {
+    const found = await findProjectsAsync(folder, limits);
+    assert.deepEqual(findProjectsSync(folder, limits), found, 'findProjectsSync agrees');
+    return found;
+  }
   let tree: TempTree;
   afterEach(() => tree.dispose());
 

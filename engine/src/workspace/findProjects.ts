@@ -5,7 +5,8 @@
  * `/` or to a sibling checkout is not searched, and a `.claude-env` that is a link does not count); and it skips
  * dependency, build and hidden folders, which never hold a project of their own.
  */
-import { opendir } from 'node:fs/promises';
+import { readdirSync, type Dirent } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Folders never searched: large, and never holding a claude-env project of their own. */
@@ -41,44 +42,94 @@ export interface FoundProjects {
 
 /** The projects in `folder` (breadth first; nothing is read twice and nothing outside the folder is read). */
 export async function findProjects(folder: string, limits: ProjectSearchLimits = {}): Promise<FoundProjects> {
-  const maxDepth = limits.maxDepth ?? 3;
-  const maxProjects = limits.maxProjects ?? 50;
-  const maxFolders = limits.maxFolders ?? 2000;
-  const projects: string[] = [];
-  let truncated = false;
-  let read = 0;
-  let level = [folder];
-  for (let depth = 0; level.length > 0 && depth <= maxDepth; depth++) {
-    const next: string[] = [];
-    for (const dir of level) {
-      if (read >= maxFolders) return { projects, truncated: true };
-      read++;
-      const children = await subFolders(dir);
-      if (children.isProject) {
-        if (projects.length >= maxProjects) return { projects, truncated: true };
-        projects.push(dir);
-      }
-      if (depth === maxDepth) truncated ||= children.names.length > 0;
-      else for (const name of children.names) next.push(join(dir, name));
-    }
-    level = next;
-  }
-  return { projects, truncated };
+  const search = new ProjectSearch(folder, limits);
+  for (let dir = search.next(); dir !== undefined; dir = search.next()) search.add(dir, await listing(dir));
+  return search.result();
 }
 
-/** The folders to search below `dir` (sorted; links are never folders here) and whether it is a project. */
-async function subFolders(dir: string): Promise<{ names: string[]; isProject: boolean }> {
-  const names: string[] = [];
-  let isProject = false;
+/**
+ * {@link findProjects} without awaiting: for the language server, which registers the projects while it answers
+ * `initialize`, before any request can ask which stack a file belongs to.
+ */
+export function findProjectsSync(folder: string, limits: ProjectSearchLimits = {}): FoundProjects {
+  const search = new ProjectSearch(folder, limits);
+  for (let dir = search.next(); dir !== undefined; dir = search.next()) search.add(dir, listingSync(dir));
+  return search.result();
+}
+
+/** Directory entries; none for a folder that cannot be read or is gone since its parent was listed. */
+async function listing(dir: string): Promise<Dirent[]> {
+  return readdir(dir, { withFileTypes: true }).catch(() => []);
+}
+
+function listingSync(dir: string): Dirent[] {
   try {
-    // Dirent types come from the directory listing: a symbolic link is a link, never the folder it points to.
-    for await (const entry of await opendir(dir)) {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+}
+
+/** The breadth-first walk, one listing at a time, shared by both forms. */
+class ProjectSearch {
+  private readonly maxDepth: number;
+  private readonly maxProjects: number;
+  private readonly maxFolders: number;
+  private readonly projects: string[] = [];
+  private truncated = false;
+  private read = 0;
+  private level: string[];
+  private nextLevel: string[] = [];
+  private depth = 0;
+
+  constructor(folder: string, limits: ProjectSearchLimits) {
+    this.maxDepth = limits.maxDepth ?? 3;
+    this.maxProjects = limits.maxProjects ?? 50;
+    this.maxFolders = limits.maxFolders ?? 2000;
+    this.level = [folder];
+  }
+
+  /** The next folder to list, or undefined when the walk is over. */
+  next(): string | undefined {
+    if (this.level.length === 0 && this.depth < this.maxDepth && this.nextLevel.length > 0) {
+      this.level = this.nextLevel.reverse();
+      this.nextLevel = [];
+      this.depth++;
+    }
+    if (this.level.length === 0) return undefined;
+    if (this.read >= this.maxFolders) return this.stop();
+    this.read++;
+    return this.level.pop();
+  }
+
+  /** Takes the listing of `dir`. Dirent types come from the listing: a symbolic link is never a folder here. */
+  add(dir: string, entries: Dirent[]): void {
+    const names: string[] = [];
+    let isProject = false;
+    for (const entry of entries) {
       if (!entry.isDirectory()) continue;
       if (entry.name === '.claude-env') isProject = true;
       else if (!entry.name.startsWith('.') && !SKIPPED_PROJECT_FOLDERS.has(entry.name)) names.push(entry.name);
     }
-  } catch {
-    // Unreadable or gone since its parent was listed: nothing to search there.
+    if (isProject) {
+      if (this.projects.length >= this.maxProjects) {
+        this.stop();
+        return;
+      }
+      this.projects.push(dir);
+    }
+    if (this.depth === this.maxDepth) this.truncated ||= names.length > 0;
+    else for (const name of names.sort()) this.nextLevel.push(join(dir, name));
   }
-  return { names: names.sort(), isProject };
+
+  private stop(): undefined {
+    this.truncated = true;
+    this.level = [];
+    this.nextLevel = [];
+    return undefined;
+  }
+
+  result(): FoundProjects {
+    return { projects: this.projects, truncated: this.truncated };
+  }
 }

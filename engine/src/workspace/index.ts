@@ -59,4 +59,10 @@ export {
 } from './gitBehind';
 export { environmentChanges, updateConflicts, type EnvironmentChange, type UpdateConflict } from './environmentChanges';
 export { writeManagedSettings, type ManagedReport } from './managed';
-export { findProjects, SKIPPED_PROJECT_FOLDERS, type FoundProjects, type ProjectSearchLimits } from './findProjects';
+export {
+  findProjects,
+  findProjectsSync,
+  SKIPPED_PROJECT_FOLDERS,
+  type FoundProjects,
+  type ProjectSearchLimits,
+} from './findProjects';
