@@ -37,6 +37,8 @@ export interface CheckResult {
   report: BehindReport;
   /** Set when the ref has commits the person was not told about yet: tell them now. */
   newCommits?: { source: SourceStatus; count: number };
+  /** An unexpected failure of this project's check (the round goes on with the others). */
+  failed?: string;
 }
 
 /** Whether the source's ref has moved away from the locked commit. */
@@ -71,7 +73,14 @@ export class OrgUpdateChecker {
   async checkAll(workspaces: readonly string[]): Promise<CheckResult[]> {
     const remoteTips: RemoteTips = new Map();
     const results: CheckResult[] = [];
-    for (const workspace of workspaces) results.push(await this.check(workspace, remoteTips));
+    for (const workspace of workspaces) {
+      try {
+        results.push(await this.check(workspace, remoteTips));
+      } catch (error) {
+        const failed = error instanceof Error ? error.message : String(error);
+        results.push({ workspace, report: { diagnostics: [], unreachable: false }, failed });
+      }
+    }
     return results;
   }
 

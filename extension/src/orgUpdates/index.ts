@@ -134,6 +134,7 @@ export class OrgUpdates implements vscode.Disposable, vscode.TextDocumentContent
       );
     const results = await this.checker.checkAll(found.projects.map((project) => project.path));
     for (const result of results) {
+      if (result.failed) this.ctx.output.error(`Org layers of ${result.workspace}: the check failed: ${result.failed}`);
       if (result.report.unreachable) {
         this.ctx.output.warn(
           `Org layers of ${result.workspace}: ${result.report.diagnostics[0]?.message ?? 'unreachable'}`,
