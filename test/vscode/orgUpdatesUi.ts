@@ -7,13 +7,13 @@
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { fetchSources, systemGit } from '@claude-env/engine';
 import { repoRoot, type WebSuiteRun } from './runWeb';
-import { expandView, openClaudeEnvSidebar, rowTexts, runFromCommandPalette } from './ui';
+import { expandView, rowTexts, runFromCommandPalette } from './ui';
 
 const CHECK = 'Claude Env: Check the Org Layers for New Commits';
 
@@ -88,7 +88,8 @@ async function check(page: Page, text: RegExp): Promise<Locator> {
 
 /** The Layers view's base row, once its description matches. */
 async function baseLayerRow(page: Page, description: RegExp): Promise<string> {
-  await openClaudeEnvSidebar(page);
+  // Not a click on the activity bar: after a reload the restored sidebar may show only after it, and hide again.
+  await runFromCommandPalette(page, 'Focus on Layers View');
   const rows = await expandView(page, 'Layers');
   await rows.filter({ hasText: /^base/ }).filter({ hasText: description }).first().waitFor({ state: 'visible' });
   return (await rowTexts(rows, 1)).find((row) => row.startsWith('base')) ?? '';
@@ -141,6 +142,8 @@ export function orgUpdateNotificationTests(context: () => { run: WebSuiteRun; pe
       await told.waitFor({ state: 'hidden' });
 
       await page.reload();
+      // The workbench takes keys once restored; the extension's status-bar item shows after it has activated.
+      await page.locator('.statusbar-item', { hasText: 'Claude Env' }).first().waitFor({ state: 'visible' });
       assert.match(await baseLayerRow(page, /1 behind/), new RegExp(`${locked.slice(0, 12)} main, 1 behind`));
       // Asked again by the person: the commit they chose Later for is not told again, and the check says so.
       await check(page, /no new org layer commits since the last notification/);
@@ -186,6 +189,34 @@ export function orgUpdateNotificationTests(context: () => { run: WebSuiteRun; pe
       assert.equal(JSON.parse(settings).env.DISABLE_TELEMETRY, 'yes');
       assert.match(await baseLayerRow(page, /up to date/), new RegExp(`${tip.slice(0, 12)} main, up to date`));
       await page.screenshot({ path: join(resultsDir, 'org-update-applied.png') });
+    });
+
+    it('names the projects of a monorepo in one notification, and Review asks which project, by its path', async () => {
+      const page = await context().personPage();
+      const { workspace, env, resultsDir } = context().run;
+      const nested = join(workspace, 'packages', 'web');
+      mkdirSync(join(nested, '.claude-env'), { recursive: true });
+      writeFileSync(
+        join(nested, '.claude-env', 'project.yaml'),
+        `version: 1\nsource:\n  git: ${org!.bare}\n  ref: main\n  path: claude-env\nteams: [web]\n`,
+      );
+      const hostEnv = { ...process.env, ...env };
+      const fetched = await fetchSources({ workspace: nested, git: systemGit({ env: hostEnv }), env: hostEnv });
+      assert.deepEqual(fetched.diagnostics, []);
+      org!.commit('Transcripts kept 14 days', 'cleanupPeriodDays: 9', 'cleanupPeriodDays: 14');
+
+      const name = basename(workspace);
+      const told = await check(page, new RegExp(`The org layers have 1 new commit in ${name}, packages/web`));
+      await told.getByRole('button', { name: 'Review' }).click();
+      const picks = page.locator('.quick-input-list .monaco-list-row');
+      await picks.nth(1).waitFor({ state: 'visible' });
+      const offered = await rowTexts(picks, 2);
+      assert.deepEqual(offered, [`${name} main, 1 behind`, 'packages/web main, 1 behind']);
+      await page.screenshot({ path: join(resultsDir, 'org-update-pick-project.png') });
+      await picks.filter({ hasText: 'packages/web' }).click();
+      await page.locator('.tab.active', { hasText: 'org-layer-update.txt' }).waitFor({ state: 'visible' });
+      assert.match(await activeEditorText(page, 'cleanupPeriodDays'), /~ settings\.cleanupPeriodDays: 9 → 14/);
+      await runFromCommandPalette(page, 'View: Close All Editors');
     });
   });
 }

@@ -162,7 +162,7 @@ export class OrgUpdates implements vscode.Disposable, vscode.TextDocumentContent
 
   /** Review: the effective change of an update, in a read-only document. */
   async openReview(...args: unknown[]): Promise<string | undefined> {
-    const folder = await this.pickFolder(optionsOf(args));
+    const folder = await this.pickFolder(optionsOf(args), 'review');
     if (!folder) return undefined;
     const text = reviewText(await this.checker.review(folder));
     this.review = text;
@@ -180,7 +180,7 @@ export class OrgUpdates implements vscode.Disposable, vscode.TextDocumentContent
   /** Update: after the person agrees, moves the lock and runs Apply. */
   async update(...args: unknown[]): Promise<UpdateReport | undefined> {
     const options = optionsOf(args);
-    const folder = await this.pickFolder(options);
+    const folder = await this.pickFolder(options, 'update');
     if (!folder) return undefined;
     if (!options.confirmed) {
       const preview = await this.checker.review(folder);
@@ -210,7 +210,7 @@ export class OrgUpdates implements vscode.Disposable, vscode.TextDocumentContent
   }
 
   /** The project an action is for: given, the only one, or picked by its path in the window. */
-  private async pickFolder(options: OrgUpdateCommandOptions): Promise<string | undefined> {
+  private async pickFolder(options: OrgUpdateCommandOptions, action: 'review' | 'update'): Promise<string | undefined> {
     if (options.folder) return options.folder;
     if (this.projects.length === 0) this.projects = (await workspaceProjects()).projects;
     const among = options.among;
@@ -221,7 +221,8 @@ export class OrgUpdates implements vscode.Disposable, vscode.TextDocumentContent
       description: this.describe(project.path),
       path: project.path,
     }));
-    return (await vscode.window.showQuickPick(items, { placeHolder: 'Project whose org layers to update' }))?.path;
+    return (await vscode.window.showQuickPick(items, { placeHolder: `Project whose org layer update to ${action}` }))
+      ?.path;
   }
 
   /** `main, 2 behind` of the last check, for the picker. */
