@@ -80,8 +80,14 @@ async function notification(page: Page, text: RegExp): Promise<Locator> {
   return entry;
 }
 
+/** Waits until the workbench takes keys: the extension's status-bar item shows once it has activated. */
+async function workbenchReady(page: Page): Promise<void> {
+  await page.locator('.statusbar-item', { hasText: 'Claude Env' }).first().waitFor({ state: 'visible' });
+}
+
 /** Runs the check from the command palette and returns the notification it brings. */
 async function check(page: Page, text: RegExp): Promise<Locator> {
+  await workbenchReady(page);
   await runFromCommandPalette(page, CHECK);
   return notification(page, text);
 }
@@ -142,8 +148,7 @@ export function orgUpdateNotificationTests(context: () => { run: WebSuiteRun; pe
       await told.waitFor({ state: 'hidden' });
 
       await page.reload();
-      // The workbench takes keys once restored; the extension's status-bar item shows after it has activated.
-      await page.locator('.statusbar-item', { hasText: 'Claude Env' }).first().waitFor({ state: 'visible' });
+      await workbenchReady(page);
       assert.match(await baseLayerRow(page, /1 behind/), new RegExp(`${locked.slice(0, 12)} main, 1 behind`));
       // Asked again by the person: the commit they chose Later for is not told again, and the check says so.
       await check(page, /no new org layer commits since the last notification/);
@@ -183,10 +188,11 @@ export function orgUpdateNotificationTests(context: () => { run: WebSuiteRun; pe
       await dialog.getByRole('button', { name: 'Update', exact: true }).click();
 
       await whenFileText(lockFile(), (text) => text.includes(`commit: ${tip}`));
+      // The value only the new tip has: the suite before may have left cleanupPeriodDays 9 in the file already.
       const settings = await whenFileText(join(workspace, '.claude', 'settings.local.json'), (text) =>
-        text.includes('"cleanupPeriodDays": 9'),
+        text.includes('"DISABLE_TELEMETRY": "yes"'),
       );
-      assert.equal(JSON.parse(settings).env.DISABLE_TELEMETRY, 'yes');
+      assert.equal(JSON.parse(settings).cleanupPeriodDays, 9);
       assert.match(await baseLayerRow(page, /up to date/), new RegExp(`${tip.slice(0, 12)} main, up to date`));
       await page.screenshot({ path: join(resultsDir, 'org-update-applied.png') });
     });
@@ -209,7 +215,8 @@ export function orgUpdateNotificationTests(context: () => { run: WebSuiteRun; pe
       const told = await check(page, new RegExp(`The org layers have 1 new commit in ${name}, packages/web`));
       await told.getByRole('button', { name: 'Review' }).click();
       const picks = page.locator('.quick-input-list .monaco-list-row');
-      await picks.nth(1).waitFor({ state: 'visible' });
+      // The picker replaces the palette's rows in one go: once a project shows, every row is the picker's.
+      await picks.filter({ hasText: 'packages/web' }).waitFor({ state: 'visible' });
       const offered = await rowTexts(picks, 2);
       assert.deepEqual(offered, [`${name} main, 1 behind`, 'packages/web main, 1 behind']);
       await page.screenshot({ path: join(resultsDir, 'org-update-pick-project.png') });
