@@ -9,6 +9,7 @@ import { join } from 'node:path';
 const BENCHMARKS = [
   'engine',
   'git-sources',
+  'org-check',
   'lsp',
   'lsp-memory',
   'supervisor',

@@ -146,6 +146,8 @@ export {
   type SourceStatus,
   type BehindOptions,
   type BehindReport,
+  type RemoteTips,
+  remoteTipKey,
   type StatusReport,
   type EnvironmentChange,
   type UpdateConflict,
@@ -212,6 +214,13 @@ export {
   type SystemGitOptions,
 } from './gitSources/runner';
 export { writeManagedSettings, type ManagedReport } from './workspace';
+export {
+  findProjects,
+  findProjectsSync,
+  SKIPPED_PROJECT_FOLDERS,
+  type FoundProjects,
+  type ProjectSearchLimits,
+} from './workspace';
 export {
   renderManagedSettings,
   MANAGED_DROP_IN,

@@ -3,7 +3,7 @@
  * extensions and the in-editor test suite use it to wait for the server and read what the views show.
  */
 import type * as vscode from 'vscode';
-import type { EffectiveEnvironmentResult, LayerStackResult, StackChangedParams } from '@claude-env/protocol';
+import type { EffectiveEnvironmentResult, LayerInfo, LayerStackResult, StackChangedParams } from '@claude-env/protocol';
 import type { OrgUpdatesApi } from './orgUpdates';
 import type { EffectiveEntry } from './views/effective';
 import type { DashboardPanel } from './dashboard/dashboardPanel';
@@ -17,6 +17,8 @@ export interface ClaudeEnvApi {
   readonly timings: { activateMs: number; serverStartMs?: number };
   /** What the Layers view shows now (fetches it). */
   layers(): Promise<LayerStackResult | null>;
+  /** How the Layers view renders a layer of the last stack (its description holds the org commit and "N behind"). */
+  layerItem(layer: LayerInfo): vscode.TreeItem;
   /** The Effective Configuration view's rows: top level, or below `parent`. */
   effectiveRows(parent?: EffectiveEntry): Promise<EffectiveEntry[]>;
   /** How the Effective Configuration view renders a row (label, tooltip, click command). */

@@ -44,7 +44,11 @@ export function activate(extension: vscode.ExtensionContext): ClaudeEnvApi {
     orgUpdates.onDidChangeStatus(() => layers.refresh()),
     // Each runs git against the org repository (a program, and the network): refused in Restricted Mode.
     ...registerCommands(context, {
-      'orgLayers.checkForUpdates': { needs: 'nothing', writes: true, create: () => () => orgUpdates.checkAll() },
+      'orgLayers.checkForUpdates': {
+        needs: 'nothing',
+        writes: true,
+        create: () => () => orgUpdates.checkFromCommand(),
+      },
       'orgLayers.review': {
         needs: 'nothing',
         writes: true,
@@ -86,6 +90,7 @@ export function activate(extension: vscode.ExtensionContext): ClaudeEnvApi {
       await layers.getChildren();
       return layers.lastStack;
     },
+    layerItem: (layer) => layers.getTreeItem(layer),
     effectiveRows: (parent) => effective.getChildren(parent),
     effectiveItem: (row) => effective.getTreeItem(row),
     onDidChangeStack: context.onDidChangeStack,

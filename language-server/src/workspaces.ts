@@ -2,21 +2,24 @@
  * Which workspaces a file belongs to. A workspace is a folder holding `.claude-env/`; a base or team file from
  * the organisation's folder belongs to every workspace whose stack uses it, and the user layer to all of them.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { findProjectsSync } from '@claude-env/engine';
 import { WorkspaceModel, type WorkspaceModelDeps } from './workspaceModel';
-
-/** Folders never searched for workspaces: large and never holding a claude-env project of their own. */
-const SKIPPED_FOLDERS = new Set(['node_modules', '.git', 'dist', 'out', 'build', '.venv', 'target']);
 
 export class WorkspaceRegistry {
   private readonly models = new Map<string, WorkspaceModel>();
 
   constructor(private readonly deps: WorkspaceModelDeps) {}
 
-  /** Registers every workspace under the editor's folders (a few levels deep, skipping dependency folders). */
+  /**
+   * Registers every workspace under the editor's folders: the engine's bounded `findProjectsSync` (a few levels
+   * deep, skipping dependency and hidden folders, never following a link out of the folder), as the editor's org
+   * update check finds them.
+   */
   scan(roots: readonly string[], depth = 3): void {
-    for (const root of roots) this.scanFolder(root, depth);
+    for (const root of roots)
+      for (const folder of findProjectsSync(root, { maxDepth: depth }).projects) this.ensure(folder);
   }
 
   /**
@@ -65,22 +68,6 @@ export class WorkspaceRegistry {
   primaryFor(path: string): WorkspaceModel | undefined {
     if (existsSync(join(path, '.claude-env')) && isDirectory(path)) return this.ensure(path);
     return this.modelsFor(path)[0];
-  }
-
-  private scanFolder(folder: string, depth: number): void {
-    if (existsSync(join(folder, '.claude-env'))) this.ensure(folder);
-    if (depth <= 0) return;
-    let entries: string[];
-    try {
-      entries = readdirSync(folder);
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      if (SKIPPED_FOLDERS.has(entry) || entry.startsWith('.')) continue;
-      const child = join(folder, entry);
-      if (isDirectory(child)) this.scanFolder(child, depth - 1);
-    }
   }
 }
 

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { Page } from 'playwright-core';
+import { orgUpdateNotificationTests } from './orgUpdatesUi';
 import { desktopAvailability, runElectronSuite } from './runElectron';
 import { formatReport, repoRoot, runWebSuite, type WebSuiteRun } from './runWeb';
 import {
@@ -206,6 +207,9 @@ describe('extension in the VS Code server’s browser workbench (headless Chromi
         'the hand edit is backed up',
       );
     });
+
+    // Last: they point the workspace's project at a git repository.
+    orgUpdateNotificationTests(() => ({ run: run as WebSuiteRun, personPage }));
   });
 
   describe('Restricted Mode', () => {

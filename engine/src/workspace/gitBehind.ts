@@ -44,6 +44,19 @@ export interface BehindOptions extends GitSourceOperationOptions {
    * and nothing but the `git ls-remote` runs (what a periodic check costs).
    */
   previous?: SourceStatus;
+  /**
+   * The `git ls-remote` answers of one round of checks, by URL and ref: projects drawing the same source share one
+   * request (pass the same map to each; a failure is shared too). Without it each call asks the remote.
+   */
+  remoteTips?: RemoteTips;
+}
+
+/** One round's tips of the remotes asked, by {@link remoteTipKey}. */
+export type RemoteTips = Map<string, Promise<string | undefined>>;
+
+/** The key of a source's tip in {@link RemoteTips}: the remote as fetched (a local path resolved) and the ref. */
+export function remoteTipKey(remote: string, ref: string): string {
+  return `${remote}\n${ref}`;
 }
 
 /**
@@ -69,7 +82,7 @@ export async function sourceBehind(options: BehindOptions): Promise<BehindReport
   };
   report.source = status;
   try {
-    status.tip = await remoteTip(options.git, spec.url, spec.remote, spec.ref);
+    status.tip = await askedTip(options, spec.url, spec.remote, spec.ref);
     const tip = status.tip;
     if (!locked || !tip || tip === locked.commit) return report;
     const previous = options.previous;
@@ -92,4 +105,17 @@ export async function sourceBehind(options: BehindOptions): Promise<BehindReport
     report.diagnostics.push(sourceDiagnostic(source, problem));
   }
   return report;
+}
+
+/** The ref's tip on the remote, asked once per round when the caller shares {@link BehindOptions.remoteTips}. */
+function askedTip(options: BehindOptions, url: string, remote: string, ref: string): Promise<string | undefined> {
+  const tips = options.remoteTips;
+  if (!tips) return remoteTip(options.git, url, remote, ref);
+  const key = remoteTipKey(remote, ref);
+  let tip = tips.get(key);
+  if (!tip) {
+    tip = remoteTip(options.git, url, remote, ref);
+    tips.set(key, tip);
+  }
+  return tip;
 }

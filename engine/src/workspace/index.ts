@@ -49,6 +49,20 @@ export {
   type UpdateReport,
   type StatusReport,
 } from './gitUpdate';
-export { sourceBehind, type BehindOptions, type BehindReport, type SourceStatus } from './gitBehind';
+export {
+  sourceBehind,
+  remoteTipKey,
+  type BehindOptions,
+  type BehindReport,
+  type RemoteTips,
+  type SourceStatus,
+} from './gitBehind';
 export { environmentChanges, updateConflicts, type EnvironmentChange, type UpdateConflict } from './environmentChanges';
 export { writeManagedSettings, type ManagedReport } from './managed';
+export {
+  findProjects,
+  findProjectsSync,
+  SKIPPED_PROJECT_FOLDERS,
+  type FoundProjects,
+  type ProjectSearchLimits,
+} from './findProjects';

@@ -1,23 +1,26 @@
 /**
  * New commits of the org layers while a window is open: every `claudeEnv.orgLayers.checkInterval` minutes (in a
- * trusted workspace only) each folder's git source is checked with one `git ls-remote`, and new commits bring the
- * notification "The org layers have N new commits" with Review (a read-only document of the effective change),
- * Update (after a modal confirmation: move the lock, then the Apply command) and Later (quiet until the next commit).
+ * trusted workspace only) the git source of each project in the window's folders (nested ones too) is checked, one
+ * `git ls-remote` per repository and ref, and new commits bring the notification "The org layers have N new
+ * commits" with Review (a read-only document of the effective change), Update (after a modal confirmation: move the
+ * lock, then the Apply command) and Later (quiet until the next commit, across window reloads).
  */
 import * as vscode from 'vscode';
 import { systemGit, type SourceStatus, type UpdateReport } from '@claude-env/engine';
 import type { Ctx } from '../ctx';
 import { readSettings } from '../settings';
-import { OrgUpdateChecker, type CheckResult } from './checker';
+import { isBehind, OrgUpdateChecker, type CheckResult } from './checker';
+import { notificationGroups, type NotificationGroup } from './notificationGroups';
+import { workspaceProjects, type ProjectFolder } from './projects';
 import { reviewText } from './reviewText';
 
 export const REVIEW_SCHEME = 'claude-env-org-update';
 
 /** What tests and other extensions read of the check (`api.orgUpdates`). */
 export interface OrgUpdatesApi {
-  /** Checks every folder now, as the timer does (notifying on new commits); the results per folder. */
+  /** Checks every project now, as the timer does (notifying on new commits); the results per project. */
   checkNow(): Promise<CheckResult[]>;
-  /** The last check's state of a folder's git source. */
+  /** The last check's state of a project's git source (a workspace folder or a project below one). */
   status(folder: string): SourceStatus | undefined;
   /** The notifications shown, in order. */
   notifications(): string[];
@@ -30,6 +33,8 @@ export interface OrgUpdatesApi {
 /** Options of the Review and Update commands (tests pass them instead of answering the prompts). */
 export interface OrgUpdateCommandOptions {
   folder?: string;
+  /** Offer only these projects in the picker (the projects a notification was about). */
+  among?: string[];
   /** Update: the person already agreed (skips the modal confirmation). */
   confirmed?: boolean;
 }
@@ -43,9 +48,13 @@ function optionsOf(args: unknown[]): OrgUpdateCommandOptions {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+const isBehindNow = (result: CheckResult) => !result.report.unreachable && isBehind(result.report.source);
+
 export class OrgUpdates implements vscode.Disposable, vscode.TextDocumentContentProvider {
-  readonly checker = new OrgUpdateChecker({ git: systemGit({ env: process.env }), env: process.env });
+  readonly checker: OrgUpdateChecker;
   private readonly shown: string[] = [];
+  /** The projects found by the last round (the folder picker offers them). */
+  private projects: ProjectFolder[] = [];
   private readonly reviews = new Map<string, string>();
   private review: string | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -56,6 +65,9 @@ export class OrgUpdates implements vscode.Disposable, vscode.TextDocumentContent
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(private readonly ctx: Ctx) {
+    // Later is kept per workspace: the same folders opened again are not told the same commit again.
+    const memory = ctx.extension.workspaceState;
+    this.checker = new OrgUpdateChecker({ git: systemGit({ env: process.env }), env: process.env, memory });
     this.subscriptions = [
       vscode.workspace.registerTextDocumentContentProvider(REVIEW_SCHEME, this),
       vscode.workspace.onDidChangeConfiguration((event) => {
@@ -92,39 +104,65 @@ export class OrgUpdates implements vscode.Disposable, vscode.TextDocumentContent
     return this.running;
   }
 
+  /** The command: a check now, and a word when it brought no notification (the person asked). */
+  async checkFromCommand(): Promise<CheckResult[]> {
+    const before = this.shown.length;
+    const results = await this.checkAll();
+    if (this.shown.length > before || !vscode.workspace.isTrusted) return results;
+    const behind = results.filter((result) => isBehindNow(result));
+    const unreachable = results.filter((result) => result.report.unreachable).length;
+    const checked = results.filter((result) => result.report.source).length;
+    let message: string;
+    if (checked === 0) message = 'no project in this window draws its org layers from git.';
+    else if (behind.length > 0)
+      message =
+        `no new org layer commits since the last notification; ${plural(behind.length, 'project')} behind ` +
+        `(Update Org Layers and Apply takes them).`;
+    else message = `the org layers are up to date (${plural(checked, 'project')} checked).`;
+    if (unreachable > 0) message += ` ${unreachable} could not reach the repository: see the Claude Env output.`;
+    void vscode.window.showInformationMessage(`Claude Env: ${message}`);
+    return results;
+  }
+
   private async runChecks(): Promise<CheckResult[]> {
     if (!vscode.workspace.isTrusted) return [];
-    const results: CheckResult[] = [];
-    for (const folder of vscode.workspace.workspaceFolders ?? []) {
-      const result = await this.checker.check(folder.uri.fsPath);
-      results.push(result);
+    const found = await workspaceProjects();
+    this.projects = found.projects;
+    for (const folder of found.truncated)
+      this.ctx.output.warn(
+        `Org layers: ${folder} has more projects than are searched; only the first ones are checked.`,
+      );
+    const results = await this.checker.checkAll(found.projects.map((project) => project.path));
+    for (const result of results) {
+      if (result.failed) this.ctx.output.error(`Org layers of ${result.workspace}: the check failed: ${result.failed}`);
       if (result.report.unreachable) {
         this.ctx.output.warn(
-          `Org layers of ${folder.uri.fsPath}: ${result.report.diagnostics[0]?.message ?? 'unreachable'}`,
+          `Org layers of ${result.workspace}: ${result.report.diagnostics[0]?.message ?? 'unreachable'}`,
         );
       }
-      if (result.newCommits) this.notify(result.workspace, result.newCommits.source);
     }
+    for (const group of notificationGroups(results, found.projects)) this.notify(group);
     if (results.some((result) => result.report.source)) this.changed.fire();
     return results;
   }
 
-  private notify(folder: string, source: SourceStatus): void {
-    const message = source.rewritten
-      ? `The org layers' history was rewritten (${source.ref} is now ${source.tip?.slice(0, 12)})`
-      : `The org layers have ${plural(source.behind, 'new commit')}`;
+  private notify(group: NotificationGroup): void {
+    const { source, message } = group;
     this.shown.push(message);
-    this.ctx.output.info(`${message}: ${source.url} ${source.ref} in ${folder}`);
-    // Not awaited: the notification stays until answered. Closing it is Later: told once per new commit.
+    const folders = group.projects.map((project) => project.path);
+    this.ctx.output.info(`${message}: ${source.url} ${source.ref} in ${folders.join(', ')}`);
+    const target: OrgUpdateCommandOptions = folders.length === 1 ? { folder: folders[0] } : { among: folders };
+    // Not awaited: the notification stays until answered. Later, or closing it, needs nothing: the checker keeps
+    // "told about this commit" in the workspace state, so it is not told again, in this window or the next.
     void vscode.window.showInformationMessage(`Claude Env: ${message}`, 'Review', 'Update', 'Later').then((choice) => {
-      if (choice === 'Review') void vscode.commands.executeCommand('claudeEnv.orgLayers.review', { folder });
-      if (choice === 'Update') void vscode.commands.executeCommand('claudeEnv.orgLayers.update', { folder });
+      if (choice === 'Review') void vscode.commands.executeCommand('claudeEnv.orgLayers.review', target);
+      if (choice === 'Update') void vscode.commands.executeCommand('claudeEnv.orgLayers.update', target);
     });
   }
 
   /** Review: the effective change of an update, in a read-only document. */
   async openReview(...args: unknown[]): Promise<string | undefined> {
-    const folder = await this.pickFolder(optionsOf(args));
+    const folder = await this.pickFolder(optionsOf(args), 'review');
     if (!folder) return undefined;
     const text = reviewText(await this.checker.review(folder));
     this.review = text;
@@ -142,7 +180,7 @@ export class OrgUpdates implements vscode.Disposable, vscode.TextDocumentContent
   /** Update: after the person agrees, moves the lock and runs Apply. */
   async update(...args: unknown[]): Promise<UpdateReport | undefined> {
     const options = optionsOf(args);
-    const folder = await this.pickFolder(options);
+    const folder = await this.pickFolder(options, 'update');
     if (!folder) return undefined;
     if (!options.confirmed) {
       const preview = await this.checker.review(folder);
@@ -171,11 +209,28 @@ export class OrgUpdates implements vscode.Disposable, vscode.TextDocumentContent
     return report;
   }
 
-  private async pickFolder(options: OrgUpdateCommandOptions): Promise<string | undefined> {
+  /** The project an action is for: given, the only one, or picked by its path in the window. */
+  private async pickFolder(options: OrgUpdateCommandOptions, action: 'review' | 'update'): Promise<string | undefined> {
     if (options.folder) return options.folder;
-    const folders = vscode.workspace.workspaceFolders ?? [];
-    if (folders.length <= 1) return folders[0]?.uri.fsPath;
-    return (await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Repository folder' }))?.uri.fsPath;
+    if (this.projects.length === 0) this.projects = (await workspaceProjects()).projects;
+    const among = options.among;
+    const candidates = among ? this.projects.filter((project) => among.includes(project.path)) : this.projects;
+    if (candidates.length <= 1) return candidates[0]?.path ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    const items = candidates.map((project) => ({
+      label: project.label,
+      description: this.describe(project.path),
+      path: project.path,
+    }));
+    return (await vscode.window.showQuickPick(items, { placeHolder: `Project whose org layer update to ${action}` }))
+      ?.path;
+  }
+
+  /** `main, 2 behind` of the last check, for the picker. */
+  private describe(folder: string): string | undefined {
+    const status = this.checker.status(folder);
+    if (!status) return undefined;
+    if (status.rewritten) return `${status.ref}, history rewritten`;
+    return status.behind > 0 ? `${status.ref}, ${status.behind} behind` : `${status.ref}, up to date`;
   }
 
   dispose(): void {

@@ -21,11 +21,13 @@ describe('org layers from git: new commits (trusted folder)', () => {
   let written: string;
   let work: string;
   let gitSource: string;
+  let bareRepository: string;
 
   before(() => {
     written = fs.readFileSync(projectFile(), 'utf8');
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'claude-env-org-'));
-    const bare = path.join(root, 'org.git');
+    bareRepository = path.join(root, 'org.git');
+    const bare = bareRepository;
     work = path.join(root, 'org-work');
     git(root, 'init', '--quiet', '--bare', '--initial-branch=main', bare);
     fs.cpSync(workspacePath('..', 'org'), path.join(work, 'claude-env'), { recursive: true });
@@ -41,6 +43,7 @@ describe('org layers from git: new commits (trusted folder)', () => {
   after(async () => {
     await writeProject(written);
     fs.rmSync(lockFile(), { force: true });
+    fs.rmSync(workspacePath('services'), { recursive: true, force: true });
   });
 
   /** Through the editor (and shown), so an open buffer of an earlier test does not keep the old text for the server. */
@@ -120,5 +123,52 @@ describe('org layers from git: new commits (trusted folder)', () => {
     assert.equal(settings.cleanupPeriodDays, 9);
     await baseAt(second);
     assert.equal(api.orgUpdates.status(folder)?.behind, 0);
+  });
+
+  it('checks a project nested in the folder, and the Layers view shows its org commit and how far it is behind', async () => {
+    const api = await activeApi();
+    // A monorepo opened at its root: a second project in a sub-folder draws the same org repository.
+    const nested = workspacePath('services', 'api');
+    const nestedProject = path.join(nested, '.claude-env', 'project.yaml');
+    fs.mkdirSync(path.dirname(nestedProject), { recursive: true });
+    fs.writeFileSync(
+      nestedProject,
+      `version: 1\nsource:\n  git: ${bareRepository}\n  ref: main\n  path: claude-env\nteams: [web]\n`,
+    );
+    const fetched = await fetchSources({ workspace: nested, git: systemGit(), env: process.env });
+    assert.deepEqual(fetched.diagnostics, []);
+    const locked = fetched.sources[0]?.commit;
+    assert.ok(locked);
+
+    fs.writeFileSync(path.join(work, 'claude-env', 'teams', 'web.yaml'), 'version: 1\nsettings:\n  model: team-next\n');
+    const tip = commit('The web team moves to the next model');
+    const told = api.orgUpdates.notifications().length;
+    const results = await api.orgUpdates.checkNow();
+    const checked = results.find((result) => result.workspace === nested);
+    assert.equal(checked?.newCommits?.count, 1, JSON.stringify(results.map((result) => result.workspace)));
+    assert.equal(checked?.report.source?.tip, tip);
+    // Both projects are 1 behind on the same repository and ref: one notification names both.
+    assert.deepEqual(api.orgUpdates.notifications().slice(told), [
+      `The org layers have 1 new commit in ${path.basename(workspacePath())}, services/api`,
+    ]);
+    assert.equal(api.orgUpdates.status(nested)?.behind, 1);
+
+    // The views show the project of the active layer file: the nested one, once its file is open.
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(nestedProject));
+    let seen = '';
+    const base = await whenEvent(
+      api.onDidChangeStack,
+      async () => {
+        const stack = await api.layers();
+        const layer = stack?.layers.find((candidate) => candidate.kind === 'base');
+        const description = layer ? String(api.layerItem(layer).description) : '';
+        seen = `${stack?.workspace}: ${description}`;
+        return stack?.workspace === nested && description.endsWith('behind') ? description : undefined;
+      },
+      'the nested project in the Layers view',
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; the Layers view shows ${seen}`);
+    });
+    assert.match(base, new RegExp(`· ${locked.slice(0, 12)} main, 1 behind$`));
   });
 });
