@@ -248,7 +248,7 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
     const tools = this.catalog.tools.length;
     this.setState(
       'running',
-      `ready in ${formatMs(Date.now() - started)} (handshake ${formatMs(this.handshakeMs ?? 0)}, ${tools} tools)`,
+      `ready in ${formatMs(Date.now() - started)} (handshake ${formatMs(this.handshakeMs ?? 0)}, ${tools} tool${tools === 1 ? '' : 's'})`,
     );
     run.pings = new PingMonitor(client, this.server.supervision, this.tuning.hangAfterFailedPings, {
       slow: (detail) => this.run === run && this.setState('degraded', detail),
