@@ -51,6 +51,10 @@ export async function runFromCommandPalette(page: Page, title: string): Promise<
 
 /** Moves the cursor of the active editor with Go to Line/Column (`line:column`, one-based). */
 export async function goToLine(page: Page, lineColumn: string): Promise<void> {
+  // An editor opened from a tree takes the focus a moment later, and a quick input that loses the focus closes:
+  // put the focus in the editor first, as a person's click would, and wait until it has it.
+  await page.locator('.part.editor .editor-group-container.active .monaco-editor .view-lines').first().click();
+  await page.locator('.part.editor .editor-group-container.active .monaco-editor.focused').first().waitFor();
   await runFromCommandPalette(page, 'Go to Line/Column');
   // Typing before the new quick input replaced the palette would type into the editor instead.
   await page.waitForFunction(`document.querySelector('.quick-input-widget input')?.value === ':'`);
