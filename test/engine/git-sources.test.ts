@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadEnvironment } from '@claude-env/engine';
@@ -144,6 +145,20 @@ describe('git sources: fetch, lock and offline use', function () {
       report.diagnostics.map((d) => d.code),
       ['source.contentMismatch'],
     );
+  });
+
+  it('reads a shallow clone as the source (an image that cloned the org repository with --depth 1)', async () => {
+    org.commit(orgLayers());
+    const commit = org.commit({ 'claude-env/base.yaml': 'version: 1\nsettings:\n  model: claude-opus-4-1\n' });
+    const clone = join(root, 'shallow');
+    execFileSync('git', ['clone', '--quiet', '--depth', '1', '--branch', 'main', `file://${org.bare}`, clone]);
+    const { workspace } = project(root, 'app', gitSource(clone, 'main'));
+    const report = await fetchSources({ workspace, env, git });
+    assert.deepEqual(report.diagnostics, []);
+    assert.equal(report.sources[0].commit, commit);
+    const environment = loadEnvironment(workspace, { env });
+    assert.deepEqual(environment.diagnostics, []);
+    assert.equal(environment.value.settings.model, 'claude-opus-4-1');
   });
 
   it('names a ref the repository does not have', async () => {

@@ -69,6 +69,9 @@ export async function fetchMirror(git: GitRunner, mirror: string, url: string, r
       '--force',
       '--no-recurse-submodules',
       '--no-write-fetch-head',
+      // A shallow clone is a fine source (an image's `git clone --depth 1`, a CI checkout): without this, git
+      // quietly refuses its refs and the ref would look missing.
+      '--update-shallow',
       '--',
       remote,
       `+refs/heads/*:${HEADS}*`,
