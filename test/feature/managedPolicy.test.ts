@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { DebianRoot, type RunResult } from './debianRoot';
 import { containerEnv, installFeature, packagedFeature, runLifecycle } from './featureInstall';
@@ -255,6 +256,28 @@ describe('dev container feature: the org policy as managed settings, and org lay
         created.stdout,
         /note: the managed settings hold the base layer's policy only, while the project names teams; set the feature's team option/,
       );
+    });
+
+    it("renders from a shallow clone the image's Dockerfile made (a private repository read with a build secret)", () => {
+      // What docs/devcontainer.md shows for a private org repository: the Dockerfile clones it with a BuildKit secret,
+      // and orgSource names the clone. The clone holds no credentials; the feature reads it offline.
+      const scratch = gitTempFolder();
+      const privateOrg = new OrgRepo(scratch, 'private-org');
+      const head = privateOrg.commit(ORG_LAYERS);
+      const clone = root.path('/opt/org-claude-env');
+      execFileSync('git', ['clone', '--quiet', '--depth', '1', '--branch', 'main', `file://${privateOrg.bare}`, clone]);
+      const again = installFeature(root, archive, {
+        remoteUser: DEV.name,
+        options: { ...options(), orgSource: '/opt/org-claude-env' },
+        offline: true,
+      });
+      assert.equal(again.status, 0, again.output);
+      assert.ok(
+        again.stdout.includes(`managed settings from /opt/org-claude-env main @ ${head.slice(0, 12)} with team web`),
+        again.output,
+      );
+      assert.deepEqual(policy(), EXPECTED_POLICY);
+      assert.match(readFileSync(root.path(RECORD), 'utf8'), new RegExp(`^CLAUDE_ENV_POLICY_COMMIT=${head}$`, 'm'));
     });
 
     it('without orgSource, removes the policy it wrote; post-create in an image without git says so', () => {
