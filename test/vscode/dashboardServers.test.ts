@@ -261,6 +261,26 @@ describe('the dashboard’s MCP servers section in a browser', function () {
     const saved = await savedState();
     assert.deepEqual(saved, { serversWindow: 'week', serversScope: 'all' });
 
+    // A live update (the daemon's fleet changed, the extension read again): new figures, the same choices, the
+    // focus where it was, and the time of the read.
+    const later = structuredClone(data);
+    const everythingLater = later.week.servers.find((server) => server.server === 'everything')!;
+    everythingLater.calls += 5;
+    later.day.to = later.week.to = new Date(NOW + 65_000).toISOString();
+    await page.evaluate(`window.postMessage(${JSON.stringify(later)}, '*')`);
+    const laterTime = new Date(NOW + 65_000).toLocaleTimeString('en-GB', {
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    await page.getByText(`updated ${laterTime}`).waitFor();
+    assert.deepEqual(
+      (await serverRows(page)).find((row) => row[0] === 'everything')?.slice(0, 5),
+      ['everything', 'web', '99.4 %', '1', '47'],
+      'the week of all projects, with the new calls',
+    );
+    assert.equal(await page.evaluate<string>("document.activeElement?.id ?? ''"), 'servers-scope');
+
     assert.deepEqual(problems, [], 'no script errors and no Content Security Policy violations');
     assert.deepEqual(requests, [`${ORIGIN}/`, `${ORIGIN}/dashboard.js`], 'the page fetches nothing else');
     const results = join(REPO_ROOT, 'test-results', 'dashboard');
