@@ -28,7 +28,13 @@ export function followFleetChanges(options: FleetChangesOptions, changed: () => 
       own.dispose();
       own = undefined;
     } else if (!shared && !own) {
-      own = new DaemonFollower(options.paths, changed, options.log);
+      // Its first word is the fleet as it is (or that no daemon answers), which the panel has just read.
+      let first = true;
+      const ownChanged = () => {
+        if (!first) changed();
+        first = false;
+      };
+      own = new DaemonFollower(options.paths, ownChanged, options.log);
       own.follow();
     }
   };

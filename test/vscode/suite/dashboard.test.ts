@@ -180,6 +180,32 @@ if (suiteMode() === 'trusted')
         const servers = await posted;
         assert.equal((everythingIn(servers, 'day')?.calls ?? 0) - callsBefore, 2, 'the two calls through the shim');
         assert.deepEqual(panel.lastPostedServers, servers, 'the page got them');
+
+        // Hidden behind an editor in its column: nothing followed, no read waiting. Shown again: followed.
+        const shown = panel.panel;
+        const hidden = new Promise<void>((resolve) => {
+          const subscription = shown.onDidChangeViewState(() => {
+            if (shown.visible) return;
+            subscription.dispose();
+            resolve();
+          });
+        });
+        await vscode.window.showTextDocument(vscode.Uri.file(localLayer), { viewColumn: shown.viewColumn });
+        await hidden;
+        assert.equal(panel.live.followed, false, 'a hidden panel follows nothing');
+        assert.equal(panel.live.pending, false, 'and holds no timer');
+        await client.callTool({ name: 'echo', arguments: { message: 'while hidden' } });
+        assert.equal(panel.live.pending, false);
+        const visibleAgain = new Promise<void>((resolve) => {
+          const subscription = shown.onDidChangeViewState(() => {
+            if (!shown.visible) return;
+            subscription.dispose();
+            resolve();
+          });
+        });
+        await vscode.commands.executeCommand<DashboardPanel>('claudeEnv.showDashboard');
+        await visibleAgain;
+        assert.equal(panel.live.followed, true, 'shown again, it follows the fleet');
       } finally {
         await client.close();
         fs.writeFileSync(localLayer, original);
