@@ -6,20 +6,21 @@
  *    records history, against a daemon started with CLAUDE_ENV_GATEWAY_HEALTH=off; per run the median call of
  *    each, runs interleaved. Also the recorder's own cost per event, in process.
  * 2. Store read: a full week of `--servers` servers (every five-minute slot with calls, a restart a day) written
- *    through the recorder with a fake clock; `readServerHealth` of the week and of the day, median of the runs,
- *    against the floor of reading the same files and parsing every line as JSON.
- * Writes bench/results/health.json.
+ *    through the recorder with a fake clock; `readServerHealth` of the week (total time, and the longest the event
+ *    loop was held meanwhile), of the day, and of both in one pass, median of the runs, against the floor of
+ *    reading the same files and parsing every line as JSON (synchronously: it holds the loop throughout).
+ * `--store-only` runs part 2 alone (no build needed). Writes bench/results/health.json (health-store.json).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { readServerHealth } from '@claude-env/mcp';
+import { readServerHealth, readServerHealthWindows } from '@claude-env/mcp';
 import { HealthRecorder } from '../mcp/src/health/recorder';
 import { DEFAULT_HEALTH_LIMITS, HealthStoreWriter } from '../mcp/src/health/store';
 import { newTag } from '../test/helpers/mcp';
 import { EVERYTHING, GatewayWorld } from '../test/mcp/gatewayHelpers';
-import { echoMedian, median, numberArgument, report, runMain } from './stats';
+import { echoMedian, eventLoopBlock, median, numberArgument, report, runMain } from './stats';
 
 const RUNS = numberArgument('runs', 5);
 const CALLS = numberArgument('calls', 1_000);
@@ -120,20 +121,32 @@ async function storeRead() {
   try {
     const end = Date.parse('2026-03-20T12:00:00Z');
     const written = writeWeek(dir, end);
-    const samples = { week: [] as number[], day: [] as number[], parseFloor: [] as number[] };
+    const samples = {
+      week: [] as number[],
+      weekBlock: [] as number[],
+      day: [] as number[],
+      both: [] as number[],
+      parseFloor: [] as number[],
+      parseFloorBlock: [] as number[],
+    };
     let servers = 0;
     for (let run = 0; run < RUNS; run++) {
+      const week = await eventLoopBlock(() => readServerHealth({ window: 'week', dir, now: new Date(end) }));
+      samples.week.push(week.totalMs);
+      samples.weekBlock.push(week.longestBlockMs);
+      servers = week.result.servers.length;
       let started = performance.now();
-      const week = await readServerHealth({ window: 'week', dir, now: new Date(end) });
-      samples.week.push(performance.now() - started);
-      servers = week.servers.length;
-      started = performance.now();
       await readServerHealth({ window: 'day', dir, now: new Date(end) });
       samples.day.push(performance.now() - started);
       started = performance.now();
-      for (const name of readdirSync(dir))
-        for (const line of readFileSync(join(dir, name), 'utf8').split('\n')) if (line) JSON.parse(line);
-      samples.parseFloor.push(performance.now() - started);
+      await readServerHealthWindows({ windows: ['day', 'week'], dir, now: new Date(end) });
+      samples.both.push(performance.now() - started);
+      const floor = await eventLoopBlock(async () => {
+        for (const name of readdirSync(dir))
+          for (const line of readFileSync(join(dir, name), 'utf8').split('\n')) if (line) JSON.parse(line);
+      });
+      samples.parseFloor.push(floor.totalMs);
+      samples.parseFloorBlock.push(floor.longestBlockMs);
     }
     const recorder = recorderCost(join(root, 'cost'));
     return {
@@ -141,7 +154,10 @@ async function storeRead() {
       ...written,
       samplesMs: samples,
       weekMs: median(samples.week),
+      weekLongestBlockMs: median(samples.weekBlock),
+      parseFloorLongestBlockMs: median(samples.parseFloorBlock),
       dayMs: median(samples.day),
+      bothMs: median(samples.both),
       parseFloorMs: median(samples.parseFloor),
       weekOverFloor: median(samples.week) / median(samples.parseFloor),
       recorder,
@@ -151,8 +167,25 @@ async function storeRead() {
   }
 }
 
+function storeRows(store: Awaited<ReturnType<typeof storeRead>>): [string, string][] {
+  return [
+    [`store: a week of ${store.servers} servers`, `${store.lines} lines, ${(store.bytes / 1048576).toFixed(1)} MiB`],
+    ['readServerHealth week', `${store.weekMs.toFixed(0)} ms`],
+    ['  longest event-loop block while reading it', `${store.weekLongestBlockMs.toFixed(1)} ms`],
+    ['readServerHealth day', `${store.dayMs.toFixed(0)} ms`],
+    ['readServerHealthWindows day + week, one pass', `${store.bothMs.toFixed(0)} ms`],
+    ['floor: read + JSON.parse every line', `${store.parseFloorMs.toFixed(0)} ms`],
+    ['  longest event-loop block (synchronous)', `${store.parseFloorLongestBlockMs.toFixed(1)} ms`],
+    ['ratio week read / floor', `${store.weekOverFloor.toFixed(2)}×`],
+  ];
+}
+
 runMain(async () => {
   const store = await storeRead();
+  if (process.argv.includes('--store-only')) {
+    report('health-store', 'MCP server health history: store read', storeRows(store), { store });
+    return;
+  }
   const calls = await callOverhead();
   report(
     'health',
@@ -163,11 +196,7 @@ runMain(async () => {
       ['ratio on / off', `${calls.ratio.toFixed(3)}×`],
       ['recorder per call, in process', `${store.recorder.perCallNs.toFixed(0)} ns`],
       [`flush of one busy slot of ${SERVERS} servers`, `${store.recorder.flushMs.toFixed(2)} ms`],
-      [`store: a week of ${store.servers} servers`, `${store.lines} lines, ${(store.bytes / 1048576).toFixed(1)} MiB`],
-      ['readServerHealth week', `${store.weekMs.toFixed(0)} ms`],
-      ['readServerHealth day', `${store.dayMs.toFixed(0)} ms`],
-      ['floor: read + JSON.parse every line', `${store.parseFloorMs.toFixed(0)} ms`],
-      ['ratio week read / floor', `${store.weekOverFloor.toFixed(2)}×`],
+      ...storeRows(store),
     ],
     { calls, store },
   );

@@ -49,3 +49,31 @@ export async function echoMedian(client: Client, count: number): Promise<number>
   }
   return median(times);
 }
+
+/**
+ * Runs `work` while a 1 ms interval timer ticks, and returns how long it took and the longest gap between two
+ * ticks beyond the 1 ms asked for: how long the event loop was held at a stretch (a synchronous read holds it
+ * for the whole read; one that yields, for its longest step).
+ */
+export async function eventLoopBlock<T>(
+  work: () => Promise<T>,
+): Promise<{ totalMs: number; longestBlockMs: number; result: T }> {
+  let last = performance.now();
+  let longest = 0;
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last - 1);
+    last = now;
+  }, 1);
+  const started = performance.now();
+  try {
+    const result = await work();
+    const totalMs = performance.now() - started;
+    // The gap that ends with the work is a block too: measure up to the next tick.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    longest = Math.max(longest, performance.now() - last - 1);
+    return { totalMs, longestBlockMs: longest, result };
+  } finally {
+    clearInterval(ticker);
+  }
+}

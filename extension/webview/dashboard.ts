@@ -7,7 +7,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
-import { element, PALETTE, redrawKeepingFocus, select, themeColour } from './dom';
+import { element, folderName, PALETTE, redrawKeepingFocus, select, themeColour } from './dom';
 import type { DashboardData, DashboardMessage, ScopeSummary, ServersData } from './messages';
 import { renderServers, type ServersView } from './serversSection';
 
@@ -51,12 +51,12 @@ function render(): void {
   const scopes: [string, string][] = [['all', 'All projects']];
   if (data.project) scopes.unshift(['project', `This project (${data.projectName})`]);
   controls.append(
-    ...select('Projects', 'scope', scopes, scopeName, (value) => {
+    select('Projects', 'scope', scopes, scopeName, (value) => {
       view.scope = value;
       vscode.setState(view);
       drawFigures(figures);
     }),
-    ...select(
+    select(
       'Show',
       'metric',
       [
@@ -171,7 +171,7 @@ function drawFigures(figures: HTMLElement): void {
       row.append(
         element('td', new Date(session.lastActivity).toTimeString().slice(0, 5)),
         element('td', session.session.slice(0, 8)),
-        element('td', session.project),
+        projectCell(session.project),
         element('td', session.models.map((m) => m.replace(/^claude-/, '')).join(', ')),
         element('td', session.tokens.toLocaleString('en-US'), 'number'),
         element('td', costText(session.costUSD, session.unknownPriceTokens), 'number'),
@@ -187,6 +187,14 @@ function drawFigures(figures: HTMLElement): void {
     );
   if (data.malformedLines > 0) notes.push(`${data.malformedLines} malformed transcript lines skipped.`);
   figures.append(element('p', notes.join(' '), 'note'));
+}
+
+/** A session's project folders by name, as the servers section names workspaces; the full paths as its title. */
+function projectCell(projects: string): HTMLElement {
+  const paths = projects.split(', ');
+  const cell = element('td', paths.map(folderName).join(', '));
+  cell.title = projects;
+  return cell;
 }
 
 function drawChart(canvas: HTMLCanvasElement, scope: ScopeSummary, metric: 'cost' | 'tokens'): void {

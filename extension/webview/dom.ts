@@ -24,13 +24,17 @@ export function element<K extends keyof HTMLElementTagNameMap>(tag: K, text?: st
   return node;
 }
 
+/**
+ * A labelled vscode-elements select, as one switch: the label and its control stay together on one line (a row
+ * of switches wraps between switches, never inside one).
+ */
 export function select(
   label: string,
   id: string,
   options: [string, string][],
   value: string,
   onChange: (v: string) => void,
-) {
+): HTMLElement {
   const wrapper = element('label', label);
   wrapper.htmlFor = id;
   const control = document.createElement('vscode-single-select') as HTMLElement & { value: string };
@@ -44,7 +48,14 @@ export function select(
     control.appendChild(option);
   }
   control.addEventListener('change', () => onChange(control.value));
-  return [wrapper, control];
+  const pair = element('span', undefined, 'switch');
+  pair.append(wrapper, control);
+  return pair;
+}
+
+/** A folder's last name, as the page names a project (its full path is the element's title). */
+export function folderName(path: string): string {
+  return path.split(/[\\/]/).filter(Boolean).pop() ?? path;
 }
 
 /**

@@ -7,6 +7,7 @@
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
 import { element, PALETTE, printable, redrawKeepingFocus, select, themeColour } from './dom';
 import type { HealthBucket, HealthWindow, ServerHistoryRow, ServerHistoryWindow, ServersData } from './messages';
+import { count, latencyText, sentence, sliceLabel, timeText, updatedText, uptimeText } from './serversFormat';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
 
@@ -42,8 +43,8 @@ function drawSection(root: HTMLElement, data: ServersData, view: ServersView, sa
     drawFigures(body, data, view);
   };
   controls.append(
-    ...select('Servers of', 'servers-scope', scopes, scopeOf(data, view), switched('serversScope')),
-    ...select(
+    select('Servers of', 'servers-scope', scopes, scopeOf(data, view), switched('serversScope')),
+    select(
       'Over',
       'servers-window',
       [
@@ -53,6 +54,8 @@ function drawSection(root: HTMLElement, data: ServersData, view: ServersView, sa
       windowOf(view),
       switched('serversWindow'),
     ),
+    // When the figures were read: the section follows the daemon while it is visible.
+    element('span', updatedText(data.week.to), 'label updated'),
   );
   root.append(controls, body);
   drawFigures(body, data, view);
@@ -267,37 +270,4 @@ function drawChart(canvas: HTMLCanvasElement, history: ServerHistoryWindow, slic
       plugins: { legend: { labels: { color: foreground } } },
     },
   });
-}
-
-function sentence(...parts: (string | { code: string })[]): HTMLElement {
-  const paragraph = element('p', undefined, 'note');
-  for (const part of parts) paragraph.append(typeof part === 'string' ? part : element('code', part.code));
-  return paragraph;
-}
-
-function count(n: number, noun: string): string {
-  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
-}
-
-function sliceLabel(window: HealthWindow, start: string): string {
-  const at = new Date(start);
-  const time = at.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
-  return window === 'day' ? time : `${at.toLocaleDateString('en-GB', { weekday: 'short' })} ${time}`;
-}
-
-function timeText(iso: string): string {
-  return new Date(iso).toLocaleString('en-GB', { weekday: 'short', hour: '2-digit', minute: '2-digit' });
-}
-
-/** As `claude-env mcp health`: a server that was down at all never rounds up to 100 %. */
-function uptimeText(uptime: number | undefined): string {
-  if (uptime === undefined) return '–';
-  const percent = uptime * 100;
-  return `${percent < 100 ? Math.min(99.9, Math.round(percent * 10) / 10).toFixed(1) : '100'} %`;
-}
-
-function latencyText(ms: number | undefined): string {
-  if (ms === undefined) return '–';
-  if (ms < 10) return `${ms.toFixed(1)} ms`;
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }

@@ -61,6 +61,12 @@ export {
 export type { FleetStatus, BackendStatus, SessionStatus } from './gateway/status';
 export type { CallRecord } from './gateway/backend';
 export type { HealthWindow, HealthBucket, ServerHealth, ServerHealthReport } from './health/report';
-export { readServerHealth, WINDOW_LAYOUT, type ReadServerHealthOptions } from './health/read';
+export {
+  readServerHealth,
+  readServerHealthWindows,
+  WINDOW_LAYOUT,
+  type ReadServerHealthOptions,
+  type ReadServerHealthWindowsOptions,
+} from './health/read';
 export { healthStoreDir } from './health/segments';
 export { HEALTH_SWITCH_VAR, type HealthOptions } from './health/daemonHealth';

@@ -113,6 +113,10 @@ describe('the dashboard page in a browser', function () {
     assert.equal(await page.locator('canvas[role="img"]').count(), 1);
     assert.match((await page.locator('canvas').getAttribute('aria-label')) ?? '', /days, \$16\.50 in all/);
     assert.equal(await page.locator('table tr').count(), 2, 'a header and the one session of today');
+    // The session's project by its folder's name, as the servers section names workspaces; the path on hover.
+    const project = page.locator('table tr').nth(1).locator('td').nth(2);
+    assert.equal(await project.innerText(), 'web');
+    assert.equal(await project.getAttribute('title'), '/home/dev/web');
 
     // Keyboard: Tab reaches both selects and the Refresh button, in order.
     const reached: string[] = [];

@@ -85,7 +85,7 @@ interface OpenedPage {
 /** The dashboard page as a webview gets it, answering `ready` with `messages`, its state starting at `state`. */
 async function openPage(browser: Browser, messages: unknown[], state?: unknown): Promise<OpenedPage> {
   const script = readFileSync(join(REPO_ROOT, 'dist', 'webview', 'dashboard.js'), 'utf8');
-  const page = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   const problems: string[] = [];
   const requests: string[] = [];
   page.on('console', (message) => {
@@ -128,6 +128,29 @@ async function serverRows(page: Page): Promise<string[][]> {
     .evaluateAll((rows) => rows.map((row) => [...row.children].map((cell) => (cell.textContent ?? '').trim())));
 }
 
+/**
+ * The servers section's controls as rows on the screen: each row the labels (and the "updated" note) whose
+ * middles lie within 4 px, a label marked when its select is not on its row.
+ */
+async function switchRows(page: Page): Promise<string[][]> {
+  // A string, not a function: the test's own transpiler would add helpers the page does not have.
+  return page.evaluate<string[][]>(`(() => {
+    const middle = (node) => { const box = node.getBoundingClientRect(); return Math.round(box.top + box.height / 2); };
+    const rows = [];
+    const controls = document.querySelector('section[aria-label="MCP servers"] .controls');
+    for (const item of controls.querySelectorAll('label, .updated')) {
+      const control = item.tagName === 'LABEL' ? item.nextElementSibling : null;
+      const at = middle(item);
+      const name = item.textContent.replace(/ \\d.*$/, '');
+      const row = rows.find((candidate) => Math.abs(candidate.at - at) <= 4);
+      const text = control && Math.abs(middle(control) - at) > 4 ? name + ' (select apart)' : name;
+      if (row) row.names.push(text);
+      else rows.push({ at, names: [text] });
+    }
+    return rows.map((row) => row.names);
+  })()`);
+}
+
 /** Tabs until `id` has the focus (at most `limit` presses). */
 async function tabTo(page: Page, id: string, limit = 6): Promise<void> {
   for (let i = 0; i < limit; i++) {
@@ -161,6 +184,19 @@ describe('the dashboard’s MCP servers section in a browser', function () {
     world = new StoreWorld();
     const { data } = await recordedHistory(world);
     const { page, problems, requests, savedState } = await openPage(browser!, [data]);
+
+    const updated = new Date(NOW).toLocaleTimeString('en-GB', {
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    assert.equal(await page.locator('section[aria-label="MCP servers"] .updated').innerText(), `updated ${updated}`);
+    // The switches and their labels on one row, at 1400 px and in a narrower panel (where the label of the second
+    // one used to stay on the first line and its select go to the next).
+    assert.deepEqual(await switchRows(page), [['Servers of', 'Over', 'updated']]);
+    await page.setViewportSize({ width: 800, height: 1000 });
+    assert.deepEqual((await switchRows(page))[0], ['Servers of', 'Over'], 'at 800 px');
+    await page.setViewportSize({ width: 1400, height: 1000 });
 
     const day = await serverRows(page);
     assert.deepEqual(day[0], ['Server', 'Uptime', 'Restarts', 'Calls', 'Errors', 'p50', 'p95', 'Last state']);
@@ -224,6 +260,26 @@ describe('the dashboard’s MCP servers section in a browser', function () {
     );
     const saved = await savedState();
     assert.deepEqual(saved, { serversWindow: 'week', serversScope: 'all' });
+
+    // A live update (the daemon's fleet changed, the extension read again): new figures, the same choices, the
+    // focus where it was, and the time of the read.
+    const later = structuredClone(data);
+    const everythingLater = later.week.servers.find((server) => server.server === 'everything')!;
+    everythingLater.calls += 5;
+    later.day.to = later.week.to = new Date(NOW + 65_000).toISOString();
+    await page.evaluate(`window.postMessage(${JSON.stringify(later)}, '*')`);
+    const laterTime = new Date(NOW + 65_000).toLocaleTimeString('en-GB', {
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    await page.getByText(`updated ${laterTime}`).waitFor();
+    assert.deepEqual(
+      (await serverRows(page)).find((row) => row[0] === 'everything')?.slice(0, 5),
+      ['everything', 'web', '99.4 %', '1', '47'],
+      'the week of all projects, with the new calls',
+    );
+    assert.equal(await page.evaluate<string>("document.activeElement?.id ?? ''"), 'servers-scope');
 
     assert.deepEqual(problems, [], 'no script errors and no Content Security Policy violations');
     assert.deepEqual(requests, [`${ORIGIN}/`, `${ORIGIN}/dashboard.js`], 'the page fetches nothing else');

@@ -2,11 +2,13 @@
  * The Claude Env Dashboard: one webview panel per window. Its page loads only the bundled script from the
  * extension's dist/webview folder under a Content Security Policy that allows nothing else (no network, no
  * inline script, styles by nonce); the figures come in as messages: the usage summary and the MCP servers'
- * history, read when the panel opens or shows again and on Refresh.
+ * history, read when the panel opens or shows again and on Refresh, and while it is visible again after the
+ * daemon's fleet changes (at most every 15 s, ./liveRefresh.ts).
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { DashboardData, DashboardMessage, ServersData, WebviewRequest } from '../../webview/messages';
+import { LiveRefresh, type FollowChanges } from './liveRefresh';
 import { dashboardHtml } from './page';
 import type { ServerHistory } from './serverHistory';
 import type { UsageTracker } from './usageTracker';
@@ -18,7 +20,12 @@ export class DashboardPanel implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
 
   /** Reveals the dashboard, creating it on first use, and reads the transcripts and the server history again. */
-  static async show(extensionUri: vscode.Uri, tracker: UsageTracker, history: ServerHistory): Promise<DashboardPanel> {
+  static async show(
+    extensionUri: vscode.Uri,
+    tracker: UsageTracker,
+    history: ServerHistory,
+    followChanges: FollowChanges,
+  ): Promise<DashboardPanel> {
     if (DashboardPanel.current) {
       DashboardPanel.current.panel.reveal();
     } else {
@@ -32,7 +39,7 @@ export class DashboardPanel implements vscode.Disposable {
           retainContextWhenHidden: false,
         },
       );
-      DashboardPanel.current = new DashboardPanel(panel, extensionUri, tracker, history);
+      DashboardPanel.current = new DashboardPanel(panel, extensionUri, tracker, history, followChanges);
     }
     const shown = DashboardPanel.current;
     if (tracker.latest) await shown.post(tracker.latest);
@@ -48,15 +55,26 @@ export class DashboardPanel implements vscode.Disposable {
   /** The last figures sent to the page (for tests): the usage summary, and the servers' history. */
   lastPosted: DashboardData | undefined;
   lastPostedServers: ServersData | undefined;
+  private readonly postedServers = new vscode.EventEmitter<ServersData>();
+  /** Fires when the servers' history was posted to the page (after Refresh, or a change of the fleet). */
+  readonly onDidPostServers = this.postedServers.event;
+  /** When the history is read again on its own; for tests. */
+  readonly live: LiveRefresh;
 
   private constructor(
     readonly panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     private readonly tracker: UsageTracker,
     private readonly history: ServerHistory,
+    followChanges: FollowChanges,
   ) {
     panel.webview.html = pageHtml(panel.webview, extensionUri);
+    this.live = new LiveRefresh(() => this.history.refresh(), followChanges);
+    this.live.setVisible(panel.visible);
+    let wasVisible = panel.visible;
     this.subscriptions.push(
+      this.postedServers,
+      { dispose: () => this.live.dispose() },
       tracker.onDidUpdate((data) => void this.post(data)),
       history.onDidUpdate((data) => void this.post(data)),
       panel.webview.onDidReceiveMessage((message: WebviewRequest) => {
@@ -66,23 +84,27 @@ export class DashboardPanel implements vscode.Disposable {
           if (history.latest) void this.post(history.latest);
         }
       }),
-      // The history is read on demand, not on a timer: again whenever a person comes back to the panel.
+      // Read again whenever a person comes back to the panel; while it is hidden nothing is followed or read.
       panel.onDidChangeViewState(() => {
-        if (panel.visible) void this.history.refresh();
+        this.live.setVisible(panel.visible);
+        if (panel.visible && !wasVisible) void this.live.readNow();
+        wasVisible = panel.visible;
       }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.live.refollow()),
       panel.onDidDispose(() => this.dispose()),
     );
   }
 
   /** Reads the transcripts and the server history again (the daemon flushes first); each posts when read. */
   async refresh(): Promise<void> {
-    await Promise.all([this.tracker.refresh(), this.history.refresh()]);
+    await Promise.all([this.tracker.refresh(), this.live.readNow()]);
   }
 
   private async post(data: DashboardMessage): Promise<void> {
     if (data.type === 'servers') this.lastPostedServers = data;
     else this.lastPosted = data;
     await this.panel.webview.postMessage(data);
+    if (data.type === 'servers') this.postedServers.fire(data);
   }
 
   dispose(): void {

@@ -5,7 +5,10 @@
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
 import { readSettings } from '../settings';
+import { gatewayPaths } from '@claude-env/mcp';
 import { DashboardPanel } from './dashboardPanel';
+import { followFleetChanges } from './fleetChanges';
+import type { FollowChanges } from './liveRefresh';
 import { ServerHistory } from './serverHistory';
 import { UsageStatusBar } from './usageStatusBar';
 import { UsageTracker } from './usageTracker';
@@ -29,7 +32,8 @@ export function registerUsage(ctx: Ctx): { tracker: UsageTracker; statusBar: Usa
   const statusBar = new UsageStatusBar(tracker, ctx.extension.workspaceState, () => readSettings().usage.statusBar);
   ctx.usage = tracker;
   void tracker.refresh().catch((error: unknown) => ctx.output.error(`usage: ${String(error)}`));
-  // Read when the dashboard opens, shows again or is refreshed: nothing is read for a window that never opens it.
+  // Read when the dashboard opens, shows again or is refreshed, and after the fleet changes while it is visible:
+  // nothing is read for a window that never opens it.
   const history = new ServerHistory(folder, () => readSettings().mcp.supervisor, ctx.output);
   ctx.serverHistory = history;
   return { tracker, statusBar, history };
@@ -39,6 +43,13 @@ export function registerUsage(ctx: Ctx): { tracker: UsageTracker; statusBar: Usa
 export function showDashboard(ctx: Ctx) {
   return async (): Promise<DashboardPanel> => {
     if (!ctx.usage || !ctx.serverHistory) throw new Error('usage tracking did not start');
-    return DashboardPanel.show(ctx.extension.extensionUri, ctx.usage, ctx.serverHistory);
+    const log = (message: string) => ctx.output.info(`dashboard: ${message}`);
+    // ctx.mcp is read when a change is followed: the view's fleet, set up before the dashboard.
+    const followChanges: FollowChanges = (changed) =>
+      followFleetChanges(
+        { fleet: ctx.mcp?.fleet, trusted: () => vscode.workspace.isTrusted, paths: gatewayPaths(process.env), log },
+        changed,
+      );
+    return DashboardPanel.show(ctx.extension.extensionUri, ctx.usage, ctx.serverHistory, followChanges);
   };
 }

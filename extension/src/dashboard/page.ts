@@ -44,7 +44,9 @@ h1 { font-size: 1.4em; font-weight: 600; } h2 { font-size: 1.1em; font-weight: 6
 h3 { font-size: 1em; font-weight: 600; } caption { text-align: left; padding: 4px 0; font-weight: 600; }
 code { font-family: var(--vscode-editor-font-family); background: var(--vscode-textCodeBlock-background); }
 details { margin-top: 12px; } summary { cursor: pointer; }
-.controls { display: flex; gap: 12px; align-items: center; flex-wrap: wrap; margin: 8px 0 16px; }
+.controls { display: flex; gap: 8px 20px; align-items: center; flex-wrap: wrap; margin: 8px 0 16px; }
+.switch { display: inline-flex; gap: 8px; align-items: center; white-space: nowrap; }
+.switch vscode-single-select { width: 15em; }
 .summary { display: flex; gap: 32px; flex-wrap: wrap; }
 .figure { font-size: 1.6em; font-weight: 600; }
 .label { color: var(--vscode-descriptionForeground); }

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import {
   healthStoreDir,
-  readServerHealth,
+  readServerHealthWindows,
   WINDOW_LAYOUT,
   type HealthWindow,
   type ServerHealthReport,
@@ -40,9 +40,8 @@ export class ServerHistory implements vscode.Disposable {
     let day: ServerHealthReport;
     let week: ServerHealthReport;
     try {
-      // The first read asks the daemon to flush; the second reads the same files as they are then.
-      day = await readServerHealth({ window: 'day', env: this.env, now });
-      week = await readServerHealth({ window: 'week', env: this.env, now, dir });
+      // The daemon flushes first; one pass over the week's files gives the day too, without blocking the host.
+      ({ day, week } = await readServerHealthWindows({ windows: ['day', 'week'], env: this.env, now }));
     } catch (error) {
       // Not expected (the reader reports what it finds on disk), but the page says so rather than showing nothing.
       const problem = error instanceof Error ? error.message : String(error);

@@ -37,60 +37,98 @@ interface Accumulated {
   lastStateAt: number;
 }
 
+/** One window being read: where its buckets start and what each server gathered so far. */
+interface WindowRead {
+  window: HealthWindow;
+  from: number;
+  bucketMs: number;
+  buckets: number;
+  servers: Map<string, Accumulated>;
+}
+
+/** Which windows to read in one pass over the files, and what `readServerHealth` takes besides. */
+export interface ReadServerHealthWindowsOptions<W extends HealthWindow> extends Omit<
+  ReadServerHealthOptions,
+  'window'
+> {
+  windows: readonly W[];
+}
+
 /**
  * The health history of the servers over the last day or week. The last bucket is the one `now` falls in (so it
  * is partial), and `from` is the start of the first. Percentiles come from the merged latency histograms: each is
  * the midpoint of a bucket 19 % wide, within 9 % of the exact value.
  */
 export async function readServerHealth(options: ReadServerHealthOptions): Promise<ServerHealthReport> {
+  const reports = await readServerHealthWindows({ ...options, windows: [options.window] });
+  return reports[options.window];
+}
+
+/**
+ * Several windows' reports from one read of the files (the day is part of the week, so the dashboard reads the
+ * week's segments once for both), each as `readServerHealth` gives it.
+ */
+export async function readServerHealthWindows<W extends HealthWindow>(
+  options: ReadServerHealthWindowsOptions<W>,
+): Promise<Record<W, ServerHealthReport>> {
   const env = options.env ?? process.env;
   const dir = options.dir ?? healthStoreDir(env);
   if (options.dir === undefined) await askDaemonToFlush(env);
   const now = (options.now ?? new Date()).getTime();
-  const { bucketMinutes, buckets } = WINDOW_LAYOUT[options.window];
-  const bucketMs = bucketMinutes * 60_000;
-  const from = Math.floor(now / bucketMs) * bucketMs - (buckets - 1) * bucketMs;
+  const windows = [...new Set(options.windows)].map((window) => windowRead(window, now));
+  const from = Math.min(...windows.map((read) => read.from));
   const inWorkspace = options.workspace === undefined ? undefined : folderMatcher(options.workspace);
-  const servers = new Map<string, Accumulated>();
-  const entryOf = (record: HealthRecord): Accumulated => {
-    const key = `${record.w}\0${record.s}`;
-    let entry = servers.get(key);
-    if (!entry) {
-      entry = emptyEntry(record.w, record.s, from, bucketMs, buckets);
-      servers.set(key, entry);
-    }
-    return entry;
-  };
-  const read = readSegments(dir, from, now, (record) => {
+  const read = await readSegments(dir, from, now, (record) => {
     if (record.t < from || record.t > now) return;
     if (inWorkspace !== undefined && !inWorkspace(record.w)) return;
-    const entry = entryOf(record);
-    if (record.k === 's') {
-      if (record.t >= entry.lastStateAt) {
-        entry.lastStateAt = record.t;
-        entry.health.lastState = { state: record.state, at: new Date(record.t).toISOString(), reason: record.why };
-      }
-      return;
-    }
-    const index = Math.floor((record.t - from) / bucketMs);
-    const bucket = entry.health.buckets[index];
-    bucket.calls += record.c;
-    bucket.errors += record.e;
-    bucket.restarts += record.r;
-    entry.observedMs[index] += record.o;
-    entry.upMs[index] += record.u;
-    mergeInto(entry.histograms[index], record.h);
+    for (const window of windows) if (record.t >= window.from) add(window, record);
   });
-  const report: ServerHealthReport = {
-    window: options.window,
-    from: new Date(from).toISOString(),
-    to: new Date(now).toISOString(),
-    bucketMinutes,
-    servers: [...servers.values()].map(finish).sort(byWorkspaceThenServer),
-    store: { dir, damagedRecords: read.damagedRecords },
-  };
-  if (read.problems.length > 0) report.store.problems = read.problems;
-  return report;
+  const reports = {} as Record<W, ServerHealthReport>;
+  for (const window of windows) {
+    const report: ServerHealthReport = {
+      window: window.window,
+      from: new Date(window.from).toISOString(),
+      to: new Date(now).toISOString(),
+      bucketMinutes: window.bucketMs / 60_000,
+      servers: [...window.servers.values()].map(finish).sort(byWorkspaceThenServer),
+      store: { dir, damagedRecords: read.damagedRecords },
+    };
+    if (read.problems.length > 0) report.store.problems = [...read.problems];
+    reports[window.window as W] = report;
+  }
+  return reports;
+}
+
+function windowRead(window: HealthWindow, now: number): WindowRead {
+  const { bucketMinutes, buckets } = WINDOW_LAYOUT[window];
+  const bucketMs = bucketMinutes * 60_000;
+  const from = Math.floor(now / bucketMs) * bucketMs - (buckets - 1) * bucketMs;
+  return { window, from, bucketMs, buckets, servers: new Map() };
+}
+
+/** Adds one record of the window's time to its server's figures. */
+function add(window: WindowRead, record: HealthRecord): void {
+  const key = `${record.w}\0${record.s}`;
+  let entry = window.servers.get(key);
+  if (!entry) {
+    entry = emptyEntry(record.w, record.s, window.from, window.bucketMs, window.buckets);
+    window.servers.set(key, entry);
+  }
+  if (record.k === 's') {
+    if (record.t >= entry.lastStateAt) {
+      entry.lastStateAt = record.t;
+      entry.health.lastState = { state: record.state, at: new Date(record.t).toISOString(), reason: record.why };
+    }
+    return;
+  }
+  const index = Math.floor((record.t - window.from) / window.bucketMs);
+  const bucket = entry.health.buckets[index];
+  bucket.calls += record.c;
+  bucket.errors += record.e;
+  bucket.restarts += record.r;
+  entry.observedMs[index] += record.o;
+  entry.upMs[index] += record.u;
+  mergeInto(entry.histograms[index], record.h);
 }
 
 function emptyEntry(workspace: string, server: string, from: number, bucketMs: number, count: number): Accumulated {

@@ -8,6 +8,7 @@ import {
   readSync,
   unlinkSync,
   writeSync,
+  type Stats,
 } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +24,8 @@ export const RETENTION_DAYS = 8;
 export const MAX_STORE_BYTES = 64 * 1024 * 1024;
 const SEGMENT = /^(\d{4}-\d{2}-\d{2})\.jsonl$/;
 const DAY_MS = 24 * 3_600_000;
+/** The flags a segment is opened with for reading: never through a link, never waiting on a FIFO. */
+export const SEGMENT_READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
 /** `$XDG_STATE_HOME/claude-env/health` (default `~/.local/state`): kept across logins, unlike the runtime folder. */
 export function healthStoreDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -61,7 +64,7 @@ export function openSegment(path: string, mode: 'append' | 'read'): number {
   const flags =
     mode === 'append'
       ? constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW
-      : constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+      : SEGMENT_READ_FLAGS;
   let fd: number;
   try {
     fd = openSync(path, flags, 0o600);
@@ -70,20 +73,24 @@ export function openSegment(path: string, mode: 'append' | 'read'): number {
       throw new UnsafePathError(`${path} is a symbolic link; refusing to follow it`);
     throw error;
   }
-  const info = fstatSync(fd);
+  const problem = segmentProblem(fstatSync(fd));
+  if (problem) {
+    closeSync(fd);
+    throw new UnsafePathError(`${path} ${problem}; refusing to use it`);
+  }
+  return fd;
+}
+
+/** Why an opened segment must not be used (not a regular file of this user with one link), else undefined. */
+export function segmentProblem(info: Stats): string | undefined {
   const uid = process.getuid?.();
-  const problem = !info.isFile()
+  return !info.isFile()
     ? 'is not a regular file'
     : uid !== undefined && info.uid !== uid
       ? `belongs to uid ${info.uid}, not to this user`
       : info.nlink !== 1
         ? `has ${info.nlink} links (a hard link to another file)`
         : undefined;
-  if (problem) {
-    closeSync(fd);
-    throw new UnsafePathError(`${path} ${problem}; refusing to use it`);
-  }
-  return fd;
 }
 
 /** Appends `text` to an open segment; starts on a new line if the last write was cut off (a killed daemon). */

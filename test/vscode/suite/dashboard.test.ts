@@ -130,4 +130,87 @@ if (suiteMode() === 'trusted')
         await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       }
     });
+
+    it('follows the daemon while it is open: a call made after it opened shows up without a refresh', async () => {
+      const localLayer = workspacePath('.claude-env', 'local.yaml');
+      const original = fs.readFileSync(localLayer, 'utf8');
+      const everything = path.join(
+        extension().extensionPath,
+        'node_modules',
+        '@modelcontextprotocol',
+        'server-everything',
+        'dist',
+        'index.js',
+      );
+      fs.writeFileSync(
+        localLayer,
+        `version: 1\nmcpServers:\n  everything:\n    command: ${JSON.stringify(process.execPath)}\n` +
+          `    args: [${JSON.stringify(everything)}, stdio]\n`,
+      );
+      const client = new Client({ name: 'claude-code', version: '2.0.0' }, { capabilities: {} });
+      let panel: DashboardPanel | undefined;
+      try {
+        panel = await vscode.commands.executeCommand<DashboardPanel>('claudeEnv.showDashboard');
+        assert.ok(panel.lastPostedServers, 'opening the panel read the history');
+        assert.ok(panel.live.followed, 'the visible panel follows the fleet');
+        const callsBefore = everythingIn(panel.lastPostedServers, 'day')?.calls ?? 0;
+        // Every post from here on, the first that holds the new calls ends the wait.
+        const posted = new Promise<ServersData>((resolve) => {
+          const subscription = panel!.onDidPostServers((servers) => {
+            if ((everythingIn(servers, 'day')?.calls ?? 0) - callsBefore < 2) return;
+            subscription.dispose();
+            resolve(servers);
+          });
+        });
+        await client.connect(
+          new StdioClientTransport({
+            command: process.execPath,
+            args: [
+              path.join(extension().extensionPath, 'dist', 'mcp-connect.js'),
+              'everything',
+              '--cwd',
+              workspacePath(),
+            ],
+            env: process.env as Record<string, string>,
+            stderr: 'ignore',
+          }),
+        );
+        for (const message of ['live one', 'live two']) await client.callTool({ name: 'echo', arguments: { message } });
+        // No refresh: the daemon's pushes after the calls make the panel read again (within its 15 s throttle).
+        const servers = await posted;
+        assert.equal((everythingIn(servers, 'day')?.calls ?? 0) - callsBefore, 2, 'the two calls through the shim');
+        assert.deepEqual(panel.lastPostedServers, servers, 'the page got them');
+
+        // Hidden behind an editor in its column: nothing followed, no read waiting. Shown again: followed.
+        const shown = panel.panel;
+        const hidden = new Promise<void>((resolve) => {
+          const subscription = shown.onDidChangeViewState(() => {
+            if (shown.visible) return;
+            subscription.dispose();
+            resolve();
+          });
+        });
+        await vscode.window.showTextDocument(vscode.Uri.file(localLayer), { viewColumn: shown.viewColumn });
+        await hidden;
+        assert.equal(panel.live.followed, false, 'a hidden panel follows nothing');
+        assert.equal(panel.live.pending, false, 'and holds no timer');
+        await client.callTool({ name: 'echo', arguments: { message: 'while hidden' } });
+        assert.equal(panel.live.pending, false);
+        const visibleAgain = new Promise<void>((resolve) => {
+          const subscription = shown.onDidChangeViewState(() => {
+            if (!shown.visible) return;
+            subscription.dispose();
+            resolve();
+          });
+        });
+        await vscode.commands.executeCommand<DashboardPanel>('claudeEnv.showDashboard');
+        await visibleAgain;
+        assert.equal(panel.live.followed, true, 'shown again, it follows the fleet');
+      } finally {
+        await client.close();
+        fs.writeFileSync(localLayer, original);
+        await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      }
+      assert.equal(panel?.live.followed, false, 'a closed panel follows nothing');
+    });
   });
