@@ -64,6 +64,7 @@ export type { HealthWindow, HealthBucket, ServerHealth, ServerHealthReport } fro
 export {
   readServerHealth,
   readServerHealthWindows,
+  workspaceMatcher,
   WINDOW_LAYOUT,
   type ReadServerHealthOptions,
   type ReadServerHealthWindowsOptions,

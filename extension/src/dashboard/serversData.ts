@@ -3,9 +3,8 @@
  * figures only: each workspace by its folder's name, store problems without the store's path. Imports no
  * `vscode` (the page test builds it from a real store outside the editor).
  */
-import { realpathSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
-import { HEALTH_SWITCH_VAR, type ServerHealthReport } from '@claude-env/mcp';
+import { basename } from 'node:path';
+import { HEALTH_SWITCH_VAR, workspaceMatcher, type ServerHealthReport } from '@claude-env/mcp';
 import type { ServerHistoryWindow, ServersData } from '../../webview/messages';
 
 export interface ServersDataOptions {
@@ -22,7 +21,7 @@ export function serversData(
   week: ServerHealthReport,
   options: ServersDataOptions,
 ): ServersData {
-  const inProject = options.folder === undefined ? () => false : folderMatcher(options.folder);
+  const inProject = options.folder === undefined ? () => false : workspaceMatcher(options.folder);
   const problems = [...new Set([...(day.store.problems ?? []), ...(week.store.problems ?? [])])];
   return {
     type: 'servers',
@@ -53,30 +52,4 @@ function forPage(report: ServerHealthReport, inProject: (workspace: string) => b
 /** A problem names a file of the store: the page gets the file's name (a day's segment), not where it lies. */
 function withoutStorePath(problem: string, dir: string): string {
   return problem.split(`${dir}/`).join('').split(dir).join('the history folder');
-}
-
-/**
- * Whether a recorded workspace is `folder`, as `claude-env mcp health --workspace` decides it: the same resolved
- * path, or the same real path (a client reports the real path; the editor may have the folder open through a link).
- */
-function folderMatcher(folder: string): (recorded: string) => boolean {
-  const written = resolve(folder);
-  const real = realPathOf(written);
-  const verdicts = new Map<string, boolean>();
-  return (recorded) => {
-    let verdict = verdicts.get(recorded);
-    if (verdict === undefined) {
-      verdict = recorded === written || (real !== undefined && realPathOf(recorded) === real);
-      verdicts.set(recorded, verdict);
-    }
-    return verdict;
-  };
-}
-
-function realPathOf(path: string): string | undefined {
-  try {
-    return realpathSync(path);
-  } catch {
-    return undefined;
-  }
 }

@@ -77,7 +77,7 @@ export async function readServerHealthWindows<W extends HealthWindow>(
   const now = (options.now ?? new Date()).getTime();
   const windows = [...new Set(options.windows)].map((window) => windowRead(window, now));
   const from = Math.min(...windows.map((read) => read.from));
-  const inWorkspace = options.workspace === undefined ? undefined : folderMatcher(options.workspace);
+  const inWorkspace = options.workspace === undefined ? undefined : workspaceMatcher(options.workspace);
   const read = await readSegments(dir, from, now, (record) => {
     if (record.t < from || record.t > now) return;
     if (inWorkspace !== undefined && !inWorkspace(record.w)) return;
@@ -220,7 +220,7 @@ async function askDaemonToFlush(env: NodeJS.ProcessEnv): Promise<void> {
  * client started in a folder reports its real path while a person may name it through a symlink (or the other
  * way round). One real-path lookup per distinct recorded folder.
  */
-function folderMatcher(folder: string): (recorded: string) => boolean {
+export function workspaceMatcher(folder: string): (recorded: string) => boolean {
   const written = resolve(folder);
   const real = realPathOf(written);
   const verdicts = new Map<string, boolean>();
