@@ -56,6 +56,30 @@ function everythingIn(servers: ServersData, window: 'day' | 'week'): ServerHisto
   return servers[window].servers.find((server) => server.server === 'everything' && server.thisProject);
 }
 
+/** Points the local layer's `everything` at the bundled server, run by this Node; returns how to put it back. */
+function useBundledEverything(): () => void {
+  const localLayer = workspacePath('.claude-env', 'local.yaml');
+  const original = fs.readFileSync(localLayer, 'utf8');
+  const server = path.join(extension().extensionPath, 'node_modules', '@modelcontextprotocol', 'server-everything');
+  const entry = path.join(server, 'dist', 'index.js');
+  fs.writeFileSync(
+    localLayer,
+    `version: 1\nmcpServers:\n  everything:\n    command: ${JSON.stringify(process.execPath)}\n` +
+      `    args: [${JSON.stringify(entry)}, stdio]\n`,
+  );
+  return () => fs.writeFileSync(localLayer, original);
+}
+
+/** A client's stdio to the bundled shim for `server` in this workspace, as Claude Code starts it from .mcp.json. */
+function shimTransport(server: string): StdioClientTransport {
+  return new StdioClientTransport({
+    command: process.execPath,
+    args: [path.join(extension().extensionPath, 'dist', 'mcp-connect.js'), server, '--cwd', workspacePath()],
+    env: process.env as Record<string, string>,
+    stderr: 'ignore',
+  });
+}
+
 // The history comes from the run's own gateway daemon (its XDG_STATE_HOME is the run's temp folder, see
 // ../workspace.ts): a client started as Claude Code starts the shim makes calls, and the dashboard shows them.
 if (suiteMode() === 'trusted')
@@ -64,39 +88,13 @@ if (suiteMode() === 'trusted')
 
     it('shows the gateway daemon’s history of this project’s servers, with the calls just made through it', async () => {
       const api = await activeApi();
-      const localLayer = workspacePath('.claude-env', 'local.yaml');
-      const original = fs.readFileSync(localLayer, 'utf8');
-      const everything = path.join(
-        extension().extensionPath,
-        'node_modules',
-        '@modelcontextprotocol',
-        'server-everything',
-        'dist',
-        'index.js',
-      );
-      fs.writeFileSync(
-        localLayer,
-        `version: 1\nmcpServers:\n  everything:\n    command: ${JSON.stringify(process.execPath)}\n` +
-          `    args: [${JSON.stringify(everything)}, stdio]\n`,
-      );
+      const restoreLocalLayer = useBundledEverything();
       const client = new Client({ name: 'claude-code', version: '2.0.0' }, { capabilities: {} });
       try {
         const panel = await vscode.commands.executeCommand<DashboardPanel>('claudeEnv.showDashboard');
         const before = (await api.dashboard.refresh()).servers;
         const callsBefore = everythingIn(before, 'day')?.calls ?? 0;
-        await client.connect(
-          new StdioClientTransport({
-            command: process.execPath,
-            args: [
-              path.join(extension().extensionPath, 'dist', 'mcp-connect.js'),
-              'everything',
-              '--cwd',
-              workspacePath(),
-            ],
-            env: process.env as Record<string, string>,
-            stderr: 'ignore',
-          }),
-        );
+        await client.connect(shimTransport('everything'));
         for (const message of ['one', 'two', 'three']) await client.callTool({ name: 'echo', arguments: { message } });
 
         // Refresh asks the daemon to write what it holds, then reads the store: the last calls are in.
@@ -126,27 +124,13 @@ if (suiteMode() === 'trusted')
         assert.ok(!posted.includes(path.join('claude-env', 'health')), 'nor the store’s folder');
       } finally {
         await client.close();
-        fs.writeFileSync(localLayer, original);
+        restoreLocalLayer();
         await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       }
     });
 
     it('follows the daemon while it is open: a call made after it opened shows up without a refresh', async () => {
-      const localLayer = workspacePath('.claude-env', 'local.yaml');
-      const original = fs.readFileSync(localLayer, 'utf8');
-      const everything = path.join(
-        extension().extensionPath,
-        'node_modules',
-        '@modelcontextprotocol',
-        'server-everything',
-        'dist',
-        'index.js',
-      );
-      fs.writeFileSync(
-        localLayer,
-        `version: 1\nmcpServers:\n  everything:\n    command: ${JSON.stringify(process.execPath)}\n` +
-          `    args: [${JSON.stringify(everything)}, stdio]\n`,
-      );
+      const restoreLocalLayer = useBundledEverything();
       const client = new Client({ name: 'claude-code', version: '2.0.0' }, { capabilities: {} });
       let panel: DashboardPanel | undefined;
       try {
@@ -162,19 +146,7 @@ if (suiteMode() === 'trusted')
             resolve(servers);
           });
         });
-        await client.connect(
-          new StdioClientTransport({
-            command: process.execPath,
-            args: [
-              path.join(extension().extensionPath, 'dist', 'mcp-connect.js'),
-              'everything',
-              '--cwd',
-              workspacePath(),
-            ],
-            env: process.env as Record<string, string>,
-            stderr: 'ignore',
-          }),
-        );
+        await client.connect(shimTransport('everything'));
         for (const message of ['live one', 'live two']) await client.callTool({ name: 'echo', arguments: { message } });
         // No refresh: the daemon's pushes after the calls make the panel read again (within its 15 s throttle).
         const servers = await posted;
@@ -190,7 +162,9 @@ if (suiteMode() === 'trusted')
             resolve();
           });
         });
-        await vscode.window.showTextDocument(vscode.Uri.file(localLayer), { viewColumn: shown.viewColumn });
+        await vscode.window.showTextDocument(vscode.Uri.file(workspacePath('.claude-env', 'local.yaml')), {
+          viewColumn: shown.viewColumn,
+        });
         await hidden;
         assert.equal(panel.live.followed, false, 'a hidden panel follows nothing');
         assert.equal(panel.live.pending, false, 'and holds no timer');
@@ -208,7 +182,7 @@ if (suiteMode() === 'trusted')
         assert.equal(panel.live.followed, true, 'shown again, it follows the fleet');
       } finally {
         await client.close();
-        fs.writeFileSync(localLayer, original);
+        restoreLocalLayer();
         await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       }
       assert.equal(panel?.live.followed, false, 'a closed panel follows nothing');
