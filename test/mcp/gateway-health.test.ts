@@ -100,6 +100,16 @@ describe('MCP gateway: server health history', function () {
     assert.doesNotMatch(healthCli(world(), '--workspace', world().root).stdout, /^everything/m);
   });
 
+  it('shows a server that runs without calls as up when asked, not only once its five minutes end', async () => {
+    world().writeLayer({ everything: EVERYTHING });
+    await world().connect('everything');
+    const report = await readServerHealth({ window: 'day', env: world().env, workspace: world().workspace });
+    const [server] = report.servers;
+    assert.equal(server?.calls, 0, JSON.stringify(server));
+    assert.ok(server.uptime !== undefined && server.uptime > 0, `uptime ${server.uptime}`);
+    assert.equal(server.lastState?.state, 'running');
+  });
+
   it('counts a restart asked for over the control socket (from the editor or the CLI) as a restart', async () => {
     world().writeLayer({ everything: EVERYTHING });
     const client = await world().connect('everything');

@@ -171,7 +171,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         return;
       }
       if (hello.kind === 'flush') {
-        health?.flush();
+        // A reader is about to look: its open slots too, or an idle server's time up would wait for the slot's end.
+        health?.flush(true);
         socket.end(frame({ flushed: health !== undefined }));
         return;
       }

@@ -110,16 +110,18 @@ export class HealthRecorder implements GatewayObserver {
   /**
    * Appends what was seen since the last flush: state changes, slots that ended, and the open slot of a server
    * that had calls or restarts in it (an idle server's open slot waits for its end, so an idle fleet writes one
-   * line per server per slot). `final` writes everything.
+   * line per server per slot). `everything` writes every open slot too: when the daemon stops, and when a reader
+   * asks (the dashboard, `mcp health`), so that a server running idle since the slot began shows its time up.
+   * The reader adds up the records of a slot, so a slot written in parts counts once.
    */
-  flush(final = false): void {
+  flush(everything = false): void {
     const now = this.clock();
     for (const watch of this.watches.values()) this.accrue(watch, now);
     const current = slotOf(now);
     const records: HealthRecord[] = this.states;
     this.states = [];
     for (const [key, tally] of this.tallies) {
-      if (!final && tally.slot === current && tally.calls === 0 && tally.restarts === 0) continue;
+      if (!everything && tally.slot === current && tally.calls === 0 && tally.restarts === 0) continue;
       records.push(recordOf(tally));
       this.tallies.delete(key);
     }

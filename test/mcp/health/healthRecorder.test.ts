@@ -188,6 +188,28 @@ describe('MCP server health: the recorder and the report', () => {
     assert.equal(server.uptime, 0.75);
   });
 
+  it('a reader that asks sees an idle running server up now, and the slot written in parts still counts once', async () => {
+    const clock = new FakeClock(T0);
+    const recorder = world.recorder(clock);
+    recorder.stateChanged({ ...at(), state: 'running' });
+    clock.advance(2 * MINUTE);
+    recorder.flush();
+    const read = async () =>
+      (await readServerHealth({ window: 'day', dir: world.dir, now: new Date(clock.now) })).servers[0];
+    assert.equal((await read()).observedSeconds, 0, 'the periodic flush keeps an idle open slot back');
+    recorder.flush(true);
+    const asked = await read();
+    assert.equal(asked.observedSeconds, 120);
+    assert.equal(asked.uptime, 1);
+    clock.advance(4 * MINUTE);
+    recorder.flush();
+    assert.equal((await read()).observedSeconds, 300, 'the first slot once, written in two parts');
+    recorder.flush(true);
+    const later = await read();
+    assert.equal(later.observedSeconds, 360, 'and, asked again, the minute of the next');
+    assert.equal(later.uptime, 1);
+  });
+
   it('writes an idle server once per five-minute slot, not at every flush', () => {
     const clock = new FakeClock(T0);
     const recorder = world.recorder(clock);
