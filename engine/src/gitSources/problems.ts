@@ -1,5 +1,5 @@
 import { DiagnosticCode, type DiagnosticCodeValue } from '../diagnosticCodes';
-import { displayUrl } from './spec';
+import { displayUrl, isSshUrl } from './spec';
 import type { GitResult } from './runner';
 
 /**
@@ -34,11 +34,17 @@ export function gitReason(result: GitResult): string {
 }
 
 /** What git's message says went wrong in reaching a repository, for the cases a person fixes in a known way. */
-type FetchFailure = 'authentication' | 'notFound' | 'certificate' | 'stalled' | 'other';
+type FetchFailure =
+  'authentication' | 'notFound' | 'certificate' | 'hostKeyUnknown' | 'hostKeyChanged' | 'stalled' | 'other';
 
 function failureOf(result: GitResult): FetchFailure {
   if (result.stopped === 'timeout') return 'stalled';
   const text = result.stderr;
+  // OpenSSH without a terminal to ask on says only "Host key verification failed"; with strict checking it says
+  // "No … host key is known for …"; a key that differs from the one in known_hosts comes with a warning box.
+  if (/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key for \S+ has changed/i.test(text)) return 'hostKeyChanged';
+  if (/Host key verification failed|host key is known for .* you have requested strict checking/i.test(text))
+    return 'hostKeyUnknown';
   if (
     /could not read (Username|Password) for|terminal prompts disabled|Authentication failed for/i.test(text) ||
     /returned error: 40[13]\b|Permission denied \((publickey|password)|HTTP Basic: Access denied/i.test(text)
@@ -58,12 +64,18 @@ function failureOf(result: GitResult): FetchFailure {
 export function fetchFailed(url: string, result: GitResult): SourceProblem {
   const shown = displayUrl(url);
   const check = `check with: git ls-remote ${shown}`;
+  const ssh = isSshUrl(url) ? sshTarget(url) : undefined;
   const messages: Record<FetchFailure, () => string> = {
     authentication: () =>
-      `Authentication failed for ${shown}: git has no credentials that the server accepts, and claude-env never ` +
-      'prompts for them. Give them to git once with a credential helper (git config --global credential.helper ' +
-      "store, or your system's: manager, osxkeychain, libsecret; or 'git credential approve'), or an SSH key " +
-      `in your agent; then ${check}`,
+      ssh
+        ? `Authentication failed for ${shown}: the SSH server accepted none of the keys ssh offered, and claude-env ` +
+          'never prompts (a key with a passphrase is used only from your agent). Add the key to your agent ' +
+          '(ssh-add ~/.ssh/id_ed25519; ssh-add -l lists it) or name it for this host in ~/.ssh/config ' +
+          `(IdentityFile), and register its public key with the server; then ${check}`
+        : `Authentication failed for ${shown}: git has no credentials that the server accepts, and claude-env never ` +
+          'prompts for them. Give them to git once with a credential helper (git config --global credential.helper ' +
+          "store, or your system's: manager, osxkeychain, libsecret; or 'git credential approve'), or an SSH key " +
+          `in your agent; then ${check}`,
     notFound: () =>
       `Repository not found: ${shown}: the server has no repository there (or hides a private one). Check the ` +
       `URL in the source; then ${check}`,
@@ -76,6 +88,22 @@ export function fetchFailed(url: string, result: GitResult): SourceProblem {
       return (
         `The TLS certificate of ${shown} is not trusted (${why.replace(/[.]$/, '')}). If your organisation has its ` +
         `own certificate authority, give it to git: git config --global http.sslCAInfo /path/to/ca.pem; then ${check}`
+      );
+    },
+    hostKeyUnknown: () =>
+      `The SSH host key of ${ssh?.host ?? shown} is not known (it is not in ~/.ssh/known_hosts), and claude-env ` +
+      'never accepts a host key on its own. Connect once with ' +
+      `${ssh?.connect ?? 'ssh'}, check that the fingerprint it shows is the one your organisation publishes and ` +
+      `answer yes (or add their known_hosts line to ~/.ssh/known_hosts); then ${check}`,
+    hostKeyChanged: () => {
+      // ssh names the known_hosts file and entry itself: "remove with: ssh-keygen -f '…' -R '[host]:port'".
+      const remove =
+        /ssh-keygen -f \S+ -R \S+/.exec(result.stderr)?.[0] ?? `ssh-keygen -R ${ssh?.knownHostsName ?? 'HOST'}`;
+      return (
+        `The SSH host key of ${ssh?.host ?? shown} differs from the one in ~/.ssh/known_hosts: the server was ` +
+        'replaced, or someone is in between. Ask your organisation whether its key changed; only then remove the ' +
+        `old one with ${remove} and connect once with ${ssh?.connect ?? 'ssh'} to check and accept the new one; ` +
+        `then ${check}`
       );
     },
     stalled: () => {
@@ -91,6 +119,20 @@ export function fetchFailed(url: string, result: GitResult): SourceProblem {
       `credentials (SSH key, credential helper) give access: git ls-remote ${shown}`,
   };
   return new SourceProblem(DiagnosticCode.sourceFetchFailed, messages[failureOf(result)]());
+}
+
+/** Where an SSH URL connects: the host as shown, how to connect to it by hand, its name in known_hosts. */
+function sshTarget(url: string): { host: string; connect: string; knownHostsName: string } {
+  const full = /^ssh:\/\/(?:([^@/]*)@)?(\[[^\]]+\]|[^:/]+)(?::(\d+))?/i.exec(url);
+  const scp = /^(?:([^@]+)@)?([^:]+):/.exec(url);
+  const [, user, host, port] = full ?? scp ?? [];
+  const name = host ?? url;
+  const destination = user ? `${user}@${name}` : name;
+  return {
+    host: port ? `${name} port ${port}` : name,
+    connect: `ssh -T ${port ? `-p ${port} ` : ''}${destination}`,
+    knownHostsName: port ? `'[${name}]:${port}'` : name,
+  };
 }
 
 /** OS errors of the cache folder that a person can act on, in words; undefined for anything else (a bug). */

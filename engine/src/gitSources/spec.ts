@@ -112,8 +112,17 @@ function stringField(map: MapNode, name: string): { value: string; range: Range 
 }
 
 const SCHEMES = /^(https?|ssh|git|file):\/\//i;
-/** `user@host:path`, as ssh and git write it. */
-const SCP_LIKE = /^[A-Za-z0-9._~-]+@[A-Za-z0-9.-]+:/;
+/**
+ * `user@host:path` or `host:path` (a `Host` alias of `~/.ssh/config`), as ssh and git write it. Not `scheme://`,
+ * and not `transport::address` (a remote helper, like `ext::`, which runs a command); a one-letter host would be a
+ * Windows drive.
+ */
+const SCP_LIKE = /^(?:[A-Za-z0-9._~-]+@)?[A-Za-z0-9][A-Za-z0-9.-]+:(?!:|\/\/)/;
+
+/** Whether git reaches this repository URL over SSH (`ssh://` or the scp-like form). */
+export function isSshUrl(url: string): boolean {
+  return /^ssh:\/\//i.test(url) || (!SCHEMES.test(url) && SCP_LIKE.test(url));
+}
 
 function isLocalPath(url: string): boolean {
   return url.startsWith('/') || url.startsWith('./') || url.startsWith('../');
