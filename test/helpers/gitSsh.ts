@@ -7,6 +7,7 @@
  * real `ssh-agent`. OpenSSH is installed on demand (scripts/ssh-setup.sh, apt-get; needs root, as the suite runs).
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, git, gitTempFolder } from './gitRepos';
@@ -58,6 +59,8 @@ export interface GitSshServer {
   authorize(publicKey: string): void;
   /** Lines sshd logged (`-e`): which key was accepted, why one was refused. */
   readonly log: string[];
+  /** Resolves once the log satisfies `done` (checked at every new line): sshd logs a little after git has ended. */
+  logged(done: (log: readonly string[]) => boolean): Promise<void>;
   /** The process ids of this sshd and every process it started (connections, git-shell, git), from /proc. */
   processes(): number[];
   /** Stops sshd and every connection it serves; resolves when none of them is left. */
@@ -81,15 +84,17 @@ export async function startGitSsh(base: string): Promise<GitSshServer> {
     const config = join(folder, `sshd_config-${port}`);
     writeFileSync(config, sshdConfig(port, hostKey.privateFile, authorizedKeys));
     const log: string[] = [];
+    const lines = new EventEmitter();
     const child = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
     const ready = await new Promise<boolean>((resolve) => {
       let text = '';
       child.stderr!.on('data', (chunk: Buffer) => {
         text += chunk.toString('utf8');
-        const lines = text.split('\n');
-        text = lines.pop() ?? '';
-        log.push(...lines);
-        if (lines.some((line) => line.startsWith('Server listening on 127.0.0.1'))) resolve(true);
+        const complete = text.split('\n');
+        text = complete.pop() ?? '';
+        log.push(...complete);
+        if (complete.length > 0) lines.emit('line');
+        if (complete.some((line) => line.startsWith('Server listening on 127.0.0.1'))) resolve(true);
       });
       child.once('exit', () => resolve(false));
     });
@@ -101,6 +106,7 @@ export async function startGitSsh(base: string): Promise<GitSshServer> {
         config,
         authorizedKeys,
         log,
+        lines,
         knownHostsLine: `[127.0.0.1]:${port} ${type} ${key}`,
       });
     }
@@ -143,6 +149,7 @@ interface ServerFacts {
   config: string;
   authorizedKeys: string;
   log: string[];
+  lines: EventEmitter;
   knownHostsLine: string;
 }
 
@@ -156,6 +163,16 @@ function server(child: ChildProcess, facts: ServerFacts): GitSshServer {
     path: (name) => join(facts.base, name),
     authorize: (publicKey) => writeFileSync(facts.authorizedKeys, `${publicKey}\n`, { flag: 'a' }),
     log: facts.log,
+    logged: (done) =>
+      new Promise((resolve) => {
+        if (done(facts.log)) return resolve();
+        const check = () => {
+          if (!done(facts.log)) return;
+          facts.lines.off('line', check);
+          resolve();
+        };
+        facts.lines.on('line', check);
+      }),
     processes,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) {
