@@ -2,8 +2,9 @@
  * Git sources against their peer, the same stack from a local folder:
  * - `validate` of the example project whose org layers come from a locked git source with a warm cache, against the
  *   same project with `source: { path: … }` (in-process `loadEnvironment`, and the built CLI as a process). Goal ≤ 1.1×.
- * - `update` with nothing new, against a `git daemon` and against `git http-backend` (smart HTTP, the transport most
- *   organisations use) on loopback, in-process and the CLI. Goal under 1 s.
+ * - `update` with nothing new, against a `git daemon`, against `git http-backend` (smart HTTP, the transport most
+ *   organisations use) and against OpenSSH's sshd (a key named in ~/.ssh/config; when run as root, which sshd and
+ *   its git user need) on loopback, in-process and the CLI. Goal under 1 s.
  * Runs are interleaved so that load on the shared machine affects both sides alike; medians are reported.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { fetchSources, loadEnvironment, systemGit, updateSources } from '@claude-env/engine';
 import { startGitHttp } from '../test/helpers/gitHttp';
 import { gitTempFolder, OrgRepo, startGitDaemon } from '../test/helpers/gitRepos';
+import { sshHome, sshKey, startGitSsh, type GitSshServer } from '../test/helpers/gitSsh';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 21);
 const CLI = join(__dirname, '..', 'dist', 'cli.js');
@@ -67,6 +69,7 @@ async function main(): Promise<void> {
     HOME: join(root, 'home'),
     XDG_CACHE_HOME: join(root, 'cache'),
     XDG_CONFIG_HOME: join(root, 'config'),
+    SSH_AUTH_SOCK: '',
   };
   // The org repository holds the example org layers under claude-env/.
   const org = new OrgRepo(root);
@@ -77,6 +80,7 @@ async function main(): Promise<void> {
   org.tag('v1');
   const daemon = await startGitDaemon(root);
   const http = await startGitHttp(root);
+  const ssh = process.getuid?.() === 0 ? await startGitSsh(root) : undefined;
   try {
     const projectText = readFileSync(join(EXAMPLES, 'workspace', '.claude-env', 'project.yaml'), 'utf8');
     const folder = join(root, 'folder', 'app');
@@ -95,7 +99,10 @@ async function main(): Promise<void> {
       join(overHttp, '.claude-env', 'project.yaml'),
       projectText.replace(/source:\n {2}path: [^\n]+\n/, gitSource.replace(daemon.url('org.git'), http.url('org.git'))),
     );
-    for (const workspace of [git, overHttp]) {
+    const overSsh = ssh
+      ? sshProject(root, env.HOME, ssh, projectText, gitSource.replace(daemon.url('org.git'), ssh.url('org.git')))
+      : undefined;
+    for (const workspace of [git, overHttp, ...(overSsh ? [overSsh] : [])]) {
       const fetched = await fetchSources({ workspace, env, git: systemGit({ env }) });
       if (fetched.diagnostics.length > 0) throw new Error(JSON.stringify(fetched.diagnostics));
     }
@@ -123,7 +130,14 @@ async function main(): Promise<void> {
       if (run % 2 === 1) sides.reverse();
       for (const side of sides) side();
     }
-    const update = { engine: [] as number[], cli: [] as number[], httpEngine: [] as number[], httpCli: [] as number[] };
+    const update = {
+      engine: [] as number[],
+      cli: [] as number[],
+      httpEngine: [] as number[],
+      httpCli: [] as number[],
+      sshEngine: [] as number[],
+      sshCli: [] as number[],
+    };
     const requestsBefore = http.requests.length;
     for (let run = 0; run < RUNS; run++) {
       update.engine.push(await timeAsync(() => updateSources({ workspace: git, env, git: systemGit({ env }) })));
@@ -132,6 +146,9 @@ async function main(): Promise<void> {
         await timeAsync(() => updateSources({ workspace: overHttp, env, git: systemGit({ env }) })),
       );
       update.httpCli.push(await timeCli(['update'], overHttp, env));
+      if (!overSsh) continue;
+      update.sshEngine.push(await timeAsync(() => updateSources({ workspace: overSsh, env, git: systemGit({ env }) })));
+      update.sshCli.push(await timeCli(['update'], overSsh, env));
     }
     const rows = [
       {
@@ -158,6 +175,16 @@ async function main(): Promise<void> {
         medianMs: median(update.httpCli),
         goal: '< 1000 ms',
       },
+      ...(overSsh
+        ? [
+            {
+              case: 'update, nothing new (engine, OpenSSH sshd on loopback)',
+              medianMs: median(update.sshEngine),
+              goal: '< 1000 ms',
+            },
+            { case: 'update, nothing new (CLI process, sshd)', medianMs: median(update.sshCli), goal: '< 1000 ms' },
+          ]
+        : []),
     ];
     for (const row of rows) {
       console.log(
@@ -168,16 +195,35 @@ async function main(): Promise<void> {
     const httpRatio = Number((median(update.httpCli) / median(update.cli)).toFixed(3));
     const perUpdate = (http.requests.length - requestsBefore) / (2 * RUNS);
     console.log(`update CLI over HTTP against git daemon: ratio ${httpRatio}; ${perUpdate} HTTP requests per update`);
+    const sshRatio = overSsh ? Number((median(update.sshCli) / median(update.cli)).toFixed(3)) : undefined;
+    if (sshRatio !== undefined) console.log(`update CLI over SSH against git daemon: ratio ${sshRatio}`);
+    else console.log('update over SSH: skipped (sshd and its git user need root)');
     const resultsDir = join(__dirname, 'results');
     mkdirSync(resultsDir, { recursive: true });
     writeFileSync(
       join(resultsDir, 'git-sources.json'),
-      JSON.stringify({ runs: RUNS, rows, updates, httpRatio }, null, 2) + '\n',
+      JSON.stringify({ runs: RUNS, rows, updates, httpRatio, sshRatio }, null, 2) + '\n',
     );
   } finally {
     await daemon.stop();
     await http.stop();
+    await ssh?.stop();
   }
+}
+
+/** A copy of the example project whose source is `gitSource` over SSH, with a key for it in the home's ssh setup. */
+function sshProject(root: string, home: string, ssh: GitSshServer, projectText: string, gitSource: string): string {
+  mkdirSync(home, { recursive: true });
+  const key = sshKey(root, 'id_bench');
+  ssh.authorize(key.publicKey);
+  sshHome(home, ssh, { identity: key.privateFile });
+  const workspace = join(root, 'ssh', 'app');
+  cpSync(join(EXAMPLES, 'workspace'), workspace, { recursive: true });
+  writeFileSync(
+    join(workspace, '.claude-env', 'project.yaml'),
+    projectText.replace(/source:\n {2}path: [^\n]+\n/, gitSource),
+  );
+  return workspace;
 }
 
 main().catch((error) => {
