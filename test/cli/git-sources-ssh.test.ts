@@ -81,11 +81,12 @@ describe('claude-env fetch, update and status over SSH (OpenSSH on loopback)', f
       server.authorize(agentKey.publicKey);
       agent.add(agentKey.privateFile);
       const alias = sshHome(home, server, { alias: 'org-git' });
-      const workspace = project('app', `${alias}:${server.path('org.git')}`);
+      // As organisations write it: a path relative to the git user's home.
+      const workspace = project('app', `${alias}:${server.homePath('org.git')}`);
       const env = { SSH_AUTH_SOCK: agent.socket };
       const fetched = await cli(['fetch'], workspace, env);
       assert.equal(fetched.code, 0, fetched.stderr);
-      assert.match(fetched.stdout, /^source: org-git:\/.*\/org\.git main @ [0-9a-f]{12} pinned$/m);
+      assert.match(fetched.stdout, /^source: org-git:served-\d+\/org\.git main @ [0-9a-f]{12} pinned$/m);
       org.commit(orgLayers('from-agent'));
       assert.match((await cli(['status'], workspace, env)).stdout, /behind by 1 commit/);
       assert.equal((await cli(['update'], workspace, env)).code, 0);

@@ -8,7 +8,16 @@
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { freePort, git, gitTempFolder } from './gitRepos';
 import { REPO_ROOT } from './paths';
@@ -55,13 +64,21 @@ export interface GitSshServer {
   url(name: string): string;
   /** The absolute path of a repository on the server, for the scp-like form `alias:/path`. */
   path(name: string): string;
+  /**
+   * The path of a repository relative to the git user's home, as in `git@host:org/repo.git`: the home holds a link
+   * to `base`, named after this server's port (removed by `stop`).
+   */
+  homePath(name: string): string;
   /** Lets this public key in. */
   authorize(publicKey: string): void;
   /** Lines sshd logged (`-e`): which key was accepted, why one was refused. */
   readonly log: string[];
   /** Resolves once the log satisfies `done` (checked at every new line): sshd logs a little after git has ended. */
   logged(done: (log: readonly string[]) => boolean): Promise<void>;
-  /** The process ids of this sshd and every process it started (connections, git-shell, git), from /proc. */
+  /**
+   * The process ids of this sshd and every process it started (connections, git-shell, git), from /proc. An ended
+   * one whose parent ended first waits as a zombie (no command line, nothing running) for the machine's init.
+   */
   processes(): number[];
   /** Stops sshd and every connection it serves; resolves when none of them is left. */
   stop(): Promise<void>;
@@ -156,11 +173,16 @@ interface ServerFacts {
 function server(child: ChildProcess, facts: ServerFacts): GitSshServer {
   // sshd re-executes itself for every connection with the same arguments, so its config path finds them all.
   const processes = () => processesWith(facts.config);
+  const homeLink = `served-${facts.port}`;
+  const linkPath = join(gitUserHome(), homeLink);
+  rmSync(linkPath, { force: true });
+  symlinkSync(facts.base, linkPath);
   return {
     port: facts.port,
     knownHostsLine: facts.knownHostsLine,
     url: (name) => `ssh://${SSH_GIT_USER}@127.0.0.1:${facts.port}${join(facts.base, name)}`,
     path: (name) => join(facts.base, name),
+    homePath: (name) => `${homeLink}/${name}`,
     authorize: (publicKey) => writeFileSync(facts.authorizedKeys, `${publicKey}\n`, { flag: 'a' }),
     log: facts.log,
     logged: (done) =>
@@ -192,8 +214,13 @@ function server(child: ChildProcess, facts: ServerFacts): GitSshServer {
         if (round > 200) throw new Error(`sshd processes left: ${processes().join(' ')}`);
         await new Promise((resolve) => setImmediate(resolve));
       }
+      rmSync(linkPath, { force: true });
     },
   };
+}
+
+function gitUserHome(): string {
+  return execFileSync('getent', ['passwd', SSH_GIT_USER], { encoding: 'utf8' }).trim().split(':')[5];
 }
 
 /** Processes whose command line holds `needle`, from /proc (the children of sshd are not children of this process). */
