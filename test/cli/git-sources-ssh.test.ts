@@ -1,7 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCliAsync } from '../helpers/cli';
+import { spawn } from 'node:child_process';
+import { cliPath, runCliAsync } from '../helpers/cli';
+import { isolatedEnv } from '../helpers/env';
 import { gitTempFolder, OrgRepo, orgLayers } from '../helpers/gitRepos';
 import { sshHome, sshKey, startGitSsh, startSshAgent, type GitSshServer, type SshKey } from '../helpers/gitSsh';
 import { writeFile } from '../helpers/workspace';
@@ -139,6 +141,37 @@ describe('claude-env fetch, update and status over SSH (OpenSSH on loopback)', f
       );
     }
     assert.equal(existsSync(mark), false, 'no askpass program ran');
+  });
+
+  it('run from a terminal, where ssh would ask for the host key or the passphrase, it still asks nothing', async () => {
+    const locked = sshKey(root, 'id_locked', 'correct horse battery');
+    server.authorize(locked.publicKey);
+    const workspace = project('app', server.url('org.git'));
+    /** `claude-env fetch` with a pseudo-terminal as its controlling terminal (`script`), stdin open and silent. */
+    const fetchInTerminal = async () => {
+      const child = spawn('script', ['-qefc', `${process.execPath} ${cliPath()} fetch`, '/dev/null'], {
+        cwd: workspace,
+        env: isolatedEnv(home, { SSH_AUTH_SOCK: '', NO_COLOR: '1' }),
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+      // A prompt would wait for ever: end the terminal (its session gets SIGHUP) after 30 s, and fail.
+      const waiting = setTimeout(() => child.kill('SIGTERM'), 30_000);
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      clearTimeout(waiting);
+      assert.doesNotMatch(output, /Enter passphrase|continue connecting/i);
+      assert.equal(code, 5, output);
+      return output;
+    };
+    sshHome(home, server, { identity: locked.privateFile, knownHost: false });
+    assert.match(
+      await fetchInTerminal(),
+      /error source\.fetchFailed: The SSH host key of 127\.0\.0\.1 port \d+ is not known/,
+    );
+    assert.equal(readFileSync(join(home, '.ssh', 'known_hosts'), 'utf8'), '');
+    sshHome(home, server, { identity: locked.privateFile });
+    assert.match(await fetchInTerminal(), /error source\.fetchFailed: Authentication failed for ssh:/);
   });
 
   it('an unknown host key fails with how to check and add it, and is never accepted on its own', async () => {
