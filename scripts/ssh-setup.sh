@@ -6,6 +6,10 @@ set -euo pipefail
 
 log() { echo "[ssh-setup] $*" >&2; }
 
+# Test workers run in parallel: one installs, the others wait for it and find OpenSSH present.
+exec 9>"${TMPDIR:-/tmp}/claude-env-ssh-setup.lock"
+flock 9
+
 missing=()
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
 command -v ssh >/dev/null 2>&1 && command -v ssh-agent >/dev/null 2>&1 || missing+=(openssh-client)

@@ -36,9 +36,11 @@ export function ensureOpenSsh(): void {
 export function ensureGitUser(): void {
   if (process.getuid?.() !== 0) throw new Error('the SSH suites run sshd and create a Unix user: run them as root');
   const shell = execFileSync('sh', ['-c', 'command -v git-shell'], { encoding: 'utf8' }).trim();
-  if (spawnSync('id', ['-u', SSH_GIT_USER]).status !== 0) {
-    execFileSync('useradd', ['-m', '-s', shell, '-p', '*', SSH_GIT_USER], { stdio: 'pipe' });
-  }
+  const exists = () => spawnSync('id', ['-u', SSH_GIT_USER]).status === 0;
+  if (exists()) return;
+  const made = spawnSync('useradd', ['-m', '-s', shell, '-p', '*', SSH_GIT_USER], { encoding: 'utf8' });
+  // A suite in another worker may have created it a moment ago.
+  if (made.status !== 0 && !exists()) throw new Error(`useradd ${SSH_GIT_USER}: ${made.stderr}`);
 }
 
 /** A key pair made with ssh-keygen: `privateFile` (with its `.pub` beside it) and the public key line. */
