@@ -76,6 +76,17 @@ describe('claude-env fetch, update and status over SSH (OpenSSH on loopback)', f
     assert.ok(server.log.some((line) => line.startsWith('Accepted publickey for claude-env-git')));
   });
 
+  it('two projects fetch over SSH at once into one cache, and agree on the lock', async () => {
+    sshHome(home, server, { identity: key.privateFile });
+    const one = project('one', server.url('org.git'));
+    const two = project('two', server.url('org.git'));
+    const runs = await Promise.all([cli(['fetch'], one), cli(['fetch'], two)]);
+    for (const run of runs) assert.equal(run.code, 0, run.stderr);
+    const lock = readFileSync(join(one, '.claude-env', 'lock.yaml'), 'utf8');
+    assert.equal(readFileSync(join(two, '.claude-env', 'lock.yaml'), 'utf8'), lock);
+    assert.match(lock, new RegExp(`commit: ${org.head()}`));
+  });
+
   it('the scp-like form with a Host alias, the key only in a running ssh-agent', async () => {
     const agent = await startSshAgent(root);
     try {
