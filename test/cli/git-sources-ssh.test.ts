@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { cliPath, runCliAsync } from '../helpers/cli';
 import { isolatedEnv } from '../helpers/env';
-import { gitTempFolder, OrgRepo, orgLayers } from '../helpers/gitRepos';
+import { freePort, gitTempFolder, OrgRepo, orgLayers } from '../helpers/gitRepos';
 import { sshHome, sshKey, startGitSsh, startSshAgent, type GitSshServer, type SshKey } from '../helpers/gitSsh';
 import { writeFile } from '../helpers/workspace';
 
@@ -218,6 +218,19 @@ describe('claude-env fetch, update and status over SSH (OpenSSH on loopback)', f
     assert.match(
       run.stderr,
       /^\.claude-env\/project\.yaml:3:3: error source\.fetchFailed: Repository not found: ssh:\/\/claude-env-git@127\.0\.0\.1:\d+\/\S+\/missing\.git: /,
+    );
+  });
+
+  it('no SSH server at the address: what ssh said, not only "could not read from remote repository"', async () => {
+    sshHome(home, server, { identity: key.privateFile });
+    const closed = await freePort();
+    const run = await cli(['fetch'], project('app', `ssh://claude-env-git@127.0.0.1:${closed}/org.git`));
+    assert.equal(run.code, 5);
+    assert.match(
+      run.stderr,
+      new RegExp(
+        `^\\.claude-env/project\\.yaml:3:3: error source\\.fetchFailed: Could not fetch ssh://claude-env-git@127\\.0\\.0\\.1:${closed}/org\\.git: ssh: connect to host 127\\.0\\.0\\.1 port ${closed}: Connection refused\\. Check that this machine reaches it`,
+      ),
     );
   });
 });

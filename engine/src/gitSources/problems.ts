@@ -25,8 +25,12 @@ export function gitReason(result: GitResult): string {
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '');
-  const line =
-    [...lines].reverse().find((l) => /^(fatal|error):/.test(l)) ?? lines.at(-1) ?? `git exited with ${result.code}`;
+  const fatal = [...lines].reverse().find((l) => /^(fatal|error):/.test(l));
+  // Over SSH git says only "Could not read from remote repository"; what ssh said before it is the reason.
+  const sshSaid = /Could not read from remote repository/i.test(fatal ?? '')
+    ? lines.slice(0, lines.indexOf(fatal!)).at(-1)
+    : undefined;
+  const line = sshSaid ?? fatal ?? lines.at(-1) ?? `git exited with ${result.code}`;
   return line
     .replace(/^(fatal|error):\s*/, '')
     .replace(/[a-z][a-z0-9+.-]*:\/\/[^\s'"]+/gi, (url) => displayUrl(url))
