@@ -142,10 +142,16 @@ describe('gateway metrics in the daemon: turned on by the layers, fed by real se
     assert.equal(sample(before, 'claude_env_mcp_server_state', 'server="memory",state="running"'), 1);
     assert.equal(sample(before, 'claude_env_mcp_sessions', 'server="memory"'), 1);
 
+    const instance = async () => (await world().status()).backends.find((backend) => backend.server === 'everything');
+    const pid = (await instance())!.pid!;
+    // The first listing of the instance may tell the session too, late on a busy machine: only the listing of the
+    // instance that replaced the killed one counts.
     const relisted = new Promise<void>((resolve) =>
-      everything.setNotificationHandler(ToolListChangedNotificationSchema, () => resolve()),
+      everything.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
+        const now = await instance();
+        if (now?.pid !== undefined && now.pid !== pid && now.state === 'running') resolve();
+      }),
     );
-    const pid = (await world().status()).backends.find((backend) => backend.server === 'everything')!.pid!;
     process.kill(pid, 'SIGKILL');
     await relisted;
     const after = await scrape();
