@@ -10,12 +10,14 @@ const images = join(root, 'docs', 'images');
 // The Marketplace and GitHub show these inline; a larger file is a sign the test saved the wrong thing.
 const MAX_BYTES = 300 * 1024;
 
-/** test-results/vscode-web-trusted/<from> → docs/images/<to>, each saved by test/vscode/extension.test.ts. */
+/** test-results/vscode-web-trusted/<from> → docs/images/<to>, each saved by test/vscode/extension.test.ts (and orgUpdatesUi.ts). */
 const screenshots = [
   { from: 'claude-env-sidebar.png', to: 'layers-and-provenance.png' },
   { from: 'explain-setting.png', to: 'explain-setting.png' },
   { from: 'mcp-gateway-sessions.png', to: 'mcp-servers.png' },
   { from: 'dashboard.png', to: 'dashboard.png' },
+  { from: 'dashboard-servers.png', to: 'dashboard-servers.png' },
+  { from: 'org-update-modal.png', to: 'org-update.png' },
 ];
 
 const missing = screenshots.filter(({ from }) => !existsSync(join(results, from)));
