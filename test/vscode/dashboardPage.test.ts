@@ -6,18 +6,16 @@
  */
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { bundledPriceTable, TranscriptIndex, transcriptRoots, usageSummary } from '@claude-env/engine';
-import { dashboardHtml } from '../../extension/src/dashboard/page';
 import type { DashboardData } from '../../extension/webview/messages';
 import { REPO_ROOT } from '../helpers/paths';
 import { assistantLine, UNPRICED_MODEL } from '../helpers/transcripts';
 import { tempFolder, writeFile } from '../helpers/workspace';
 import { chromiumPath } from './chromium';
-
-const ORIGIN = 'https://dashboard.webview.test';
+import { openDashboardPage, ORIGIN } from './dashboardHarness';
 
 async function fixtureData(): Promise<DashboardData> {
   const config = tempFolder('claude-env-usage-');
@@ -68,41 +66,13 @@ describe('the dashboard page in a browser', function () {
 
   it('shows the month against the budget, the chart and the sessions, under its CSP, offline and by keyboard', async () => {
     execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build.mjs')], { cwd: REPO_ROOT, stdio: 'pipe' });
-    const script = readFileSync(join(REPO_ROOT, 'dist', 'webview', 'dashboard.js'), 'utf8');
     const data = await fixtureData();
     browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox'] });
-    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-    const problems: string[] = [];
-    const requests: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(message.text());
+    const { page, problems, requests } = await openDashboardPage(browser, {
+      messages: [data],
+      viewport: { width: 1100, height: 900 },
+      drawn: (opened) => opened.getByText("Today's sessions"),
     });
-    page.on('pageerror', (error) => problems.push(String(error)));
-    await page.route('**/*', async (route) => {
-      const url = route.request().url();
-      requests.push(url);
-      if (url === `${ORIGIN}/`)
-        return route.fulfill({
-          contentType: 'text/html',
-          body: dashboardHtml({ cspSource: ORIGIN, scriptUri: `${ORIGIN}/dashboard.js`, nonce: 'bm9uY2U=' }),
-        });
-      if (url === `${ORIGIN}/dashboard.js`) return route.fulfill({ contentType: 'text/javascript', body: script });
-      return route.abort();
-    });
-    // What VS Code gives a webview: a way to post to the extension, which here answers `ready` with the figures.
-    await page.exposeFunction('toExtension', async (message: { type: string }) => {
-      if (message.type === 'ready') await page.evaluate(`window.postMessage(${JSON.stringify(data)}, '*')`);
-    });
-    // A string, not a function: the test's own transpiler would add helpers the page does not have.
-    await page.addInitScript(
-      'window.acquireVsCodeApi = () => ({ postMessage: (m) => window.toExtension(m), ' +
-        'getState: () => undefined, setState: () => undefined });',
-    );
-    await page.goto(`${ORIGIN}/`);
-    await page
-      .getByText("Today's sessions")
-      .waitFor()
-      .catch((error: unknown) => assert.fail(`${String(error)}\n${problems.join('\n')}`));
 
     const text = await page.locator('#dashboard').innerText();
     assert.match(text, /Budget of web\n\$16\.50 of \$20\.00/, '12.50 recorded + 4.00 for 200k Opus 5.5 output');

@@ -7,19 +7,18 @@
  */
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { readServerHealth } from '@claude-env/mcp';
 import { segmentName } from '../../mcp/src/health/segments';
-import { dashboardHtml } from '../../extension/src/dashboard/page';
 import { serversData } from '../../extension/src/dashboard/serversData';
 import type { ServersData } from '../../extension/webview/messages';
 import { FakeClock, StoreWorld } from '../mcp/health/healthHelpers';
 import { REPO_ROOT } from '../helpers/paths';
 import { chromiumPath } from './chromium';
+import { openDashboardPage, ORIGIN, type OpenedPage } from './dashboardHarness';
 
-const ORIGIN = 'https://dashboard.webview.test';
 const NOW = Date.parse('2026-03-20T12:30:00Z');
 const HOUR = 3_600_000;
 const HOSTILE = '<img src=x onerror="window.__pwned=1">\u202Eevil\u0007';
@@ -74,50 +73,14 @@ async function recordedHistory(world: StoreWorld): Promise<{ web: string; data: 
   return { web, data: serversData(day, week, { folder: web, supervisor: 'gateway', env: {} }) };
 }
 
-interface OpenedPage {
-  page: Page;
-  problems: string[];
-  requests: string[];
-  /** What the page last passed to `vscode.setState`. */
-  savedState(): Promise<unknown>;
-}
-
 /** The dashboard page as a webview gets it, answering `ready` with `messages`, its state starting at `state`. */
-async function openPage(browser: Browser, messages: unknown[], state?: unknown): Promise<OpenedPage> {
-  const script = readFileSync(join(REPO_ROOT, 'dist', 'webview', 'dashboard.js'), 'utf8');
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  const problems: string[] = [];
-  const requests: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text());
+function openPage(browser: Browser, messages: unknown[], state?: unknown): Promise<OpenedPage> {
+  return openDashboardPage(browser, {
+    messages,
+    state,
+    viewport: { width: 1400, height: 1000 },
+    drawn: (page) => page.getByRole('heading', { name: 'MCP servers' }),
   });
-  page.on('pageerror', (error) => problems.push(String(error)));
-  await page.route('**/*', async (route) => {
-    const url = route.request().url();
-    requests.push(url);
-    if (url === `${ORIGIN}/`)
-      return route.fulfill({
-        contentType: 'text/html',
-        body: dashboardHtml({ cspSource: ORIGIN, scriptUri: `${ORIGIN}/dashboard.js`, nonce: 'bm9uY2U=' }),
-      });
-    if (url === `${ORIGIN}/dashboard.js`) return route.fulfill({ contentType: 'text/javascript', body: script });
-    return route.abort();
-  });
-  await page.exposeFunction('toExtension', async (message: { type: string }) => {
-    if (message.type !== 'ready') return;
-    for (const posted of messages) await page.evaluate(`window.postMessage(${JSON.stringify(posted)}, '*')`);
-  });
-  await page.addInitScript(
-    `window.__state = ${JSON.stringify(state ?? null)} ?? undefined;` +
-      'window.acquireVsCodeApi = () => ({ postMessage: (m) => window.toExtension(m), ' +
-      'getState: () => window.__state, setState: (s) => { window.__state = JSON.parse(JSON.stringify(s)); } });',
-  );
-  await page.goto(`${ORIGIN}/`);
-  await page
-    .getByRole('heading', { name: 'MCP servers' })
-    .waitFor()
-    .catch((error: unknown) => assert.fail(`${String(error)}\n${problems.join('\n')}`));
-  return { page, problems, requests, savedState: () => page.evaluate('window.__state') };
 }
 
 /** The server table's rows as a person reads them, header first. */
