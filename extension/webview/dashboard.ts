@@ -7,7 +7,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
-import { element, folderName, PALETTE, redrawKeepingFocus, select, themeColour } from './dom';
+import { element, folderName, headerRow, PALETTE, redrawKeepingFocus, select, themeColour } from './dom';
 import type { DashboardData, DashboardMessage, ScopeSummary, ServersData } from './messages';
 import { renderServers, type ServersView } from './serversSection';
 
@@ -155,17 +155,16 @@ function drawFigures(figures: HTMLElement): void {
   if (scope.sessionsToday.length === 0) figures.append(element('p', 'No sessions today.', 'note'));
   else {
     const table = element('table');
-    const head = element('tr');
-    for (const [text, numeric] of [
-      ['Last activity', false],
-      ['Session', false],
-      ['Project', false],
-      ['Models', false],
-      ['Tokens', true],
-      ['Cost', true],
-    ] as const)
-      head.append(element('th', text, numeric ? 'number' : undefined));
-    table.append(head);
+    table.append(
+      headerRow([
+        ['Last activity', false],
+        ['Session', false],
+        ['Project', false],
+        ['Models', false],
+        ['Tokens', true],
+        ['Cost', true],
+      ]),
+    );
     for (const session of scope.sessionsToday) {
       const row = element('tr');
       row.append(

@@ -24,6 +24,17 @@ export function element<K extends keyof HTMLElementTagNameMap>(tag: K, text?: st
   return node;
 }
 
+/** A table's header row: each column's title, right-aligned (`number`) where the column holds figures. */
+export function headerRow(columns: readonly (readonly [title: string, numeric: boolean])[]): HTMLTableRowElement {
+  const row = element('tr');
+  for (const [title, numeric] of columns) {
+    const cell = element('th', title, numeric ? 'number' : undefined);
+    cell.scope = 'col';
+    row.append(cell);
+  }
+  return row;
+}
+
 /**
  * A labelled vscode-elements select, as one switch: the label and its control stay together on one line (a row
  * of switches wraps between switches, never inside one).

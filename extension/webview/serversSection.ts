@@ -5,7 +5,7 @@
  * Server names, workspace names and reasons come from outside: they are set as text only, never as HTML.
  */
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
-import { element, PALETTE, printable, redrawKeepingFocus, select, themeColour } from './dom';
+import { element, headerRow, PALETTE, printable, redrawKeepingFocus, select, themeColour } from './dom';
 import type { HealthBucket, HealthWindow, ServerHistoryRow, ServerHistoryWindow, ServersData } from './messages';
 import { count, latencyText, sentence, sliceLabel, timeText, updatedText, uptimeText } from './serversFormat';
 
@@ -148,17 +148,11 @@ function notes(data: ServersData): HTMLElement[] {
 function serverTable(shown: ServerHistoryRow[], scope: 'project' | 'all', history: ServerHistoryWindow): HTMLElement {
   const table = element('table');
   table.append(element('caption', `Each server over the ${SPAN[history.window]}`));
-  const head = element('tr');
   const columns: [string, boolean][] = [['Server', false]];
   if (scope === 'all') columns.push(['Project', false]);
   columns.push(['Uptime', true], ['Restarts', true], ['Calls', true], ['Errors', true], ['p50', true], ['p95', true]);
   columns.push(['Last state', false]);
-  for (const [text, numeric] of columns) {
-    const cell = element('th', text, numeric ? 'number' : undefined);
-    cell.scope = 'col';
-    head.append(cell);
-  }
-  table.append(head);
+  table.append(headerRow(columns));
   for (const server of shown) {
     const row = element('tr');
     const name = element('th', printable(server.server));
@@ -194,18 +188,14 @@ function sliceTable(history: ServerHistoryWindow, slices: HealthBucket[]): HTMLE
   const details = element('details');
   details.append(element('summary', `Calls, errors and restarts per ${SLICE[history.window].per}`));
   const table = element('table');
-  const head = element('tr');
-  for (const [text, numeric] of [
-    ['Starting', false],
-    ['Calls', true],
-    ['Errors', true],
-    ['Restarts', true],
-  ] as const) {
-    const cell = element('th', text, numeric ? 'number' : undefined);
-    cell.scope = 'col';
-    head.append(cell);
-  }
-  table.append(head);
+  table.append(
+    headerRow([
+      ['Starting', false],
+      ['Calls', true],
+      ['Errors', true],
+      ['Restarts', true],
+    ]),
+  );
   for (const slice of slices) {
     const row = element('tr');
     row.append(
