@@ -1,25 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cliPath, runCli, type CliRun } from '../helpers/cli';
-import { isolatedEnv } from '../helpers/env';
+import { runCli, runCliAsync } from '../helpers/cli';
 import { writeFile } from '../helpers/workspace';
 import { gitTempFolder, OrgRepo, orgLayers, startGitDaemon, freePort, type GitDaemon } from '../helpers/gitRepos';
 
 const BASE = 'claude-env/base.yaml';
-
-/** The built CLI started without waiting, for runs that must overlap. */
-function runCliAsync(args: string[], cwd: string, home: string): Promise<CliRun> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cliPath(), ...args], { cwd, env: isolatedEnv(home) });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 describe('claude-env fetch, update and status against a git daemon on loopback', function () {
   this.timeout(180_000);
@@ -226,7 +212,10 @@ describe('claude-env fetch, update and status against a git daemon on loopback',
     org.commit(orgLayers());
     const one = project('one', 'main');
     const two = project('two', 'main');
-    const runs = await Promise.all([runCliAsync(['fetch'], one, home), runCliAsync(['fetch'], two, home)]);
+    const runs = await Promise.all([
+      runCliAsync(['fetch'], { cwd: one, home }),
+      runCliAsync(['fetch'], { cwd: two, home }),
+    ]);
     for (const run of runs) assert.equal(run.code, 0, run.stderr);
     const locks = [one, two].map((workspace) => readFileSync(join(workspace, '.claude-env', 'lock.yaml'), 'utf8'));
     assert.equal(locks[0], locks[1]);
