@@ -1,11 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
-import { fetchSources, readLockFile, systemGit, type GitRunner } from '@claude-env/engine';
+import { fetchSources, type GitRunner } from '@claude-env/engine';
 import { OrgUpdateChecker } from '../../extension/src/orgUpdates/checker';
 import { isolatedEnv } from '../helpers/env';
 import { startGitHttp, type GitHttpServer } from '../helpers/gitHttp';
-import { git, gitTempFolder, OrgRepo, orgLayers } from '../helpers/gitRepos';
+import { git, gitTempFolder, OrgRepo, orgLayers, recordingGit } from '../helpers/gitRepos';
 import { writeFile } from '../helpers/workspace';
+import { assertNewCommitToldReviewedAndUpdated } from './checkerScenario';
 
 /**
  * The editor's periodic check against an org repository served over smart HTTP by `git http-backend`, private
@@ -29,9 +30,7 @@ describe('extension org layer update checker over HTTP', function () {
     server = await startGitHttp(root, { private: { repositories: ['org.git'], user: 'dev', password: 'pw-checker' } });
     writeFile(join(home, '.git-credentials'), `http://dev:pw-checker@127.0.0.1:${server.port}\n`);
     git(root, 'config', '--file', join(home, '.gitconfig'), 'credential.helper', 'store');
-    const system = systemGit({ env });
-    ran = [];
-    gitRunner = { run: (args, options) => (ran.push(args[0] ?? ''), system.run(args, options)) };
+    ({ git: gitRunner, ran } = recordingGit(env));
   });
   afterEach(() => server.stop());
 
@@ -47,7 +46,7 @@ describe('extension org layer update checker over HTTP', function () {
     org.commit(orgLayers('model-a'));
     const workspace = await project(server.url('org.git'));
     const checker = new OrgUpdateChecker({ git: gitRunner, env });
-    ran = [];
+    ran.length = 0;
     server.requests.length = 0;
     const upToDate = await checker.check(workspace);
     assert.equal(upToDate.newCommits, undefined);
@@ -59,14 +58,7 @@ describe('extension org layer update checker over HTTP', function () {
       ['GET /org.git/info/refs 401', 'GET /org.git/info/refs 200', 'POST /org.git/git-upload-pack 200'],
     );
 
-    const newer = org.commit(orgLayers('model-b'));
-    const told = await checker.check(workspace);
-    assert.equal(told.newCommits?.count, 1);
-    assert.equal((await checker.check(workspace)).newCommits, undefined, 'told once');
-    const review = await checker.review(workspace);
-    assert.ok(review.changes.some((change) => change.path === 'settings.model'));
-    await checker.update(workspace);
-    assert.equal(readLockFile(workspace).sources[0]?.commit, newer);
+    await assertNewCommitToldReviewedAndUpdated(checker, workspace, org);
   });
 
   it('a server that stops answering ends the check, unreachable, in bounded time', async () => {

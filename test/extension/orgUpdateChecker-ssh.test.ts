@@ -1,11 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
-import { fetchSources, readLockFile, systemGit, type GitRunner } from '@claude-env/engine';
+import { fetchSources, systemGit, type GitRunner } from '@claude-env/engine';
 import { OrgUpdateChecker } from '../../extension/src/orgUpdates/checker';
 import { isolatedEnv } from '../helpers/env';
-import { gitTempFolder, OrgRepo, orgLayers } from '../helpers/gitRepos';
+import { gitTempFolder, OrgRepo, orgLayers, recordingGit } from '../helpers/gitRepos';
 import { sshHome, sshKey, startGitSsh, startSshAgent, type GitSshServer, type SshAgent } from '../helpers/gitSsh';
 import { writeFile } from '../helpers/workspace';
+import { assertNewCommitToldReviewedAndUpdated } from './checkerScenario';
 
 /**
  * The editor's periodic check against an org repository on an SSH host (OpenSSH on loopback), reached through a
@@ -33,9 +34,7 @@ describe('extension org layer update checker over SSH', function () {
     const home = join(root, 'home');
     sshHome(home, server, { alias: 'org-git' });
     env = isolatedEnv(home, { SSH_AUTH_SOCK: agent.socket });
-    const system = systemGit({ env });
-    ran = [];
-    gitRunner = { run: (args, options) => (ran.push(args[0] ?? ''), system.run(args, options)) };
+    ({ git: gitRunner, ran } = recordingGit(env));
   });
   afterEach(async () => {
     await agent.stop();
@@ -50,7 +49,7 @@ describe('extension org layer update checker over SSH', function () {
     writeFile(join(workspace, '.claude-env', 'project.yaml'), `version: 1\nsource: ${source}\n`);
     assert.deepEqual((await fetchSources({ workspace, env, git: gitRunner })).diagnostics, []);
     const checker = new OrgUpdateChecker({ git: gitRunner, env });
-    ran = [];
+    ran.length = 0;
     const count = (start: string) => server.log.filter((line) => line.startsWith(start)).length;
     const connections = () => count('Connection from 127.0.0.1');
     const ended = () => count('Disconnected from user');
@@ -64,14 +63,7 @@ describe('extension org layer update checker over SSH', function () {
     await server.logged(() => ended() >= before + 1);
     assert.equal(connections() - before, 1);
 
-    const newer = org.commit(orgLayers('model-b'));
-    const told = await checker.check(workspace);
-    assert.equal(told.newCommits?.count, 1);
-    assert.equal((await checker.check(workspace)).newCommits, undefined, 'told once');
-    const review = await checker.review(workspace);
-    assert.ok(review.changes.some((change) => change.path === 'settings.model'));
-    await checker.update(workspace);
-    assert.equal(readLockFile(workspace).sources[0]?.commit, newer);
+    await assertNewCommitToldReviewedAndUpdated(checker, workspace, org);
   });
 
   it('without the key the check reports an authentication failure, and nothing new', async () => {

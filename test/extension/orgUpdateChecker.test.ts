@@ -1,13 +1,13 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fetchSources, readLockFile, systemGit, type GitRunner, type SourceStatus } from '@claude-env/engine';
+import { fetchSources, readLockFile, type GitRunner, type SourceStatus } from '@claude-env/engine';
 import type { LayerInfo } from '@claude-env/protocol';
 import { OrgUpdateChecker } from '../../extension/src/orgUpdates/checker';
 import { reviewText } from '../../extension/src/orgUpdates/reviewText';
 import { gitLayerText } from '../../extension/src/views/gitLayerText';
 import { isolatedEnv } from '../helpers/env';
-import { gitTempFolder, OrgRepo, orgLayers, startGitDaemon, type GitDaemon } from '../helpers/gitRepos';
+import { gitTempFolder, OrgRepo, orgLayers, recordingGit, startGitDaemon, type GitDaemon } from '../helpers/gitRepos';
 import { writeFile } from '../helpers/workspace';
 
 /**
@@ -30,14 +30,7 @@ describe('extension org layer update checker', function () {
     org = new OrgRepo(root);
     daemon = await startGitDaemon(root);
     env = isolatedEnv(join(root, 'home'));
-    const system = systemGit({ env });
-    ran = [];
-    git = {
-      run: (args, options) => {
-        ran.push(args[0] ?? '');
-        return system.run(args, options);
-      },
-    };
+    ({ git, ran } = recordingGit(env));
   });
   afterEach(() => daemon.stop());
 
@@ -54,7 +47,7 @@ describe('extension org layer update checker', function () {
     const first = org.commit(orgLayers('model-a'));
     const workspace = await project();
     const checker = new OrgUpdateChecker({ git, env });
-    ran = [];
+    ran.length = 0;
     const upToDate = await checker.check(workspace);
     assert.equal(upToDate.newCommits, undefined);
     assert.equal(upToDate.report.source?.tip, first);
@@ -67,7 +60,7 @@ describe('extension org layer update checker', function () {
     assert.equal(told.newCommits?.source.tip, second);
     assert.equal(checker.status(workspace)?.behind, 2);
 
-    ran = [];
+    ran.length = 0;
     const again = await checker.check(workspace);
     assert.equal(again.newCommits, undefined, 'the same commits are not told twice');
     assert.equal(again.report.source?.behind, 2);

@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
-import { fetchSources, findProjects, systemGit, type GitRunner } from '@claude-env/engine';
+import { fetchSources, findProjects, type GitRunner } from '@claude-env/engine';
 import { OrgUpdateChecker, type TellMemory } from '../../extension/src/orgUpdates/checker';
 import { notificationGroups } from '../../extension/src/orgUpdates/notificationGroups';
 import { isolatedEnv } from '../helpers/env';
-import { gitTempFolder, OrgRepo, orgLayers, startGitDaemon, type GitDaemon } from '../helpers/gitRepos';
+import { gitTempFolder, OrgRepo, orgLayers, recordingGit, startGitDaemon, type GitDaemon } from '../helpers/gitRepos';
 import { writeFile } from '../helpers/workspace';
 
 /**
@@ -26,9 +26,7 @@ describe('extension org layer update check over nested projects', function () {
     org = new OrgRepo(root);
     daemon = await startGitDaemon(root);
     env = isolatedEnv(join(root, 'home'));
-    const system = systemGit({ env });
-    ran = [];
-    git = { run: (args, options) => (ran.push(args[0] ?? ''), system.run(args, options)) };
+    ({ git, ran } = recordingGit(env));
   });
   afterEach(() => daemon.stop());
 
@@ -60,7 +58,7 @@ describe('extension org layer update check over nested projects', function () {
 
     const tip = org.commit(orgLayers('model-b'));
     const checker = new OrgUpdateChecker({ git, env });
-    ran = [];
+    ran.length = 0;
     const results = await checker.checkAll(found.projects);
     assert.deepEqual(
       results.map((result) => [result.workspace, result.newCommits?.count]),
@@ -79,7 +77,7 @@ describe('extension org layer update check over nested projects', function () {
       [['The org layers have 1 new commit in services/api, services/web', [api, web]]],
     );
 
-    ran = [];
+    ran.length = 0;
     await checker.checkAll(found.projects);
     assert.deepEqual(ran, ['ls-remote'], 'the next round asks once again, and counts nothing it counted before');
   });
@@ -121,7 +119,7 @@ describe('extension org layer update check over nested projects', function () {
     const nested = await project(join(monorepo, 'tools'), 'other.git');
     org.commit(orgLayers('model-b'));
     const checker = new OrgUpdateChecker({ git, env });
-    ran = [];
+    ran.length = 0;
     const results = await checker.checkAll([rootProject, nested]);
     assert.equal(ran.filter((command) => command === 'ls-remote').length, 2);
     const groups = notificationGroups(results, [

@@ -17,8 +17,19 @@ import {
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { systemGit, type GitRunner } from '@claude-env/engine';
 
 const IDENTITY = ['-c', 'user.name=Org Admin', '-c', 'user.email=admin@example.test', '-c', 'commit.gpgsign=false'];
+
+/**
+ * The system git for `env`, as claude-env runs it, with the subcommand of every run appended to `ran` (a test
+ * empties it with `ran.length = 0` before the step it counts).
+ */
+export function recordingGit(env: NodeJS.ProcessEnv): { git: GitRunner; ran: string[] } {
+  const system = systemGit({ env });
+  const ran: string[] = [];
+  return { git: { run: (args, options) => (ran.push(args[0] ?? ''), system.run(args, options)) }, ran };
+}
 
 /** Runs git and returns its trimmed output; throws with git's message when it fails. */
 export function git(cwd: string, ...args: string[]): string {
