@@ -61,8 +61,6 @@ function inMemory(): TellMemory {
 
 export class OrgUpdateChecker {
   private readonly last = new Map<string, SourceStatus>();
-  /** Per project: the tip the person was told about in this window. */
-  private readonly told = new Map<string, string>();
   private readonly memory: TellMemory;
 
   constructor(private readonly options: CheckerOptions) {
@@ -92,14 +90,13 @@ export class OrgUpdateChecker {
     if (!source || report.unreachable) return { workspace, report };
     this.last.set(workspace, source);
     if (!isBehind(source) || this.wasTold(workspace, source)) return { workspace, report };
-    this.told.set(workspace, source.tip!);
     // Kept when told, not when answered: the write reaches the editor's storage long before a reload could lose it.
     await this.memory.update(toldKey(workspace, source), source.tip);
     return { workspace, report, newCommits: { source, count: source.behind } };
   }
 
   private wasTold(workspace: string, source: SourceStatus): boolean {
-    return this.told.get(workspace) === source.tip || this.memory.get(toldKey(workspace, source)) === source.tip;
+    return this.memory.get(toldKey(workspace, source)) === source.tip;
   }
 
   /** What the last check found (the Layers view shows "N behind" from it). */
