@@ -6,12 +6,10 @@ import './nonce';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
-import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
+import { Chart, stackedBarOptions } from './barChart';
 import { element, folderName, headerRow, PALETTE, redrawKeepingFocus, select, themeColour } from './dom';
 import type { DashboardData, DashboardMessage, ScopeSummary, ServersData } from './messages';
 import { renderServers, type ServersView } from './serversSection';
-
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -199,8 +197,6 @@ function projectCell(projects: string): HTMLElement {
 function drawChart(canvas: HTMLCanvasElement, scope: ScopeSummary, metric: 'cost' | 'tokens'): void {
   chart?.destroy();
   const models = [...new Set(scope.days.flatMap((day) => Object.keys(day.models)))].sort();
-  const foreground = getComputedStyle(document.body).getPropertyValue('--vscode-foreground').trim();
-  const grid = getComputedStyle(document.body).getPropertyValue('--vscode-widget-border').trim() || 'transparent';
   chart = new Chart(canvas, {
     type: 'bar',
     data: {
@@ -215,16 +211,7 @@ function drawChart(canvas: HTMLCanvasElement, scope: ScopeSummary, metric: 'cost
         backgroundColor: themeColour(PALETTE[i % PALETTE.length]),
       })),
     },
-    options: {
-      animation: false,
-      maintainAspectRatio: false,
-      color: foreground,
-      scales: {
-        x: { stacked: true, ticks: { color: foreground }, grid: { color: grid } },
-        y: { stacked: true, ticks: { color: foreground }, grid: { color: grid } },
-      },
-      plugins: { legend: { labels: { color: foreground } } },
-    },
+    options: stackedBarOptions(),
   });
 }
 

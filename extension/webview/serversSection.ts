@@ -4,12 +4,10 @@
  * calls and errors per slice, the same figures in tables, and, with no history, why there is none and what to do.
  * Server names, workspace names and reasons come from outside: they are set as text only, never as HTML.
  */
-import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
+import { Chart, stackedBarOptions } from './barChart';
 import { element, headerRow, PALETTE, printable, redrawKeepingFocus, select, themeColour } from './dom';
 import type { HealthBucket, HealthWindow, ServerHistoryRow, ServerHistoryWindow, ServersData } from './messages';
 import { count, latencyText, sentence, sliceLabel, timeText, updatedText, uptimeText } from './serversFormat';
-
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
 
 /** The section's switches, kept with the page's state (`vscode.setState`). */
 export interface ServersView {
@@ -237,8 +235,6 @@ function chartSummary(history: ServerHistoryWindow, shown: ServerHistoryRow[], s
 }
 
 function drawChart(canvas: HTMLCanvasElement, history: ServerHistoryWindow, slices: HealthBucket[]): Chart {
-  const foreground = getComputedStyle(document.body).getPropertyValue('--vscode-foreground').trim();
-  const grid = getComputedStyle(document.body).getPropertyValue('--vscode-widget-border').trim() || 'transparent';
   const red = PALETTE.find(([name]) => name === 'red') ?? PALETTE[0];
   return new Chart(canvas, {
     type: 'bar',
@@ -249,15 +245,6 @@ function drawChart(canvas: HTMLCanvasElement, history: ServerHistoryWindow, slic
         { label: 'Errors', data: slices.map((s) => s.errors), backgroundColor: themeColour(red) },
       ],
     },
-    options: {
-      animation: false,
-      maintainAspectRatio: false,
-      color: foreground,
-      scales: {
-        x: { stacked: true, ticks: { color: foreground }, grid: { color: grid } },
-        y: { stacked: true, ticks: { color: foreground, precision: 0 }, grid: { color: grid } },
-      },
-      plugins: { legend: { labels: { color: foreground } } },
-    },
+    options: stackedBarOptions(true),
   });
 }
